@@ -1,0 +1,29 @@
+// Lint config: typescript-eslint's recommended rules, plus DESIGN.md's one dependency rule
+// (source/core imports no UI and no I/O library) enforced as an error.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const forbiddenInCore = ['ink', 'ink-*', '@alcalzone/*', 'react', 'react/*', 'undici', 'sql.js', 'keytar',
+  'node:net', 'net', 'node:http', 'http', 'node:https', 'https'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+      setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', Buffer: 'readonly', URL: 'readonly',
+      TextDecoder: 'readonly', TextEncoder: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['source/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: forbiddenInCore,
+        message: 'source/core imports no UI or I/O library (DESIGN.md): take it through a port in ports.ts.' }] }],
+    },
+  },
+);

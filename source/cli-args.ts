@@ -1,0 +1,36 @@
+// Argument parsing shared by every command: node:util parseArgs, with every mistake
+// turned into a UsageError (exit 2, one line naming the flag at fault).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad usage or bad configuration: the CLI prints the message and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Options every engine command (tui, daemon) takes (SPEC §1). */
+export const engineOptions = {
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  listen: { type: 'string' },
+  'jira-url': { type: 'string' },
+  demo: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** Parses one command's arguments strictly; unknown flags and stray words are UsageErrors. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: O,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
+    throw new UsageError(`jiraline ${command}: ${message} (see jiraline --help)`);
+  }
+}

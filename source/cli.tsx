@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// The program's entry: parses the command word and hands the rest of argv to the
+// face or tool that owns it. Each command lives in its own module, loaded on demand so
+// that `jiraline send` does not pay for loading ink and react.
+import { readFileSync } from 'node:fs';
+import { UsageError } from './cli-args.js';
+import { ConfigError } from './core/config.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const help = `jiraline ${version} — creates and updates Jira tickets
+
+Usage:
+  jiraline [tui] [options]        full-screen app; the engine and socket run inside it
+  jiraline daemon [options]       headless engine: socket, scheduler; JSON-lines log on stdout
+  jiraline simulator [--listen HOST:PORT] [--mode cloud|datacenter]
+                     [--user U --password P | --token T]
+                                  the built-in Jira simulator, standalone
+  jiraline send [--listen HOST:PORT] [--token T] LINE…
+                                  send Advanced lines (or stdin, one a line) to a running
+                                  engine, print each reply; exit 1 if any reply is ERR
+  jiraline log [--json] [--limit N]   print the log table from the data directory
+  jiraline stats [--json]         print the statistics
+  jiraline responses [--json]     print the recorded Jira responses (not built yet: 3.0)
+  jiraline auth set|show|clear    store, show (masked) or remove the credentials
+  jiraline --help | --version
+
+Options of tui and daemon (flags beat environment, environment beats the config file):
+  --config FILE        JIRALINE_CONFIG     default $XDG_CONFIG_HOME/jiraline/config.json
+  --data-dir DIR       JIRALINE_DATA_DIR   default $XDG_DATA_HOME/jiraline
+  --listen HOST:PORT   JIRALINE_LISTEN     default 127.0.0.1:7465 (off disables)
+  --jira-url URL       JIRALINE_URL        none: demo mode in the app, an error in the daemon
+  --demo                                   run against an in-process simulator
+Credentials: JIRALINE_USER + JIRALINE_PASSWORD, or JIRALINE_AUTH_KEY; else the keychain,
+else credentials.json (0600) beside the config file.
+
+Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad configuration.
+`;
+
+type Runner = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Runner>> = {
+  tui: async () => (await import('./ui/run-app.js')).runApp,
+  daemon: async () => (await import('./daemon/run-daemon.js')).runDaemon,
+  simulator: async () => (await import('./simulator/run-simulator.js')).runSimulator,
+  send: async () => (await import('./daemon/send-command.js')).runSend,
+  log: async () => (await import('./daemon/log-command.js')).runLog,
+  stats: async () => (await import('./daemon/stats-command.js')).runStats,
+  responses: async () => async () => {
+    process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue (SPEC §9); not built yet\n');
+    return 1;
+  },
+  auth: async () => (await import('./secrets/auth-command.js')).runAuth,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(help);
+    return 0;
+  }
+  if (first === '--version' || first === '-V') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  // No command word, or options first: the full-screen app.
+  if (first === undefined || first.startsWith('-')) return (await commands.tui())(argv);
+  const load = commands[first];
+  if (!load) throw new UsageError(`jiraline: unknown command '${first}' (see jiraline --help)`);
+  return (await load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`jiraline: ${(error as Error).message ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,95 @@
+// The configuration: one zod schema with defaults, labels and help. It validates the
+// config file (SPEC §10) and the merged flags/env/file settings, and it is what the
+// Configuration pane draws its form from (label and help live in each field's meta).
+import { z } from 'zod';
+
+/** Label and help text for a config field, shown by the Configuration pane. */
+export type FieldMeta = {
+  label: string;
+  help: string;
+};
+
+const meta = (label: string, help: string): FieldMeta => ({ label, help });
+
+const hostPort = z.string().refine((v) => v === 'off' || /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(v) && Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535,
+  { message: 'expected HOST:PORT (e.g. 127.0.0.1:7465) or off' });
+
+const jiraUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}, { message: 'expected an http(s) URL without credentials, e.g. https://jira.example.com' });
+
+/** One row of the Ticket Creation Table as kept in the config (the template). */
+export const templateRowSchema = z.object({
+  field: z.string().min(1),
+  value: z.string(),
+  mode: z.enum(['Include', 'Exclude']).default('Include'),
+  type: z.string().optional(),
+});
+
+/** The whole configuration file. Every key has a default, so `{}` is a valid file. */
+export const configSchema = z.object({
+  jira: z.object({
+    url: jiraUrl.nullable().default(null).meta(meta('Jira URL', 'Scheme, host and port of Jira; empty means demo mode in the app')),
+    ticketLocation: z.string().min(1).default('rest/api/latest/issue')
+      .meta(meta('Ticket Location URL', 'Path of the issue resource relative to the Jira URL; rest/api/3/issue sends rich text as ADF')),
+    bypassProxy: z.boolean().default(false).meta(meta('Bypass proxy', 'Connect directly, ignoring HTTPS_PROXY/HTTP_PROXY')),
+    caFile: z.string().nullable().default(null).meta(meta('CA file', 'PEM bundle of a private CA (self-signed Jira Server)')),
+    insecure: z.boolean().default(false).meta(meta('Skip TLS verification', 'Dangerous: accepts any certificate; warned about on every start')),
+    timeoutSeconds: z.number().int().min(1).max(600).default(30).meta(meta('Timeout (s)', 'Connect, header and body timeout of each request')),
+  }).prefault({}),
+  auth: z.object({
+    method: z.enum(['basic', 'key']).default('basic').meta(meta('Method', 'basic: username + password/API token; key: Authorization Key')),
+    username: z.string().nullable().default(null).meta(meta('Username', 'Jira username or e-mail (Cloud); the password is kept as a secret')),
+  }).prefault({}),
+  updates: z.object({
+    maxUpdates: z.number().int().min(1).max(100000).default(10).meta(meta('Max updates', 'Automatic updates allowed per interval')),
+    intervalSeconds: z.number().int().min(1).max(86400).default(60).meta(meta('Interval (s)', 'Length of the sliding throttle window')),
+    retryForHours: z.number().min(0).max(24 * 30).default(24).meta(meta('Retry for (h)', 'Give up on a command still failing after this long')),
+  }).prefault({}),
+  log: z.object({
+    maxEntries: z.number().int().min(1).max(10_000_000).default(1000).meta(meta('Maximum entries', 'Adding a row beyond this deletes the oldest')),
+    removeOlderThanDays: z.number().int().min(1).max(36500).default(30).meta(meta('Remove entries older than (days)', 'Pruned at start and every 24 hours; Pending rows stay')),
+  }).prefault({}),
+  listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
+  socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),
+  template: z.array(templateRowSchema).default([
+    { field: 'project', value: 'OPS', mode: 'Include' },
+    { field: 'issuetype', value: 'Incident', mode: 'Include' },
+  ]),
+}).strict();
+
+/** The validated configuration with every default filled in. */
+export type Config = z.infer<typeof configSchema>;
+/** A template row as kept in the config. */
+export type TemplateRow = z.infer<typeof templateRowSchema>;
+
+/** The defaults, as `{}` parses. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/** Thrown for a config that fails validation; the message names the key at fault. */
+export class ConfigError extends Error {
+  constructor(message: string, readonly key: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates raw config data. `origin` says where it came from ("config file /x/config.json",
+ * "--listen", "JIRALINE_URL") so the one-line error names what to fix.
+ */
+export function parseConfig(raw: unknown, origin = 'config'): Config {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = issue.path.map(String).join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') ?? '' : '');
+  const where = key ? `${key}` : '(top level)';
+  throw new ConfigError(`${origin}: error in ${where}: ${issue.message}`, key);
+}

@@ -1,0 +1,54 @@
+// The one error type every Jira call throws. It carries what the engine needs to decide
+// (retry or not, and when) and what the user needs to act (a message that says what to do).
+
+/** A failed Jira call: HTTP status (0 for a network failure), retry advice and Jira's messages. */
+export class JiraError extends Error {
+  /** HTTP status, or 0 when no answer came (connection refused, timeout, TLS). */
+  readonly status: number;
+  /** Whether trying again later may succeed (SPEC §6). */
+  readonly retryable: boolean;
+  /** Retry-After in milliseconds, when Jira sent one. */
+  readonly retryAfterMs: number | null;
+  /** Jira's errorMessages (or a summary of a non-JSON body). */
+  readonly messages: string[];
+  /** Jira's errors: field id → message. */
+  readonly fieldErrors: Record<string, string>;
+  /** A short machine-readable cause: 'http', 'network', 'timeout', 'tls', 'no-transition'. */
+  readonly cause_: string;
+
+  constructor(init: {
+    status: number;
+    message: string;
+    retryable?: boolean;
+    retryAfterMs?: number | null;
+    messages?: string[];
+    fieldErrors?: Record<string, string>;
+    cause?: string;
+  }) {
+    super(init.message);
+    this.name = 'JiraError';
+    this.status = init.status;
+    this.retryable = init.retryable ?? isRetryableStatus(init.status);
+    this.retryAfterMs = init.retryAfterMs ?? null;
+    this.messages = init.messages ?? [];
+    this.fieldErrors = init.fieldErrors ?? {};
+    this.cause_ = init.cause ?? (init.status === 0 ? 'network' : 'http');
+  }
+
+  /** 401/403: not the command's fault; the queue pauses until the credentials change. */
+  get isAuth(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+
+  /** Jira's messages and field errors in one line, for the log's Error Message column. */
+  detail(): string {
+    const parts = [...this.messages];
+    for (const [field, msg] of Object.entries(this.fieldErrors)) parts.push(`${field}: ${msg}`);
+    return parts.length > 0 ? parts.join('; ') : this.message;
+  }
+}
+
+/** SPEC §6: connection errors (status 0), 429, 500, 502, 503, 504 pass. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 0 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+}

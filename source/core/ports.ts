@@ -1,0 +1,278 @@
+// The ports: the small interfaces through which the engine reaches the outside world.
+// source/core imports no I/O; source/jira, source/store, source/secrets and the clock
+// implementations in source/daemon implement these, and tests pass fakes that behave alike.
+
+/** Milliseconds since the epoch and timers; injected so tests run on fake time. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** An opaque timer handle returned by Clock.setTimeout. */
+export type TimerHandle = { readonly __timer: unique symbol } | object;
+
+/** What GET /rest/api/2/serverInfo says about the Jira we talk to. */
+export interface ServerInfo {
+  deploymentType: 'Cloud' | 'Server' | 'DataCenter';
+  version: string;
+  baseUrl: string;
+  serverTitle?: string;
+}
+
+/** The user the credentials belong to (GET /myself). */
+export interface JiraUser {
+  accountId?: string;
+  name?: string;
+  displayName: string;
+  emailAddress?: string;
+}
+
+/** One entry of Jira's field catalogue (GET /rest/api/2/field), as Jira sends it. */
+export interface FieldDef {
+  id: string;
+  name: string;
+  custom: boolean;
+  schema?: {
+    type: string;
+    items?: string;
+    system?: string;
+    custom?: string;
+    customId?: number;
+  };
+}
+
+/** A field as createmeta reports it for one project and issue type. */
+export interface CreateMetaField {
+  fieldId: string;
+  name: string;
+  required: boolean;
+  schema?: FieldDef['schema'];
+  allowedValues?: Array<Record<string, unknown>>;
+}
+
+/** An issue type as createmeta lists it for a project. */
+export interface CreateMetaIssueType {
+  id: string;
+  name: string;
+  subtask?: boolean;
+}
+
+/** The JSON body of a create or an edit: `fields` and optional `update` verbs. */
+export interface IssuePayload {
+  fields?: Record<string, unknown>;
+  update?: Record<string, Array<Record<string, unknown>>>;
+  [key: string]: unknown;
+}
+
+/** Jira's answer to a create (201). */
+export interface CreatedIssue {
+  id: string;
+  key: string;
+  self: string;
+}
+
+/** One transition of an issue, with the status it leads to. */
+export interface Transition {
+  id: string;
+  name: string;
+  to: { id: string; name: string };
+}
+
+/** An issue as GET /issue/{key} or a search returns it. */
+export interface JiraIssue {
+  id: string;
+  key: string;
+  self?: string;
+  fields: Record<string, unknown>;
+}
+
+/** A search: the issues and whether more pages exist. */
+export interface SearchResult {
+  issues: JiraIssue[];
+  /** Cloud /search/jql token for the next page, if any. */
+  nextPageToken?: string;
+  /** Server/DC total, when Jira reports it. */
+  total?: number;
+}
+
+/**
+ * The Jira REST client as the engine sees it. Every method throws a JiraError
+ * (source/core/jira-error.ts) on failure, which says whether to retry.
+ */
+export interface JiraPort {
+  /** Base URL of Jira without a trailing slash, e.g. https://acme.atlassian.net. */
+  readonly baseUrl: string;
+  /** 3 when the Ticket Location URL names API 3 (rich text as ADF), else 2. */
+  readonly apiVersion: 2 | 3;
+  serverInfo(): Promise<ServerInfo>;
+  myself(): Promise<JiraUser>;
+  fields(): Promise<FieldDef[]>;
+  createMetaIssueTypes(project: string): Promise<CreateMetaIssueType[]>;
+  createMetaFields(project: string, issueTypeId: string): Promise<CreateMetaField[]>;
+  createIssue(body: IssuePayload): Promise<CreatedIssue>;
+  editIssue(key: string, body: IssuePayload): Promise<void>;
+  transitions(key: string): Promise<Transition[]>;
+  /** Applies the transition whose target status has this name (case-insensitive).
+   *  Throws a final JiraError listing the available target statuses when none matches. */
+  transitionTo(key: string, statusName: string): Promise<Transition>;
+  /** Adds a comment; the text is sent as ADF on API 3, as a string otherwise. */
+  addComment(key: string, text: string): Promise<void>;
+  getIssue(key: string, fields?: string[]): Promise<JiraIssue>;
+  /** One page of a JQL search (Cloud /search/jql or Server/DC /search, chosen by deployment). */
+  search(jql: string, options?: { fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }): Promise<SearchResult>;
+  /** `{baseUrl}/browse/{key}` */
+  browseUrl(key: string): string;
+  /** Releases sockets. */
+  close(): Promise<void>;
+}
+
+/** A credential as stored: Basic (username + password/API token) or an Authorization Key. */
+export type Credentials =
+  | { method: 'basic'; username: string; password: Secret }
+  | { method: 'key'; key: Secret };
+
+/** Where the credentials in use came from (SPEC §2). */
+export type CredentialSource = 'environment' | 'keychain' | 'file' | 'none';
+
+/** A string that never prints: String(), JSON and util.inspect all show `<secret>`. */
+export interface Secret {
+  reveal(): string;
+  toString(): string;
+  toJSON(): string;
+}
+
+/** Storage of credentials: env → keychain → 0600 file (source/secrets). */
+export interface SecretStore {
+  load(): Promise<{ credentials: Credentials | null; source: CredentialSource; warning?: string }>;
+  save(credentials: Credentials): Promise<{ source: CredentialSource; warning?: string }>;
+  clear(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------
+// Store: the durable state. Mutations are synchronous (sql.js runs in memory);
+// durability is asynchronous: commit() resolves once every mutation made before the
+// call is on disk (group commit). A socket reply waits for that promise.
+
+/** A command accepted and kept until it is done. */
+export interface QueuedCommand {
+  /** Accept order; commands of one GUID are sent in this order. */
+  id: number;
+  type: 'Manual' | 'Automatic';
+  /** create = make a ticket; update = change the GUID's ticket (also a CREATE resent for a GUID that has one). */
+  kind: 'create' | 'update';
+  guid: string | null;
+  /** The Advanced line as received (Automatic), parsed again when sent. */
+  line: string | null;
+  /** The JSON body (Manual Execute). */
+  payload: string | null;
+  /** queued: waiting; inflight: a request may have reached Jira; done/failed: finished. */
+  state: 'queued' | 'inflight' | 'done' | 'failed';
+  attempts: number;
+  /** When the next attempt may start (ms epoch). */
+  nextAttemptAt: number;
+  acceptedAt: number;
+  /** When it was first sent (ms epoch), null before. */
+  firstSentAt: number | null;
+  /** The log row that carries it (merged updates share one). */
+  logId: number | null;
+  /** Whether this update already took a slot in the throttle window (retries don't count again). */
+  throttleCounted: boolean;
+}
+
+/** One row of the log (SPEC §7), plus the detail the Log pane opens. */
+export interface LogRow {
+  id: number;
+  type: 'Manual' | 'Automatic';
+  action: 'Create' | 'Update';
+  /** When first sent, or accepted while it waits (ms epoch). */
+  time: number;
+  guid: string | null;
+  status: 'Pending' | 'Ok' | 'Failed';
+  ticketId: string | null;
+  ticketKey: string | null;
+  ticketUrl: string | null;
+  error: string | null;
+  /** How many Advanced lines the row carries (merged updates > 1). */
+  lines: number;
+  /** The JSON last sent to Jira. */
+  request: string | null;
+  /** Jira's last answer (status and body, redacted, first 2 KB). */
+  response: string | null;
+  attempts: number;
+  nextAttemptAt: number | null;
+}
+
+/** A filter for the log table; every part optional. */
+export interface LogQuery {
+  offset?: number;
+  limit?: number;
+  status?: LogRow['status'];
+  guid?: string;
+  ticketKey?: string;
+  /** Free text: matched against GUID, key, error and action. */
+  text?: string;
+}
+
+/** The ticket a GUID names. */
+export interface TicketRef {
+  guid: string;
+  ticketId: string;
+  ticketKey: string;
+  ticketUrl: string;
+}
+
+/** Daily counters of one local calendar day ('YYYY-MM-DD'). */
+export interface DayCount {
+  day: string;
+  created: number;
+  updated: number;
+}
+
+/** The durable store (source/store implements it with sql.js). */
+export interface StorePort {
+  // queue
+  insertCommand(command: Omit<QueuedCommand, 'id'>): number;
+  updateCommand(id: number, patch: Partial<Omit<QueuedCommand, 'id'>>): void;
+  getCommand(id: number): QueuedCommand | undefined;
+  /** Commands in state queued or inflight, in accept order. */
+  openCommands(): QueuedCommand[];
+  /** The latest command of a GUID, any state. */
+  latestCommandFor(guid: string): QueuedCommand | undefined;
+  /** Removes finished commands older than this (ms epoch); their log rows stay. */
+  purgeFinishedCommands(before: number): number;
+
+  // GUID → ticket
+  getTicket(guid: string): TicketRef | undefined;
+  setTicket(ref: TicketRef): void;
+
+  // log
+  insertLog(row: Omit<LogRow, 'id'>): number;
+  updateLog(id: number, patch: Partial<Omit<LogRow, 'id'>>): void;
+  getLog(id: number): LogRow | undefined;
+  /** Newest first. */
+  queryLog(query: LogQuery): LogRow[];
+  countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
+  /** Deletes the oldest non-Pending rows beyond maxEntries; returns how many went. */
+  pruneLogToCount(maxEntries: number): number;
+  /** Deletes non-Pending rows with time before this (ms epoch); returns how many went. */
+  pruneLogOlderThan(before: number): number;
+
+  // statistics
+  /** Adds to a day's counters and to the totals. */
+  addStats(day: string, created: number, updated: number): void;
+  /** Counters of the given days (missing days are absent). */
+  statsDays(fromDay: string, toDay: string): DayCount[];
+  statsTotals(): { created: number; updated: number };
+  resetStatsDaily(): void;
+  resetStatsTotals(): void;
+
+  // small values: the field catalogue, serverInfo, last prune time …
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+
+  /** Resolves when every mutation made before this call is durably on disk. */
+  commit(): Promise<void>;
+  /** Commits what is left, releases the lock. */
+  close(): Promise<void>;
+}
