@@ -1,0 +1,22 @@
+// The real clock. Everything time-dependent takes a Clock so tests can use fake time.
+import type { Clock, TimerHandle } from './ports.js';
+
+/** Wall-clock time and Node's timers (unref'd: a pending retry alone does not keep a process alive). */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    handle.unref?.();
+    return handle as unknown as TimerHandle;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as unknown as ReturnType<typeof setTimeout>);
+  },
+};
+
+/** The local calendar day of a moment, 'YYYY-MM-DD' (statistics count by local day). */
+export function localDay(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
