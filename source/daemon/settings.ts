@@ -1,0 +1,154 @@
+// Settings of the engine faces (tui, daemon): flags beat environment, environment beats
+// the config file, the config file beats defaults (SPEC §1). Every mistake is one line
+// naming the flag, variable, key or file at fault, and the CLI turns it into exit 2.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { UsageError } from '../cli-args.js';
+import { ConfigError, parseConfig, type Config } from '../core/config.js';
+import { writeFileAtomic } from './atomic-file.js';
+
+/** The resolved settings of one run of an engine face. */
+export interface Settings {
+  /** The config file (it may not exist yet). */
+  configPath: string;
+  /** The folder of the config file; credentials.json lives beside it. */
+  configDir: string;
+  /** The data directory holding the database and its lock. */
+  dataDir: string;
+  /** The effective configuration: the file's, with flag/env overrides laid over it. */
+  config: Config;
+  /** "off" or HOST:PORT of the Advanced socket. */
+  listen: string;
+  /** Run against an in-process simulator. */
+  demo: boolean;
+}
+
+/** The flags of tui and daemon that settings care about (cli-args engineOptions). */
+export interface SettingsFlags {
+  config?: string;
+  'data-dir'?: string;
+  listen?: string;
+  'jira-url'?: string;
+  demo?: boolean;
+}
+
+/** What flags/env replaced, so saveConfig can keep a one-run override out of the file. */
+interface Overrides {
+  listen?: { effective: string; inFile: unknown; fileHas: boolean };
+  url?: { effective: string | null; inFile: unknown; fileHas: boolean };
+}
+
+const overridesOf = new WeakMap<Settings, Overrides>();
+
+/** An environment value, with an empty string counted as unset (`FOO= jiraline …`). */
+function envValue(env: Record<string, string | undefined>, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** An XDG base directory: the variable if it holds an absolute path, else ~/<fallback>. */
+function xdgDir(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  const value = envValue(env, name);
+  // The XDG spec says relative values are invalid and must be ignored.
+  if (value !== undefined && isAbsolute(value)) return value;
+  return join(envValue(env, 'HOME') ?? homedir(), fallback);
+}
+
+/** Reads the config file: missing is fine ({}); unreadable or not JSON names the file. */
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    throw new ConfigError(`config file ${path}: cannot be read (${code ?? (error as Error).message})`, '');
+  }
+  if (text.trim() === '') return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path}: not valid JSON (${(error as Error).message})`, '');
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`config file ${path}: expected a JSON object at the top level`, '');
+  }
+  return raw as Record<string, unknown>;
+}
+
+/** Validates one overriding value alone, so the error names the flag or variable. */
+function checkOverride(origin: string, raw: unknown): Config {
+  try {
+    return parseConfig(raw, origin);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // "--listen: error in listen: expected …" → "--listen: expected …": the key is the flag.
+      throw new ConfigError(error.message.replace(/: error in [^:]+:/, ':'), error.key);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Resolves flags > env > config file > defaults. Throws ConfigError/UsageError (exit 2)
+ * naming what is at fault. The daemon needs a Jira URL unless --demo; the app without
+ * one runs in demo mode.
+ */
+export function resolveSettings(flags: SettingsFlags, env: Record<string, string | undefined>, face: 'daemon' | 'tui'): Settings {
+  const configPath = resolve(flags.config ?? envValue(env, 'JIRALINE_CONFIG') ?? join(xdgDir(env, 'XDG_CONFIG_HOME', '.config'), 'jiraline', 'config.json'));
+  const dataDir = resolve(flags['data-dir'] ?? envValue(env, 'JIRALINE_DATA_DIR') ?? join(xdgDir(env, 'XDG_DATA_HOME', '.local/share'), 'jiraline'));
+  if (flags['data-dir'] === '') throw new UsageError('--data-dir: expected a directory');
+  const raw = readConfigFile(configPath);
+  const config = parseConfig(raw, `config file ${configPath}`);
+  const overrides: Overrides = {};
+  const fileJira = (raw.jira ?? {}) as Record<string, unknown>;
+
+  const listenSource = flags.listen !== undefined ? '--listen' : envValue(env, 'JIRALINE_LISTEN') !== undefined ? 'JIRALINE_LISTEN' : null;
+  if (listenSource !== null) {
+    const value = flags.listen ?? envValue(env, 'JIRALINE_LISTEN')!;
+    config.listen = checkOverride(listenSource, { listen: value }).listen;
+    overrides.listen = { effective: config.listen, inFile: raw.listen, fileHas: 'listen' in raw };
+  }
+
+  const urlSource = flags['jira-url'] !== undefined ? '--jira-url' : envValue(env, 'JIRALINE_URL') !== undefined ? 'JIRALINE_URL' : null;
+  if (urlSource !== null) {
+    const value = flags['jira-url'] ?? envValue(env, 'JIRALINE_URL')!;
+    config.jira.url = checkOverride(urlSource, { jira: { url: value } }).jira.url;
+    overrides.url = { effective: config.jira.url, inFile: fileJira.url, fileHas: 'url' in fileJira };
+  }
+
+  let demo = flags.demo === true;
+  if (!demo && config.jira.url === null) {
+    if (face === 'daemon') {
+      throw new UsageError(`no Jira URL: set --jira-url, JIRALINE_URL or jira.url in ${configPath} (or --demo)`);
+    }
+    demo = true;
+  }
+  const settings: Settings = { configPath, configDir: dirname(configPath), dataDir, config, listen: config.listen, demo };
+  overridesOf.set(settings, overrides);
+  return settings;
+}
+
+/**
+ * Writes the configuration back to the settings' config file atomically (temp file,
+ * fsync, rename; mode 0600). A value that only came from a flag or variable for this
+ * run is not baked into the file: where `config` still holds the override, the file's
+ * own value is kept.
+ */
+export async function saveConfig(settings: Settings, config: Config): Promise<void> {
+  const out = structuredClone(config) as Record<string, unknown> & { jira: Record<string, unknown> };
+  const overrides = overridesOf.get(settings) ?? {};
+  if (overrides.listen && out.listen === overrides.listen.effective) {
+    if (overrides.listen.fileHas) out.listen = overrides.listen.inFile;
+    else delete out.listen;
+  }
+  if (overrides.url && out.jira.url === overrides.url.effective) {
+    if (overrides.url.fileHas) out.jira.url = overrides.url.inFile;
+    else delete out.jira.url;
+  }
+  // Validate what goes to disk, so the file we write is one we can read back.
+  parseConfig(out, `config for ${settings.configPath}`);
+  await writeFileAtomic(settings.configPath, `${JSON.stringify(out, null, 2)}\n`);
+}

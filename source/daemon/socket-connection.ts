@@ -1,0 +1,218 @@
+// One client of the Advanced socket. Every line gets a slot in a FIFO; a slot is filled
+// when its reply is known (an Advanced line: once the engine has committed it), and
+// replies are written strictly from the head, so a later line that commits first still
+// waits for the earlier ones. Reading pauses while too many lines are unanswered or the
+// client does not read its replies (back-pressure), and resumes when that clears.
+import { isUtf8 } from 'node:buffer';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { EngineApi } from '../core/engine-api.js';
+import { LineFramer, type Frame } from './line-framer.js';
+
+/** The per-connection limits the server passes down. */
+export interface ConnectionLimits {
+  token: string | null;
+  idleTimeoutMs: number;
+  maxLineBytes: number;
+  maxUnanswered: number;
+}
+
+/** A reply known now, or computed when it reaches the head (STATUS sees every earlier line). */
+interface Slot {
+  reply: string | null;
+  atHead?: () => string;
+}
+
+const guidPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The GUID a line names, for an ERR the engine never saw; `-` when there is none. */
+function guidOf(text: string): string {
+  const bar = text.indexOf('|');
+  const candidate = bar === -1 ? '' : text.slice(0, bar);
+  return guidPattern.test(candidate) ? candidate : '-';
+}
+
+/** Constant-time comparison, so the token cannot be guessed byte by byte from timings. */
+function sameToken(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Serves one accepted socket until it closes. */
+export class SocketConnection {
+  /** Resolves when the socket has closed. */
+  readonly closed: Promise<void>;
+  private readonly framer: LineFramer;
+  private readonly slots: Slot[] = [];
+  private head = 0;
+  private authed: boolean;
+  /** The client half-closed: no more lines will come. */
+  private readEnded = false;
+  /** We take no more lines (bad token, shutdown); replies still go out. */
+  private noMoreLines = false;
+  private writeBlocked = false;
+  private paused = false;
+  private ending = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly engine: Pick<EngineApi, 'submitLine' | 'status'>,
+    private readonly limits: ConnectionLimits,
+    private readonly onLog?: (record: { event: string; [key: string]: unknown }) => void,
+  ) {
+    this.framer = new LineFramer(limits.maxLineBytes);
+    this.authed = limits.token === null;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.setTimeout(limits.idleTimeoutMs);
+    socket.on('timeout', () => this.onIdle());
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('drain', () => {
+      this.writeBlocked = false;
+      this.updateFlow();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // A client that resets is its own business; lines it sent are still committed.
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') this.onLog?.({ event: 'connection-error', error: error.message });
+    });
+  }
+
+  /** Lines read and not yet answered. */
+  get unanswered(): number {
+    return this.slots.length - this.head;
+  }
+
+  /** Stops reading; answers what was read (for at most graceMs), then closes. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.noMoreLines = true;
+    this.socket.pause();
+    this.maybeFinish();
+    const timer = setTimeout(() => this.socket.destroy(), graceMs);
+    timer.unref();
+    await this.closed;
+    clearTimeout(timer);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.noMoreLines) return;
+    for (const frame of this.framer.push(chunk)) {
+      this.handle(frame);
+      if (this.noMoreLines) break;
+    }
+    this.flush();
+  }
+
+  private onEnd(): void {
+    this.readEnded = true;
+    // A last line without its `\n` before a clean half-close still counts.
+    if (!this.noMoreLines) for (const frame of this.framer.end()) this.handle(frame);
+    this.flush();
+  }
+
+  private onIdle(): void {
+    // Waiting on our own commits is not idleness; look again after another period.
+    if (this.unanswered > 0) {
+      this.socket.setTimeout(this.limits.idleTimeoutMs);
+      return;
+    }
+    this.noMoreLines = true;
+    this.finish();
+  }
+
+  private handle(frame: Frame): void {
+    if (frame.kind === 'too-long') return this.answer('ERR - line too long');
+    if (!isUtf8(frame.bytes)) return this.answer(`ERR ${guidOf(frame.bytes.toString('latin1'))} line is not valid UTF-8`);
+    const text = frame.bytes.toString('utf8');
+    // Linear on purpose: a 64 KiB line must not make this regex backtrack.
+    const word = /^(AUTH|PING|STATUS)(?:\s+([^]*))?$/i.exec(text.trim());
+    const command = word?.[1].toUpperCase();
+    if (!this.authed || command === 'AUTH') return this.authenticate(command === 'AUTH' ? word![2] ?? '' : null);
+    if (command === 'PING' && !word![2]) return this.answer('PONG');
+    if (command === 'STATUS') return this.status(word![2] ?? '');
+    const slot: Slot = { reply: null };
+    this.slots.push(slot);
+    this.engine.submitLine(text).then(
+      (reply) => this.fill(slot, reply),
+      (error: unknown) => this.fill(slot, `ERR ${guidOf(text)} not stored: ${(error as Error).message ?? String(error)}`),
+    );
+  }
+
+  /** `AUTH <token>` (given null: some other first line while a token is required). */
+  private authenticate(given: string | null): void {
+    if (this.limits.token === null) return this.answer('OK auth');
+    if (given !== null && sameToken(given, this.limits.token)) {
+      this.authed = true;
+      return this.answer('OK auth');
+    }
+    this.answer(given === null ? 'ERR - AUTH required' : 'ERR - bad token');
+    this.noMoreLines = true;
+  }
+
+  private status(guid: string): void {
+    if (!guidPattern.test(guid)) return this.answer(`ERR - STATUS needs a GUID (1-128 of A-Za-z0-9._:-)`);
+    this.slots.push({
+      reply: null,
+      atHead: () => {
+        const s = this.engine.status(guid);
+        if (!s) return `ERR ${guid} unknown GUID`;
+        return `OK ${guid} ${s.status} ${s.ticketKey ?? '-'} ${s.ticketUrl ?? '-'}`;
+      },
+    });
+  }
+
+  private answer(reply: string): void {
+    this.slots.push({ reply });
+  }
+
+  private fill(slot: Slot, reply: string): void {
+    slot.reply = reply;
+    this.flush();
+  }
+
+  /** Writes every reply that is next in line, in one write. */
+  private flush(): void {
+    let out = '';
+    while (this.head < this.slots.length) {
+      const slot = this.slots[this.head];
+      if (slot.reply === null && slot.atHead) slot.reply = slot.atHead();
+      if (slot.reply === null) break;
+      out += `${slot.reply}\n`;
+      this.head += 1;
+    }
+    // Drop answered slots now and then, without shifting the array on every reply.
+    if (this.head > 4096 || this.head === this.slots.length) {
+      this.slots.splice(0, this.head);
+      this.head = 0;
+    }
+    if (out !== '' && !this.socket.destroyed && this.socket.writable) {
+      if (!this.socket.write(out)) this.writeBlocked = true;
+    }
+    this.updateFlow();
+    this.maybeFinish();
+  }
+
+  private updateFlow(): void {
+    if (this.noMoreLines || this.socket.destroyed) return;
+    const hold = this.writeBlocked || this.unanswered >= this.limits.maxUnanswered;
+    if (hold && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    } else if (!hold && this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private maybeFinish(): void {
+    if ((this.readEnded || this.noMoreLines) && this.unanswered === 0) this.finish();
+  }
+
+  /** Our side is done: flush, send FIN, then release the socket. */
+  private finish(): void {
+    if (this.ending) return;
+    this.ending = true;
+    if (this.socket.destroyed) return;
+    this.socket.end(() => this.socket.destroy());
+  }
+}

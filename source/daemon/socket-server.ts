@@ -1,0 +1,117 @@
+// The Advanced socket (SPEC §5): TCP, one line in → one reply out, in order, each reply
+// written only once the engine says the line is durably stored. Framing lives in
+// line-framer.ts, one connection's protocol in socket-connection.ts; this file owns the
+// listener, the connection cap and shutdown.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { EngineApi } from '../core/engine-api.js';
+import { SocketConnection, type ConnectionLimits } from './socket-connection.js';
+
+/** The part of the engine the socket needs. */
+export type SocketEngine = Pick<EngineApi, 'submitLine' | 'status'>;
+
+/** How to run the socket; every limit has the SPEC's default. */
+export interface SocketServerOptions {
+  engine: SocketEngine;
+  /** HOST:PORT; port 0 picks a free one (see SocketServer.address). */
+  listen: string;
+  /** When set, each connection's first line must be `AUTH <token>`. */
+  token?: string | null;
+  /** Close a connection idle this long (default 5 min). */
+  idleTimeoutMs?: number;
+  /** Connections served at once; more are refused with a reply (default 256). */
+  maxConnections?: number;
+  /** Line cap in bytes without the `\n` (default 64 KiB). */
+  maxLineBytes?: number;
+  /** Stop reading a connection with this many unanswered lines (default 1024). */
+  maxUnanswered?: number;
+  /** Diagnostics (connection errors), never with line contents. */
+  onLog?: (record: { event: string; [key: string]: unknown }) => void;
+}
+
+/** A listening socket server. */
+export interface SocketServer {
+  /** The bound address, HOST:PORT (the real port when 0 was asked). */
+  readonly address: string;
+  /** Connections being served now. */
+  connectionCount(): number;
+  /**
+   * Stops accepting connections and reading lines; lines already read still get their
+   * replies (up to graceMs), then every connection is closed.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Splits HOST:PORT (IPv6 in brackets) for net.listen. */
+export function parseHostPort(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  if (colon <= 0) throw new Error(`expected HOST:PORT, got '${listen}'`);
+  let host = listen.slice(0, colon);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  return { host, port: Number(listen.slice(colon + 1)) };
+}
+
+/** Formats a bound address as HOST:PORT, bracketing IPv6. */
+function formatAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Starts listening; rejects (e.g. EADDRINUSE) when the address cannot be bound. */
+export async function startSocketServer(options: SocketServerOptions): Promise<SocketServer> {
+  const limits: ConnectionLimits = {
+    token: options.token ?? null,
+    idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
+    maxLineBytes: options.maxLineBytes ?? 64 * 1024,
+    maxUnanswered: options.maxUnanswered ?? 1024,
+  };
+  const maxConnections = options.maxConnections ?? 256;
+  const connections = new Set<SocketConnection>();
+  const refused = new Set<Socket>();
+  let closing = false;
+
+  // allowHalfOpen: a client that shuts down its side after its last line (nc -q,
+  // shutdown(SHUT_WR)) must still receive every reply before we close ours.
+  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    if (closing || connections.size >= maxConnections) {
+      refuse(socket, closing ? 'ERR - shutting down\n' : 'ERR - too many connections\n');
+      return;
+    }
+    const connection = new SocketConnection(socket, options.engine, limits, options.onLog);
+    connections.add(connection);
+    connection.closed.then(() => connections.delete(connection));
+  });
+
+  function refuse(socket: Socket, reply: string): void {
+    refused.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => refused.delete(socket));
+    // Read and drop what the client sends, so it sees our reply rather than a reset.
+    socket.resume();
+    socket.end(reply);
+    socket.setTimeout(2000, () => socket.destroy());
+  }
+
+  const { host, port } = parseHostPort(options.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => options.onLog?.({ event: 'socket-error', error: error.message }));
+  const bound = server.address();
+  const address = bound !== null && typeof bound === 'object' ? formatAddress(bound.address, bound.port) : options.listen;
+
+  return {
+    address,
+    connectionCount: () => connections.size,
+    async close(graceMs = 5000) {
+      if (closing) return;
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...connections].map((c) => c.shutdown(graceMs)));
+      for (const socket of refused) socket.destroy();
+      await stopped;
+    },
+  };
+}
