@@ -1,0 +1,48 @@
+// Mapping between the camelCase records of ports.ts and snake_case columns. Patches are
+// turned into UPDATE statements only through these fixed maps, so no caller-supplied key
+// ever reaches SQL text.
+import type { SqlValue } from 'sql.js';
+import type { Params, Row } from './database.js';
+
+/** How one record field is stored. */
+export interface Column {
+  column: string;
+  /** 'bool' fields are stored as 0/1. */
+  kind?: 'bool';
+}
+
+/** Field name → column. */
+export type ColumnMap = Record<string, Column>;
+
+/** The SQL value of one field. */
+export function toSql(column: Column, value: unknown): SqlValue {
+  if (column.kind === 'bool') return value ? 1 : 0;
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  throw new TypeError(`cannot store a ${typeof value} in column ${column.column}`);
+}
+
+/** A record from a row: every mapped field, read back with its type. */
+export function fromRow<T>(map: ColumnMap, row: Row): T {
+  const record: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(map)) {
+    const value = row[column.column];
+    record[field] = column.kind === 'bool' ? value === 1 : (value ?? null);
+  }
+  return record as T;
+}
+
+/** INSERT INTO table (…all mapped columns…) with the values of record. */
+export function insertSql(table: string, map: ColumnMap, record: Record<string, unknown>): { sql: string; params: Params } {
+  const fields = Object.keys(map);
+  const sql = `INSERT INTO ${table} (${fields.map((f) => map[f].column).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`;
+  return { sql, params: fields.map((f) => toSql(map[f], record[f])) };
+}
+
+/** UPDATE table SET … WHERE id = ? for the known fields of patch; null when nothing to set. */
+export function updateSql(table: string, map: ColumnMap, id: number, patch: Record<string, unknown>): { sql: string; params: Params } | null {
+  const fields = Object.keys(patch).filter((f) => f in map && patch[f] !== undefined);
+  if (fields.length === 0) return null;
+  const sql = `UPDATE ${table} SET ${fields.map((f) => `${map[f].column} = ?`).join(', ')} WHERE id = ?`;
+  return { sql, params: [...fields.map((f) => toSql(map[f], patch[f])), id] };
+}

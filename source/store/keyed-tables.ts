@@ -1,0 +1,43 @@
+// The two key → value tables: the GUID → ticket map, and meta (the field catalogue,
+// serverInfo, the last prune time … as strings the engine owns).
+import type { TicketRef } from '../core/ports.js';
+import type { Db } from './database.js';
+
+/** GUID → ticket. */
+export class TicketsTable {
+  constructor(private readonly db: Db, private readonly changed: () => void) {}
+
+  /** The ticket a GUID names. */
+  get(guid: string): TicketRef | undefined {
+    const row = this.db.get('SELECT guid, ticket_id, ticket_key, ticket_url FROM tickets WHERE guid = ?', [guid]);
+    if (!row) return undefined;
+    return { guid: String(row.guid), ticketId: String(row.ticket_id), ticketKey: String(row.ticket_key), ticketUrl: String(row.ticket_url) };
+  }
+
+  /** Links a GUID to a ticket (replacing any earlier link). */
+  set(ref: TicketRef): void {
+    this.db.run(
+      'INSERT INTO tickets (guid, ticket_id, ticket_key, ticket_url) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (guid) DO UPDATE SET ticket_id = excluded.ticket_id, ticket_key = excluded.ticket_key, ticket_url = excluded.ticket_url',
+      [ref.guid, ref.ticketId, ref.ticketKey, ref.ticketUrl],
+    );
+    this.changed();
+  }
+}
+
+/** Small named values. */
+export class MetaTable {
+  constructor(private readonly db: Db, private readonly changed: () => void) {}
+
+  /** The value of a key. */
+  get(key: string): string | undefined {
+    const row = this.db.get('SELECT value FROM meta WHERE key = ?', [key]);
+    return row ? String(row.value) : undefined;
+  }
+
+  /** Sets a key's value. */
+  set(key: string, value: string): void {
+    this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    this.changed();
+  }
+}

@@ -1,0 +1,69 @@
+// Reading the database file into memory, refusing anything that is not a whole jiraline
+// database. The file is only ever read here: a file we cannot understand is left exactly as
+// it is, so the operator can inspect or recover it.
+import { readFile } from 'node:fs/promises';
+import { Db, loadSql } from './database.js';
+import { StoreCorruptError, StoreVersionError } from './errors.js';
+import { readSchemaVersion, schemaVersion } from './migrations.js';
+
+const sqliteMagic = 'SQLite format 3\0';
+
+/** The database in the file, or a new empty one when the file does not exist (not yet migrated). */
+export async function loadDatabase(file: string): Promise<{ db: Db; existed: boolean }> {
+  const SQL = await loadSql();
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { db: new Db(new SQL.Database()), existed: false };
+    throw new StoreCorruptError(file, `reading it failed: ${(error as Error).message}`);
+  }
+  checkHeader(file, bytes);
+  let db: Db;
+  try {
+    db = new Db(new SQL.Database(bytes));
+  } catch (error) {
+    throw new StoreCorruptError(file, (error as Error).message);
+  }
+  try {
+    checkContents(file, db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return { db, existed: true };
+}
+
+// Cheap checks before handing the bytes to SQLite: the magic string and a page count that
+// fits in the file (a truncated copy fails here without reading every page).
+function checkHeader(file: string, bytes: Uint8Array): void {
+  if (bytes.length < 100 || Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== sqliteMagic) {
+    throw new StoreCorruptError(file, bytes.length === 0 ? 'the file is empty' : 'not an SQLite database');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const rawPageSize = view.getUint16(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pageCount = view.getUint32(28);
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw new StoreCorruptError(file, 'bad page size in the header');
+  if (bytes.length % pageSize !== 0 || pageCount * pageSize > bytes.length) {
+    throw new StoreCorruptError(file, 'the file is truncated');
+  }
+}
+
+function checkContents(file: string, db: Db): void {
+  let check: string;
+  try {
+    // quick_check reads every page, so damage anywhere shows now rather than mid-run.
+    check = db.raw.exec('PRAGMA quick_check').map((r) => r.values.map((v) => String(v[0])).join('; ')).join('; ');
+  } catch (error) {
+    throw new StoreCorruptError(file, (error as Error).message);
+  }
+  if (check !== 'ok') throw new StoreCorruptError(file, `SQLite integrity check: ${check.slice(0, 200)}`);
+  const version = readSchemaVersion(db);
+  if (version > schemaVersion) throw new StoreVersionError(file, version, schemaVersion);
+  if (version === 0) {
+    // Version 0 with tables in it is some other program's database: never migrate it in place.
+    const tables = Number(db.get("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'")?.n ?? 0);
+    if (tables > 0) throw new StoreCorruptError(file, 'an SQLite database, but not one of jiraline');
+  }
+}

@@ -1,0 +1,88 @@
+// The lock file that keeps a second engine off a data directory. It holds the owner's pid.
+// It is made by writing a private file and hard-linking it into place: link() fails
+// atomically when the lock exists, and the lock is never seen empty or half-written.
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StoreLockedError } from './errors.js';
+
+/** A held lock. */
+export interface Lock {
+  readonly file: string;
+  /** True when a lock left by a dead process was taken over. */
+  readonly tookOverStale: boolean;
+  /** Removes the lock file if it is still ours. */
+  release(): Promise<void>;
+}
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+function parsePid(text: string): number | null {
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** Takes `jiraline.lock` in dir for pid; throws StoreLockedError when a live process holds it. */
+export async function acquireLock(dir: string, pid: number): Promise<Lock> {
+  const file = join(dir, 'jiraline.lock');
+  const mine = `${file}.${pid}.${process.hrtime.bigint()}`;
+  await writeFile(mine, `${pid}\n`, { mode: 0o600 });
+  let tookOverStale = false;
+  try {
+    // A few rounds cover another engine taking over the same stale lock at the same moment.
+    for (let round = 0; round < 5; round += 1) {
+      try {
+        await link(mine, file);
+        return makeLock(file, pid, tookOverStale);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const text = await readFile(file, 'utf8').catch(() => null);
+      if (text === null) continue; // it went away meanwhile: try again
+      const holder = parsePid(text);
+      if (holder !== null && pidAlive(holder)) throw new StoreLockedError(holder, dir);
+      // Stale (dead pid, or unreadable content): move it aside under a name of our own,
+      // then check that what we moved is still the stale lock and not a fresh one.
+      const aside = `${file}.stale.${pid}.${process.hrtime.bigint()}`;
+      try {
+        await rename(file, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      const moved = await readFile(aside, 'utf8').catch(() => null);
+      if (moved !== null && moved !== text) {
+        // We moved someone's live lock: put it back (fails harmlessly if another took its place).
+        await link(aside, file).catch(() => undefined);
+        await unlink(aside).catch(() => undefined);
+        continue;
+      }
+      await unlink(aside).catch(() => undefined);
+      tookOverStale = true;
+    }
+    throw new Error(`could not take the lock ${file}: it keeps changing; is another jiraline starting?`);
+  } finally {
+    await unlink(mine).catch(() => undefined);
+  }
+}
+
+function makeLock(file: string, pid: number, tookOverStale: boolean): Lock {
+  let released = false;
+  return {
+    file,
+    tookOverStale,
+    async release() {
+      if (released) return;
+      released = true;
+      const text = await readFile(file, 'utf8').catch(() => null);
+      if (text !== null && parsePid(text) === pid) await unlink(file).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// The schema, as numbered migrations. The version lives in SQLite's own header field
+// (PRAGMA user_version), so it travels with the file through every export. A migration is
+// never edited once released: a change is a new entry at the end.
+import type { Db } from './database.js';
+
+/** One step of the schema: applied once, in order, inside a transaction. */
+interface Migration {
+  version: number;
+  sql: string;
+}
+
+const migrations: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      -- AUTOINCREMENT: ids are accept order and are never reused after a purge or prune.
+      CREATE TABLE commands (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        guid TEXT,
+        line TEXT,
+        payload TEXT,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        accepted_at INTEGER NOT NULL,
+        first_sent_at INTEGER,
+        log_id INTEGER,
+        throttle_counted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX commands_state ON commands (state, id);
+      CREATE INDEX commands_guid ON commands (guid, id);
+
+      CREATE TABLE tickets (
+        guid TEXT PRIMARY KEY,
+        ticket_id TEXT NOT NULL,
+        ticket_key TEXT NOT NULL,
+        ticket_url TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        action TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        guid TEXT,
+        status TEXT NOT NULL,
+        ticket_id TEXT,
+        ticket_key TEXT,
+        ticket_url TEXT,
+        error TEXT,
+        lines INTEGER NOT NULL DEFAULT 1,
+        request TEXT,
+        response TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER
+      );
+      -- Newest-first pages with a filter walk one of these backwards and stop at the page.
+      CREATE INDEX log_status ON log (status, id);
+      CREATE INDEX log_guid ON log (guid, id);
+      CREATE INDEX log_ticket_key ON log (ticket_key, id);
+      CREATE INDEX log_time ON log (time);
+
+      CREATE TABLE stats_days (
+        day TEXT PRIMARY KEY,
+        created INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE TABLE stats_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        created INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO stats_totals (id, created, updated) VALUES (1, 0, 0);
+
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The newest schema version this program knows. */
+export const schemaVersion = migrations[migrations.length - 1].version;
+
+/** The schema version recorded in the database (0 for a new, empty one). */
+export function readSchemaVersion(db: Db): number {
+  return Number(db.get('PRAGMA user_version')?.user_version ?? 0);
+}
+
+/**
+ * Brings the database up to schemaVersion; returns how many migrations ran.
+ * The caller has already refused a database newer than this program.
+ */
+export function migrate(db: Db): number {
+  const current = readSchemaVersion(db);
+  let applied = 0;
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.raw.exec(migration.sql);
+      // PRAGMA takes no bound parameters; the version is our own integer.
+      db.raw.exec(`PRAGMA user_version = ${migration.version}`);
+    });
+    applied += 1;
+  }
+  return applied;
+}

@@ -1,0 +1,69 @@
+// The queue of accepted commands: kept until done, so a restart resumes exactly where the
+// process stopped.
+import type { QueuedCommand } from '../core/ports.js';
+import type { Db } from './database.js';
+import { fromRow, insertSql, updateSql, type ColumnMap } from './columns.js';
+
+const columns: ColumnMap = {
+  id: { column: 'id' },
+  type: { column: 'type' },
+  kind: { column: 'kind' },
+  guid: { column: 'guid' },
+  line: { column: 'line' },
+  payload: { column: 'payload' },
+  state: { column: 'state' },
+  attempts: { column: 'attempts' },
+  nextAttemptAt: { column: 'next_attempt_at' },
+  acceptedAt: { column: 'accepted_at' },
+  firstSentAt: { column: 'first_sent_at' },
+  logId: { column: 'log_id' },
+  throttleCounted: { column: 'throttle_counted', kind: 'bool' },
+};
+const { id: _id, ...insertColumns } = columns;
+
+/** The commands table. */
+export class QueueTable {
+  constructor(private readonly db: Db, private readonly changed: () => void) {}
+
+  /** Stores a new command; returns its id (accept order). */
+  insert(command: Omit<QueuedCommand, 'id'>): number {
+    const { sql, params } = insertSql('commands', insertColumns, command);
+    this.db.run(sql, params);
+    this.changed();
+    return this.db.lastInsertId();
+  }
+
+  /** Changes the given fields of a command (an unknown id changes nothing). */
+  update(id: number, patch: Partial<Omit<QueuedCommand, 'id'>>): void {
+    const statement = updateSql('commands', insertColumns, id, patch);
+    if (!statement) return;
+    this.db.run(statement.sql, statement.params);
+    this.changed();
+  }
+
+  /** One command by id. */
+  get(id: number): QueuedCommand | undefined {
+    const row = this.db.get('SELECT * FROM commands WHERE id = ?', [id]);
+    return row ? fromRow<QueuedCommand>(columns, row) : undefined;
+  }
+
+  /** Commands queued or in flight, in accept order. */
+  open(): QueuedCommand[] {
+    return this.db
+      .all("SELECT * FROM commands WHERE state IN ('queued', 'inflight') ORDER BY id")
+      .map((row) => fromRow<QueuedCommand>(columns, row));
+  }
+
+  /** The latest command of a GUID. */
+  latestFor(guid: string): QueuedCommand | undefined {
+    const row = this.db.get('SELECT * FROM commands WHERE guid = ? ORDER BY id DESC LIMIT 1', [guid]);
+    return row ? fromRow<QueuedCommand>(columns, row) : undefined;
+  }
+
+  /** Deletes done/failed commands accepted before `before`; returns how many went. */
+  purgeFinished(before: number): number {
+    const removed = this.db.run("DELETE FROM commands WHERE state IN ('done', 'failed') AND accepted_at < ?", [before]);
+    if (removed > 0) this.changed();
+    return removed;
+  }
+}

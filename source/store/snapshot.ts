@@ -1,0 +1,37 @@
+// A read-only copy of the persisted database, taken without the lock, for `jiraline log`
+// and `jiraline stats` while a daemon runs. The daemon replaces the file by rename, so the
+// bytes read here are always one whole committed state.
+import { join, resolve } from 'node:path';
+import type { DayCount, LogQuery, LogRow } from '../core/ports.js';
+import { loadDatabase } from './load.js';
+import { migrate } from './migrations.js';
+import { LogReader } from './log-table.js';
+import { StatsReader } from './stats-table.js';
+import { databaseFileName } from './store.js';
+
+/** What the log and stats commands read. */
+export interface StoreReader {
+  /** Newest first. */
+  queryLog(query: LogQuery): LogRow[];
+  countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
+  statsDays(fromDay: string, toDay: string): DayCount[];
+  statsTotals(): { created: number; updated: number };
+  /** Frees the in-memory copy. */
+  close(): void;
+}
+
+/** Reads dir's database as it is on disk now; a missing file reads as empty. Throws StoreCorruptError / StoreVersionError. */
+export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
+  const { db } = await loadDatabase(join(resolve(dir), databaseFileName));
+  // An older or absent file is brought up to date in memory only; nothing is written.
+  migrate(db);
+  const log = new LogReader(db);
+  const stats = new StatsReader(db);
+  return {
+    queryLog: (query) => log.query(query),
+    countLog: (query) => log.count(query),
+    statsDays: (fromDay, toDay) => stats.days(fromDay, toDay),
+    statsTotals: () => stats.totals(),
+    close: () => db.close(),
+  };
+}

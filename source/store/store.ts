@@ -1,0 +1,227 @@
+// The durable store: the StorePort of ports.ts on one sql.js database held in memory and
+// persisted by group commit. Opening takes the directory's lock, refuses a file it cannot
+// read (without touching it), and brings the schema up to date.
+import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { DayCount, LogQuery, LogRow, QueuedCommand, StorePort, TicketRef } from '../core/ports.js';
+import type { Db } from './database.js';
+import { acquireLock, pidAlive, type Lock } from './lock.js';
+import { loadDatabase } from './load.js';
+import { migrate } from './migrations.js';
+import { atomicWrite, GroupCommit, tempFileFor, type WriteStats } from './persist.js';
+import { QueueTable } from './queue-table.js';
+import { LogTable } from './log-table.js';
+import { StatsTable } from './stats-table.js';
+import { MetaTable, TicketsTable } from './keyed-tables.js';
+
+/** Where and how to open the store. */
+export interface StoreOptions {
+  /** The data directory (created 0700 if missing). */
+  dir: string;
+  /** The group-commit window in ms: commits asked for within it share one write (default 2). */
+  commitDelayMs?: number;
+  /** The pid written into the lock file (default process.pid). */
+  pid?: number;
+}
+
+/** The opened store: StorePort plus what the daemon and tests look at. */
+export interface Store extends StorePort {
+  /** The database file, e.g. /var/lib/jiraline/jiraline.db. */
+  readonly file: string;
+  /** The data directory. */
+  readonly dir: string;
+  /** True when the lock of a process that no longer runs was taken over (the daemon reports it). */
+  readonly tookOverStaleLock: boolean;
+  /** Write counters (group commit makes far fewer writes than commits). */
+  stats(): WriteStats;
+  /** Runs fn in one SQLite transaction: faster for many mutations at once (all are persisted together anyway). */
+  transaction<T>(fn: () => T): T;
+}
+
+/** The database file's name inside the data directory. */
+export const databaseFileName = 'jiraline.db';
+
+/** Opens the store in options.dir: takes the lock; throws StoreLockedError, StoreCorruptError or StoreVersionError. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const dir = resolve(options.dir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const lock = await acquireLock(dir, options.pid ?? process.pid);
+  let db: Db | null = null;
+  try {
+    const file = join(dir, databaseFileName);
+    await removeDebris(dir, file);
+    const loaded = await loadDatabase(file);
+    db = loaded.db;
+    // The database is in memory: a rollback journal in memory is all a failed statement needs.
+    db.raw.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
+    const migrated = migrate(db);
+    const store = new SqlStore(db, file, dir, lock, options.commitDelayMs ?? 2);
+    // A new or upgraded database is written at once, so readers find a whole file.
+    if (!loaded.existed || migrated > 0) {
+      store.touch();
+      await store.commit();
+    }
+    return store;
+  } catch (error) {
+    db?.close();
+    await lock.release();
+    throw error;
+  }
+}
+
+// What a crash can leave: the temp file of an unfinished write (the renamed file is the
+// committed state, so the temp is garbage) and the private files of a lock being taken.
+async function removeDebris(dir: string, file: string): Promise<void> {
+  await unlink(tempFileFor(file)).catch(() => undefined);
+  for (const name of await readdir(dir)) {
+    const match = /^jiraline\.lock\.(?:stale\.)?(\d+)\.\d+$/.exec(name);
+    if (match && !pidAlive(Number(match[1]))) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+class SqlStore implements Store {
+  private readonly committer: GroupCommit;
+  private readonly queue: QueueTable;
+  private readonly log: LogTable;
+  private readonly statsTable: StatsTable;
+  private readonly tickets: TicketsTable;
+  private readonly meta: MetaTable;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    readonly file: string,
+    readonly dir: string,
+    private readonly lock: Lock,
+    commitDelayMs: number,
+  ) {
+    this.committer = new GroupCommit(() => db.raw.export(), (bytes) => atomicWrite(file, bytes), commitDelayMs);
+    const changed = () => this.touch();
+    this.queue = new QueueTable(db, changed);
+    this.log = new LogTable(db, changed);
+    this.statsTable = new StatsTable(db, changed);
+    this.tickets = new TicketsTable(db, changed);
+    this.meta = new MetaTable(db, changed);
+  }
+
+  get tookOverStaleLock(): boolean {
+    return this.lock.tookOverStale;
+  }
+
+  /** Marks the database changed (every mutation passes here). */
+  touch(): void {
+    if (this.closed) throw new Error(`the store ${this.file} is closed`);
+    this.committer.touch();
+  }
+
+  stats(): WriteStats {
+    return this.committer.stats();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn);
+  }
+
+  insertCommand(command: Omit<QueuedCommand, 'id'>): number {
+    this.open();
+    return this.queue.insert(command);
+  }
+  updateCommand(id: number, patch: Partial<Omit<QueuedCommand, 'id'>>): void {
+    this.open();
+    this.queue.update(id, patch);
+  }
+  getCommand(id: number): QueuedCommand | undefined {
+    return this.queue.get(id);
+  }
+  openCommands(): QueuedCommand[] {
+    return this.queue.open();
+  }
+  latestCommandFor(guid: string): QueuedCommand | undefined {
+    return this.queue.latestFor(guid);
+  }
+  purgeFinishedCommands(before: number): number {
+    this.open();
+    return this.queue.purgeFinished(before);
+  }
+
+  getTicket(guid: string): TicketRef | undefined {
+    return this.tickets.get(guid);
+  }
+  setTicket(ref: TicketRef): void {
+    this.open();
+    this.tickets.set(ref);
+  }
+
+  insertLog(row: Omit<LogRow, 'id'>): number {
+    this.open();
+    return this.log.insert(row);
+  }
+  updateLog(id: number, patch: Partial<Omit<LogRow, 'id'>>): void {
+    this.open();
+    this.log.update(id, patch);
+  }
+  getLog(id: number): LogRow | undefined {
+    return this.log.get(id);
+  }
+  queryLog(query: LogQuery): LogRow[] {
+    return this.log.query(query);
+  }
+  countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number {
+    return this.log.count(query);
+  }
+  pruneLogToCount(maxEntries: number): number {
+    this.open();
+    return this.log.pruneToCount(maxEntries);
+  }
+  pruneLogOlderThan(before: number): number {
+    this.open();
+    return this.log.pruneOlderThan(before);
+  }
+
+  addStats(day: string, created: number, updated: number): void {
+    this.open();
+    this.statsTable.add(day, created, updated);
+  }
+  statsDays(fromDay: string, toDay: string): DayCount[] {
+    return this.statsTable.days(fromDay, toDay);
+  }
+  statsTotals(): { created: number; updated: number } {
+    return this.statsTable.totals();
+  }
+  resetStatsDaily(): void {
+    this.open();
+    this.statsTable.resetDaily();
+  }
+  resetStatsTotals(): void {
+    this.open();
+    this.statsTable.resetTotals();
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.meta.get(key);
+  }
+  setMeta(key: string, value: string): void {
+    this.open();
+    this.meta.set(key, value);
+  }
+
+  commit(): Promise<void> {
+    return this.committer.commit();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.committer.flush();
+    } finally {
+      this.closed = true;
+      this.db.close();
+      await this.lock.release();
+    }
+  }
+
+  // Mutating a closed store would be lost silently; say so instead.
+  private open(): void {
+    if (this.closed) throw new Error(`the store ${this.file} is closed`);
+  }
+}
