@@ -1,0 +1,188 @@
+// Every failure becomes one JiraError whose message says what to do. Bodies are parsed
+// defensively: Jira's {errorMessages, errors}, an HTML page (a Data Center 429, a proxy's
+// 502), plain text, or nothing at all.
+import { JiraError, isRetryableStatus } from '../core/jira-error.js';
+
+/** What a failed request was, for messages: "POST /rest/api/2/issue" at a Jira URL. */
+export interface RequestContext {
+  method: string;
+  path: string;
+  baseUrl: string;
+  /** Whether credentials were sent at all (a 401 without them says so). */
+  credentials: 'basic' | 'key' | null;
+  timeoutMs: number;
+  /** The proxy in use, already stripped of user:password, or null. */
+  proxy: string | null;
+}
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - now);
+}
+
+/** Jira's error body split into its messages and field errors; non-JSON bodies are summarised. */
+export function parseErrorBody(body: string, contentType: string | undefined): { messages: string[]; fieldErrors: Record<string, string> } {
+  const text = body.trim();
+  if (text === '') return { messages: [], fieldErrors: {} };
+  if (text.startsWith('{') || text.startsWith('[') || /json/i.test(contentType ?? '')) {
+    try {
+      return fromJson(JSON.parse(text));
+    } catch {
+      // Not JSON after all: fall through to the text summary.
+    }
+  }
+  if (/^<|html/i.test(text.slice(0, 200)) || /html/i.test(contentType ?? '')) {
+    const summary = htmlSummary(text);
+    return { messages: summary ? [summary] : [], fieldErrors: {} };
+  }
+  return { messages: [oneLine(text, 300)], fieldErrors: {} };
+}
+
+function fromJson(json: unknown): { messages: string[]; fieldErrors: Record<string, string> } {
+  const messages: string[] = [];
+  const fieldErrors: Record<string, string> = {};
+  if (json && typeof json === 'object' && !Array.isArray(json)) {
+    const o = json as Record<string, unknown>;
+    if (Array.isArray(o.errorMessages)) for (const m of o.errorMessages) messages.push(oneLine(String(m), 500));
+    if (o.errors && typeof o.errors === 'object') {
+      for (const [field, msg] of Object.entries(o.errors as Record<string, unknown>)) {
+        fieldErrors[field] = oneLine(typeof msg === 'string' ? msg : JSON.stringify(msg), 500);
+      }
+    }
+    // Other shapes seen in the wild: {"message": …} (gateways, some Cloud endpoints), {"errorMessage": …}.
+    for (const key of ['message', 'errorMessage', 'error']) {
+      if (messages.length === 0 && typeof o[key] === 'string') messages.push(oneLine(o[key] as string, 500));
+    }
+  } else if (Array.isArray(json)) {
+    for (const m of json) messages.push(oneLine(typeof m === 'string' ? m : JSON.stringify(m), 500));
+  }
+  return { messages, fieldErrors };
+}
+
+/** The title (or first text) of an HTML page, so a proxy's error page reads as one line. */
+export function htmlSummary(html: string): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+  const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
+  const text = (title ?? heading ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' '))
+    .replace(/<[^>]*>/g, ' ');
+  return oneLine(decodeEntities(text), 200);
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) =>
+    ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e] ?? ' ');
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
+
+/** A JiraError for an HTTP answer outside 2xx. */
+export function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: string, ctx: RequestContext): JiraError {
+  const contentType = headerValue(headers['content-type']);
+  const { messages, fieldErrors } = parseErrorBody(body, contentType);
+  const retryAfterMs = status === 429 || status === 503 || status >= 500 ? parseRetryAfter(headers['retry-after']) : null;
+  const detail = [...messages, ...Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m}`)].join('; ');
+  const said = detail ? ` (Jira said: ${detail})` : '';
+  const what = `${ctx.method} ${ctx.path}`;
+  let message: string;
+  switch (status) {
+    case 400:
+      message = `400 from Jira on ${what}: the request was refused${detail ? ` — ${detail}` : ''}`;
+      break;
+    case 401:
+      message = ctx.credentials === null
+        ? `401 from Jira: no credentials are set — \`jiraline auth set\` (or JIRALINE_USER/JIRALINE_PASSWORD, JIRALINE_AUTH_KEY)`
+        : ctx.credentials === 'key'
+          ? `401 from Jira: check the Authorization Key — \`jiraline auth set\``
+          : `401 from Jira: check the username and API token — \`jiraline auth set\``;
+      break;
+    case 403: {
+      const denied = headerValue(headers['x-authentication-denied-reason']);
+      message = denied && /captcha/i.test(denied)
+        ? `403 from Jira: Jira asks for a CAPTCHA after failed logins — log in once in a browser, then check the credentials (\`jiraline auth set\`)`
+        : `403 from Jira on ${what}: the user may not do this — check the user's permissions in the project, and the credentials (\`jiraline auth set\`)${said}`;
+      break;
+    }
+    case 404:
+      message = `404 from Jira on ${what}: check the Jira URL and the Ticket Location URL${said}`;
+      break;
+    case 410:
+      message = `410 from Jira on ${what}: this API has been removed${said}`;
+      break;
+    case 429:
+      message = `429 from Jira: too many requests${retryAfterMs !== null ? `, retry after ${Math.ceil(retryAfterMs / 1000)} s` : ''} — jiraline will retry${said}`;
+      break;
+    default:
+      if (status >= 300 && status < 400) {
+        const location = headerValue(headers.location);
+        message = `${status} from Jira: redirected${location ? ` to ${location}` : ''} — set the Jira URL to the address Jira answers on`;
+      } else if (status >= 500) {
+        message = `${status} from Jira on ${what}: Jira (or a proxy in front of it) failed${isRetryableStatus(status) ? ' — jiraline will retry' : ''}${said}`;
+      } else {
+        message = `${status} from Jira on ${what}${said}`;
+      }
+  }
+  return new JiraError({ status, message, messages, fieldErrors, retryAfterMs, retryable: isRetryableStatus(status) });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|DEPTH_ZERO|HOSTNAME_MISMATCH|EPROTO/;
+
+/** A JiraError for a request that got no HTTP answer: refused, timed out, TLS, DNS, reset. */
+export function networkError(error: unknown, ctx: RequestContext): JiraError {
+  const chain = causeChain(error);
+  const codes = chain.map((e) => String((e as { code?: unknown }).code ?? '')).filter(Boolean);
+  const texts = chain.map((e) => String((e as { message?: unknown }).message ?? ''));
+  const has = (re: RegExp) => codes.some((c) => re.test(c)) || texts.some((t) => re.test(t));
+  const where = `Jira at ${ctx.baseUrl}${ctx.proxy ? ` (through the proxy ${ctx.proxy})` : ''}`;
+  const proxyHint = 'the proxy settings (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, jira.bypassProxy)';
+  const seconds = Math.max(1, Math.round(ctx.timeoutMs / 1000));
+  if (has(/UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|ETIMEDOUT|timeout/i) && !codes.some((c) => tlsCodes.test(c))) {
+    return new JiraError({ status: 0, cause: 'timeout', retryable: true,
+      message: `no answer from ${where} within ${seconds} s — check the network and ${proxyHint}, or raise jira.timeoutSeconds` });
+  }
+  const tlsCode = codes.find((c) => tlsCodes.test(c));
+  if (tlsCode) {
+    const detail = chain.map((e) => (e as Error).message).find((m) => m && /cert|ssl|tls|signature|issuer/i.test(m)) ?? tlsCode;
+    const altname = /ALTNAME|HOSTNAME/.test(tlsCode);
+    // Kept retryable: commands wait (Pending) until the operator fixes jira.caFile, instead of failing.
+    return new JiraError({ status: 0, cause: 'tls', retryable: true,
+      message: altname
+        ? `TLS: the certificate of ${where} does not name this host (${tlsCode}: ${oneLine(detail, 160)}) — check the Jira URL's host name`
+        : `TLS: the certificate of ${where} is not trusted (${tlsCode}: ${oneLine(detail, 160)}) — set jira.caFile to your CA bundle`,
+    });
+  }
+  let reason: string;
+  let hint = `check the Jira URL, ${proxyHint}, and that Jira is up`;
+  if (codes.includes('ECONNREFUSED')) reason = 'connection refused';
+  else if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
+    reason = 'host name not found';
+    hint = `check the Jira URL's host name and ${proxyHint}`;
+  } else if (codes.includes('ECONNRESET') || codes.includes('UND_ERR_SOCKET')) reason = 'the connection was closed';
+  else if (codes.includes('EHOSTUNREACH') || codes.includes('ENETUNREACH')) reason = 'no route to the host';
+  else if (texts.some((t) => /proxy/i.test(t))) reason = `the proxy refused the connection (${oneLine(texts.find((t) => /proxy/i.test(t)) ?? '', 120)})`;
+  else reason = oneLine(texts.find((t) => t !== '') ?? codes[0] ?? 'unknown error', 160);
+  return new JiraError({ status: 0, cause: 'network', retryable: true, message: `cannot reach ${where}: ${reason} — ${hint}` });
+}
+
+function causeChain(error: unknown): unknown[] {
+  const out: unknown[] = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && out.length < 8 && !out.includes(current)) {
+    out.push(current);
+    const agg = (current as { errors?: unknown }).errors;
+    if (Array.isArray(agg)) out.push(...agg.slice(0, 4));
+    current = (current as { cause?: unknown }).cause;
+  }
+  return out.length > 0 ? out : [error];
+}

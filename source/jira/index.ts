@@ -1,0 +1,93 @@
+// The Jira REST client: implements JiraPort (source/core/ports.ts) over one keep-alive
+// undici pool. Each concern has its own file; this one wires them together.
+import type {
+  CreateMetaField, CreateMetaIssueType, CreatedIssue, Credentials, FieldDef, IssuePayload,
+  JiraIssue, JiraPort, JiraUser, SearchResult, ServerInfo, Transition,
+} from '../core/ports.js';
+import { getCreateMetaFields, getCreateMetaIssueTypes, type CreateMetaState } from './createmeta.js';
+import { buildDispatcher } from './dispatcher.js';
+import { addComment, createIssue, editIssue, getIssue } from './issues.js';
+import { search, type SearchState } from './search.js';
+import { getFields, getMyself, getServerInfo } from './server.js';
+import { getTransitions, transitionTo } from './transitions.js';
+import { createTransport } from './transport.js';
+import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
+
+/** How to reach Jira. */
+export interface JiraClientOptions {
+  baseUrl: string;
+  /** Path of the issue resource relative to baseUrl; default rest/api/latest/issue. */
+  ticketLocation?: string;
+  credentials: Credentials | null;
+  caFile?: string | null;
+  insecure?: boolean;
+  bypassProxy?: boolean;
+  /** Connect, headers and body timeout of each request; default 30000. */
+  timeoutMs?: number;
+  /** Pool size; default 16. */
+  connections?: number;
+  /** Where HTTPS_PROXY/HTTP_PROXY/NO_PROXY are read; default process.env. */
+  env?: Record<string, string | undefined>;
+  /** A hint; otherwise learned from serverInfo. */
+  deploymentType?: 'Cloud' | 'Server' | 'DataCenter';
+}
+
+/** The client: JiraPort plus credential swapping and start-up warnings. */
+export interface JiraClient extends JiraPort {
+  setCredentials(c: Credentials | null): void;
+  /** Warnings to show on every start, e.g. TLS verification off. */
+  readonly warnings: string[];
+  /** The deployment type from the hint or the last serverInfo; undefined before either. */
+  readonly deploymentType: ServerInfo['deploymentType'] | undefined;
+  /** The proxy requests go through (without credentials), or null. */
+  readonly proxy: string | null;
+}
+
+/** Builds the client. Throws ConfigError for a bad Jira URL, an unreadable caFile or an unusable proxy. */
+export function createJiraClient(options: JiraClientOptions): JiraClient {
+  const ep = resolveEndpoint(options.baseUrl, options.ticketLocation ?? defaultTicketLocation);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const built = buildDispatcher({
+    origin: ep.origin,
+    caFile: options.caFile,
+    insecure: options.insecure,
+    bypassProxy: options.bypassProxy,
+    timeoutMs,
+    connections: options.connections ?? 16,
+    env: options.env ?? process.env,
+  });
+  const t = createTransport({ origin: ep.origin, baseUrl: ep.baseUrl, dispatcher: built.dispatcher, proxy: built.proxy, timeoutMs, credentials: options.credentials });
+  const searchState: SearchState = { deployment: options.deploymentType, jqlEndpoint: false };
+  const metaState: CreateMetaState = { legacy: false };
+
+  return {
+    baseUrl: ep.baseUrl,
+    apiVersion: ep.apiVersion,
+    warnings: built.warnings,
+    proxy: built.proxy,
+    get deploymentType() {
+      return searchState.deployment;
+    },
+    setCredentials: (c) => t.setCredentials(c),
+    async serverInfo(): Promise<ServerInfo> {
+      const info = await getServerInfo(t, ep);
+      searchState.deployment = info.deploymentType;
+      return info;
+    },
+    myself: (): Promise<JiraUser> => getMyself(t, ep),
+    fields: (): Promise<FieldDef[]> => getFields(t, ep),
+    createMetaIssueTypes: (project: string): Promise<CreateMetaIssueType[]> => getCreateMetaIssueTypes(t, ep, metaState, project),
+    createMetaFields: (project: string, issueTypeId: string): Promise<CreateMetaField[]> => getCreateMetaFields(t, ep, metaState, project, issueTypeId),
+    createIssue: (body: IssuePayload): Promise<CreatedIssue> => createIssue(t, ep, body),
+    editIssue: (key: string, body: IssuePayload): Promise<void> => editIssue(t, ep, key, body),
+    transitions: (key: string): Promise<Transition[]> => getTransitions(t, ep, key),
+    transitionTo: (key: string, statusName: string): Promise<Transition> => transitionTo(t, ep, key, statusName),
+    addComment: (key: string, text: string): Promise<void> => addComment(t, ep, key, text),
+    getIssue: (key: string, fields?: string[]): Promise<JiraIssue> => getIssue(t, ep, key, fields),
+    search: (jql, searchOptions): Promise<SearchResult> => search(t, ep, searchState, jql, searchOptions),
+    browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,
+    close: async (): Promise<void> => {
+      await built.dispatcher.close();
+    },
+  };
+}
