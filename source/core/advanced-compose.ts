@@ -1,0 +1,224 @@
+// From a parsed Advanced command to what is sent to Jira (SPEC §4, §6):
+// - CREATE: the template's Include rows, the line's fields laid over them, the label
+//   `jiraline-<GUID>` added; comment and status are applied after the ticket is made.
+//   An empty value on a CREATE leaves the field out (it can drop a template field).
+// - UPDATE: only the line's fields; an empty value clears the field (null, or []);
+//   labels and comments go as `update` verbs, status as a separate transition target.
+// `comment`, `status` and `labels` are the special names (case-insensitive).
+import { textToAdf } from './adf.js';
+import { applyLabelOps, foldLabelOps, guidLabel, parseLabelValue, type LabelOp } from './advanced-labels.js';
+import type { AdvancedCommand } from './advanced-parse.js';
+import type { TemplateRow } from './config.js';
+import { fieldLabel, isKnownType, shapeByType, type FieldCatalogue, type ShapeContext, type Shaped } from './fields.js';
+import type { FieldDef, IssuePayload } from './ports.js';
+
+/** What a CREATE sends: the create body, then the comments to add and the status to move to. */
+export interface CreatePlan {
+  body: IssuePayload;
+  comments: string[];
+  status: string | null;
+}
+
+/** What an UPDATE sends (one line, or several merged): edit fields, label verbs, comments, transition. */
+export interface UpdatePlan {
+  fields: Record<string, unknown>;
+  labelOps: LabelOp[];
+  comments: string[];
+  status: string | null;
+  /** How many Advanced lines the plan carries. */
+  lines: number;
+}
+
+type Special = 'comment' | 'status' | 'labels';
+
+function special(field: string, def?: FieldDef): Special | null {
+  const name = (def?.id ?? field).toLowerCase();
+  return name === 'comment' || name === 'status' || name === 'labels' ? name : null;
+}
+
+const CALL_LATER = 'CALL endpoints come with 3.0 — use CREATE or UPDATE';
+
+function checkSpecial(kind: Special, value: string): string | null {
+  if (kind === 'labels') {
+    const ops = parseLabelValue(value);
+    return ops.ok ? null : ops.error;
+  }
+  if (value.trim() !== '') return null;
+  return kind === 'comment' ? 'comment: expected the comment text, got ""' : 'status: expected a status name such as Done, got ""';
+}
+
+/**
+ * Whether a command can be carried out: unknown fields and unshapeable values give the reason.
+ * With no catalogue (Jira never asked), only what needs none is checked (specials, CALL, empty UPDATE).
+ */
+export function checkCommand(command: AdvancedCommand, catalogue: FieldCatalogue | null, ctx: ShapeContext): string | null {
+  if (command.action === 'CALL') return CALL_LATER;
+  if (command.action === 'UPDATE' && command.pairs.length === 0) return 'UPDATE has no field;value pairs — nothing to change';
+  const clear = command.action === 'UPDATE';
+  for (const { field, value } of command.pairs) {
+    let kind = special(field);
+    if (kind === null && catalogue !== null) {
+      const def = catalogue.resolve(field);
+      if (!def.ok) return def.error;
+      kind = special(field, def.value);
+      if (kind === null) {
+        if (value === '' && !clear) continue;
+        const shaped = catalogue.shape(def.value, value, ctx, { clear });
+        if (!shaped.ok) return shaped.error;
+        continue;
+      }
+    }
+    if (kind !== null) {
+      const problem = checkSpecial(kind, value);
+      if (problem !== null) return problem;
+    }
+  }
+  return null;
+}
+
+function shapeTemplateRow(row: TemplateRow, def: FieldDef, catalogue: FieldCatalogue, ctx: ShapeContext): Shaped<unknown> {
+  return row.type !== undefined && isKnownType(row.type)
+    ? shapeByType(row.type, fieldLabel(def), row.value, ctx)
+    : catalogue.shape(def, row.value, ctx);
+}
+
+/** CREATE: the template's Include rows with the line's fields laid over them, plus the GUID label. */
+export function composeCreate(command: AdvancedCommand, template: TemplateRow[], catalogue: FieldCatalogue, ctx: ShapeContext): Shaped<CreatePlan> {
+  if (command.action === 'CALL') return { ok: false, error: CALL_LATER };
+  const comments: string[] = [];
+  let status: string | null = null;
+  let labelOps: LabelOp[] = [];
+  const lineFields: Array<[FieldDef, string]> = [];
+  for (const { field, value } of command.pairs) {
+    let kind = special(field);
+    let def: FieldDef | undefined;
+    if (kind === null) {
+      const resolved = catalogue.resolve(field);
+      if (!resolved.ok) return resolved;
+      def = resolved.value;
+      kind = special(field, def);
+    }
+    if (kind !== null) {
+      const problem = checkSpecial(kind, value);
+      if (problem !== null) return { ok: false, error: problem };
+      if (kind === 'comment') comments.push(value);
+      else if (kind === 'status') status = value.trim();
+      else labelOps = labelOps.concat((parseLabelValue(value) as { ok: true; value: LabelOp[] }).value);
+    } else if (def !== undefined) lineFields.push([def, value]);
+  }
+
+  const overridden = new Set(lineFields.map(([def]) => def.id));
+  const fields: Record<string, unknown> = {};
+  for (const row of template) {
+    if (row.mode === 'Exclude') continue;
+    const resolved = catalogue.resolve(row.field);
+    if (!resolved.ok) return { ok: false, error: `template row ${JSON.stringify(row.field)}: ${resolved.error}` };
+    const def = resolved.value;
+    // Held in place (key order) even when the line overrides it, so the body reads like the table.
+    if (overridden.has(def.id)) {
+      fields[def.id] = undefined;
+      continue;
+    }
+    const shaped = shapeTemplateRow(row, def, catalogue, ctx);
+    if (!shaped.ok) return { ok: false, error: `template row ${JSON.stringify(row.field)}: ${shaped.error}` };
+    fields[def.id] = shaped.value;
+  }
+  for (const [def, value] of lineFields) {
+    if (value === '') {
+      delete fields[def.id];
+      continue;
+    }
+    const shaped = catalogue.shape(def, value, ctx);
+    if (!shaped.ok) return shaped;
+    fields[def.id] = shaped.value;
+  }
+  for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
+
+  const base = fields.labels ?? [];
+  if (!Array.isArray(base) || !base.every((l) => typeof l === 'string')) {
+    return { ok: false, error: 'labels: the template\'s labels are not a list of labels — write them as a,b' };
+  }
+  const labels = applyLabelOps(base, labelOps);
+  const own = guidLabel(command.guid);
+  if (!labels.includes(own)) labels.push(own);
+  fields.labels = labels;
+  return { ok: true, value: { body: { fields }, comments, status } };
+}
+
+/**
+ * UPDATE: only the line's fields. `fromCreate` (a CREATE for a GUID that has a ticket) drops
+ * project and issuetype, leaves out empty values instead of clearing, and turns a label list
+ * into additions, so a resent CREATE cannot take anything away.
+ */
+export function composeUpdate(command: AdvancedCommand, catalogue: FieldCatalogue, ctx: ShapeContext, options?: { fromCreate?: boolean }): Shaped<UpdatePlan> {
+  if (command.action === 'CALL') return { ok: false, error: CALL_LATER };
+  const fromCreate = options?.fromCreate === true;
+  const plan: UpdatePlan = { fields: {}, labelOps: [], comments: [], status: null, lines: 1 };
+  const own = guidLabel(command.guid);
+  for (const { field, value } of command.pairs) {
+    let kind = special(field);
+    let def: FieldDef | undefined;
+    if (kind === null) {
+      const resolved = catalogue.resolve(field);
+      if (!resolved.ok) return resolved;
+      def = resolved.value;
+      kind = special(field, def);
+    }
+    if (kind !== null) {
+      const problem = checkSpecial(kind, value);
+      if (problem !== null) return { ok: false, error: problem };
+      if (kind === 'comment') plan.comments.push(value);
+      else if (kind === 'status') plan.status = value.trim();
+      else {
+        for (const op of (parseLabelValue(value) as { ok: true; value: LabelOp[] }).value) {
+          if ('set' in op && fromCreate) plan.labelOps.push(...op.set.map((add) => ({ add })));
+          else if (!('remove' in op && op.remove === own)) plan.labelOps.push(op);
+        }
+      }
+      continue;
+    }
+    if (def === undefined) continue;
+    if (fromCreate && (def.id === 'project' || def.id === 'issuetype' || value === '')) continue;
+    const shaped = catalogue.shape(def, value, ctx, { clear: !fromCreate });
+    if (!shaped.ok) return shaped;
+    plan.fields[def.id] = shaped.value;
+  }
+  return { ok: true, value: plan };
+}
+
+/** Several waiting updates of one GUID as one: later fields win, comments all kept, label ops in order, last status wins. */
+export function mergeUpdatePlans(plans: UpdatePlan[]): UpdatePlan {
+  const merged: UpdatePlan = { fields: {}, labelOps: [], comments: [], status: null, lines: 0 };
+  for (const plan of plans) {
+    Object.assign(merged.fields, plan.fields);
+    // A set makes what came before it moot; dropping it keeps a long merge small.
+    const lastSet = plan.labelOps.map((op) => 'set' in op).lastIndexOf(true);
+    merged.labelOps = lastSet >= 0 ? plan.labelOps.slice(lastSet) : merged.labelOps.concat(plan.labelOps);
+    merged.comments.push(...plan.comments);
+    if (plan.status !== null) merged.status = plan.status;
+    merged.lines += plan.lines;
+  }
+  return merged;
+}
+
+/**
+ * The PUT body of an update: `fields`, then `update.labels` (folded; the GUID label never
+ * removed) and `update.comment` adds (ADF on API 3). Null when there is nothing to PUT
+ * (a status-only update is just a transition).
+ */
+export function updatePlanBody(plan: UpdatePlan, guid: string, ctx: ShapeContext): IssuePayload | null {
+  const body: IssuePayload = {};
+  const fields = { ...plan.fields };
+  // Jira refuses a field that is in both `fields` and `update`.
+  delete fields.labels;
+  delete fields.comment;
+  if (Object.keys(fields).length > 0) body.fields = fields;
+  const update: Record<string, Array<Record<string, unknown>>> = {};
+  const labels = foldLabelOps(plan.labelOps, guidLabel(guid));
+  if (labels.length > 0) update.labels = labels;
+  if (plan.comments.length > 0) {
+    update.comment = plan.comments.map((text) => ({ add: { body: ctx.apiVersion === 3 ? textToAdf(text) : text } }));
+  }
+  if (Object.keys(update).length > 0) body.update = update;
+  return body.fields === undefined && body.update === undefined ? null : body;
+}
