@@ -91,6 +91,12 @@ function checkOverride(origin: string, raw: unknown): Config {
   }
 }
 
+/** The data directory: --data-dir, JIRALINE_DATA_DIR, $XDG_DATA_HOME/jiraline, ~/.local/share/jiraline. */
+export function resolveDataDir(flag: string | undefined, env: Record<string, string | undefined>): string {
+  if (flag === '') throw new UsageError('--data-dir: expected a directory');
+  return resolve(flag ?? envValue(env, 'JIRALINE_DATA_DIR') ?? join(xdgDir(env, 'XDG_DATA_HOME', '.local/share'), 'jiraline'));
+}
+
 /**
  * Resolves flags > env > config file > defaults. Throws ConfigError/UsageError (exit 2)
  * naming what is at fault. The daemon needs a Jira URL unless --demo; the app without
@@ -98,8 +104,7 @@ function checkOverride(origin: string, raw: unknown): Config {
  */
 export function resolveSettings(flags: SettingsFlags, env: Record<string, string | undefined>, face: 'daemon' | 'tui'): Settings {
   const configPath = resolve(flags.config ?? envValue(env, 'JIRALINE_CONFIG') ?? join(xdgDir(env, 'XDG_CONFIG_HOME', '.config'), 'jiraline', 'config.json'));
-  const dataDir = resolve(flags['data-dir'] ?? envValue(env, 'JIRALINE_DATA_DIR') ?? join(xdgDir(env, 'XDG_DATA_HOME', '.local/share'), 'jiraline'));
-  if (flags['data-dir'] === '') throw new UsageError('--data-dir: expected a directory');
+  const dataDir = resolveDataDir(flags['data-dir'], env);
   const raw = readConfigFile(configPath);
   const config = parseConfig(raw, `config file ${configPath}`);
   const overrides: Overrides = {};

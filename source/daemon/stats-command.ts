@@ -1,5 +1,44 @@
-// Placeholder until this command is built; it refuses to run rather than pretend.
-export async function runStats(_args: string[]): Promise<number> {
-  process.stderr.write('jiraline: this command is not built yet\n');
-  return 1;
+// `jiraline stats [--json]` (SPEC §8): created / updated / total tickets, each as total,
+// today and yesterday (local calendar days), from a snapshot of the persisted file.
+import { parseCommandArgs } from '../cli-args.js';
+import { statsFromStore } from '../core/stats.js';
+import { openStoreSnapshot } from '../store/index.js';
+import { processIo, type CommandIo } from './command-io.js';
+import { resolveDataDir } from './settings.js';
+import { renderTable } from './text-table.js';
+
+const usage = `Usage: jiraline stats [--json] [--data-dir DIR]
+  Prints how many tickets were created and updated: in total, today and yesterday.
+  --json   {"created": {"total", "today", "yesterday"}, "updated": {…}, "total": {…}}
+`;
+
+/** Runs `jiraline stats`; returns the exit code. */
+export async function runStats(args: string[], io: CommandIo = processIo(), now: () => number = Date.now): Promise<number> {
+  const { values } = parseCommandArgs('stats', args, {
+    json: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const reader = await openStoreSnapshot(resolveDataDir(values['data-dir'], io.env));
+  let stats;
+  try {
+    stats = statsFromStore(reader, now());
+  } finally {
+    reader.close();
+  }
+  const { created, updated, total } = stats;
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ created, updated, total })}\n`);
+    return 0;
+  }
+  io.stdout.write(renderTable(
+    [{ title: 'Tickets' }, { title: 'Total', align: 'right' }, { title: 'Today', align: 'right' }, { title: 'Yesterday', align: 'right' }],
+    ([['Created', created], ['Updated', updated], ['Total', total]] as const)
+      .map(([name, c]) => [name, String(c.total), String(c.today), String(c.yesterday)]),
+  ));
+  return 0;
 }

@@ -1,6 +1,6 @@
 // Settings: flags > env > config file > defaults, and a one-line error naming the
 // flag, variable, key or file at fault for each kind of mistake.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, statSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,15 @@ import { resolveSettings, saveConfig } from '../../source/daemon/settings.js';
 import { ConfigError } from '../../source/core/config.js';
 import { UsageError } from '../../source/cli-args.js';
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'jiraline-settings-'));
+  const dir = mkdtempSync(join(tmpdir(), 'jiraline-settings-'));
+  made.push(dir);
+  return dir;
 }
 
 function withConfig(content: unknown): { dir: string; file: string } {
@@ -132,5 +139,5 @@ test('saveConfig writes atomically with mode 0600 and keeps one-run overrides ou
   const fresh = resolveSettings({}, { HOME: home }, 'tui');
   await saveConfig(fresh, fresh.config);
   assert.equal(JSON.parse(readFileSync(fresh.configPath, 'utf8')).listen, '127.0.0.1:7465');
-  rmSync(home, { recursive: true, force: true });
+  assert.equal(statSync(join(home, '.config/jiraline')).mode & 0o777, 0o700);
 });
