@@ -164,7 +164,7 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
   }
   let reason: string;
   let hint = `check the Jira URL, ${proxyHint}, and that Jira is up`;
-  if (codes.includes('ECONNREFUSED')) reason = 'connection refused';
+  if (codes.includes('ECONNREFUSED')) reason = ctx.proxy ? 'connection refused (by the proxy, or by Jira behind it)' : 'connection refused';
   else if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) {
     reason = 'host name not found';
     hint = `check the Jira URL's host name and ${proxyHint}`;
