@@ -1,5 +1,105 @@
-// Placeholder until this command is built; it refuses to run rather than pretend.
-export async function runSimulator(_args: string[]): Promise<number> {
-  process.stderr.write('jiraline: this command is not built yet\n');
-  return 1;
+// `jiraline simulator`: the built-in Jira simulator, standalone, until SIGINT/SIGTERM.
+// It prints the URL it serves and the credentials it expects — never a password or token.
+import { parseCommandArgs, UsageError } from '../cli-args.js';
+import { startSimulator } from './index.js';
+import type { SimulatorOptions } from './types.js';
+
+const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|datacenter]
+                          [--user U --password P | --token T]
+                          [--failure-rate F] [--latency MS]
+  --listen HOST:PORT   where to serve (default 127.0.0.1:8080; port 0 picks a free one)
+  --mode               cloud or datacenter (default datacenter)
+  --user, --password   require HTTP Basic with these credentials
+  --token              require "Authorization: Bearer <token>"
+  --failure-rate F     answer this share of requests (0..1) with 503 and Retry-After
+  --latency MS         add this delay to every answer
+Without --user/--token any credentials (or none) are accepted.
+`;
+
+const options = {
+  listen: { type: 'string' },
+  mode: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  token: { type: 'string' },
+  'failure-rate': { type: 'string' },
+  latency: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Splits HOST:PORT (IPv6 as [::1]:PORT); throws a UsageError naming --listen. */
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`jiraline simulator: --listen must be HOST:PORT (e.g. 127.0.0.1:8080), got '${value}'`);
+  return { host: m[1] ?? m[2], port };
+}
+
+function number(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`jiraline simulator: --${flag} must be a number from ${min} to ${max}, got '${raw}'`);
+  }
+  return n;
+}
+
+/** Parses the simulator's flags into start options (UsageError on a mistake). */
+export function simulatorOptions(args: string[]): SimulatorOptions | 'help' {
+  const { values } = parseCommandArgs('simulator', args, options);
+  if (values.help) return 'help';
+  const { host, port } = parseListen(values.listen ?? '127.0.0.1:8080');
+  const mode = values.mode ?? 'datacenter';
+  if (mode !== 'cloud' && mode !== 'datacenter') throw new UsageError(`jiraline simulator: --mode must be cloud or datacenter, got '${mode}'`);
+  if (values.token !== undefined && (values.user !== undefined || values.password !== undefined)) {
+    throw new UsageError('jiraline simulator: give either --user and --password, or --token, not both');
+  }
+  if ((values.user === undefined) !== (values.password === undefined)) {
+    throw new UsageError('jiraline simulator: --user and --password go together');
+  }
+  if (values.token === '') throw new UsageError('jiraline simulator: --token must not be empty');
+  const auth = values.token !== undefined ? { token: values.token }
+    : values.user !== undefined ? { user: values.user, password: values.password! } : null;
+  const failureRate = number('failure-rate', values['failure-rate'], 0, 1);
+  const latencyMs = number('latency', values.latency, 0, 600_000);
+  return { host, port, mode, auth, faults: { ...(failureRate !== undefined ? { failureRate } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}) } };
+}
+
+/** Runs the simulator until SIGINT/SIGTERM; returns the exit code. */
+export async function runSimulator(args: string[]): Promise<number> {
+  const opts = simulatorOptions(args);
+  if (opts === 'help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const sim = await startSimulator(opts);
+  const auth = opts.auth;
+  const who = !auth ? 'none required (any credentials are accepted)'
+    : 'token' in auth ? 'Authorization: Bearer <token> (token set)'
+      : `HTTP Basic, user '${auth.user}' (password set)`;
+  const curlAuth = !auth ? '' : 'token' in auth ? `-H 'Authorization: Bearer TOKEN' ` : `-u '${auth.user}:PASSWORD' `;
+  const faults = [
+    opts.faults?.failureRate !== undefined ? `failure rate ${opts.faults.failureRate} (503 + Retry-After)` : '',
+    opts.faults?.latencyMs !== undefined ? `latency ${opts.faults.latencyMs} ms` : '',
+  ].filter(Boolean).join(', ');
+  process.stdout.write(
+    `jiraline simulator: a Jira ${sim.mode === 'cloud' ? 'Cloud' : 'Data Center'} listening on ${sim.url}\n`
+    + `  credentials: ${who}\n`
+    + (faults ? `  faults: ${faults}\n` : '')
+    + `  projects OPS and DEMO; try:\n`
+    + `  curl ${curlAuth}-H 'Content-Type: application/json' -d '{"fields":{"project":{"key":"OPS"},"issuetype":{"name":"Task"},"summary":"Hello"}}' ${sim.url}/rest/api/2/issue\n`
+    + `Press Ctrl-C to stop.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sim.close();
+  process.stdout.write('jiraline simulator: stopped\n');
+  return 0;
 }

@@ -1,0 +1,163 @@
+// The simulator's HTTP side on node:http: reads the request, injects faults, checks the
+// credentials, parses JSON as Jira does (415 for another media type, 400 for bad JSON),
+// routes, and writes Jira-shaped answers. Kept lean: it serves benchmarks at thousands of
+// requests per second.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Catalog } from './catalog.js';
+import type { Req, SimState } from './context.js';
+import { FaultGate } from './faults.js';
+import { IssueStore } from './issues.js';
+import { jiraError, type Reply } from './reply.js';
+import { route } from './routes.js';
+import type { Simulator, SimulatorOptions } from './types.js';
+
+const MAX_BODY = 10 * 1024 * 1024;
+const NOT_AUTHENTICATED = 'You are not authenticated. Authentication required to perform this operation.';
+
+function write(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string | number> = { ...(reply.headers ?? {}) };
+  let payload: string | undefined;
+  if (reply.text !== undefined) payload = reply.text;
+  else if (reply.body !== undefined) {
+    payload = JSON.stringify(reply.body);
+    headers['Content-Type'] = 'application/json;charset=UTF-8';
+  }
+  if (payload !== undefined) headers['Content-Length'] = Buffer.byteLength(payload);
+  else if (reply.status !== 204) headers['Content-Length'] = 0;
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+/** The Basic username and the credential check of one request. */
+function checkAuth(header: string | undefined, expected: SimulatorOptions['auth']): { ok: boolean; username: string | null; sent: boolean } {
+  let username: string | null = null;
+  let password: string | null = null;
+  let bearer: string | null = null;
+  if (header) {
+    const space = header.indexOf(' ');
+    const scheme = header.slice(0, space).toLowerCase();
+    const value = header.slice(space + 1).trim();
+    if (scheme === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0) {
+        username = decoded.slice(0, colon);
+        password = decoded.slice(colon + 1);
+      }
+    } else if (scheme === 'bearer') bearer = value;
+  }
+  if (!expected) return { ok: true, username, sent: header !== undefined };
+  const ok = 'token' in expected
+    ? bearer !== null && bearer === expected.token
+    : username === expected.user && password === expected.password;
+  return { ok, username, sent: header !== undefined };
+}
+
+function parseBody(raw: string, req: IncomingMessage): { ok: true; body: unknown } | { ok: false; reply: Reply } {
+  if (raw === '') return { ok: true, body: undefined };
+  const type = req.headers['content-type'];
+  if (type !== undefined && !/json/i.test(type)) {
+    return { ok: false, reply: jiraError(415, [`Unsupported Media Type '${type}': send the body as Content-Type: application/json.`]) };
+  }
+  try {
+    return { ok: true, body: JSON.parse(raw) };
+  } catch (e) {
+    return { ok: false, reply: jiraError(400, [`Unexpected character in the JSON body: ${(e as Error).message}`]) };
+  }
+}
+
+/** Starts a simulator (see index.ts for the contract). */
+export async function startSimulatorServer(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1';
+  const mode = options.mode ?? 'datacenter';
+  const auth = options.auth ?? null;
+  const faults = new FaultGate(options.faults);
+  let count = 0;
+  // The catalog needs the base URL, known once listening; routes only run after that.
+  let sim: SimState | null = null;
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
+    const fault = faults.check(Date.now());
+    if (fault) return write(res, fault);
+    const who = checkAuth(req.headers.authorization, auth);
+    if (!who.ok) {
+      return write(res, jiraError(401, [NOT_AUTHENTICATED], {}, {
+        'WWW-Authenticate': 'Basic realm="protected-area"', 'X-Seraph-LoginReason': who.sent ? 'AUTHENTICATED_FAILED' : 'AUTHENTICATION_DENIED',
+      }));
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const m = /^\/rest\/api\/(2|3|latest)(\/.*)?$/.exec(path);
+    if (!m) return write(res, jiraError(404, [`No REST resource at ${path}`]));
+    const parsed = parseBody(raw, req);
+    if (!parsed.ok) return write(res, parsed.reply);
+    let parts: string[];
+    try {
+      parts = (m[2] ?? '').split('/').filter((s) => s !== '').map(decodeURIComponent);
+    } catch {
+      return write(res, jiraError(400, ['The request path is not valid.']));
+    }
+    const request: Req = {
+      method: req.method ?? 'GET', api: m[1] === '3' ? 3 : 2, parts, query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
+      body: parsed.body, username: who.username,
+    };
+    let reply: Reply;
+    try {
+      reply = route(sim!, request);
+    } catch (e) {
+      reply = jiraError(500, [`Internal server error: ${(e as Error).message}`]);
+    }
+    write(res, reply);
+  };
+
+  const server = createServer((req, res) => {
+    count += 1;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) tooBig = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooBig) return write(res, jiraError(413, ['The request body is too large.']));
+      const raw = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const latency = faults.latencyMs();
+      if (latency > 0) setTimeout(() => handle(req, res, raw), latency);
+      else handle(req, res, raw);
+    });
+  });
+  // Clients keep connections open between bursts (undici's default keep-alive is 4 s).
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${address.port}`;
+  const catalog = new Catalog(url, mode);
+  const issues = new IssueStore(catalog);
+  sim = { catalog, issues, mode, now: () => Date.now(), me: (req) => catalog.me(req.username) };
+
+  return {
+    url,
+    mode,
+    issues: () => issues.all(),
+    issue: (key) => issues.get(key),
+    setFaults: (f) => faults.set(f),
+    requestCount: () => count,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    }),
+  };
+}
