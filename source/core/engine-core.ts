@@ -1,0 +1,165 @@
+// The state the engine's parts share: the ports, the configuration, the open-command
+// index, what is known about Jira, and the small helpers every part needs (patch a command
+// in memory and in the store together, the shaping context, the field catalogue).
+import type { Config } from './config.js';
+import type { ConnectionState } from './engine-api.js';
+import { EngineSignals } from './engine-events.js';
+import { CommandQueue } from './engine-queue.js';
+import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
+import type { Clock, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort } from './ports.js';
+
+/** Store meta keys the engine owns. */
+export const META = {
+  catalogue: 'catalogue',
+  serverInfo: 'serverInfo',
+  throttle: 'throttleStarts',
+  lastPrune: 'lastPrune',
+} as const;
+
+/** What a unit of work remembers between its attempts (in memory: a restart starts afresh). */
+export interface UnitMemory {
+  /** Attempts Jira answered with 500 (SPEC §6 caps them at 5 retries). */
+  serverErrors: number;
+  /** Steps already done, so a retry does not repeat them (an edit's comments, a CREATE's comments). */
+  edited: boolean;
+  commentsDone: number;
+  transitioned: boolean;
+}
+
+/** The engine's shared state. */
+export class EngineCore {
+  readonly queue = new CommandQueue();
+  readonly signals = new EngineSignals();
+  connection: ConnectionState = { state: 'unknown' };
+  catalogue: FieldCatalogue | null = null;
+  catalogueDefs: FieldDef[] | null = null;
+  serverInfo: ServerInfo | null = null;
+  /** 401/403 holds the queue (SPEC §6). */
+  paused = false;
+  /** No new work is taken. */
+  stopping = false;
+  /** stop() finished: the store may be closed, so late answers write nothing. */
+  stopped = false;
+  /** Moments automatic updates started, within the throttle window. */
+  throttleStarts: number[] = [];
+  private readonly memory = new Map<string, UnitMemory>();
+  /** Async work under way (sends, commits, accepts, checks): whenIdle waits for it. */
+  private busyCount = 0;
+  /** Called whenever a piece of tracked work settles (the engine checks for idleness). */
+  afterActivity: () => void = () => undefined;
+
+  constructor(
+    readonly jira: JiraPort,
+    readonly store: StorePort,
+    readonly clock: Clock,
+    readonly random: () => number,
+    public config: Config,
+  ) {
+    this.loadMeta();
+  }
+
+  private loadMeta(): void {
+    const defs = parseJson<FieldDef[]>(this.store.getMeta(META.catalogue));
+    if (Array.isArray(defs)) this.setCatalogue(defs, false);
+    const info = parseJson<ServerInfo>(this.store.getMeta(META.serverInfo));
+    if (info && typeof info === 'object') this.serverInfo = info;
+    const starts = parseJson<number[]>(this.store.getMeta(META.throttle));
+    if (Array.isArray(starts)) this.throttleStarts = starts.filter((n) => typeof n === 'number');
+  }
+
+  /** Keeps Jira's field catalogue (and, when `persist`, stores it for the next start). */
+  setCatalogue(defs: FieldDef[], persist = true): void {
+    this.catalogueDefs = defs;
+    this.catalogue = FieldCatalogue.fromJira(defs);
+    if (persist) this.store.setMeta(META.catalogue, JSON.stringify(defs));
+  }
+
+  /** Keeps what serverInfo said (the deployment type decides how users are shaped). */
+  setServerInfo(info: ServerInfo): void {
+    this.serverInfo = info;
+    this.store.setMeta(META.serverInfo, JSON.stringify(info));
+  }
+
+  /** How values are shaped for this Jira (Cloud or Server, API 2 or 3). */
+  shapeContext(): ShapeContext {
+    return shapeContextFor(this.serverInfo?.deploymentType, this.jira.apiVersion);
+  }
+
+  /** The catalogue to send with: the kept one, or Jira's (fetched now) if none was ever kept. */
+  async sendingCatalogue(): Promise<FieldCatalogue> {
+    if (!this.serverInfo) this.setServerInfo(await this.jira.serverInfo());
+    if (!this.catalogue) this.setCatalogue(await this.jira.fields());
+    return this.catalogue as FieldCatalogue;
+  }
+
+  /** Changes a command in memory and in the store alike. */
+  patchCommand(cmd: QueuedCommand, patch: Partial<Omit<QueuedCommand, 'id'>>): void {
+    Object.assign(cmd, patch);
+    this.store.updateCommand(cmd.id, patch);
+  }
+
+  /** The memory of a unit of work, created on first use. */
+  unit(key: string): UnitMemory {
+    let m = this.memory.get(key);
+    if (!m) {
+      m = { serverErrors: 0, edited: false, commentsDone: 0, transitioned: false };
+      this.memory.set(key, m);
+    }
+    return m;
+  }
+
+  /** Forgets a finished unit. */
+  forgetUnit(key: string): void {
+    this.memory.delete(key);
+  }
+
+  /** Applies the row cap after an insert (SPEC §7); Pending rows stay (the store keeps them). */
+  pruneToCount(): void {
+    const rows = this.store.pruneLogToCount(this.config.log.maxEntries);
+    if (rows > 0) this.signals.emit({ type: 'pruned', rows });
+  }
+
+  /** Whether tracked work is under way. */
+  get busy(): boolean {
+    return this.busyCount > 0;
+  }
+
+  /** Counts the promise as work under way until it settles. */
+  track<T>(promise: Promise<T>): Promise<T> {
+    this.busyCount++;
+    const done = () => {
+      this.busyCount--;
+      this.afterActivity();
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  /** Commits, swallowing a failure (the next commit writes the same changes again). */
+  commitQuietly(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return this.track(this.store.commit().catch(() => {
+      // Not lost: the changes are in the in-memory database and go with the next commit.
+    }));
+  }
+}
+
+function parseJson<T>(text: string | undefined): T | null {
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** The unit key of a CREATE (one command) or of an update (its log row). */
+export function unitKey(cmds: readonly QueuedCommand[]): string {
+  const first = cmds[0];
+  return first.kind === 'create' ? `c${first.id}` : `l${first.logId}`;
+}
+
+/** A one-line message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,127 @@
+// How a unit of work ends an attempt: Ok, Failed for good, or Pending with the next try
+// scheduled (SPEC §6) — and what that does to its commands, its log row and the events.
+import type { EngineCore } from './engine-core.js';
+import { messageOf, unitKey } from './engine-core.js';
+import { JiraError } from './jira-error.js';
+import type { QueuedCommand, TicketRef } from './ports.js';
+import { decideRetry } from './retry.js';
+
+/** What a failure may ask of the worker. */
+export interface FailureHooks {
+  /** 401/403: hold the whole queue until the credentials change. */
+  pause(reason: string): void;
+}
+
+/** What the sender knew when the attempt failed. */
+export interface FailureContext {
+  /** A CREATE whose request may have reached Jira: it is looked up by label before it is sent again. */
+  unknownOutcome: boolean;
+  ticket?: TicketRef;
+}
+
+const RESPONSE_LIMIT = 2048;
+
+/** The message shown while 401/403 holds the queue; it says what to do. */
+export function authMessage(error: JiraError): string {
+  return `Jira refused the credentials (${error.status}): check the username and API token or key (jiraline auth set); `
+    + 'everything stays Pending until they change';
+}
+
+function describeAnswer(error: JiraError): string {
+  return JSON.stringify({ status: error.status, error: error.detail() }).slice(0, RESPONSE_LIMIT);
+}
+
+/** Decides and records what a failed attempt leads to. */
+export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: unknown, hooks: FailureHooks, context: FailureContext): void {
+  if (core.stopped) return;
+  if (!(error instanceof JiraError)) {
+    // Not Jira's answer: a bug, or a line that no longer composes. Final.
+    finishFailed(core, cmds, messageOf(error), context.ticket);
+    return;
+  }
+  const memory = core.unit(unitKey(cmds));
+  if (error.status === 500) memory.serverErrors++;
+  const now = core.clock.now();
+  const decision = decideRetry(error, {
+    attempts: Math.max(...cmds.map((c) => c.attempts)),
+    serverErrors: memory.serverErrors,
+    acceptedAt: Math.min(...cmds.map((c) => c.acceptedAt)),
+  }, now, core.config.updates.retryForHours, core.random);
+  const logId = cmds[0].logId;
+  if (decision.kind === 'pause') {
+    const reason = authMessage(error);
+    for (const cmd of cmds) core.patchCommand(cmd, { state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: now });
+    if (logId !== null) core.store.updateLog(logId, { error: reason, response: describeAnswer(error), nextAttemptAt: null });
+    hooks.pause(reason);
+    void core.commitQuietly();
+    return;
+  }
+  if (decision.kind === 'fail') {
+    if (logId !== null) core.store.updateLog(logId, { response: describeAnswer(error) });
+    finishFailed(core, cmds, decision.reason, context.ticket);
+    return;
+  }
+  if (logId !== null) core.store.updateLog(logId, { response: describeAnswer(error) });
+  scheduleRetry(core, cmds, decision.delayMs, error.detail(), context);
+}
+
+function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, context: FailureContext): void {
+  const at = core.clock.now() + delayMs;
+  for (const cmd of cmds) core.patchCommand(cmd, { state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
+  const logId = cmds[0].logId;
+  if (logId !== null) core.store.updateLog(logId, { error: reason, nextAttemptAt: at });
+  core.signals.emit({ type: 'retry', guid: cmds[0].guid, attempt: Math.max(...cmds.map((c) => c.attempts)), delayMs, reason });
+  void core.commitQuietly();
+}
+
+/** The unit is done: commands finished, row Ok with the ticket, 'sent'. */
+export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: 'Create' | 'Update'): void {
+  for (const cmd of cmds) {
+    core.patchCommand(cmd, { state: 'done', nextAttemptAt: core.clock.now() });
+    core.queue.remove(cmd.id);
+  }
+  core.forgetUnit(unitKey(cmds));
+  const logId = cmds[0].logId;
+  let lines = cmds.length;
+  if (logId !== null) {
+    core.store.updateLog(logId, { status: 'Ok', ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl,
+      error: null, nextAttemptAt: null });
+    lines = core.store.getLog(logId)?.lines ?? lines;
+    core.signals.emit({ type: 'sent', guid: cmds[0].guid, action, ticketKey: ticket.ticketKey, logId, lines });
+  }
+  void core.commitQuietly();
+}
+
+/**
+ * The unit failed for good: commands failed, row Failed with the reason. A CREATE that made
+ * no ticket takes the updates waiting on it along (they have nothing to update).
+ */
+export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef): void {
+  const first = cmds[0];
+  failCommands(core, cmds, reason, ticket);
+  core.forgetUnit(unitKey(cmds));
+  if (first.kind === 'create' && first.guid !== null && !core.store.getTicket(first.guid)) {
+    const waiting = core.queue.list(first.guid).map((e) => e.cmd);
+    const byRow = new Map<number | null, QueuedCommand[]>();
+    for (const cmd of waiting) byRow.set(cmd.logId, [...(byRow.get(cmd.logId) ?? []), cmd]);
+    for (const group of byRow.values()) {
+      failCommands(core, group, `not sent: the CREATE of ${first.guid} failed (${reason})`);
+      core.forgetUnit(unitKey(group));
+    }
+  }
+  void core.commitQuietly();
+}
+
+function failCommands(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef): void {
+  for (const cmd of cmds) {
+    core.patchCommand(cmd, { state: 'failed', nextAttemptAt: core.clock.now() });
+    core.queue.remove(cmd.id);
+  }
+  const first = cmds[0];
+  if (first.logId === null) return;
+  core.store.updateLog(first.logId, {
+    status: 'Failed', error: reason, nextAttemptAt: null,
+    ...(ticket ? { ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl } : {}),
+  });
+  core.signals.emit({ type: 'failed', guid: first.guid, action: first.kind === 'create' ? 'Create' : 'Update', error: reason, logId: first.logId });
+}

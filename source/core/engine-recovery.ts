@@ -1,0 +1,54 @@
+// Exactly one ticket per GUID, also across crashes (SPEC §6). A CREATE whose outcome is
+// unknown — in flight when the process died, or its answer lost to a timeout — is looked up
+// in Jira by its label before it is sent again, and only an issue that really carries the
+// label is adopted: a search may return other issues, and the first hit proves nothing.
+import { guidLabel } from './advanced.js';
+import { localDay } from './clock.js';
+import type { EngineCore } from './engine-core.js';
+import type { JiraIssue, QueuedCommand, TicketRef } from './ports.js';
+
+/** What a Manual Execute left in flight becomes: its outcome cannot be looked up (it has no label). */
+export const MANUAL_UNKNOWN = 'outcome unknown: jiraline stopped while this Execute was being sent; look in Jira before executing it again';
+
+/**
+ * Loads the open commands into the queue at construction. An update that was in flight is
+ * simply sent again; a CREATE in flight keeps that state so that it is looked up first.
+ */
+export function loadOpenCommands(core: EngineCore): void {
+  for (const cmd of core.store.openCommands()) {
+    if (cmd.type === 'Manual' || cmd.guid === null) {
+      core.store.updateCommand(cmd.id, { state: 'failed' });
+      if (cmd.logId !== null) core.store.updateLog(cmd.logId, { status: 'Failed', error: MANUAL_UNKNOWN, nextAttemptAt: null });
+      continue;
+    }
+    if (cmd.kind === 'update' && cmd.state === 'inflight') core.patchCommand(cmd, { state: 'queued' });
+    core.queue.add(cmd, false);
+  }
+}
+
+/** Whether Jira's issue really carries the label (labels come back as an array of strings). */
+export function carriesLabel(issue: JiraIssue, label: string): boolean {
+  const labels = issue.fields?.labels;
+  return Array.isArray(labels) && labels.includes(label);
+}
+
+/**
+ * Looks the GUID's ticket up by its label; adopts it (GUID → ticket map, log row, created
+ * count, an 'adopted' event) when an issue really carries the label. Null: send again.
+ */
+export async function adoptByLabel(core: EngineCore, cmd: QueuedCommand): Promise<TicketRef | null> {
+  const guid = cmd.guid as string;
+  const label = guidLabel(guid);
+  const result = await core.jira.search(`labels = "${label}"`, { fields: ['labels'], maxResults: 50 });
+  const hit = result.issues.find((issue) => carriesLabel(issue, label));
+  if (!hit || core.stopped) return null;
+  const ticket: TicketRef = { guid, ticketId: hit.id, ticketKey: hit.key, ticketUrl: core.jira.browseUrl(hit.key) };
+  core.store.setTicket(ticket);
+  // The crash came before the created count was stored with the ticket (they commit together).
+  core.store.addStats(localDay(core.clock.now()), 1, 0);
+  if (cmd.logId !== null) {
+    core.store.updateLog(cmd.logId, { ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl });
+  }
+  core.signals.emit({ type: 'adopted', guid, ticketKey: hit.key });
+  return ticket;
+}

@@ -1,0 +1,157 @@
+// Sending one unit of work to Jira: a CREATE (POST, the GUID → ticket map, then its
+// comments and transition) or an update (every waiting line of one log row merged into
+// one PUT, then the transition). Steps already done are remembered, so a retry after a
+// passing failure does not add a comment twice or make a second ticket.
+import { composeCreate, composeUpdate, mergeUpdatePlans, parseAdvancedLine, updatePlanBody, type AdvancedCommand } from './advanced.js';
+import { localDay } from './clock.js';
+import type { EngineCore } from './engine-core.js';
+import { messageOf, unitKey } from './engine-core.js';
+import { JiraError } from './jira-error.js';
+import { handleFailure, finishFailed, finishOk, type FailureHooks } from './engine-outcome.js';
+import { adoptByLabel } from './engine-recovery.js';
+import type { QueuedCommand, TicketRef } from './ports.js';
+
+/** Sends one unit (a CREATE, or an update's commands sharing a log row); never rejects. */
+export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
+  if (cmds[0].kind === 'create') await sendCreate(core, cmds[0], hooks);
+  else await sendUpdate(core, cmds, hooks);
+}
+
+/** Marks the commands sent once more (and the row's time as the first send, SPEC §7). */
+function beginAttempt(core: EngineCore, cmds: QueuedCommand[]): void {
+  const now = core.clock.now();
+  const first = cmds.every((c) => c.firstSentAt === null);
+  for (const cmd of cmds) {
+    core.patchCommand(cmd, { state: 'inflight', attempts: cmd.attempts + 1, firstSentAt: cmd.firstSentAt ?? now });
+  }
+  const logId = cmds[0].logId;
+  if (logId !== null) {
+    core.store.updateLog(logId, { ...(first ? { time: now } : {}), attempts: Math.max(...cmds.map((c) => c.attempts)), nextAttemptAt: null });
+  }
+  core.signals.changed();
+}
+
+function reparse(cmd: QueuedCommand): AdvancedCommand {
+  const parsed = parseAdvancedLine(cmd.line ?? '');
+  if (!parsed.ok) throw new Error(`the stored line no longer parses: ${parsed.error}`);
+  return parsed.command;
+}
+
+function recordRequest(core: EngineCore, cmd: QueuedCommand, body: unknown): void {
+  if (cmd.logId !== null) core.store.updateLog(cmd.logId, { request: JSON.stringify(body) });
+}
+
+async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHooks): Promise<void> {
+  const memory = core.unit(unitKey([cmd]));
+  const guid = cmd.guid as string;
+  // Whether Jira may already hold this CREATE's ticket (then it is looked up, not re-sent).
+  let unknownOutcome = cmd.state === 'inflight';
+  beginAttempt(core, [cmd]);
+  try {
+    // SPEC §6: the in-flight mark is on disk before the request can reach Jira.
+    await core.store.commit();
+  } catch (error) {
+    // Nothing was sent; try again like after a passing failure (the disk may come back).
+    const local = new JiraError({ status: 0, retryable: true, cause: 'store', message: `could not store the in-flight mark: ${messageOf(error)}` });
+    handleFailure(core, [cmd], local, hooks, { unknownOutcome });
+    return;
+  }
+  if (core.stopped) return;
+  let ticket: TicketRef | undefined;
+  try {
+    const catalogue = await core.sendingCatalogue();
+    const plan = composeCreate(reparse(cmd), core.config.template, catalogue, core.shapeContext());
+    if (!plan.ok) {
+      finishFailed(core, [cmd], plan.error);
+      return;
+    }
+    ticket = core.store.getTicket(guid);
+    if (!ticket && unknownOutcome) {
+      ticket = (await adoptByLabel(core, cmd)) ?? undefined;
+      if (core.stopped) return;
+      unknownOutcome = false;
+    }
+    if (!ticket) {
+      recordRequest(core, cmd, plan.value.body);
+      unknownOutcome = true;
+      let created;
+      try {
+        created = await core.jira.createIssue(plan.value.body);
+      } catch (error) {
+        // A refusal (4xx) proves nothing was made; a passing failure leaves it open.
+        unknownOutcome = (error as { retryable?: boolean }).retryable === true;
+        throw error;
+      }
+      if (core.stopped) return;
+      unknownOutcome = false;
+      ticket = { guid, ticketId: created.id, ticketKey: created.key, ticketUrl: core.jira.browseUrl(created.key) };
+      // The ticket and its count are stored together: recovery adopts (and counts) only what is not.
+      core.store.setTicket(ticket);
+      core.store.addStats(localDay(core.clock.now()), 1, 0);
+      if (cmd.logId !== null) {
+        core.store.updateLog(cmd.logId, { ticketId: created.id, ticketKey: created.key, ticketUrl: ticket.ticketUrl,
+          response: JSON.stringify({ status: 201, id: created.id, key: created.key }) });
+      }
+      void core.commitQuietly();
+    }
+    for (; memory.commentsDone < plan.value.comments.length; memory.commentsDone++) {
+      await core.jira.addComment(ticket.ticketKey, plan.value.comments[memory.commentsDone]);
+      if (core.stopped) return;
+    }
+    if (plan.value.status !== null && !memory.transitioned) {
+      await core.jira.transitionTo(ticket.ticketKey, plan.value.status);
+      if (core.stopped) return;
+      memory.transitioned = true;
+    }
+    finishOk(core, [cmd], ticket, 'Create');
+  } catch (error) {
+    if (core.stopped) return;
+    handleFailure(core, [cmd], error, hooks, { unknownOutcome, ticket });
+  }
+}
+
+async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
+  const memory = core.unit(unitKey(cmds));
+  const guid = cmds[0].guid as string;
+  beginAttempt(core, cmds);
+  void core.commitQuietly();
+  let ticket: TicketRef | undefined;
+  try {
+    const catalogue = await core.sendingCatalogue();
+    if (core.stopped) return;
+    ticket = core.store.getTicket(guid);
+    if (!ticket) {
+      finishFailed(core, cmds, 'GUID has no ticket — its CREATE did not make one');
+      return;
+    }
+    const ctx = core.shapeContext();
+    const plans = [];
+    for (const cmd of cmds) {
+      const command = reparse(cmd);
+      const plan = composeUpdate(command, catalogue, ctx, { fromCreate: command.action === 'CREATE' });
+      if (!plan.ok) {
+        finishFailed(core, cmds, plan.error, ticket);
+        return;
+      }
+      plans.push(plan.value);
+    }
+    const merged = mergeUpdatePlans(plans);
+    const body = updatePlanBody(merged, guid, ctx);
+    if (body !== null && !memory.edited) {
+      recordRequest(core, cmds[0], body);
+      await core.jira.editIssue(ticket.ticketKey, body);
+      if (core.stopped) return;
+      memory.edited = true;
+    }
+    if (merged.status !== null && !memory.transitioned) {
+      await core.jira.transitionTo(ticket.ticketKey, merged.status);
+      if (core.stopped) return;
+      memory.transitioned = true;
+    }
+    core.store.addStats(localDay(core.clock.now()), 0, 1);
+    finishOk(core, cmds, ticket, 'Update');
+  } catch (error) {
+    if (core.stopped) return;
+    handleFailure(core, cmds, error, hooks, { unknownOutcome: false, ticket });
+  }
+}

@@ -1,0 +1,213 @@
+// The scheduler: which unit of work goes to Jira next. Commands of one GUID go strictly in
+// accept order (one unit of a GUID at a time); different GUIDs go in parallel up to a cap.
+// Automatic updates take a slot of the throttle window when they start (once, however
+// many attempts); CREATEs never wait for it. Everything waits on the injected Clock.
+import type { EngineCore } from './engine-core.js';
+import type { FailureHooks } from './engine-outcome.js';
+import { sendUnit } from './engine-send.js';
+import type { QueuedCommand, TimerHandle } from './ports.js';
+import { canStart, nextExpiryAt, nextStartAt, recordStart, type ThrottleWindow } from './throttle.js';
+import { META } from './engine-core.js';
+
+/** At most this many units are with Jira at once (the client's pool is 16 connections). */
+export const MAX_IN_FLIGHT = 16;
+
+interface Timer {
+  at: number;
+  handle: TimerHandle;
+}
+
+/** Picks and starts units of work; see the file comment. */
+export class Worker {
+  /** GUIDs that may have something to send now, in the order they were nudged. */
+  private readonly ready = new Set<string>();
+  /** GUIDs whose next unit is an update waiting for the throttle window, oldest first. */
+  private readonly throttled = new Set<string>();
+  /** GUIDs with a unit at Jira now. */
+  private readonly busy = new Set<string>();
+  /** GUIDs whose next unit waits for a retry time. */
+  private readonly sleeping = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private wakeTimer: Timer | null = null;
+  private throttleTimer: Timer | null = null;
+  private expiryTimer: Timer | null = null;
+  private pumpQueued = false;
+  private started = false;
+
+  constructor(private readonly core: EngineCore, private readonly hooks: FailureHooks) {}
+
+  /** Units with Jira now. */
+  get inFlight(): number {
+    return this.busy.size;
+  }
+
+  /** Whether something could be sent right now (or a scheduling pass is about to run). */
+  get hasDueWork(): boolean {
+    return this.pumpQueued || (!this.core.paused && this.ready.size > 0 && this.started && !this.core.stopping);
+  }
+
+  /** Automatic updates started within the current window. */
+  window(): ThrottleWindow {
+    const u = this.core.config.updates;
+    return { max: u.maxUpdates, intervalMs: u.intervalSeconds * 1000 };
+  }
+
+  /** Starts scheduling every GUID that has open commands. */
+  start(): void {
+    this.started = true;
+    for (const guid of this.core.queue.guids()) this.ready.add(guid);
+    this.armExpiry();
+    this.schedulePump();
+  }
+
+  /** The GUID has something new (or finished a unit): look at it again. */
+  kick(guid: string): void {
+    this.ready.add(guid);
+    this.schedulePump();
+  }
+
+  /** Settings or the pause changed: look at everything again. */
+  rescan(): void {
+    for (const guid of this.core.queue.guids()) this.ready.add(guid);
+    this.schedulePump();
+  }
+
+  /** Stops scheduling and clears every timer; in-flight units go on. */
+  stop(): void {
+    this.started = false;
+    for (const timer of [this.wakeTimer, this.throttleTimer, this.expiryTimer]) if (timer) this.core.clock.clearTimeout(timer.handle);
+    this.wakeTimer = this.throttleTimer = this.expiryTimer = null;
+  }
+
+  /** Resolves when every unit now in flight has finished. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private schedulePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+      this.core.afterActivity();
+    });
+  }
+
+  private pump(): void {
+    if (!this.started || this.core.paused || this.core.stopping) return;
+    const now = this.core.clock.now();
+    const window = this.window();
+    // Updates held by the throttle are older than anything nudged since: they go first.
+    if (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)) {
+      for (const guid of [...this.throttled]) {
+        if (this.busy.size >= MAX_IN_FLIGHT || !canStart(this.core.throttleStarts, now, window)) break;
+        this.throttled.delete(guid);
+        this.consider(guid, now, window);
+      }
+    }
+    for (const guid of [...this.ready]) {
+      if (this.busy.size >= MAX_IN_FLIGHT) break;
+      this.ready.delete(guid);
+      this.consider(guid, now, window);
+    }
+    this.armThrottle(now, window);
+  }
+
+  private consider(guid: string, now: number, window: ThrottleWindow): void {
+    if (this.busy.has(guid)) return; // its unit's end nudges it again
+    const cmds = this.core.queue.head(guid);
+    if (!cmds) return; // nothing, or its commit is still under way (the accept nudges it)
+    const at = cmds[0].nextAttemptAt;
+    if (at > now) {
+      this.sleep(guid, at);
+      return;
+    }
+    this.sleeping.delete(guid);
+    const needsSlot = cmds[0].kind === 'update' && cmds[0].type === 'Automatic' && !cmds.every((c) => c.throttleCounted);
+    if (needsSlot) {
+      if (!canStart(this.core.throttleStarts, now, window)) {
+        this.throttled.add(guid);
+        return;
+      }
+      this.takeSlot(cmds, now, window);
+    }
+    this.dispatch(guid, cmds);
+  }
+
+  /** The update starts now: one slot, kept across restarts, never taken again by its retries. */
+  private takeSlot(cmds: QueuedCommand[], now: number, window: ThrottleWindow): void {
+    this.core.throttleStarts = recordStart(this.core.throttleStarts, now, window.intervalMs);
+    this.core.store.setMeta(META.throttle, JSON.stringify(this.core.throttleStarts));
+    for (const cmd of cmds) this.core.patchCommand(cmd, { throttleCounted: true });
+    this.armExpiry();
+  }
+
+  private dispatch(guid: string, cmds: QueuedCommand[]): void {
+    this.busy.add(guid);
+    const run: Promise<void> = this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
+      this.busy.delete(guid);
+      this.running.delete(run);
+      if (!this.core.stopped) this.kick(guid);
+    }));
+    this.running.add(run);
+  }
+
+  private sleep(guid: string, at: number): void {
+    this.sleeping.set(guid, at);
+    this.armWake();
+  }
+
+  private armWake(): void {
+    let earliest = Infinity;
+    for (const at of this.sleeping.values()) if (at < earliest) earliest = at;
+    if (this.wakeTimer && this.wakeTimer.at <= earliest) return;
+    if (this.wakeTimer) this.core.clock.clearTimeout(this.wakeTimer.handle);
+    this.wakeTimer = null;
+    if (earliest === Infinity || !this.started) return;
+    const handle = this.core.clock.setTimeout(() => {
+      this.wakeTimer = null;
+      const now = this.core.clock.now();
+      for (const [guid, at] of this.sleeping) {
+        if (at <= now) {
+          this.sleeping.delete(guid);
+          this.ready.add(guid);
+        }
+      }
+      this.armWake();
+      this.schedulePump();
+    }, earliest - this.core.clock.now());
+    this.wakeTimer = { at: earliest, handle };
+  }
+
+  /** Wakes the scheduler when the window lets the oldest held update start. */
+  private armThrottle(now: number, window: ThrottleWindow): void {
+    let at = this.throttled.size > 0 ? nextStartAt(this.core.throttleStarts, now, window) : null;
+    // A slot free now but no room in flight: the next unit to finish pumps again.
+    if (at !== null && at <= now) at = null;
+    if (this.throttleTimer && this.throttleTimer.at === at) return;
+    if (this.throttleTimer) this.core.clock.clearTimeout(this.throttleTimer.handle);
+    this.throttleTimer = null;
+    if (at === null || !this.started) return;
+    const handle = this.core.clock.setTimeout(() => {
+      this.throttleTimer = null;
+      this.schedulePump();
+    }, at - now);
+    this.throttleTimer = { at, handle };
+  }
+
+  /** Redraws the status line's "used" when the oldest start leaves the window. */
+  private armExpiry(): void {
+    if (this.expiryTimer) this.core.clock.clearTimeout(this.expiryTimer.handle);
+    this.expiryTimer = null;
+    const now = this.core.clock.now();
+    const at = nextExpiryAt(this.core.throttleStarts, now, this.window().intervalMs);
+    if (at === null || !this.started) return;
+    const handle = this.core.clock.setTimeout(() => {
+      this.expiryTimer = null;
+      this.core.signals.changed();
+      this.armExpiry();
+    }, at - now);
+    this.expiryTimer = { at, handle };
+  }
+}

@@ -1,0 +1,312 @@
+// The engine (SPEC §4–§8): accept → store → throttle → send → log and statistics, with
+// retries, one GUID in order, and recovery after a crash. This file only coordinates; the
+// parts live beside it: engine-accept (lines in), engine-worker (scheduling and the
+// throttle), engine-send / engine-outcome (Jira calls and their results), engine-recovery
+// (what a crash left), engine-manual (Execute). It reaches the world through ports only.
+import type { Config } from './config.js';
+import { acceptLine } from './engine-accept.js';
+import type {
+  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
+} from './engine-api.js';
+import { EngineCore, META, messageOf } from './engine-core.js';
+import { executeManual } from './engine-manual.js';
+import { authMessage } from './engine-outcome.js';
+import { loadOpenCommands } from './engine-recovery.js';
+import { Worker } from './engine-worker.js';
+import { JiraError } from './jira-error.js';
+import type { Clock, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
+import { ageCutoff, nextPruneAt } from './retention.js';
+import { nextLocalMidnight, statsFromStore } from './stats.js';
+import { usedSlots } from './throttle.js';
+
+export { statsFromStore } from './stats.js';
+
+/** What the engine is built from: the ports, the configuration, and (for tests) the jitter source. */
+export interface EngineDeps {
+  jira: JiraPort;
+  store: StorePort;
+  clock: Clock;
+  config: Config;
+  /** 0 ≤ r < 1, stretches retry delays (default Math.random). */
+  random?: () => number;
+}
+
+/** While 401/403 holds the queue, the credentials are tried again this often (SPEC §6). */
+export const AUTH_RECHECK_MS = 5 * 60 * 1000;
+/** stop()'s default grace for requests in flight. */
+export const DEFAULT_GRACE_MS = 5000;
+
+/** The engine both faces run; see the file comment. */
+export class Engine implements EngineApi {
+  private readonly core: EngineCore;
+  private readonly worker: Worker;
+  private snapshot: EngineSnapshot | null = null;
+  private logVersion = 0;
+  private idleWaiters: Array<() => void> = [];
+  private idleCheckQueued = false;
+  private readonly manual = new Set<Promise<unknown>>();
+  private pruneTimer: TimerHandle | null = null;
+  private midnightTimer: TimerHandle | null = null;
+  private authTimer: TimerHandle | null = null;
+  private started = false;
+  private stopPromise: Promise<void> | null = null;
+
+  constructor(deps: EngineDeps) {
+    this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
+    this.worker = new Worker(this.core, { pause: (reason) => this.pause(reason) });
+    this.core.afterActivity = () => this.checkIdle();
+    // Loaded now, not in start(): a line accepted before start must see the pending CREATEs.
+    loadOpenCommands(this.core);
+  }
+
+  /** Recovery marks committed, log pruned by age, Jira checked in the background, worker running. */
+  async start(): Promise<void> {
+    if (this.started || this.core.stopping) return;
+    this.started = true;
+    this.pruneByAge();
+    await this.core.commitQuietly();
+    void this.core.track(this.background());
+    this.armMidnight();
+    this.worker.start();
+  }
+
+  // Accepting never waits for this: lines are checked against the catalogue kept from the last run.
+  private async background(): Promise<void> {
+    await this.checkConnection();
+    if (this.core.stopping) return;
+    try {
+      const defs = await this.core.jira.fields();
+      if (!this.core.stopped) {
+        this.core.setCatalogue(defs);
+        await this.core.commitQuietly();
+      }
+    } catch {
+      // Jira down: the kept catalogue (or none: lines accepted unchecked) serves until it answers.
+    }
+  }
+
+  getSnapshot(): EngineSnapshot {
+    if (this.snapshot && (!this.core.signals.dirty || this.core.stopped)) return this.snapshot;
+    const { core } = this;
+    const now = core.clock.now();
+    const updates = core.config.updates;
+    this.core.signals.dirty = false;
+    this.snapshot = {
+      connection: core.connection,
+      paused: core.paused,
+      queueDepth: core.queue.size,
+      throttle: { used: usedSlots(core.throttleStarts, now, updates.intervalSeconds * 1000), max: updates.maxUpdates,
+        intervalSeconds: updates.intervalSeconds },
+      stats: statsFromStore(core.store, now),
+      logCount: core.store.countLog(),
+      // Bumped on every rebuild: a rebuild follows a change, and most changes touch the log.
+      logVersion: ++this.logVersion,
+    };
+    return this.snapshot;
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.core.signals.subscribe(listener);
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    return this.core.signals.onEvent(listener);
+  }
+
+  submitLine(line: string): Promise<string> {
+    const reply = acceptLine(this.core, { kick: (guid) => this.worker.kick(guid) }, line)
+      .catch((error: unknown) => `ERR - ${messageOf(error)}`);
+    return this.core.track(reply);
+  }
+
+  status(guid: string): GuidStatus | null {
+    const cmd = this.core.store.latestCommandFor(guid);
+    const ticket = this.core.store.getTicket(guid);
+    if (!cmd && !ticket) return null;
+    const status = !cmd || cmd.state === 'done' ? 'Ok' : cmd.state === 'failed' ? 'Failed' : 'Pending';
+    return { guid, status, ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null };
+  }
+
+  execute(body: IssuePayload): Promise<ExecuteResult> {
+    if (this.core.stopping) {
+      const error = 'jiraline is stopping; execute again once it runs';
+      return Promise.resolve({ ok: false, logId: -1, error, messages: [error], fieldErrors: {} });
+    }
+    const run = this.core.track(executeManual(this.core, body, (reason) => this.pause(reason)));
+    this.manual.add(run);
+    void run.finally(() => this.manual.delete(run));
+    return run;
+  }
+
+  queryLog(query: LogQuery): LogRow[] {
+    return this.core.store.queryLog(query);
+  }
+
+  countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number {
+    return this.core.store.countLog(query);
+  }
+
+  getLogRow(id: number): LogRow | undefined {
+    return this.core.store.getLog(id);
+  }
+
+  async resetStats(which: StatsReset): Promise<void> {
+    if (which !== 'totals') this.core.store.resetStatsDaily();
+    if (which !== 'daily') this.core.store.resetStatsTotals();
+    this.core.signals.changed();
+    await this.core.store.commit();
+  }
+
+  async checkConnection(): Promise<ConnectionState> {
+    const { core } = this;
+    this.setConnection({ state: 'checking' });
+    let next: ConnectionState;
+    try {
+      const serverInfo = await core.jira.serverInfo();
+      const user = await core.jira.myself();
+      if (!core.stopped) core.setServerInfo(serverInfo);
+      next = { state: 'ok', serverInfo, user, checkedAt: core.clock.now() };
+    } catch (error) {
+      const checkedAt = core.clock.now();
+      if (error instanceof JiraError && error.isAuth) next = { state: 'auth-refused', error: authMessage(error), checkedAt };
+      else next = { state: 'down', error: error instanceof JiraError ? error.detail() : messageOf(error), checkedAt };
+    }
+    this.setConnection(next);
+    if (next.state === 'ok') this.resume();
+    return next;
+  }
+
+  private setConnection(connection: ConnectionState): void {
+    this.core.connection = connection;
+    this.core.signals.emit({ type: 'connection-changed', connection });
+  }
+
+  /** The credentials changed (auth set, the Configuration pane): resume a paused queue and check again. */
+  setCredentialsChanged(): void {
+    this.resume();
+    if (!this.core.stopping) void this.core.track(this.checkConnection());
+  }
+
+  private pause(reason: string): void {
+    if (this.core.paused || this.core.stopping) return;
+    this.core.paused = true;
+    this.core.signals.emit({ type: 'paused', reason });
+    this.armAuthCheck();
+  }
+
+  private armAuthCheck(): void {
+    if (this.authTimer) this.core.clock.clearTimeout(this.authTimer);
+    this.authTimer = this.core.clock.setTimeout(() => {
+      this.authTimer = null;
+      void this.core.track(this.checkConnection().then((c) => {
+        // Jira down is no reason to hold the queue: the retries deal with it.
+        if (c.state !== 'auth-refused') this.resume();
+        else if (this.core.paused && !this.core.stopping) this.armAuthCheck();
+      }));
+    }, AUTH_RECHECK_MS);
+  }
+
+  private resume(): void {
+    if (!this.core.paused) return;
+    this.core.paused = false;
+    if (this.authTimer) this.core.clock.clearTimeout(this.authTimer);
+    this.authTimer = null;
+    this.core.signals.emit({ type: 'resumed' });
+    this.worker.rescan();
+  }
+
+  catalogue(): FieldDef[] | null {
+    return this.core.catalogueDefs;
+  }
+
+  search(jql: string, options?: { maxResults?: number; nextPageToken?: string; startAt?: number }): Promise<SearchResult> {
+    return this.core.jira.search(jql, options);
+  }
+
+  getIssue(key: string): Promise<JiraIssue> {
+    return this.core.jira.getIssue(key);
+  }
+
+  setConfig(config: Config): void {
+    this.core.config = config;
+    if (!this.core.stopped) this.core.pruneToCount();
+    this.core.signals.changed();
+    this.worker.rescan();
+  }
+
+  pendingCount(): number {
+    return this.core.queue.size;
+  }
+
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.checkIdle();
+    });
+  }
+
+  private isIdle(): boolean {
+    return !this.core.busy && this.core.queue.staged === 0 && !this.worker.hasDueWork;
+  }
+
+  private checkIdle(): void {
+    if (this.idleCheckQueued || this.idleWaiters.length === 0) return;
+    this.idleCheckQueued = true;
+    // After the current turn: a settling promise often starts the next piece of work.
+    queueMicrotask(() => {
+      this.idleCheckQueued = false;
+      if (!this.isIdle() && !this.core.stopped) return;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    });
+  }
+
+  stop(graceMs = DEFAULT_GRACE_MS): Promise<void> {
+    this.stopPromise ??= this.shutdown(graceMs);
+    return this.stopPromise;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    const { core } = this;
+    core.stopping = true;
+    this.worker.stop();
+    for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
+    this.pruneTimer = this.midnightTimer = this.authTimer = null;
+    let graceTimer: TimerHandle | null = null;
+    const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
+    await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);
+    if (graceTimer) core.clock.clearTimeout(graceTimer);
+    // What did not finish stays in flight in the store: the next start looks it up.
+    await core.store.commit().catch(() => undefined);
+    core.stopped = true;
+    this.checkIdle();
+  }
+
+  /** Applies removeOlderThanDays now and schedules the next run in 24 hours (SPEC §7). */
+  private pruneByAge(): void {
+    const { core } = this;
+    if (core.stopping) return;
+    const now = core.clock.now();
+    const cutoff = ageCutoff(now, core.config.log.removeOlderThanDays);
+    const rows = core.store.pruneLogOlderThan(cutoff);
+    core.store.purgeFinishedCommands(cutoff);
+    core.store.setMeta(META.lastPrune, String(now));
+    if (rows > 0) core.signals.emit({ type: 'pruned', rows });
+    void core.commitQuietly();
+    this.pruneTimer = core.clock.setTimeout(() => {
+      this.pruneTimer = null;
+      this.pruneByAge();
+    }, nextPruneAt(now, now) - now);
+  }
+
+  /** "Today" becomes "yesterday" at local midnight: redraw then. */
+  private armMidnight(): void {
+    const now = this.core.clock.now();
+    this.midnightTimer = this.core.clock.setTimeout(() => {
+      this.midnightTimer = null;
+      this.core.signals.changed();
+      if (!this.core.stopping) this.armMidnight();
+    }, nextLocalMidnight(now) - now);
+  }
+}
