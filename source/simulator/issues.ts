@@ -60,6 +60,9 @@ export class IssueStore {
     const fields: Json = {
       labels: [], components: [], fixVersions: [], versions: [], priority: this.catalog.priority('name', 'Medium'),
       assignee: null, reporter, creator: reporter, created: time, updated: time, resolution: null, resolutiondate: null,
+      issuelinks: [], subtasks: [],
+      watches: { self: `${this.catalog.baseUrl}/rest/api/2/issue/${key}/watchers`, watchCount: 1, isWatching: true },
+      votes: { self: `${this.catalog.baseUrl}/rest/api/2/issue/${key}/votes`, votes: 0, hasVoted: false },
     };
     applySteps(fields, plan.steps);
     const issue: SimIssue = { id, key, fields, comments: [], status: 'To Do' };

@@ -18,8 +18,23 @@ function author(sim: SimState, req: Req): Record<string, unknown> {
 export function createIssue(sim: SimState, req: Req): Reply {
   const checked = planChange(req.body, null, sim.catalog, req.api);
   if (!checked.ok) return json(400, checked.error);
-  const issue = sim.issues.create(checked.plan, author(sim, req), sim.now());
-  return json(201, { id: issue.id, key: issue.key, self: `${sim.catalog.baseUrl}/rest/api/${req.api}/issue/${issue.id}` });
+  // A create may carry a transition (IssueUpdateDetails.transition); it is checked before
+  // anything is made, so a bad one leaves no issue behind.
+  const t = isObject(req.body) && isObject(req.body.transition) ? req.body.transition : null;
+  let to: string | null = null;
+  if (t) {
+    const id = typeof t.id === 'string' || typeof t.id === 'number' ? String(t.id) : '';
+    const transition = TRANSITIONS.find((x) => x.id === id && x.from.includes('To Do'));
+    if (!transition) return jiraError(400, [`Transition id '${id}' is not valid for this issue.`]);
+    to = transition.to;
+  }
+  const now = sim.now();
+  const issue = sim.issues.create(checked.plan, author(sim, req), now);
+  if (to) sim.issues.setStatus(issue, to, now);
+  return json(201, {
+    id: issue.id, key: issue.key, self: `${sim.catalog.baseUrl}/rest/api/${req.api}/issue/${issue.id}`,
+    ...(to ? { transition: { status: 200, errorCollection: { errorMessages: [], errors: {} } } } : {}),
+  });
 }
 
 /** GET /issue/{key} */

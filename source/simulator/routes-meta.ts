@@ -14,7 +14,7 @@ export function serverInfo(sim: SimState): Reply {
     baseUrl: sim.catalog.baseUrl, version: cloud ? '1001.0.0-SNAPSHOT' : '9.12.2', versionNumbers: version,
     deploymentType: cloud ? 'Cloud' : 'DataCenter', buildNumber: cloud ? 100204 : 9120002,
     buildDate: '2024-01-15T12:00:00.000+0000', serverTime: jiraTime(sim.now()), scmInfo: 'a2b8f1c4e7d9d3e0f6a1b2c3d4e5f60718293a4b',
-    serverTitle: 'Jira (jiraline simulator)', ...(cloud ? {} : { defaultLocale: { locale: 'en_US' } }),
+    serverTitle: 'Jira (jiraline simulator)', defaultLocale: { locale: 'en_US' },
   });
 }
 
