@@ -1,0 +1,57 @@
+// What the app is given by whoever starts it (run-app.tsx from the real runtime; tests
+// from a real engine on a temp dir and the simulator). The panes reach the engine only
+// through `engine` (EngineApi); everything else here is composition: where to save the
+// config, how to store credentials, how to run $EDITOR.
+import type { Config } from '../core/config.js';
+import type { EngineApi } from '../core/engine-api.js';
+import type { CredentialSource, Credentials } from '../core/ports.js';
+import type { ValueStore } from './value-store.js';
+
+/** Settings state shared by the panes and the status line. */
+export interface SettingsState {
+  config: Config;
+  credentialSource: CredentialSource;
+  /** A warning from the secrets module (e.g. "kept in credentials.json: no keychain"). */
+  credentialWarning?: string;
+  /** A masked description of the credentials in use, e.g. "basic ops-bot / ****1234". */
+  credentialSummary?: string;
+}
+
+/** The outcome of editing text in $VISUAL/$EDITOR. */
+export type EditorOutcome = { ok: true; text: string } | { ok: false; error: string };
+
+/** Everything the app needs from outside the Ink tree. */
+export interface AppServices {
+  engine: EngineApi;
+  /** True when running against the in-process simulator (no Jira configured). */
+  demo: boolean;
+  /** The Jira URL in use (the simulator's in demo mode). */
+  jiraUrl: string | null;
+  /** The socket's actual bound address, or null when listening is off. */
+  listenAddress: string | null;
+  /** 3 when the Ticket Location names API 3 (rich text as ADF). */
+  apiVersion: 2 | 3;
+  /** The config in use and the credential source; the Configuration pane updates it. */
+  settings: ValueStore<SettingsState>;
+  /** Validated config in → written atomically, applied live (engine.setConfig) where possible,
+   *  and put in `settings`. What needs a restart is the pane's to say (config-form.ts). */
+  saveConfig(config: Config): Promise<void>;
+  /** Stores credentials (keychain or 0600 file) and hands them to the Jira client at once. */
+  saveCredentials(credentials: Credentials): Promise<{ source: CredentialSource; warning?: string }>;
+  /** Suspends the app, runs the editor on the text, and resumes with what was saved. */
+  openEditor(text: string): Promise<EditorOutcome>;
+  /** Warnings to show once at start (insecure TLS, credentials file …). */
+  warnings: string[];
+}
+
+/** The panes. */
+export type PaneId = 'creation' | 'configuration' | 'log' | 'statistics' | 'jira';
+
+/** Tab order, key and title of each pane (SPEC §12). */
+export const paneTabs: ReadonlyArray<{ id: PaneId; key: string; title: string }> = [
+  { id: 'creation', key: '1', title: 'Creation' },
+  { id: 'configuration', key: '2', title: 'Configuration' },
+  { id: 'log', key: '3', title: 'Log' },
+  { id: 'statistics', key: '4', title: 'Statistics' },
+  { id: 'jira', key: '5', title: 'Jira' },
+];

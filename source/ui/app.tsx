@@ -1,0 +1,129 @@
+// The frame: tab bar, demo hint, the shown pane (or the help / quit overlay), status
+// line. It owns only what is global — which pane is shown, navigation vs edit mode, the
+// overlays — and hands each pane the engine snapshot and its share of the screen.
+import React, { useCallback, useEffect, useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { AppServices, PaneId } from './app-services.js';
+import { paneTabs } from './app-services.js';
+import { isKey } from './key-bindings.js';
+import { useEngineSnapshot, REDRAW_INTERVAL_MS } from './hooks/use-engine.js';
+import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
+import { useValueStore } from './value-store.js';
+import { TabBar } from './components/tab-bar.js';
+import { StatusLine } from './components/status-line.js';
+import { HelpOverlay } from './components/help-overlay.js';
+import { YesNoDialog } from './components/confirm-dialog.js';
+import type { InputMode, PaneMemory, PaneProps } from './panes/pane-props.js';
+import { CreationPane } from './panes/creation-pane.js';
+import { ConfigurationPane } from './panes/configuration-pane.js';
+import { LogPane } from './panes/log-pane.js';
+import { StatisticsPane } from './panes/statistics-pane.js';
+import { JiraPane } from './panes/jira-pane.js';
+
+/** Why the app asks to end. */
+export type QuitReason = 'quit' | 'interrupt';
+
+/** Props of App. */
+export interface AppProps {
+  services: AppServices;
+  /** Fixed size (tests, benchmark); the terminal's, following resizes, otherwise. */
+  size?: TerminalSize;
+  initialPane?: PaneId;
+  /** Pane memory to reuse (the app is remounted after $EDITOR). */
+  memory?: PaneMemory;
+  onQuit(reason: QuitReason): void;
+  /** Told whenever the shown pane changes (run-app remounts on the same pane). */
+  onPaneChange?(pane: PaneId): void;
+  redrawIntervalMs?: number;
+}
+
+const panes: Record<PaneId, (props: PaneProps) => React.JSX.Element> = {
+  creation: CreationPane,
+  configuration: ConfigurationPane,
+  log: LogPane,
+  statistics: StatisticsPane,
+  jira: JiraPane,
+};
+
+/** The whole screen. */
+export function App({ services, size, initialPane = 'creation', memory, onQuit, onPaneChange, redrawIntervalMs = REDRAW_INTERVAL_MS }: AppProps): React.JSX.Element {
+  const { columns, rows } = useTerminalSize(size);
+  const snapshot = useEngineSnapshot(services.engine, redrawIntervalMs);
+  const settings = useValueStore(services.settings);
+  const [pane, setPane] = useState<PaneId>(initialPane);
+  const [mode, setMode] = useState<InputMode>('navigate');
+  const [overlay, setOverlay] = useState<'none' | 'help' | 'quit'>('none');
+  const paneMemory = useRef<PaneMemory>(memory ?? new Map()).current;
+
+  useEffect(() => {
+    onPaneChange?.(pane);
+  }, [pane, onPaneChange]);
+
+  // Ctrl-C works in every mode: raw mode swallows SIGINT, so the key is the only way in.
+  useInput((input, key) => {
+    if (isKey('interrupt', input, key)) onQuit('interrupt');
+  });
+
+  useInput((input, key) => {
+    if (isKey('switch-pane', input, key)) {
+      const tab = paneTabs[Number(input) - 1];
+      if (tab) setPane(tab.id);
+    } else if (isKey('help', input, key)) {
+      setOverlay('help');
+    } else if (isKey('quit', input, key)) {
+      if (services.engine.pendingCount() > 0) setOverlay('quit');
+      else onQuit('quit');
+    }
+  }, { isActive: mode === 'navigate' && overlay === 'none' });
+
+  const closeOverlay = useCallback(() => setOverlay('none'), []);
+  const changeMode = useCallback((next: InputMode) => setMode(next), []);
+
+  const height = Math.max(8, rows - 1); // one row spare: a full-height frame makes Ink clear the screen on every draw
+  const notices: string[] = [];
+  if (services.demo) notices.push('DEMO: the built-in Jira simulator (project DEMO). For a real Jira: 2 Configuration → Jira URL, or --jira-url URL / JIRALINE_URL.');
+  for (const warning of services.warnings) notices.push(`warning: ${warning}`);
+  if (settings.credentialWarning) notices.push(`warning: ${settings.credentialWarning}`);
+  const bodyHeight = Math.max(3, height - 2 - notices.length);
+  const Pane = panes[pane];
+  const pending = snapshot.queueDepth;
+
+  return (
+    <Box flexDirection="column" width={columns} height={height}>
+      <TabBar tabs={paneTabs.map((t) => ({ key: t.key, title: t.title }))} current={paneTabs.find((t) => t.id === pane)?.key ?? '1'} mode={mode} width={columns} />
+      {notices.map((notice, i) => (
+        <Text key={i} color={notice.startsWith('DEMO') ? 'magenta' : 'yellow'} wrap="truncate-end">{notice}</Text>
+      ))}
+      <Box flexDirection="column" height={bodyHeight} width={columns} overflow="hidden">
+        {overlay === 'help' ? (
+          <HelpOverlay width={columns} height={bodyHeight} onClose={closeOverlay} isActive />
+        ) : overlay === 'quit' ? (
+          <YesNoDialog
+            title="Quit jiraline?"
+            message={`${pending} command${pending === 1 ? ' is' : 's are'} still pending. They are kept on disk and sent at the next start (or by the daemon).`}
+            onAnswer={(yes) => (yes ? onQuit('quit') : setOverlay('none'))}
+          />
+        ) : (
+          <Pane
+            key={pane}
+            services={services}
+            snapshot={snapshot}
+            isActive={overlay === 'none'}
+            width={columns}
+            height={bodyHeight}
+            setMode={changeMode}
+            memory={paneMemory}
+          />
+        )}
+      </Box>
+      <StatusLine
+        snapshot={snapshot}
+        demo={services.demo}
+        jiraUrl={services.jiraUrl}
+        credentialSource={settings.credentialSource}
+        listenAddress={services.listenAddress}
+        width={columns}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,52 @@
+// The `?` overlay: every key from key-bindings.ts, grouped by where it applies. It
+// scrolls (↑ ↓ PgUp PgDn) when the terminal is short; Esc, ? or q closes it.
+import React, { useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { keyBindings, keyScopes, isKey } from '../key-bindings.js';
+import { moveWindow } from './list-window.js';
+
+/** Props of HelpOverlay. */
+export interface HelpOverlayProps {
+  width: number;
+  height: number;
+  onClose(): void;
+  isActive: boolean;
+}
+
+/** The help lines: a heading per scope, then `keys  description`. */
+export function helpLines(): Array<{ heading: boolean; text: string }> {
+  const lines: Array<{ heading: boolean; text: string }> = [];
+  for (const scope of keyScopes) {
+    const bindings = keyBindings.filter((b) => b.scope === scope);
+    if (bindings.length === 0) continue;
+    lines.push({ heading: true, text: scope });
+    for (const b of bindings) lines.push({ heading: false, text: `  ${b.keys.padEnd(10)} ${b.description}` });
+  }
+  return lines;
+}
+
+/** A scrollable list of every key. */
+export function HelpOverlay({ width, height, onClose, isActive }: HelpOverlayProps): React.JSX.Element {
+  const lines = helpLines();
+  const rows = Math.max(1, height - 3);
+  const [top, setTop] = useState(0);
+  useInput((input, key) => {
+    const moves = ['up', 'down', 'page-up', 'page-down', 'home', 'end'] as const;
+    const move = moves.find((m) => isKey(m, input, key));
+    if (move) {
+      // Scrolling moves the view, not a cursor: start the cursor at the window's edge.
+      const edge = move === 'up' || move === 'page-up' ? top : top + rows - 1;
+      setTop(moveWindow({ cursor: edge, top }, move, lines.length, rows).top);
+      return;
+    }
+    if (key.escape || input === '?' || input === 'q' || key.return) onClose();
+  }, { isActive });
+  return (
+    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="cyan" paddingX={1}>
+      <Text bold color="cyan">Keys{lines.length > rows ? `  (${top + 1}–${Math.min(lines.length, top + rows)} of ${lines.length}, ↑↓ PgUp PgDn scroll)` : ''}  — Esc closes</Text>
+      {lines.slice(top, top + rows).map((line, i) => (
+        <Text key={top + i} bold={line.heading} color={line.heading ? 'yellow' : undefined} wrap="truncate-end">{line.text}</Text>
+      ))}
+    </Box>
+  );
+}

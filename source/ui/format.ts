@@ -1,0 +1,31 @@
+// Small display formatters shared by the panes.
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** Local time as `YYYY-MM-DD HH:MM:SS` (the log's Time column). */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** "in 4 s", "in 2 min", "3 h ago" — for retry times. */
+export function formatRelative(ms: number, now: number): string {
+  const delta = ms - now;
+  const abs = Math.abs(delta);
+  const text = abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : `${Math.round(abs / 3_600_000)} h`;
+  return delta >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** A JSON string pretty-printed, or the text as it is when it is not JSON. */
+export function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** 12345 → "12,345". */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,89 @@
+// Every key of the app in one table: the panes ask `isKey(action, input, key)` instead
+// of comparing characters themselves, and the `?` overlay prints this same table, so
+// what the help says and what the keys do cannot drift apart.
+import type { Key } from 'ink';
+
+/** Where a key applies; the help overlay groups by this. */
+export type KeyScope = 'Global' | 'Lists' | 'Editing' | 'Dialogs' | 'Creation' | 'Configuration' | 'Log' | 'Statistics' | 'Jira';
+
+/** The things a key can do. */
+export type KeyAction =
+  | 'switch-pane' | 'next-region' | 'prev-region' | 'help' | 'quit' | 'interrupt'
+  | 'up' | 'down' | 'left' | 'right' | 'page-up' | 'page-down' | 'home' | 'end' | 'edit' | 'leave'
+  | 'commit' | 'newline'
+  | 'yes' | 'no'
+  | 'execute' | 'add-field' | 'toggle-mode' | 'delete-row' | 'external-editor'
+  | 'authenticate' | 'test-connection'
+  | 'filter' | 'open'
+  | 'reset-stats'
+  | 'search';
+
+/** One row of the table: the action, how it is written in the help, and what matches it. */
+export interface KeyBinding {
+  action: KeyAction;
+  scope: KeyScope;
+  keys: string;
+  description: string;
+  match(input: string, key: Key): boolean;
+}
+
+const plain = (key: Key) => !key.ctrl && !key.meta;
+const char = (c: string) => (input: string, key: Key) => input === c && plain(key);
+
+/** The table, in the order the help overlay shows it. */
+export const keyBindings: readonly KeyBinding[] = [
+  { action: 'switch-pane', scope: 'Global', keys: '1–5', description: 'switch pane: 1 Creation 2 Configuration 3 Log 4 Statistics 5 Jira',
+    match: (input, key) => /^[1-5]$/.test(input) && plain(key) },
+  { action: 'next-region', scope: 'Global', keys: 'Tab', description: 'focus the next region of the pane', match: (_i, key) => key.tab && !key.shift },
+  { action: 'prev-region', scope: 'Global', keys: 'Shift-Tab', description: 'focus the previous region', match: (_i, key) => key.tab && key.shift },
+  { action: 'help', scope: 'Global', keys: '?', description: 'show this help (any key closes it)', match: char('?') },
+  { action: 'quit', scope: 'Global', keys: 'q', description: 'quit (asks first while commands are pending)', match: char('q') },
+  { action: 'interrupt', scope: 'Global', keys: 'Ctrl-C', description: 'quit at once (pending commands are kept for the next start)',
+    match: (input, key) => input === 'c' && key.ctrl },
+
+  { action: 'up', scope: 'Lists', keys: '↑', description: 'previous row', match: (_i, key) => key.upArrow },
+  { action: 'down', scope: 'Lists', keys: '↓', description: 'next row', match: (_i, key) => key.downArrow },
+  { action: 'left', scope: 'Lists', keys: '←', description: 'previous column or choice', match: (_i, key) => key.leftArrow },
+  { action: 'right', scope: 'Lists', keys: '→', description: 'next column or choice', match: (_i, key) => key.rightArrow },
+  { action: 'page-up', scope: 'Lists', keys: 'PgUp', description: 'one screenful up', match: (_i, key) => key.pageUp },
+  { action: 'page-down', scope: 'Lists', keys: 'PgDn', description: 'one screenful down', match: (_i, key) => key.pageDown },
+  { action: 'home', scope: 'Lists', keys: 'Home', description: 'first row', match: (_i, key) => key.home },
+  { action: 'end', scope: 'Lists', keys: 'End', description: 'last row', match: (_i, key) => key.end },
+  { action: 'edit', scope: 'Lists', keys: 'Enter', description: 'edit the focused field or cell (edit mode)', match: (_i, key) => key.return },
+
+  { action: 'leave', scope: 'Editing', keys: 'Esc', description: 'leave edit mode (back to navigation)', match: (_i, key) => key.escape },
+  { action: 'commit', scope: 'Editing', keys: 'Enter', description: 'accept a one-line value', match: (_i, key) => key.return },
+  { action: 'newline', scope: 'Editing', keys: 'Enter', description: 'new line in the Create Query text', match: (_i, key) => key.return },
+
+  { action: 'yes', scope: 'Dialogs', keys: 'y', description: 'answer yes', match: (input, key) => (input === 'y' || input === 'Y') && plain(key) },
+  { action: 'no', scope: 'Dialogs', keys: 'n / Esc', description: 'answer no, close', match: (input, key) => ((input === 'n' || input === 'N') && plain(key)) || key.escape },
+
+  { action: 'execute', scope: 'Creation', keys: 'x', description: 'Execute: create the ticket from the included rows', match: char('x') },
+  { action: 'add-field', scope: 'Creation', keys: 'a', description: 'Add Field: search Jira\'s fields or type a custom field id', match: char('a') },
+  { action: 'toggle-mode', scope: 'Creation', keys: 'm', description: 'toggle the row\'s Mode (Include / Exclude)', match: char('m') },
+  { action: 'delete-row', scope: 'Creation', keys: 'd', description: 'delete the row', match: char('d') },
+  { action: 'external-editor', scope: 'Creation', keys: 'e', description: 'edit the Create Query in $VISUAL / $EDITOR', match: char('e') },
+
+  { action: 'authenticate', scope: 'Configuration', keys: 'u', description: 'Authentication: username + password, or Authorization Key', match: char('u') },
+  { action: 'test-connection', scope: 'Configuration', keys: 't', description: 'Test connection (serverInfo + myself)', match: char('t') },
+
+  { action: 'filter', scope: 'Log', keys: '/', description: 'filter: words, status:Failed, guid:ID, key:OPS-1 (Esc clears)', match: char('/') },
+  { action: 'open', scope: 'Log', keys: 'Enter', description: 'open the row: request, Jira\'s answer, attempts, next retry', match: (_i, key) => key.return },
+
+  { action: 'reset-stats', scope: 'Statistics', keys: 'r', description: 'reset counters (asks: daily, totals or both)', match: char('r') },
+
+  { action: 'search', scope: 'Jira', keys: '/', description: 'edit the JQL and search (Enter runs it)', match: char('/') },
+];
+
+/** Whether this keypress triggers the action. */
+export function isKey(action: KeyAction, input: string, key: Key): boolean {
+  return keyBindings.some((binding) => binding.action === action && binding.match(input, key));
+}
+
+/** The bindings of one scope, in table order. */
+export function bindingsFor(scope: KeyScope): KeyBinding[] {
+  return keyBindings.filter((binding) => binding.scope === scope);
+}
+
+/** The scopes in the order the help shows them. */
+export const keyScopes: readonly KeyScope[] = ['Global', 'Lists', 'Editing', 'Dialogs', 'Creation', 'Configuration', 'Log', 'Statistics', 'Jira'];

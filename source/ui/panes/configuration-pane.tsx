@@ -1,0 +1,204 @@
+// The Configuration pane: a form generated from the config schema (config-form.ts),
+// the Authentication dialog, Test connection, and an Advanced input whose lines are
+// handled as if they came from the socket. Valid values are saved atomically and
+// applied live where the engine can; the pane says which need a restart.
+import React, { useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import type { ConnectionState } from '../../core/engine-api.js';
+import { isKey } from '../key-bindings.js';
+import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
+import { TextInput } from '../components/text-input.js';
+import { fit } from '../components/windowed-table.js';
+import { useValueStore } from '../value-store.js';
+import { applyField, fieldDisplay, fieldValue, formFields, restartNeeded, toggleField, type ApplyResult, type FormField } from '../config-form.js';
+import { AuthDialog } from './auth-dialog.js';
+import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
+
+type Item = { kind: 'field'; field: FormField } | { kind: 'auth' } | { kind: 'test' };
+
+type Message = { text: string; color: string } | null;
+
+/** What a connection check found, in a line or two. */
+export function describeCheck(c: ConnectionState): string[] {
+  switch (c.state) {
+    case 'ok': {
+      const s = c.serverInfo;
+      const user = c.user.name ?? c.user.accountId ?? '';
+      return [
+        `serverInfo: ${s.serverTitle ? `${s.serverTitle}, ` : ''}Jira ${s.deploymentType} ${s.version} at ${s.baseUrl}`,
+        `myself: ${c.user.displayName}${user ? ` (${user})` : ''}${c.user.emailAddress ? ` <${c.user.emailAddress}>` : ''}`,
+      ];
+    }
+    case 'auth-refused': return [`Jira refused the credentials: ${c.error}`, 'Set them with u (Authentication) or `jiraline auth set`.'];
+    case 'down': return [`Jira did not answer: ${c.error}`];
+    case 'checking': return ['checking…'];
+    case 'unknown': return ['not checked yet'];
+  }
+}
+
+const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+/** The Configuration pane. */
+export function ConfigurationPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+  const engine = services.engine;
+  const settings = useValueStore(services.settings);
+  const config = settings.config;
+  const fields = useMemo(() => formFields(), []);
+  const items: Item[] = useMemo(() => [...fields.map((field) => ({ kind: 'field' as const, field })), { kind: 'auth' }, { kind: 'test' }], [fields]);
+  const [region, setRegion] = useState<'form' | 'advanced'>('form');
+  const [win, setWin] = useRemembered(memory, 'config.window', { cursor: 0, top: 0 });
+  const [editing, setEditing] = useState<FormField | null>(null);
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [message, setMessage] = useState<Message>(null);
+  const [dialog, setDialog] = useState(false);
+  const [checking, setChecking] = useState(false);
+  const [check, setCheck] = useRemembered<string[] | null>(memory, 'config.check', null);
+  const [typingLine, setTypingLine] = useState(false);
+  const [line, setLine] = useState('');
+  const [replies, setReplies] = useRemembered<Array<{ line: string; reply: string }>>(memory, 'config.replies', []);
+  useModeSync(setMode, editing !== null || dialog || typingLine);
+
+  const formRows = Math.max(3, height - 9);
+  const w = clampWindow(win, items.length, formRows);
+  const item = items[w.cursor];
+
+  const commit = (result: ApplyResult) => {
+    if (!result.ok) {
+      setFieldError(result.error);
+      return false;
+    }
+    const before = config;
+    services.saveConfig(result.config).then(
+      () => {
+        const restart = restartNeeded(before, result.config);
+        setMessage(restart.length > 0
+          ? { text: `Saved. Takes effect after a restart: ${restart.join(', ')}.`, color: 'yellow' }
+          : { text: 'Saved and applied.', color: 'green' });
+      },
+      (error: unknown) => setMessage({ text: `Could not save the config: ${(error as Error).message}`, color: 'red' }),
+    );
+    return true;
+  };
+
+  const testConnection = () => {
+    setChecking(true);
+    setCheck(null);
+    engine.checkConnection().then(
+      (state) => {
+        setChecking(false);
+        setCheck(describeCheck(state));
+      },
+      (error: unknown) => {
+        setChecking(false);
+        setCheck([`Check failed: ${(error as Error).message}`]);
+      },
+    );
+  };
+
+  const activate = (it: Item) => {
+    setMessage(null);
+    if (it.kind === 'auth') setDialog(true);
+    else if (it.kind === 'test') testConnection();
+    else if (it.field.kind === 'switch') commit(toggleField(config, it.field));
+    else {
+      setFieldError(null);
+      setEditing(it.field);
+    }
+  };
+
+  useInput((input, key) => {
+    const move = moves.find((m) => isKey(m, input, key));
+    if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'form' ? 'advanced' : 'form'));
+    else if (isKey('authenticate', input, key)) setDialog(true);
+    else if (isKey('test-connection', input, key)) testConnection();
+    else if (region === 'advanced') {
+      if (isKey('edit', input, key)) setTypingLine(true);
+    } else if (move) setWin(moveWindow(w, move, items.length, formRows));
+    else if (isKey('edit', input, key) && item) activate(item);
+  }, { isActive: isActive && editing === null && !dialog && !typingLine });
+
+  const submitLine = (text: string) => {
+    setLine('');
+    if (!text.trim()) return;
+    engine.submitLine(text).then(
+      (reply) => setReplies((r) => [...r, { line: text, reply }].slice(-3)),
+      (error: unknown) => setReplies((r) => [...r, { line: text, reply: `ERR - ${(error as Error).message}` }].slice(-3)),
+    );
+  };
+
+  if (dialog) {
+    return (
+      <AuthDialog services={services} isActive={isActive} width={width} onClose={(text) => {
+        setDialog(false);
+        if (text) setMessage({ text, color: 'green' });
+      }} />
+    );
+  }
+
+  const labelWidth = Math.min(34, Math.max(20, Math.floor(width * 0.35)));
+  const focusedField = item?.kind === 'field' ? item.field : null;
+  return (
+    <Box flexDirection="column" paddingX={1}>
+      <Text bold>Configuration <Text dimColor>(Tab: form / Advanced input · u Authentication · t Test connection)</Text></Text>
+      {items.slice(w.top, w.top + formRows).map((it, i) => {
+        const index = w.top + i;
+        const selected = index === w.cursor && region === 'form';
+        if (it.kind !== 'field') {
+          const label = it.kind === 'auth'
+            ? `Authentication…  (in use: ${settings.credentialSource}${settings.credentialSummary ? `, ${settings.credentialSummary}` : ''})`
+            : 'Test connection';
+          return <Text key={index} inverse={selected} wrap="truncate-end">{fit('', 9)}{label}</Text>;
+        }
+        const f = it.field;
+        const groupStart = index === 0 || (items[index - 1].kind === 'field' && (items[index - 1] as { field: FormField }).field.group !== f.group);
+        return (
+          <Box key={f.key}>
+            <Text dimColor>{fit(groupStart ? f.group : '', 9)}</Text>
+            <Text inverse={selected && editing === null}>{fit(f.label, labelWidth)}</Text>
+            <Text> </Text>
+            {editing?.key === f.key ? (
+              <TextInput
+                value={fieldValue(config, f)}
+                isActive={isActive}
+                width={width - labelWidth - 14}
+                onSubmit={(text) => {
+                  if (commit(applyField(config, f, text))) setEditing(null);
+                }}
+                onCancel={() => {
+                  setEditing(null);
+                  setFieldError(null);
+                }}
+              />
+            ) : <Text wrap="truncate-end">{fieldDisplay(config, f)}{f.restart ? <Text dimColor>  (restart)</Text> : null}</Text>}
+          </Box>
+        );
+      })}
+      {fieldError ? <Text color="red" wrap="truncate-end">Refused: {fieldError}</Text>
+        : <Text dimColor wrap="truncate-end">{focusedField ? `${focusedField.help}${focusedField.restart ? ' — needs a restart' : ' — applied live'}` : ' '}</Text>}
+      {message ? <Text color={message.color} wrap="truncate-end">{message.text}</Text> : <Text> </Text>}
+      <Box flexDirection="column">
+        {checking ? <Text color="yellow"><Spinner type="dots" /> testing the connection (serverInfo, myself)…</Text> : null}
+        {!checking && check ? check.slice(0, 2).map((l, i) => <Text key={i} wrap="truncate-end" color={i === 0 ? 'cyan' : undefined}>{l}</Text>) : null}
+      </Box>
+      <Box>
+        <Text inverse={region === 'advanced' && !typingLine} bold>Advanced </Text>
+        <Text> </Text>
+        {typingLine ? (
+          <TextInput
+            value={line}
+            isActive={isActive}
+            width={width - 14}
+            placeholder="GUID|CREATE|summary;Disk full|"
+            onChange={setLine}
+            onSubmit={submitLine}
+            onCancel={() => setTypingLine(false)}
+          />
+        ) : <Text dimColor wrap="truncate-end">{region === 'advanced' ? 'Enter to type a line (Esc leaves)' : 'Tab here to type an Advanced line'}</Text>}
+      </Box>
+      {replies.slice(-2).map((r, i) => (
+        <Text key={i} wrap="truncate-end" color={r.reply.startsWith('OK') ? 'green' : 'red'}>{r.reply}</Text>
+      ))}
+    </Box>
+  );
+}

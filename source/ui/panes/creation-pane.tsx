@@ -1,0 +1,217 @@
+// The Creation pane (SPEC §3): the Create Query (JSON) and the Ticket Creation Table side
+// by side (stacked below 100 columns), one draft behind both through the draft reducer.
+// Table keys: ↑↓ rows, ←→ columns, Enter edits a cell, m Mode, d delete, a Add Field;
+// Tab moves to the JSON, where Enter edits it in place and e opens $VISUAL/$EDITOR;
+// x executes. The rows are saved to the config as the template automatic CREATEs use.
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import { draftErrors, draftPayload, draftReducer, draftTemplate, initialDraft, type DraftAction, type DraftState } from '../../core/draft.js';
+import { FieldCatalogue, shapeContextFor } from '../../core/fields.js';
+import type { ExecuteResult } from '../../core/engine-api.js';
+import type { FieldDef } from '../../core/ports.js';
+import { isKey } from '../key-bindings.js';
+import { STACK_BELOW } from '../layout.js';
+import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
+import { TextArea } from '../components/text-area.js';
+import { Hyperlink } from '../components/hyperlink.js';
+import { createValueStore, useValueStore, type ValueStore } from '../value-store.js';
+import { AddFieldDialog } from './add-field-dialog.js';
+import { CreationTable, tableColumns, type TableColumn } from './creation-table.js';
+import { useModeSync, type PaneProps } from './pane-props.js';
+
+type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
+
+const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+/** The catalogue the draft shapes with: Jira's when the engine has it, else the built-in one. */
+function catalogueOf(defs: FieldDef[] | null): FieldCatalogue {
+  return defs ? FieldCatalogue.fromJira(defs) : FieldCatalogue.builtin();
+}
+
+/** The draft's store, kept in pane memory so it survives the app being remounted around $EDITOR. */
+function useDraftStore(props: PaneProps): ValueStore<DraftState> {
+  const { memory, services, snapshot } = props;
+  return useMemo(() => {
+    let store = memory.get('creation.draft') as ValueStore<DraftState> | undefined;
+    if (!store) {
+      const deployment = snapshot.connection.state === 'ok' ? snapshot.connection.serverInfo.deploymentType : undefined;
+      const draft = initialDraft(services.settings.get().config.template, catalogueOf(services.engine.catalogue()), shapeContextFor(deployment, services.apiVersion));
+      store = createValueStore(draft);
+      memory.set('creation.draft', store);
+    }
+    return store;
+    // Made once per memory: later catalogue and connection changes arrive as actions.
+  }, [memory]);
+}
+
+/** The Creation pane. */
+export function CreationPane(props: PaneProps): React.JSX.Element {
+  const { services, snapshot, isActive, width, height, setMode } = props;
+  const engine = services.engine;
+  const store = useDraftStore(props);
+  const draft = useValueStore(store);
+  const dispatch = (action: DraftAction) => store.set((s) => draftReducer(s, action));
+  const [region, setRegion] = useState<'table' | 'json'>('table');
+  const [win, setWin] = useState({ cursor: 0, top: 0 });
+  const [column, setColumn] = useState<TableColumn>('Value');
+  const [cellEdit, setCellEdit] = useState<{ index: number; column: TableColumn } | null>(null);
+  const [jsonEditing, setJsonEditing] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [exec, setExec] = useState<Exec>({ state: 'idle' });
+  const [message, setMessage] = useState<string | null>(null);
+  useModeSync(setMode, cellEdit !== null || jsonEditing || adding);
+
+  // Jira's catalogue or deployment arriving after the draft was made: shape the rows again.
+  const defs = engine.catalogue();
+  const deployment = snapshot.connection.state === 'ok' ? snapshot.connection.serverInfo.deploymentType : undefined;
+  const seen = useRef({ defs, deployment });
+  useEffect(() => {
+    if (seen.current.defs === defs && seen.current.deployment === deployment) return;
+    seen.current = { defs, deployment };
+    dispatch({ type: 'set-catalogue', catalogue: catalogueOf(defs), ctx: shapeContextFor(deployment, services.apiVersion) });
+  });
+
+  // The rows are the template: save them to the config whenever they change.
+  const template = useMemo(() => draftTemplate(draft), [draft.rows]);
+  useEffect(() => {
+    const current = services.settings.get().config;
+    if (JSON.stringify(current.template) === JSON.stringify(template)) return;
+    services.saveConfig({ ...current, template }).catch((error: unknown) => setMessage(`Could not save the template: ${(error as Error).message}`));
+  }, [template, services]);
+
+  const stacked = width < STACK_BELOW;
+  const jsonWidth = stacked ? width - 2 : Math.floor((width - 3) * 0.45);
+  const tableWidth = stacked ? width - 2 : width - 3 - jsonWidth;
+  const footer = 4;
+  const jsonHeight = Math.max(3, stacked ? Math.floor((height - footer - 3) / 2) : height - footer - 2);
+  const tableHeight = Math.max(2, stacked ? height - footer - 3 - jsonHeight - 1 : height - footer - 2);
+  const w = clampWindow(win, draft.rows.length, tableHeight);
+  const row = draft.rows[w.cursor];
+
+  const execute = () => {
+    if (draft.jsonError) {
+      setMessage('The Create Query is not valid JSON: fix it first (the error is shown under it).');
+      return;
+    }
+    setMessage(null);
+    setExec({ state: 'running' });
+    engine.execute(draftPayload(draft)).then(
+      (result) => setExec({ state: 'done', result }),
+      (error: unknown) => setExec({ state: 'error', error: (error as Error).message }),
+    );
+  };
+
+  const openEditor = () => {
+    setMessage(null);
+    services.openEditor(draft.text).then((outcome) => {
+      if (outcome.ok) store.set((s) => draftReducer(s, { type: 'set-text', text: outcome.text }));
+      else setMessage(outcome.error);
+    }, (error: unknown) => setMessage((error as Error).message));
+  };
+
+  useInput((input, key) => {
+    setMessage(null);
+    if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'table' ? 'json' : 'table'));
+    else if (isKey('execute', input, key)) execute();
+    else if (isKey('external-editor', input, key)) openEditor();
+    else if (isKey('add-field', input, key)) setAdding(true);
+    else if (region === 'json') {
+      if (isKey('edit', input, key)) setJsonEditing(true);
+    } else {
+      const move = moves.find((m) => isKey(m, input, key));
+      const ci = tableColumns.indexOf(column);
+      if (move) setWin(moveWindow(w, move, draft.rows.length, tableHeight));
+      else if (isKey('left', input, key)) setColumn(tableColumns[Math.max(0, ci - 1)]);
+      else if (isKey('right', input, key)) setColumn(tableColumns[Math.min(tableColumns.length - 1, ci + 1)]);
+      else if (!row) return;
+      else if (isKey('toggle-mode', input, key)) dispatch({ type: 'toggle-mode', index: w.cursor });
+      else if (isKey('delete-row', input, key)) dispatch({ type: 'delete-row', index: w.cursor });
+      else if (isKey('edit', input, key)) {
+        if (column === 'Mode') dispatch({ type: 'toggle-mode', index: w.cursor });
+        else setCellEdit({ index: w.cursor, column });
+      }
+    }
+  }, { isActive: isActive && cellEdit === null && !jsonEditing && !adding });
+
+  const commitCell = (text: string) => {
+    if (!cellEdit) return;
+    const { index, column: c } = cellEdit;
+    if (c === 'Value') dispatch({ type: 'edit-value', index, value: text });
+    else if (c === 'Field') dispatch({ type: 'edit-field', index, field: text });
+    else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() });
+    setCellEdit(null);
+  };
+
+  if (adding) {
+    return (
+      <AddFieldDialog catalogue={draft.catalogue} present={new Set(draft.rows.map((r) => r.field))} width={width} height={height} isActive={isActive}
+        onAdd={(added) => {
+          setAdding(false);
+          dispatch({ type: 'add-row', field: added.field, rowType: added.rowType });
+          setWin({ cursor: draft.rows.length, top: Math.max(0, draft.rows.length - tableHeight + 1) });
+          setColumn('Value');
+        }}
+        onCancel={() => setAdding(false)} />
+    );
+  }
+
+  const jiraErrors = exec.state === 'done' && !exec.result.ok ? exec.result.fieldErrors : {};
+  const rowErrors = draftErrors(draft);
+  const selectedJiraError = row ? jiraErrors[row.field] : undefined;
+
+  const json = (
+    <Box flexDirection="column" width={jsonWidth}>
+      <Text bold inverse={region === 'json' && !jsonEditing}>Create Query <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : '(Tab here, Enter edits, e $EDITOR)'}</Text></Text>
+      <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
+        errorLine={draft.jsonError?.line ?? null}
+        onChange={(text) => dispatch({ type: 'set-text', text })}
+        onLeave={() => setJsonEditing(false)} />
+      {draft.jsonError
+        ? <Text color="red" wrap="truncate-end">JSON error at line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
+        : <Text dimColor>valid JSON</Text>}
+    </Box>
+  );
+  const table = (
+    <Box flexDirection="column" width={tableWidth}>
+      <Text bold inverse={region === 'table' && cellEdit === null}>Ticket Creation Table <Text dimColor>({draft.rows.length} rows)</Text></Text>
+      <CreationTable rows={draft.rows} top={w.top} height={tableHeight} width={tableWidth} cursor={w.cursor} column={column}
+        focused={region === 'table'} editing={cellEdit} isActive={isActive} jiraErrors={jiraErrors}
+        onCommit={commitCell} onCancel={() => setCellEdit(null)} />
+    </Box>
+  );
+
+  return (
+    <Box flexDirection="column" paddingX={1} height={height}>
+      <Box flexDirection={stacked ? 'column' : 'row'} gap={stacked ? 0 : 1} flexGrow={1}>
+        {stacked ? table : json}
+        {stacked ? json : table}
+      </Box>
+      <Box flexDirection="column" height={footer}>
+        <ExecuteLine exec={exec} />
+        {selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
+          : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>
+          : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
+          : <Text> </Text>}
+        {message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
+        <Text dimColor wrap="truncate-end">x Execute · a Add Field · m Mode · d delete · Enter edit cell · ←→ column · Tab JSON · e $EDITOR</Text>
+      </Box>
+    </Box>
+  );
+}
+
+/** The outcome of the last Execute: a spinner, the key and URL, or Jira's errors. */
+function ExecuteLine({ exec }: { exec: Exec }): React.JSX.Element {
+  if (exec.state === 'running') return <Text color="yellow"><Spinner type="dots" /> Executing: sending the create to Jira…</Text>;
+  if (exec.state === 'error') return <Text color="red" wrap="truncate-end">Execute failed: {exec.error}</Text>;
+  if (exec.state === 'done' && exec.result.ok) {
+    return <Text wrap="truncate-end"><Text color="green" bold>Created {exec.result.ticketKey}</Text>  <Hyperlink url={exec.result.ticketUrl} /></Text>;
+  }
+  if (exec.state === 'done' && !exec.result.ok) {
+    const r = exec.result;
+    const fields = Object.entries(r.fieldErrors).map(([f, m]) => `${f}: ${m}`);
+    const parts = [...r.messages, ...fields];
+    return <Text color="red" wrap="truncate-end">Jira refused it: {parts.length > 0 ? parts.join('; ') : r.error}</Text>;
+  }
+  return <Text dimColor>x executes the Create Query (logged as Manual)</Text>;
+}

@@ -1,0 +1,206 @@
+// The Jira pane (SPEC §9): a JQL search (by default the template project's unresolved
+// tickets), the result list, and a ticket view with its fields, status, latest comments
+// and URL as a terminal hyperlink. Everything goes through the engine.
+import React, { useEffect, useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import Spinner from 'ink-spinner';
+import type { FieldDef, JiraIssue } from '../../core/ports.js';
+import type { TemplateRow } from '../../core/config.js';
+import { adfToText } from '../../core/adf.js';
+import { isKey } from '../key-bindings.js';
+import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
+import { WindowedTable, type Column } from '../components/windowed-table.js';
+import { TextInput } from '../components/text-input.js';
+import { ScrollView, type ViewLine } from '../components/scroll-view.js';
+import { useValueStore } from '../value-store.js';
+import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
+
+/** `project = <template project> AND resolution = Unresolved ORDER BY created DESC`. */
+export function defaultJql(template: TemplateRow[]): string {
+  const project = template.find((row) => row.field.toLowerCase() === 'project' && row.mode === 'Include')?.value.trim();
+  const order = 'resolution = Unresolved ORDER BY created DESC';
+  return project ? `project = ${/^[A-Za-z0-9_]+$/.test(project) ? project : JSON.stringify(project)} AND ${order}` : order;
+}
+
+/** A field value as one line of text (names of objects, ADF as text, arrays joined). */
+export function fieldText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map(fieldText).filter(Boolean).join(', ');
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o.type === 'doc') return adfToText(o).replace(/\n+/g, ' ⏎ ');
+    for (const k of ['displayName', 'name', 'value', 'key']) {
+      if (typeof o[k] === 'string') return `${o[k] as string}${o.child ? ` > ${fieldText(o.child)}` : ''}`;
+    }
+    return JSON.stringify(o);
+  }
+  return String(value);
+}
+
+// Fields shown elsewhere in the view, or noise for an operator.
+const hidden = new Set(['summary', 'status', 'comment', 'attachment', 'worklog', 'watches', 'votes', 'issuelinks', 'subtasks',
+  'timetracking', 'aggregateprogress', 'progress', 'thumbnail', 'lastViewed', 'workratio', 'statuscategorychangedate']);
+
+/** The ticket view's lines: URL, summary, status, every non-empty field, the latest comments. */
+export function ticketLines(issue: JiraIssue, url: string, catalogue: FieldDef[] | null, comments = 3): ViewLine[] {
+  const names = new Map((catalogue ?? []).map((f) => [f.id, f.name]));
+  const f = issue.fields;
+  const lines: ViewLine[] = [
+    { prefix: 'URL      ', text: url, url },
+    { text: `Summary  ${fieldText(f.summary)}`, bold: true },
+    { text: `Status   ${fieldText(f.status)}`, color: 'yellow' },
+    { text: 'Fields', bold: true },
+  ];
+  const entries = Object.entries(f)
+    .filter(([id, v]) => !hidden.has(id) && fieldText(v) !== '')
+    .map(([id, v]) => [names.get(id) ?? id, fieldText(v)] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]));
+  const width = Math.min(24, Math.max(8, ...entries.map(([n]) => n.length)));
+  for (const [name, text] of entries) lines.push({ text: `  ${name.padEnd(width)}  ${text}` });
+  const list = ((f.comment as { comments?: unknown[] } | undefined)?.comments ?? []) as Array<Record<string, unknown>>;
+  lines.push({ text: `Latest comments (${list.length} in all)`, bold: true });
+  if (list.length === 0) lines.push({ text: '  (none)', dim: true });
+  for (const c of list.slice(-comments).reverse()) {
+    lines.push({ text: `  ${fieldText(c.author) || 'someone'}, ${String(c.created ?? '')}`, dim: true });
+    const body = typeof c.body === 'string' ? c.body : adfToText(c.body);
+    for (const l of body.split('\n')) lines.push({ text: `    ${l}` });
+  }
+  return lines;
+}
+
+const columns = (width: number): Array<Column<JiraIssue>> => [
+  { title: 'Key', width: 11, cell: (i) => i.key },
+  { title: 'Status', width: 12, cell: (i) => fieldText(i.fields.status) },
+  { title: 'Type', width: 10, cell: (i) => fieldText(i.fields.issuetype) },
+  { title: 'Priority', width: 8, cell: (i) => fieldText(i.fields.priority) },
+  { title: 'Summary', width: Math.max(10, width - 46), cell: (i) => fieldText(i.fields.summary) },
+];
+
+type SearchState =
+  | { state: 'idle' }
+  | { state: 'searching' }
+  | { state: 'done'; issues: JiraIssue[]; total?: number }
+  | { state: 'error'; error: string };
+
+type TicketState = { state: 'loading'; key: string } | { state: 'shown'; issue: JiraIssue } | { state: 'error'; key: string; error: string };
+
+const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+/** The Jira pane. */
+export function JiraPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+  const engine = services.engine;
+  const { config } = useValueStore(services.settings);
+  const [jql, setJql] = useRemembered(memory, 'jira.jql', () => defaultJql(config.template));
+  const [search, setSearch] = useRemembered<SearchState>(memory, 'jira.search', { state: 'idle' });
+  const [win, setWin] = useRemembered<ListWindow>(memory, 'jira.window', { cursor: 0, top: 0 });
+  const [ticket, setTicket] = useRemembered<TicketState | null>(memory, 'jira.ticket', null);
+  const [editing, setEditing] = useState(false);
+  useModeSync(setMode, editing);
+  const mounted = useRef(true);
+  const generation = useRef(0);
+  useEffect(() => () => {
+    mounted.current = false;
+  }, []);
+
+  const run = (text: string) => {
+    const mine = ++generation.current;
+    setSearch({ state: 'searching' });
+    setWin({ cursor: 0, top: 0 });
+    engine.search(text, { maxResults: 50 }).then(
+      (result) => {
+        if (mounted.current && mine === generation.current) setSearch({ state: 'done', issues: result.issues, total: result.total });
+      },
+      (error: unknown) => {
+        if (mounted.current && mine === generation.current) setSearch({ state: 'error', error: (error as Error).message });
+      },
+    );
+  };
+
+  const open = (key: string) => {
+    setTicket({ state: 'loading', key });
+    engine.getIssue(key).then(
+      (issue) => {
+        if (mounted.current) setTicket((t) => (t && t.state === 'loading' && t.key === key ? { state: 'shown', issue } : t));
+      },
+      (error: unknown) => {
+        if (mounted.current) setTicket((t) => (t && t.state === 'loading' && t.key === key ? { state: 'error', key, error: (error as Error).message } : t));
+      },
+    );
+  };
+
+  // The first visit searches with the default JQL.
+  useEffect(() => {
+    if (search.state === 'idle') run(jql);
+  }, []);
+
+  const issues = search.state === 'done' ? search.issues : [];
+  const listRows = Math.max(1, height - 5);
+  const w = clampWindow(win, issues.length, listRows);
+
+  useInput((input, key) => {
+    const move = moves.find((m) => isKey(m, input, key));
+    if (move) setWin(moveWindow(w, move, issues.length, listRows));
+    else if (isKey('search', input, key)) setEditing(true);
+    else if (isKey('open', input, key) && issues[w.cursor]) open(issues[w.cursor].key);
+  }, { isActive: isActive && !editing && ticket === null });
+
+  useInput((_input, key) => {
+    if (key.escape || key.return) setTicket(null);
+  }, { isActive: isActive && ticket !== null && ticket.state !== 'shown' });
+
+  if (ticket?.state === 'shown') {
+    const url = `${services.jiraUrl ?? ''}/browse/${ticket.issue.key}`;
+    return (
+      <Box flexDirection="column" paddingX={1}>
+        <ScrollView title={ticket.issue.key} lines={ticketLines(ticket.issue, url, engine.catalogue())} height={height} isActive={isActive} onClose={() => setTicket(null)} />
+      </Box>
+    );
+  }
+  if (ticket) {
+    return (
+      <Box flexDirection="column" paddingX={1}>
+        {ticket.state === 'loading'
+          ? <Text><Text color="yellow"><Spinner type="dots" /></Text> Loading {ticket.key}…</Text>
+          : <Text color="red">Could not load {ticket.key}: {ticket.error}</Text>}
+        <Text dimColor>Esc back</Text>
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" paddingX={1}>
+      <Box>
+        <Text bold color={editing ? 'yellow' : undefined}>JQL </Text>
+        {editing ? (
+          <TextInput
+            value={jql}
+            isActive={isActive}
+            width={width - 7}
+            onSubmit={(text) => {
+              setEditing(false);
+              setJql(text);
+              run(text);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : <Text wrap="truncate-end">{jql}</Text>}
+      </Box>
+      <Text wrap="truncate-end">
+        {search.state === 'searching' ? <Text color="yellow"><Spinner type="dots" /> searching…</Text> : null}
+        {search.state === 'error' ? <Text color="red">Search failed: {search.error}</Text> : null}
+        {search.state === 'done' ? <Text dimColor>{issues.length} shown{search.total !== undefined ? ` of ${search.total}` : ''}</Text> : null}
+      </Text>
+      <WindowedTable
+        columns={columns(width - 2)}
+        rows={issues.slice(w.top, w.top + listRows)}
+        selected={issues.length > 0 ? w.cursor - w.top : null}
+        focused={!editing}
+        rowKey={(issue) => issue.key}
+        emptyText={search.state === 'done' ? 'No ticket matches.' : ''}
+        height={listRows}
+      />
+      <Text dimColor wrap="truncate-end">/ edit JQL (Enter searches) · ↑↓ PgUp PgDn move · Enter open ticket</Text>
+    </Box>
+  );
+}

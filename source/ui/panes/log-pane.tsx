@@ -1,0 +1,156 @@
+// The Log pane (SPEC §7): one row per command sent to Jira, newest first. Only the
+// visible window is fetched from the engine (offset/limit), so 100,000 rows scroll as
+// fast as 20. `/` filters, Enter opens a row (request, Jira's answer, attempts, next
+// retry), ticket URLs are terminal hyperlinks.
+import React, { useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { LogRow } from '../../core/ports.js';
+import { isKey } from '../key-bindings.js';
+import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
+import { WindowedTable, type Column } from '../components/windowed-table.js';
+import { TextInput } from '../components/text-input.js';
+import { ScrollView, type ViewLine } from '../components/scroll-view.js';
+import { useValueStore } from '../value-store.js';
+import { isFiltered, parseLogFilter } from '../log-filter.js';
+import { formatCount, formatRelative, formatTime, prettyJson } from '../format.js';
+import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
+
+const statusColor = (row: LogRow) => (row.status === 'Ok' ? 'green' : row.status === 'Failed' ? 'red' : 'yellow');
+
+/** The columns that fit this width: URL and error share the last column when narrow. */
+export function logColumns(width: number): Array<Column<LogRow>> {
+  const fixed: Array<Column<LogRow>> = [
+    { title: 'Type', width: 9, cell: (r) => r.type },
+    { title: 'Action', width: 6, cell: (r) => r.action },
+    { title: 'Time', width: 19, cell: (r) => formatTime(r.time) },
+    { title: 'GUID', width: width >= 120 ? 20 : 12, cell: (r) => r.guid ?? '' },
+    { title: 'Status', width: 7, cell: (r) => r.status, color: statusColor },
+    { title: 'Key', width: 10, cell: (r) => r.ticketKey ?? '' },
+  ];
+  const used = fixed.reduce((sum, c) => sum + c.width + 1, 0);
+  if (width >= 150) {
+    const rest = width - used - 10 - 2;
+    const urlWidth = Math.floor(rest / 2);
+    return [...fixed,
+      { title: 'ID', width: 9, cell: (r) => r.ticketId ?? '' },
+      { title: 'Ticket URL', width: urlWidth, cell: (r) => r.ticketUrl ?? '', link: (r) => r.ticketUrl },
+      { title: 'Error Message', width: rest - urlWidth, cell: (r) => r.error ?? '', color: () => 'red' }];
+  }
+  return [...fixed, {
+    title: 'Ticket URL / Error', width: Math.max(8, width - used - 2),
+    cell: (r) => r.error ?? r.ticketUrl ?? '',
+    link: (r) => (r.error ? null : r.ticketUrl),
+    color: (r) => (r.error ? 'red' : undefined),
+  }];
+}
+
+/** What Enter on a row shows. */
+export function logRowLines(row: LogRow, now: number): ViewLine[] {
+  const lines: ViewLine[] = [
+    { text: `${row.type} ${row.action}  ${row.status}`, bold: true, color: row.status === 'Ok' ? 'green' : row.status === 'Failed' ? 'red' : 'yellow' },
+    { text: `Time        ${formatTime(row.time)}` },
+    { text: `GUID        ${row.guid ?? '-'}` },
+    { text: `Lines       ${row.lines}` },
+    { text: `Ticket      ${row.ticketKey ?? '-'}${row.ticketId ? ` (id ${row.ticketId})` : ''}` },
+  ];
+  if (row.ticketUrl) lines.push({ prefix: 'URL         ', text: row.ticketUrl, url: row.ticketUrl });
+  lines.push({ text: `Attempts    ${row.attempts}` });
+  lines.push({ text: `Next retry  ${row.nextAttemptAt !== null && row.status === 'Pending' ? `${formatTime(row.nextAttemptAt)} (${formatRelative(row.nextAttemptAt, now)})` : '-'}` });
+  if (row.error) {
+    lines.push({ text: 'Error', bold: true });
+    for (const l of row.error.split('\n')) lines.push({ text: `  ${l}`, color: 'red' });
+  }
+  lines.push({ text: 'Request sent', bold: true });
+  for (const l of (row.request ? prettyJson(row.request) : '(not sent yet)').split('\n')) lines.push({ text: `  ${l}` });
+  lines.push({ text: 'Jira\'s answer', bold: true });
+  for (const l of (row.response ? prettyJson(row.response) : '(none yet)').split('\n')) lines.push({ text: `  ${l}` });
+  return lines;
+}
+
+const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+/** The Log pane. */
+export function LogPane({ services, snapshot, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+  const engine = services.engine;
+  const { config } = useValueStore(services.settings);
+  const [filterText, setFilterText] = useRemembered(memory, 'log.filter', '');
+  const [win, setWin] = useRemembered<ListWindow>(memory, 'log.window', { cursor: 0, top: 0 });
+  const [openId, setOpenId] = useRemembered<number | null>(memory, 'log.open', null);
+  const [editingFilter, setEditingFilter] = useState(false);
+  useModeSync(setMode, editingFilter);
+
+  const filter = useMemo(() => parseLogFilter(filterText), [filterText]);
+  const tableRows = Math.max(1, height - 4);
+  // logVersion is in the deps so that new, changed or pruned rows are fetched again.
+  const count = useMemo(() => engine.countLog(filter), [engine, filter, snapshot.logVersion]);
+  const w = clampWindow(win, count, tableRows);
+  const rows = useMemo(() => engine.queryLog({ ...filter, offset: w.top, limit: tableRows }), [engine, filter, w.top, tableRows, snapshot.logVersion]);
+  const openRow = useMemo(() => (openId === null ? undefined : engine.getLogRow(openId)), [engine, openId, snapshot.logVersion]);
+
+  useInput((input, key) => {
+    const move = moves.find((m) => isKey(m, input, key));
+    if (move) {
+      setWin(moveWindow(w, move, count, tableRows));
+    } else if (isKey('filter', input, key)) {
+      setEditingFilter(true);
+    } else if (isKey('open', input, key)) {
+      const row = rows[w.cursor - w.top];
+      if (row) setOpenId(row.id);
+    } else if (isKey('leave', input, key) && filterText) {
+      setFilterText('');
+      setWin({ cursor: 0, top: 0 });
+    }
+  }, { isActive: isActive && !editingFilter && openRow === undefined });
+
+  if (openRow) {
+    return (
+      <Box flexDirection="column" paddingX={1}>
+        <ScrollView title={`Log row ${openRow.id}`} lines={logRowLines(openRow, Date.now())} height={height} isActive={isActive} onClose={() => setOpenId(null)} />
+      </Box>
+    );
+  }
+
+  const filtered = isFiltered(filter);
+  return (
+    <Box flexDirection="column" paddingX={1}>
+      <Text wrap="truncate-end">
+        <Text bold>Log</Text>
+        <Text> {formatCount(count)} row{count === 1 ? '' : 's'}{filtered ? ' (filtered)' : ''}{count > 0 ? `, ${formatCount(w.cursor + 1)} selected` : ''}</Text>
+        <Text dimColor>   Maximum entries {formatCount(config.log.maxEntries)} · Remove entries older than {config.log.removeOlderThanDays} days</Text>
+      </Text>
+      <Box>
+        <Text color={editingFilter ? 'yellow' : undefined}>/ </Text>
+        {editingFilter ? (
+          <TextInput
+            value={filterText}
+            isActive={isActive}
+            width={width - 6}
+            placeholder="Failed, guid:ID, key:OPS-1, text…"
+            onChange={(text) => {
+              setFilterText(text);
+              setWin({ cursor: 0, top: 0 });
+            }}
+            onSubmit={() => setEditingFilter(false)}
+            onCancel={() => {
+              setFilterText('');
+              setWin({ cursor: 0, top: 0 });
+              setEditingFilter(false);
+            }}
+          />
+        ) : (
+          <Text dimColor wrap="truncate-end">{filterText || 'filter (press /)'}</Text>
+        )}
+      </Box>
+      <WindowedTable
+        columns={logColumns(width - 2)}
+        rows={rows}
+        selected={count > 0 ? w.cursor - w.top : null}
+        focused={!editingFilter}
+        rowKey={(row) => row.id}
+        emptyText={filtered ? 'No row matches the filter.' : 'No commands sent yet: Execute on the Creation pane, or send an Advanced line.'}
+        height={tableRows}
+      />
+      <Text dimColor wrap="truncate-end">↑↓ PgUp PgDn Home End move · Enter open · / filter{filterText ? ' · Esc clear filter' : ''}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,77 @@
+// The Log pane's windowing over 100,000 rows (rendering only, on the engine double):
+// only a screenful is fetched and drawn; PgDn, End, the `/` filter and Enter work.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import React from 'react';
+import { LogPane } from '../../source/ui/panes/log-pane.js';
+import { parseLogFilter } from '../../source/ui/log-filter.js';
+import { EngineDouble, logRow } from '../helpers/ui-engine-double.js';
+import { keys, makeServices, mount as mountTree, plain, press, type, waitUntil } from './support.js';
+
+async function mount(engine: EngineDouble, height = 20) {
+  const { services } = makeServices(engine);
+  const modes: string[] = [];
+  const app = await mountTree(
+    <LogPane services={services} snapshot={engine.getSnapshot()} isActive width={100} height={height}
+      setMode={(m) => modes.push(m)} memory={new Map()} />,
+  );
+  return { app, modes, services };
+}
+
+test('the filter text becomes a LogQuery', () => {
+  assert.deepEqual(parseLogFilter('failed guid:alarm-7 key:ops-3 disk full'), { status: 'Failed', guid: 'alarm-7', ticketKey: 'OPS-3', text: 'disk full' });
+  assert.deepEqual(parseLogFilter('status:pending'), { status: 'Pending' });
+  assert.deepEqual(parseLogFilter('  '), {});
+});
+
+test('100,000 rows: one screenful fetched and drawn, PgDn and End move through them', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(100_000);
+  const { app } = await mount(engine);
+  let frame = plain(app.lastFrame());
+  assert.match(frame, /100,000 rows/);
+  assert.match(frame, /OPS-100000/);
+  assert.ok(engine.queries.every((q) => (q.limit ?? Infinity) <= 20), 'never more than a screenful asked for');
+  const drawn = frame.split('\n').filter((l) => /OPS-\d+/.test(l)).length;
+  assert.equal(drawn, 16, 'height 20 leaves 16 table rows');
+
+  await press(app, keys.pageDown);
+  frame = plain(app.lastFrame());
+  assert.match(frame, /OPS-99984 /);
+  assert.doesNotMatch(frame, /OPS-100000 /);
+
+  await press(app, keys.end);
+  frame = plain(app.lastFrame());
+  assert.match(frame, /100,000 selected/);
+  assert.match(frame, /OPS-1 /);
+  assert.equal(engine.queries.at(-1)?.offset, 100_000 - 16);
+  app.unmount();
+});
+
+test('`/` filters as you type, Enter opens the row with request, answer, attempts; Esc goes back', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(500, (id) => logRow(id, id % 50 === 0
+    ? { status: 'Failed', error: 'Jira answered 400: summary: Field required', ticketKey: null, ticketUrl: null }
+    : {}));
+  const { app, modes } = await mount(engine);
+  await press(app, '/');
+  await waitUntil(() => modes.at(-1) === 'edit', 'edit mode while typing a filter (1–5, q and ? are text then)');
+  await type(app, 'failed');
+  let frame = plain(app.lastFrame());
+  assert.match(frame, /10 rows \(filtered\)/);
+  assert.doesNotMatch(frame, /OPS-499/);
+  await press(app, keys.enter);
+  await waitUntil(() => modes.at(-1) === 'navigate', 'navigation mode after Enter');
+  await press(app, keys.down, keys.enter);
+  frame = plain(app.lastFrame());
+  assert.match(frame, /Log row 450/);
+  assert.match(frame, /Attempts\s+1/);
+  assert.match(frame, /Request sent/);
+  assert.match(frame, /Field required/);
+  await press(app, keys.escape);
+  frame = plain(app.lastFrame());
+  assert.match(frame, /10 rows \(filtered\)/);
+  await press(app, keys.escape);
+  assert.match(plain(app.lastFrame()), /500 rows/);
+  app.unmount();
+});
