@@ -113,34 +113,39 @@ export class FieldCatalogue {
     const w = wanted.toLowerCase();
     let best: string | null = null;
     let bestDistance = 3;
-    for (const def of this.defs) {
-      for (const candidate of [def.id, def.name]) {
-        const c = candidate.toLowerCase();
-        if (Math.abs(c.length - w.length) >= bestDistance) continue;
-        const d = distance(w, c, bestDistance);
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = candidate;
-        }
-      }
+    for (const [lower, def] of this.byLowerId) {
+      const d = distance(w, lower, bestDistance);
+      if (d < bestDistance) [bestDistance, best] = [d, def.id];
+    }
+    for (const [lower, defs] of this.byLowerName) {
+      const d = distance(w, lower, bestDistance);
+      if (d < bestDistance) [bestDistance, best] = [d, defs[0].name];
     }
     return best;
   }
 }
 
-// Levenshtein distance, giving up (returning `limit`) once every path is at least `limit`.
+const rowA = new Int32Array(256);
+const rowB = new Int32Array(256);
+
+// Levenshtein distance, giving up (returning `limit`) once it cannot come under `limit`.
 function distance(a: string, b: string, limit: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  if (b.length >= rowA.length) return limit;
+  let prev = rowA;
+  let row = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    row[0] = i;
     let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row.push(v);
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      row[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin >= limit) return limit;
-    prev = row;
+    [prev, row] = [row, prev];
   }
   return prev[b.length];
 }
