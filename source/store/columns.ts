@@ -32,10 +32,19 @@ export function fromRow<T>(map: ColumnMap, row: Row): T {
   return record as T;
 }
 
+// Statement texts are built once per table (and per patch shape): building them on every
+// call showed up in profiles of the accept path.
+const insertTexts = new Map<string, string>();
+const updateTexts = new Map<string, string>();
+
 /** INSERT INTO table (…all mapped columns…) with the values of record. */
 export function insertSql(table: string, map: ColumnMap, record: Record<string, unknown>): { sql: string; params: Params } {
   const fields = Object.keys(map);
-  const sql = `INSERT INTO ${table} (${fields.map((f) => map[f].column).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`;
+  let sql = insertTexts.get(table);
+  if (sql === undefined) {
+    sql = `INSERT INTO ${table} (${fields.map((f) => map[f].column).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`;
+    insertTexts.set(table, sql);
+  }
   return { sql, params: fields.map((f) => toSql(map[f], record[f])) };
 }
 
@@ -43,6 +52,11 @@ export function insertSql(table: string, map: ColumnMap, record: Record<string, 
 export function updateSql(table: string, map: ColumnMap, id: number, patch: Record<string, unknown>): { sql: string; params: Params } | null {
   const fields = Object.keys(patch).filter((f) => f in map && patch[f] !== undefined);
   if (fields.length === 0) return null;
-  const sql = `UPDATE ${table} SET ${fields.map((f) => `${map[f].column} = ?`).join(', ')} WHERE id = ?`;
+  const shape = `${table}:${fields.join(',')}`;
+  let sql = updateTexts.get(shape);
+  if (sql === undefined) {
+    sql = `UPDATE ${table} SET ${fields.map((f) => `${map[f].column} = ?`).join(', ')} WHERE id = ?`;
+    updateTexts.set(shape, sql);
+  }
   return { sql, params: [...fields.map((f) => toSql(map[f], patch[f])), id] };
 }

@@ -123,24 +123,26 @@ export class GroupCommit {
       await this.write(bytes);
       this.counters.lastBytes = bytes.length;
     })();
-    this.inflight = { version, promise };
+    // Later commits covered by this write wait on the batch's promise: it settles after the bookkeeping.
+    this.inflight = { version, promise: batch.promise };
+    const settle = (outcome: (waiter: Waiter) => void) => {
+      this.inflight = null;
+      for (const waiter of batch.waiters) outcome(waiter);
+      // Those who came during the write have waited long enough: write for them at once.
+      if (this.next) this.start();
+    };
     promise.then(
       () => {
         this.counters.writes += 1;
         this.counters.lastWriteMs = performance.now() - began;
         this.durable = Math.max(this.durable, version);
-        for (const waiter of batch.waiters) waiter.resolve();
+        settle((waiter) => waiter.resolve());
       },
       (error: unknown) => {
         this.counters.failedWrites += 1;
-        for (const waiter of batch.waiters) waiter.reject(error);
+        settle((waiter) => waiter.reject(error));
       },
-    ).finally(() => {
-      this.inflight = null;
-      // Those who came during the write have waited long enough: write for them at once.
-      if (this.next) this.start();
-    });
-    promise.catch(() => undefined);
+    );
   }
 
   /** Writes whatever is not on disk yet and waits for it (used by close). */

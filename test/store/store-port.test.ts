@@ -1,0 +1,204 @@
+// Every StorePort method against a real store in a temp dir, and that all of it survives
+// close and reopen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStore, type Store } from '../../source/store/index.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { command, logRow } from './rows.js';
+
+async function withStore(fn: (store: Store, reopen: () => Promise<Store>) => Promise<void>): Promise<void> {
+  const temp = await makeTempDir();
+  let store = await openStore({ dir: temp.dir });
+  try {
+    await fn(store, async () => {
+      await store.close();
+      store = await openStore({ dir: temp.dir });
+      return store;
+    });
+  } finally {
+    await store.close();
+    await temp.cleanup();
+  }
+}
+
+test('queue: insert, get, update, open commands in accept order, latest per GUID, purge', async () => {
+  await withStore(async (store) => {
+    const a = store.insertCommand(command({ guid: 'A' }));
+    const b = store.insertCommand(command({ guid: 'B', kind: 'update', line: 'B|UPDATE|comment;x|' }));
+    const c = store.insertCommand(command({ guid: 'A', kind: 'update', acceptedAt: 2_000 }));
+    assert.ok(a < b && b < c, 'ids follow accept order');
+
+    assert.deepEqual(store.getCommand(b), { id: b, ...command({ guid: 'B', kind: 'update', line: 'B|UPDATE|comment;x|' }) });
+    assert.equal(store.getCommand(9_999), undefined);
+
+    store.updateCommand(a, { state: 'inflight', attempts: 1, firstSentAt: 1_500, throttleCounted: true, logId: 7 });
+    const updated = store.getCommand(a)!;
+    assert.equal(updated.state, 'inflight');
+    assert.equal(updated.attempts, 1);
+    assert.equal(updated.firstSentAt, 1_500);
+    assert.equal(updated.throttleCounted, true);
+    assert.equal(updated.logId, 7);
+    assert.equal(updated.line, command().line, 'fields not in the patch are kept');
+    store.updateCommand(a, { logId: null });
+    assert.equal(store.getCommand(a)!.logId, null, 'a patch can clear a field');
+
+    store.updateCommand(b, { state: 'done' });
+    assert.deepEqual(store.openCommands().map((x) => x.id), [a, c], 'queued and inflight only, in accept order');
+    assert.equal(store.latestCommandFor('A')!.id, c);
+    assert.equal(store.latestCommandFor('B')!.state, 'done', 'latest of any state');
+    assert.equal(store.latestCommandFor('nobody'), undefined);
+
+    store.updateCommand(c, { state: 'failed' });
+    assert.equal(store.purgeFinishedCommands(1_500), 1, 'only b: finished and accepted before 1500');
+    assert.equal(store.getCommand(b), undefined);
+    assert.ok(store.getCommand(a), 'an open command is never purged');
+    assert.ok(store.getCommand(c), 'accepted after the cut-off');
+
+    const d = store.insertCommand(command({ guid: 'D' }));
+    assert.ok(d > c, 'ids are never reused after a purge');
+  });
+});
+
+test('GUID → ticket map: set, replace, get', async () => {
+  await withStore(async (store) => {
+    assert.equal(store.getTicket('A'), undefined);
+    store.setTicket({ guid: 'A', ticketId: '10001', ticketKey: 'OPS-1', ticketUrl: 'http://j/browse/OPS-1' });
+    assert.deepEqual(store.getTicket('A'), { guid: 'A', ticketId: '10001', ticketKey: 'OPS-1', ticketUrl: 'http://j/browse/OPS-1' });
+    store.setTicket({ guid: 'A', ticketId: '10002', ticketKey: 'OPS-2', ticketUrl: 'http://j/browse/OPS-2' });
+    assert.equal(store.getTicket('A')!.ticketKey, 'OPS-2');
+    assert.equal(store.getTicket('a'), undefined, 'GUIDs are case-sensitive');
+  });
+});
+
+test('log: insert, get, update, newest-first query with filters and paging, count', async () => {
+  await withStore(async (store) => {
+    const first = store.insertLog(logRow({ guid: 'disk-full', time: 1 }));
+    const second = store.insertLog(logRow({ guid: 'cpu_high', action: 'Update', time: 2, lines: 3 }));
+    const manual = store.insertLog(logRow({ type: 'Manual', guid: null, time: 3 }));
+    store.updateLog(first, { status: 'Ok', ticketId: '10000', ticketKey: 'OPS-7', ticketUrl: 'http://j/browse/OPS-7', attempts: 2, request: '{"fields":{}}', response: '201 {}' });
+    store.updateLog(second, { status: 'Failed', error: 'Field Severity: Sev9 is not a valid option' });
+
+    const row = store.getLog(first)!;
+    assert.equal(row.status, 'Ok');
+    assert.equal(row.ticketKey, 'OPS-7');
+    assert.equal(row.request, '{"fields":{}}');
+    assert.equal(row.attempts, 2);
+    assert.equal(store.getLog(second)!.lines, 3);
+    assert.equal(store.getLog(12345), undefined);
+
+    assert.deepEqual(store.queryLog({}).map((r) => r.id), [manual, second, first], 'newest first');
+    assert.deepEqual(store.queryLog({ limit: 2 }).map((r) => r.id), [manual, second]);
+    assert.deepEqual(store.queryLog({ offset: 2, limit: 2 }).map((r) => r.id), [first]);
+    assert.deepEqual(store.queryLog({ status: 'Failed' }).map((r) => r.id), [second]);
+    assert.deepEqual(store.queryLog({ guid: 'disk-full' }).map((r) => r.id), [first]);
+    assert.deepEqual(store.queryLog({ ticketKey: 'OPS-7' }).map((r) => r.id), [first]);
+    assert.deepEqual(store.queryLog({ text: 'SEV9' }).map((r) => r.id), [second], 'text matches the error, any case');
+    assert.deepEqual(store.queryLog({ text: 'ops-7' }).map((r) => r.id), [first], 'text matches the key');
+    assert.deepEqual(store.queryLog({ text: 'update' }).map((r) => r.id), [second], 'text matches the action');
+    assert.deepEqual(store.queryLog({ text: 'cpu_' }).map((r) => r.id), [second], '_ is literal, not a wildcard');
+    assert.deepEqual(store.queryLog({ text: 'disk_' }).map((r) => r.id), []);
+    assert.deepEqual(store.queryLog({ text: '%' }).map((r) => r.id), [], '% is literal');
+    assert.deepEqual(store.queryLog({ status: 'Pending', text: 'create' }).map((r) => r.id), [manual]);
+
+    assert.equal(store.countLog(), 3);
+    assert.equal(store.countLog({ status: 'Ok' }), 1);
+    assert.equal(store.countLog({ text: 'disk' }), 1);
+  });
+});
+
+test('log retention: pruning to a count and by age never removes Pending rows', async () => {
+  await withStore(async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      // rows 0 and 1 are old but Pending; the rest finished
+      ids.push(store.insertLog(logRow({ time: 100 + i, status: i < 2 ? 'Pending' : 'Ok' })));
+    }
+    assert.equal(store.pruneLogToCount(10), 0, 'at the limit nothing goes');
+    assert.equal(store.pruneLogToCount(7), 3);
+    assert.deepEqual(store.queryLog({}).map((r) => r.id).reverse(), [ids[0], ids[1], ...ids.slice(5)], 'the oldest finished rows went; Pending stayed');
+    assert.equal(store.pruneLogToCount(0), 5, 'every finished row can go');
+    assert.deepEqual(store.queryLog({}).map((r) => r.id).reverse(), [ids[0], ids[1]]);
+    assert.equal(store.pruneLogToCount(0), 0, 'Pending rows are never pruned, even over the limit');
+
+    const old = store.insertLog(logRow({ time: 50, status: 'Failed' }));
+    const fresh = store.insertLog(logRow({ time: 500, status: 'Ok' }));
+    assert.equal(store.pruneLogOlderThan(200), 1);
+    assert.equal(store.getLog(old), undefined);
+    assert.ok(store.getLog(fresh));
+    assert.ok(store.getLog(ids[0]), 'old Pending rows stay');
+    assert.equal(store.countLog(), 3);
+
+    // the count kept for pruning follows deletions: with 3 rows, a limit of 3 removes nothing
+    assert.equal(store.pruneLogToCount(3), 0);
+    store.insertLog(logRow({ status: 'Ok' }));
+    assert.equal(store.pruneLogToCount(3), 1);
+    assert.equal(store.countLog(), 3);
+  });
+});
+
+test('statistics: per-day counters and totals, ranges, resets', async () => {
+  await withStore(async (store) => {
+    store.addStats('2026-11-27', 2, 0);
+    store.addStats('2026-11-28', 1, 4);
+    store.addStats('2026-11-28', 1, 1);
+    store.addStats('2026-11-30', 0, 1);
+    assert.deepEqual(store.statsDays('2026-11-27', '2026-11-28'), [
+      { day: '2026-11-27', created: 2, updated: 0 },
+      { day: '2026-11-28', created: 2, updated: 5 },
+    ]);
+    assert.deepEqual(store.statsDays('2026-11-29', '2026-12-31'), [{ day: '2026-11-30', created: 0, updated: 1 }], 'missing days are absent');
+    assert.deepEqual(store.statsTotals(), { created: 4, updated: 6 });
+
+    store.resetStatsDaily();
+    assert.deepEqual(store.statsDays('2000-01-01', '2100-01-01'), []);
+    assert.deepEqual(store.statsTotals(), { created: 4, updated: 6 }, 'daily reset keeps totals');
+    store.addStats('2026-11-30', 1, 0);
+    store.resetStatsTotals();
+    assert.deepEqual(store.statsTotals(), { created: 0, updated: 0 });
+    assert.deepEqual(store.statsDays('2026-11-30', '2026-11-30'), [{ day: '2026-11-30', created: 1, updated: 0 }], 'totals reset keeps days');
+  });
+});
+
+test('meta: get, set, replace', async () => {
+  await withStore(async (store) => {
+    assert.equal(store.getMeta('fields'), undefined);
+    store.setMeta('fields', '[{"id":"summary"}]');
+    store.setMeta('lastPrune', '1');
+    store.setMeta('lastPrune', '2');
+    assert.equal(store.getMeta('fields'), '[{"id":"summary"}]');
+    assert.equal(store.getMeta('lastPrune'), '2');
+  });
+});
+
+test('everything survives close and reopen', async () => {
+  await withStore(async (first, reopen) => {
+    const queued = first.insertCommand(command({ guid: 'P', state: 'inflight', attempts: 3, throttleCounted: true }));
+    first.setTicket({ guid: 'P', ticketId: '1', ticketKey: 'OPS-1', ticketUrl: 'u' });
+    const logged = first.insertLog(logRow({ guid: 'P', status: 'Ok', ticketKey: 'OPS-1' }));
+    first.addStats('2026-11-28', 1, 2);
+    first.setMeta('k', 'v');
+    // no commit(): close() must write what is left
+
+    const store = await reopen();
+    assert.deepEqual(store.getCommand(queued), { id: queued, ...command({ guid: 'P', state: 'inflight', attempts: 3, throttleCounted: true }) });
+    assert.equal(store.openCommands().length, 1);
+    assert.equal(store.getTicket('P')!.ticketKey, 'OPS-1');
+    assert.equal(store.getLog(logged)!.ticketKey, 'OPS-1');
+    assert.deepEqual(store.statsTotals(), { created: 1, updated: 2 });
+    assert.deepEqual(store.statsDays('2026-11-28', '2026-11-28'), [{ day: '2026-11-28', created: 1, updated: 2 }]);
+    assert.equal(store.getMeta('k'), 'v');
+    assert.ok(store.insertLog(logRow()) > logged, 'log ids continue after a reopen');
+  });
+});
+
+test('a closed store refuses mutations instead of losing them', async () => {
+  const temp = await makeTempDir();
+  try {
+    const store = await openStore({ dir: temp.dir });
+    await store.close();
+    assert.throws(() => store.insertLog(logRow()), /closed/);
+    await store.close(); // a second close is harmless
+  } finally {
+    await temp.cleanup();
+  }
+});
