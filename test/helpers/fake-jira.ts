@@ -91,7 +91,7 @@ export class FakeJira implements JiraPort {
     return [...this.issues.values()];
   }
 
-  private async enter(method: string, args: unknown[]): Promise<Outcome | undefined> {
+  private async enter(method: string, args: unknown[]): Promise<{ after: JiraError } | undefined> {
     this.calls.push({ method, args: structuredClone(args), at: this.clock.now() });
     const gate = this.gates.get(method);
     if (gate) await gate.promise;
