@@ -1,5 +1,101 @@
-// Placeholder until this command is built; it refuses to run rather than pretend.
-export async function runDaemon(_args: string[]): Promise<number> {
-  process.stderr.write('jiraline: this command is not built yet\n');
-  return 1;
+// `jiraline daemon` (SPEC §1, §5): the headless engine. It checks Jira at start but takes
+// and queues lines while Jira is down; it logs JSON lines on stdout (never a secret); on
+// SIGTERM/SIGINT it stops accepting, answers what it read, gives in-flight requests a
+// few seconds, commits and exits 0.
+import { readFileSync } from 'node:fs';
+import { engineOptions, parseCommandArgs } from '../cli-args.js';
+import { StoreCorruptError, StoreLockedError } from '../store/index.js';
+import { createJsonLog, type LogRecord } from './json-log.js';
+import { startRuntime } from './runtime.js';
+import { resolveSettings } from './settings.js';
+
+const usage = `Usage: jiraline daemon [--config FILE] [--data-dir DIR] [--listen HOST:PORT|off] [--jira-url URL | --demo]
+  The headless engine: takes Advanced lines on the socket, sends them to Jira, retries,
+  throttles and logs. JSON lines on stdout, one object per event. SIGTERM/SIGINT stop it
+  cleanly. See jiraline --help for the environment variables.
+`;
+
+/** How long in-flight requests get to finish on SIGTERM/SIGINT. */
+const stopGraceMs = 5000;
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs the daemon until a signal stops it; returns the exit code. */
+export async function runDaemon(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('daemon', args, engineOptions);
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const settings = resolveSettings(values, process.env, 'daemon');
+  const log: (record: LogRecord) => void = createJsonLog((text) => process.stdout.write(text));
+  log({
+    event: 'start',
+    version: version(),
+    pid: process.pid,
+    jiraUrl: settings.demo ? null : settings.config.jira.url,
+    demo: settings.demo,
+    configFile: settings.configPath,
+    dataDir: settings.dataDir,
+  });
+
+  let runtime;
+  try {
+    runtime = await startRuntime(settings, { onLog: log });
+  } catch (error) {
+    if (error instanceof StoreLockedError) {
+      process.stderr.write(`jiraline daemon: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof StoreCorruptError) {
+      process.stderr.write(`jiraline daemon: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  log({
+    event: 'listening',
+    address: runtime.listenAddress ?? 'off',
+    credentials: runtime.credentialSource,
+    jiraUrl: runtime.config.jira.url,
+    demo: settings.demo,
+  });
+
+  // With the socket off nothing else holds the event loop (engine timers are unref'd).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  let signals = 0;
+  const code = await new Promise<number>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        // A second signal: the operator wants out now; the last commit may be lost, but
+        // nothing was acknowledged that is not already on disk.
+        log({ event: 'stopped', signal, forced: true });
+        process.exit(1);
+      }
+      log({ event: 'stopping', signal, pending: runtime.engine.pendingCount() });
+      runtime.stop(stopGraceMs).then(
+        () => {
+          log({ event: 'stopped', pending: runtime.engine.pendingCount() });
+          resolve(0);
+        },
+        (error: unknown) => {
+          process.stderr.write(`jiraline daemon: stopping failed: ${(error as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  clearInterval(keepAlive);
+  // Everything is closed; should a stray handle still hold the loop, do not hang here.
+  setTimeout(() => process.exit(code), 2000).unref();
+  return code;
 }

@@ -1,0 +1,160 @@
+// Composition of one engine from real parts (DESIGN.md: the faces only compose):
+// credentials → Jira client (or, in demo mode, an in-process simulator) → store → engine
+// → socket. Shared by `jiraline daemon` and the full-screen app; stop() takes it all down
+// in the reverse order, so every accepted line is committed before the store closes.
+import { systemClock } from '../core/clock.js';
+import type { Config, TemplateRow } from '../core/config.js';
+import { Engine } from '../core/engine.js';
+import type { CredentialSource, SecretStore } from '../core/ports.js';
+import { createJiraClient, type JiraClient } from '../jira/index.js';
+import { createSecretStore } from '../secrets/index.js';
+import { startSimulator, type Simulator } from '../simulator/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { engineEventRecord, type LogRecord } from './json-log.js';
+import type { Settings } from './settings.js';
+import { startSocketServer, type SocketServer, type SocketServerOptions } from './socket-server.js';
+
+/** The template demo mode creates tickets with: the simulator's DEMO project. */
+export const demoTemplate: TemplateRow[] = [
+  { field: 'project', value: 'DEMO', mode: 'Include' },
+  { field: 'issuetype', value: 'Task', mode: 'Include' },
+  { field: 'summary', value: 'Demo ticket from jiraline', mode: 'Include' },
+  { field: 'priority', value: 'Medium', mode: 'Include' },
+];
+
+/** Everything one running engine is made of. */
+export interface Runtime {
+  engine: Engine;
+  settings: Settings;
+  /** The configuration the engine runs with (in demo mode: the simulator's URL and the demo template). */
+  config: Config;
+  jira: JiraClient;
+  store: Store;
+  secrets: SecretStore;
+  credentialSource: CredentialSource;
+  /** The socket's actual bound address (HOST:PORT), null when listening is off. */
+  listenAddress: string | null;
+  /** The in-process simulator in demo mode, else null. */
+  simulator: Simulator | null;
+  /** Warnings to show at start (insecure TLS, credentials kept in a file, …); also logged. */
+  warnings: string[];
+  /** Stops accepting, answers what was read, lets in-flight requests finish, commits, releases everything. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Options of startRuntime; all optional. */
+export interface RuntimeOptions {
+  /** Receives the JSON-lines records (start details, engine events, warnings). */
+  onLog?: (record: LogRecord) => void;
+  /** Where credentials are read from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Socket limits, for tests (idle timeout, caps). */
+  socket?: Partial<Pick<SocketServerOptions, 'idleTimeoutMs' | 'maxConnections' | 'maxLineBytes' | 'maxUnanswered'>>;
+  /** 'auto' (default) tries the OS keychain; null skips it. */
+  keychain?: 'auto' | null;
+}
+
+/** The config the engine runs with: in demo mode, the simulator and the demo template. */
+export function engineConfig(settings: Settings, simulatorUrl: string | null): Config {
+  if (!settings.demo || simulatorUrl === null) return settings.config;
+  return { ...settings.config, jira: { ...settings.config.jira, url: simulatorUrl }, template: demoTemplate.map((row) => ({ ...row })) };
+}
+
+/** Builds and starts the engine. Throws ConfigError (bad caFile/proxy), StoreLockedError, StoreCorruptError, or a listen error. */
+export async function startRuntime(settings: Settings, options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = options.onLog ?? (() => undefined);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    log({ event: 'warning', message });
+  };
+  // Undo what was built so far when a later step fails, newest first.
+  const undo: Array<() => Promise<unknown>> = [];
+  const unwind = async () => {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+  };
+
+  try {
+    const secrets = createSecretStore({ configDir: settings.configDir, env: options.env, keychain: options.keychain ?? 'auto' });
+    const loaded = await secrets.load();
+    if (loaded.warning) warn(loaded.warning);
+
+    let simulator: Simulator | null = null;
+    if (settings.demo) {
+      simulator = await startSimulator({ mode: 'datacenter', auth: null });
+      const sim = simulator;
+      undo.push(() => sim.close());
+    }
+    const config = engineConfig(settings, simulator?.url ?? null);
+    const baseUrl = config.jira.url;
+    if (baseUrl === null) throw new Error('no Jira URL and not in demo mode');
+
+    const jira = createJiraClient({
+      baseUrl,
+      ticketLocation: config.jira.ticketLocation,
+      // The demo simulator takes any credentials: the real ones are not sent to it.
+      credentials: simulator ? null : loaded.credentials,
+      caFile: config.jira.caFile,
+      insecure: config.jira.insecure,
+      bypassProxy: simulator ? true : config.jira.bypassProxy,
+      timeoutMs: config.jira.timeoutSeconds * 1000,
+    });
+    undo.push(() => jira.close());
+    for (const warning of jira.warnings) warn(warning);
+    if (!simulator && loaded.credentials === null) {
+      warn('no credentials: set JIRALINE_USER + JIRALINE_PASSWORD or JIRALINE_AUTH_KEY, or run jiraline auth set');
+    }
+
+    const store = await openStore({ dir: settings.dataDir });
+    undo.push(() => store.close());
+    if (store.tookOverStaleLock) log({ event: 'lock', tookOverStale: true, dir: settings.dataDir });
+
+    const engine = new Engine({ jira, store, clock: systemClock, config });
+    const unsubscribe = engine.onEvent((event) => log(engineEventRecord(event)));
+    undo.push(async () => {
+      await engine.stop(0);
+      unsubscribe();
+    });
+    await engine.start();
+
+    let socket: SocketServer | null = null;
+    if (settings.listen !== 'off') {
+      try {
+        socket = await startSocketServer({ ...options.socket, engine, listen: settings.listen, token: config.socketToken, onLog: log });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'EADDRINUSE' ? 'the address is in use (another jiraline?)' : (error as Error).message;
+        throw new Error(`cannot listen on ${settings.listen}: ${why}; choose another with --listen or JIRALINE_LISTEN (off disables)`);
+      }
+    }
+
+    let stopping: Promise<void> | null = null;
+    return {
+      engine,
+      settings,
+      config,
+      jira,
+      store,
+      secrets,
+      credentialSource: loaded.source,
+      listenAddress: socket?.address ?? null,
+      simulator,
+      warnings,
+      stop(graceMs = 5000) {
+        stopping ??= (async () => {
+          // The socket first: no new lines, the read ones answered once committed.
+          await socket?.close(graceMs);
+          await engine.stop(graceMs);
+          unsubscribe();
+          await store.close();
+          await jira.close();
+          await simulator?.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+// `jiraline daemon` end to end: a child process, real TCP, the real engine, store and
+// client, against the simulator. What an operator sees: replies, tickets in Jira, the
+// log and the statistics, the JSON-lines log, a clean stop.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
+import { runLog } from '../../source/daemon/log-command.js';
+import { runStats } from '../../source/daemon/stats-command.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { captureIo } from './helpers/capture-io.js';
+import { isolatedEnv, startDaemon } from './helpers/daemon-process.js';
+import { connectClient } from './helpers/line-client.js';
+
+const user = 'ops-bot';
+const password = 'pw-Secr3t-e2e';
+
+const labelsOf = (issue: SimIssue) => (issue.fields.labels as string[] | undefined) ?? [];
+const withLabel = (issues: SimIssue[], guid: string) => issues.filter((i) => labelsOf(i).includes(`jiraline-${guid}`));
+
+test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good ones; STATUS, log and stats agree', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const sim = await startSimulator({ auth: { user, password } });
+  t.after(() => sim.close());
+  const dataDir = join(tmp.dir, 'data');
+  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
+  const daemon = await startDaemon(['--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], env);
+  t.after(() => daemon.kill());
+  await daemon.waitFor((r) => r.event === 'jira' && r.state === 'ok');
+
+  const c = await connectClient(daemon.address);
+  t.after(() => c.destroy());
+  await c.write([
+    'E1|CREATE|summary;Disk full on db-7|priority;High|',
+    'E1|UPDATE|summary;Disk full on db-7 (cleared)|comment;freed 20 GB|status;Done|labels;+cleared|',
+    'bad line',
+    'E2|UPDATE|summary;x|',
+    'E4|FROB|summary;x|',
+    'E5|CREATE|summary;Second alarm|',
+    'PING',
+  ].join('\n') + '\n');
+  const replies = await c.waitFor(7);
+  assert.equal(replies[0], 'OK E1 queued');
+  assert.equal(replies[1], 'OK E1 queued');
+  assert.match(replies[2], /^ERR - /);
+  assert.match(replies[3], /^ERR E2 .*ticket/i);
+  assert.match(replies[4], /^ERR E4 .*FROB/);
+  assert.equal(replies[5], 'OK E5 queued');
+  assert.equal(replies[6], 'PONG');
+
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'E1' && r.action === 'Update');
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'E5');
+  // The catalogue was fetched right after the start-up check: an unknown field is refused at once.
+  await c.write('E6|CREATE|nosuchfield;1|\n');
+  assert.match((await c.waitFor(8))[7], /^ERR E6 .*nosuchfield/);
+
+  const issues = sim.issues();
+  assert.equal(issues.length, 2, 'one ticket per CREATE, none for refused lines');
+  const [e1] = withLabel(issues, 'E1');
+  assert.ok(e1, 'the ticket carries jiraline-E1');
+  assert.equal(e1.fields.summary, 'Disk full on db-7 (cleared)');
+  assert.equal(e1.status, 'Done');
+  assert.equal(e1.comments.length, 1);
+  assert.ok(labelsOf(e1).includes('cleared'));
+  assert.equal((e1.fields.priority as { name: string }).name, 'High');
+  assert.equal((e1.fields.project as { key: string }).key, 'OPS', 'the default template applies');
+  assert.equal(withLabel(issues, 'E5').length, 1);
+
+  await c.write('STATUS E1\nSTATUS E2\n');
+  const status = (await c.waitFor(10)).slice(8);
+  assert.deepEqual(status, [`OK E1 Ok ${e1.key} ${sim.url}/browse/${e1.key}`, 'ERR E2 unknown GUID']);
+
+  // log and stats read the file while the daemon holds the lock.
+  const log = captureIo({ JIRALINE_DATA_DIR: dataDir });
+  assert.equal(await runLog(['--json'], log.io), 0);
+  const rows = log.out().trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((r) => [r.guid, r.action, r.status, r.ticketKey, r.lines, r.error]), [
+    ['E1', 'Create', 'Ok', e1.key, 1, null],
+    ['E1', 'Update', 'Ok', e1.key, 1, null],
+    ['E5', 'Create', 'Ok', withLabel(issues, 'E5')[0].key, 1, null],
+  ]);
+  assert.equal(rows[0].ticketUrl, `${sim.url}/browse/${e1.key}`);
+  assert.equal(rows[0].type, 'Automatic');
+  const stats = captureIo({ JIRALINE_DATA_DIR: dataDir });
+  assert.equal(await runStats(['--json'], stats.io), 0);
+  assert.deepEqual(JSON.parse(stats.out()), {
+    created: { total: 2, today: 2, yesterday: 0 },
+    updated: { total: 1, today: 1, yesterday: 0 },
+    total: { total: 3, today: 3, yesterday: 0 },
+  });
+
+  daemon.child.kill('SIGTERM');
+  const exit = await daemon.exited;
+  assert.equal(exit.code, 0, daemon.stderr());
+  const events = daemon.records.map((r) => r.event);
+  for (const e of ['start', 'listening', 'jira', 'accepted', 'sent', 'stopping', 'stopped']) assert.ok(events.includes(e), `logged ${e}`);
+  assert.ok(daemon.records.every((r) => typeof r.time === 'string' && typeof r.event === 'string'), 'every line is a {time, event} object');
+  const everything = daemon.stdout() + daemon.stderr();
+  assert.ok(!everything.includes(password), 'the password never appears');
+  assert.ok(!everything.includes(Buffer.from(`${user}:${password}`).toString('base64')), 'nor the Basic header');
+});
+
+test('lines are accepted and queued while Jira is down, and sent once it answers', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+
+  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
+  const daemon = await startDaemon(['--jira-url', `http://127.0.0.1:${port}`, '--data-dir', join(tmp.dir, 'data'), '--listen', '127.0.0.1:0'], env);
+  t.after(() => daemon.kill());
+  const down = await daemon.waitFor((r) => r.event === 'jira' && r.state === 'down');
+  assert.equal(typeof down.error, 'string');
+
+  const c = await connectClient(daemon.address);
+  t.after(() => c.destroy());
+  await c.write('D1|CREATE|summary;queued while down|\nD1|UPDATE|comment;still down|\n');
+  assert.deepEqual(await c.waitFor(2), ['OK D1 queued', 'OK D1 queued']);
+  await daemon.waitFor((r) => r.event === 'retry' && r.guid === 'D1');
+
+  const sim = await startSimulator({ port, auth: { user, password } });
+  t.after(() => sim.close());
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'D1' && r.action === 'Update', 60_000);
+  const tickets = withLabel(sim.issues(), 'D1');
+  assert.equal(tickets.length, 1);
+  assert.equal(tickets[0].fields.summary, 'queued while down');
+  assert.equal(tickets[0].comments.length, 1);
+
+  daemon.child.kill('SIGINT');
+  assert.equal((await daemon.exited).code, 0);
+});
