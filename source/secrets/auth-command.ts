@@ -15,7 +15,7 @@ import { createSecretStore, type SecretStoreOptions } from './store.js';
 
 /** What runAuth reads and writes; the defaults are the process's own (tests pass fakes). */
 export interface AuthIo {
-  stdin: NodeJS.ReadableStream & Partial<RawInput> & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; isRaw?: boolean; setRawMode?: (mode: boolean) => unknown };
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   env: Record<string, string | undefined>;
@@ -64,12 +64,16 @@ function configAuth(configPath: string): { username?: string; method?: string } 
   }
 }
 
-function isTerminal(io: AuthIo): io is AuthIo & { stdin: AuthIo['stdin'] & RawInput } {
+function isTerminal(io: AuthIo): boolean {
   return io.stdin.isTTY === true && typeof io.stdin.setRawMode === 'function';
 }
 
 async function readSecret(io: AuthIo, prompt: string): Promise<string | null> {
-  return isTerminal(io) ? readHidden(io.stdin, io.stderr, prompt) : readFirstLine(io.stdin);
+  if (isTerminal(io)) return readHidden(io.stdin as unknown as RawInput, io.stderr, prompt);
+  const line = await readFirstLine(io.stdin);
+  // A pipe whose writer stays open would keep the process alive even paused; the rest is not ours.
+  (io.stdin as { destroy?: () => void }).destroy?.();
+  return line;
 }
 
 async function askUsername(io: AuthIo): Promise<string> {
@@ -153,8 +157,9 @@ async function authClear(args: string[], io: AuthIo): Promise<number> {
   const keychain = k === null ? 'not used' : typeof k === 'object' ? `not available (${k.reason})` : k ? 'removed' : 'nothing stored';
   io.stdout.write(`keychain: ${keychain}\n${store.file}: ${cleared.file ? 'removed' : 'nothing stored'}\n`);
   if (cleared.environment.length > 0) {
-    io.stderr.write(`warning: ${cleared.environment.join(', ')} ${cleared.environment.length > 1 ? 'are' : 'is'} set in the environment, `
-      + 'which jiraline cannot clear: unset it where it is defined (shell profile, service unit)\n');
+    const many = cleared.environment.length > 1;
+    io.stderr.write(`warning: ${cleared.environment.join(', ')} ${many ? 'are' : 'is'} set in the environment, which jiraline cannot clear: `
+      + `unset ${many ? 'them where they are' : 'it where it is'} defined (shell profile, service unit)\n`);
   }
   return 0;
 }

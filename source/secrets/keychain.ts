@@ -54,11 +54,11 @@ export async function loadKeytar(importer: () => Promise<unknown> = () => import
 
 class KeychainTimeout extends Error {}
 
-// The timer is unref'd: a hung D-Bus call must not also keep the process alive through us.
+// The timer is not unref'd: with a fake or an async-hung backend nothing else may hold the
+// event loop, and the timeout must still fire. It is cleared as soon as the call settles.
 function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new KeychainTimeout()), ms);
-    timer.unref?.();
     promise.then(
       (v) => { clearTimeout(timer); resolve(v); },
       (e: unknown) => { clearTimeout(timer); reject(e); },

@@ -63,7 +63,8 @@ export function createSecretStore(options: SecretStoreOptions): JiralineSecretSt
           warnings.push(`the keychain entry "jiraline" is not usable (${(error as Error).message}); run jiraline auth set to rewrite it`);
         }
       } else if (read.ok) {
-        keychainNote = 'a keychain answered: run jiraline auth set to move them there';
+        // A locked keyring also answers "none", so this cannot promise that a move would work.
+        keychainNote = 'the keychain holds none (when it is unlocked, jiraline auth set moves them there)';
       } else {
         keychainNote = `no keychain answered (${read.reason})`;
       }
@@ -102,7 +103,7 @@ export function createSecretStore(options: SecretStoreOptions): JiralineSecretSt
     }
     await writeCredentialsFile(file, credentials);
     const stored = `credentials stored in ${file} (mode 0600)`;
-    return { source: 'file', ...join([reason !== null ? `no keychain answered (${reason}); ${stored}` : undefined, shadowed]) };
+    return { source: 'file', ...join([reason !== null ? `no keychain answered (${reason}); ${stored}` : stored, shadowed]) };
   }
 
   async function clearAll(): Promise<ClearResult> {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runAuth, resolveConfigPath, type AuthIo } from '../../source/secrets/auth-command.js';
 import { UsageError } from '../../source/cli-args.js';
 import { createSecretStore } from '../../source/secrets/index.js';
+import { AbsentKeychain } from './helpers/fake-keychain.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const base = mkdtempSync(join(tmpdir(), 'jiraline-auth-'));
@@ -60,32 +61,43 @@ test('auth set (stdin) → show → clear → show, with no keychain: the 0600 f
   assert.match(none.stdout, /^source: none\ncredentials: none\n/);
 });
 
-test('auth set --key from stdin; the environment wins in show; clear says env vars cannot be cleared', () => {
-  const set = cli(['set', '--key'], { input: `${KEY}\r\n` });
+// The same command in-process (cheaper than a child per call): stdin is a pipe, the keychain absent.
+async function inProcess(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const stdin = new PassThrough();
+  stdin.end(options.input ?? '');
+  const out = { stdout: '', stderr: '' };
+  const io: AuthIo = { stdin, stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) },
+    env: { HOME: base, XDG_CONFIG_HOME: join(base, 'xdg'), ...options.env }, keychain: new AbsentKeychain() };
+  const code = await runAuth(args, io);
+  for (const secret of [PASSWORD, KEY]) assert.ok(!`${out.stdout}${out.stderr}`.includes(secret), `auth ${args.join(' ')} printed a secret`);
+  return { code, ...out };
+}
+
+test('auth set --key from stdin; the environment wins in show; clear says env vars cannot be cleared', async () => {
+  const set = await inProcess(['set', '--key'], { input: `${KEY}\r\n` });
   assert.equal(set.code, 0, set.stderr);
-  assert.match(set.stdout, /^credentials saved: key \*\*\*\*-ZZ9 → /);
-  assert.doesNotMatch(set.stdout, /auth\.username/, 'a key has no username to configure');
+  assert.equal(set.stdout, `credentials saved: key ****-ZZ9 → ${file}\n`, 'a key has no username to configure');
 
   const env = { JIRALINE_USER: 'envuser', JIRALINE_PASSWORD: PASSWORD };
-  const show = cli(['show'], { env });
+  const show = await inProcess(['show'], { env });
   assert.equal(show.stdout, 'source: environment (JIRALINE_USER, JIRALINE_PASSWORD)\ncredentials: basic envuser / ****4711\n');
 
-  const clear = cli(['clear'], { env });
+  const clear = await inProcess(['clear'], { env });
   assert.equal(clear.code, 0);
   assert.match(clear.stdout, /credentials\.json: removed/);
   assert.equal(clear.stderr, 'warning: JIRALINE_USER, JIRALINE_PASSWORD are set in the environment, which jiraline cannot clear: '
     + 'unset them where they are defined (shell profile, service unit)\n');
 });
 
-test('--config picks the directory; a configured auth.username needs no --username and no note', () => {
+test('--config picks the directory; a configured auth.username needs no --username and no note', async () => {
   const dir = join(base, 'elsewhere');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ auth: { method: 'basic', username: 'jsmith' } }));
-  const set = cli(['set', '--config', join(dir, 'config.json')], { input: `${PASSWORD}\n` });
+  const set = await inProcess(['set', '--config', join(dir, 'config.json')], { input: `${PASSWORD}\n` });
   assert.equal(set.code, 0, set.stderr);
-  assert.match(set.stdout, /^credentials saved: basic jsmith \/ \*\*\*\*4711 → .*elsewhere\/credentials\.json\n$/);
+  assert.equal(set.stdout, `credentials saved: basic jsmith / ****4711 → ${join(dir, 'credentials.json')}\n`);
   assert.equal(statSync(join(dir, 'credentials.json')).mode & 0o777, 0o600);
-  const show = cli(['show'], { env: { JIRALINE_CONFIG: join(dir, 'config.json') } });
+  const show = await inProcess(['show'], { env: { JIRALINE_CONFIG: join(dir, 'config.json') } });
   assert.match(show.stdout, /credentials: basic jsmith/);
 });
 
