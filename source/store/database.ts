@@ -55,10 +55,14 @@ export class Db {
 
   /** Runs a statement; returns how many rows it changed. */
   run(sql: string, params: Params = []): number {
+    this.beginBatch();
     const statement = this.prepared(sql);
     try {
       statement.bind(params);
       statement.step();
+    } catch (error) {
+      this.checkBatch(error);
+      throw error;
     } finally {
       statement.reset();
     }
@@ -94,24 +98,67 @@ export class Db {
     return Number(this.get('SELECT last_insert_rowid() AS id')!.id);
   }
 
-  /** Runs fn inside one SQLite transaction (rolled back if it throws). */
+  /** Runs fn (synchronous) so that it applies whole or not at all: a savepoint, rolled back if fn throws. */
   transaction<T>(fn: () => T): T {
-    if (this.inTransaction) return fn();
-    this.raw.exec('BEGIN');
-    this.inTransaction = true;
+    this.beginBatch();
+    const name = `sp${this.depth}`;
+    this.raw.exec(`SAVEPOINT ${name}`);
+    this.depth += 1;
+    let result: T;
     try {
-      const result = fn();
-      this.raw.exec('COMMIT');
-      return result;
+      result = fn();
+      if (result instanceof Promise) throw new TypeError('transaction(fn): fn must be synchronous');
     } catch (error) {
-      this.raw.exec('ROLLBACK');
+      this.raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      this.checkBatch(error);
       throw error;
     } finally {
-      this.inTransaction = false;
+      this.depth -= 1;
     }
+    this.raw.exec(`RELEASE ${name}`);
+    return result;
   }
 
-  private inTransaction = false;
+  // Write batching. The file on disk is written from export(), never from SQLite's own
+  // commits, so committing every statement would only copy dirty pages around the wasm
+  // file system (most of an insert's cost). Instead one transaction stays open across
+  // mutations and settle() commits it just before an export.
+  private batching = false;
+  private batchOpen = false;
+  private depth = 0;
+  /** Set when SQLite rolled back the open batch by itself (out of memory …): its changes are gone. */
+  broken: Error | null = null;
+
+  /** Keeps one transaction open across mutations until settle(). */
+  enableBatching(): void {
+    this.batching = true;
+  }
+
+  private beginBatch(): void {
+    if (!this.batching || this.batchOpen) return;
+    this.raw.exec('BEGIN');
+    this.batchOpen = true;
+  }
+
+  /** Commits the open batch, so that export() copies a whole database. */
+  settle(): void {
+    if (!this.batchOpen) return;
+    this.raw.exec('COMMIT');
+    this.batchOpen = false;
+  }
+
+  // Most failed statements undo only themselves; a few (out of memory, disk full) make SQLite
+  // roll back the whole transaction. BEGIN succeeding tells the latter apart: then the batch's
+  // changes are lost, and the store must say so rather than carry on.
+  private checkBatch(error: unknown): void {
+    if (!this.batchOpen) return;
+    try {
+      this.raw.exec('BEGIN');
+    } catch {
+      return; // still inside the batch: only the statement was undone
+    }
+    this.broken ??= new Error(`the database lost its uncommitted changes after an error (${(error as Error).message}); restart jiraline`);
+  }
 
   /** Frees the statements and the database. */
   close(): void {

@@ -87,6 +87,11 @@ export class LogTable extends LogReader {
     this.total = this.count();
   }
 
+  /** Counts the rows again (after a rollback undid inserts or deletes). */
+  recount(): void {
+    this.total = this.count();
+  }
+
   /** Adds a row; returns its id. */
   insert(row: Omit<LogRow, 'id'>): number {
     const { sql, params } = insertSql('log', insertColumns, row);

@@ -54,6 +54,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db = loaded.db;
     tune(db);
     const migrated = migrate(db);
+    db.enableBatching();
     const store = new SqlStore(db, file, dir, lock, options.commitDelayMs ?? 2);
     // A new or upgraded database is written at once, so readers find a whole file.
     if (!loaded.existed || migrated > 0) {
@@ -101,7 +102,13 @@ class SqlStore implements Store {
     private readonly lock: Lock,
     commitDelayMs: number,
   ) {
-    this.committer = new GroupCommit(() => db.raw.export(), (bytes) => atomicWrite(file, bytes), commitDelayMs);
+    const snapshot = () => {
+      // After SQLite lost changes by itself, writing the rest would persist a state no caller saw.
+      if (db.broken) throw db.broken;
+      db.settle();
+      return db.raw.export();
+    };
+    this.committer = new GroupCommit(snapshot, (bytes) => atomicWrite(file, bytes), commitDelayMs);
     const changed = () => this.touch();
     this.queue = new QueueTable(db, changed);
     this.log = new LogTable(db, changed);
@@ -125,7 +132,12 @@ class SqlStore implements Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn);
+    try {
+      return this.db.transaction(fn);
+    } catch (error) {
+      this.log.recount(); // rows inserted or deleted inside fn are undone
+      throw error;
+    }
   }
 
   insertCommand(command: Omit<QueuedCommand, 'id'>): number {

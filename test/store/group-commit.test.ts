@@ -178,3 +178,29 @@ test('store: a write that fails rejects the commit, keeps the old file, and the 
     await temp.cleanup();
   }
 });
+
+test('store: when SQLite itself rolls back the pending changes (database full), commits fail instead of writing a state nobody saw', async () => {
+  const temp = await makeTempDir();
+  let store = await openStore({ dir: temp.dir });
+  try {
+    const committed = store.insertLog(logRow({ guid: 'committed' }));
+    await store.commit();
+    const lost = store.insertLog(logRow({ guid: 'lost' }));
+    // Reach into the store's sql.js database to cap its size: the only way to make SQLite
+    // abandon a whole transaction (as out-of-memory would) from a test.
+    const raw = (store as unknown as { db: { raw: { exec(sql: string): Array<{ values: unknown[][] }> } } }).db.raw;
+    raw.exec(`PRAGMA max_page_count = ${Number(raw.exec('PRAGMA page_count')[0].values[0][0]) + 2}`);
+    assert.throws(() => {
+      for (let i = 0; i < 1_000; i += 1) store.insertLog(logRow({ request: 'x'.repeat(3_000) }));
+    }, /full/);
+    await assert.rejects(store.commit(), /lost its uncommitted changes.*restart jiraline/);
+    await assert.rejects(store.close(), /lost its uncommitted changes/);
+
+    store = await openStore({ dir: temp.dir });
+    assert.deepEqual(store.queryLog({}).map((r) => r.id), [committed], 'the file holds the last committed state');
+    assert.notEqual(lost, committed);
+  } finally {
+    await store.close();
+    await temp.cleanup();
+  }
+});

@@ -202,3 +202,25 @@ test('a closed store refuses mutations instead of losing them', async () => {
     await temp.cleanup();
   }
 });
+
+test('transaction(): a throwing block is undone whole, the changes before it stay and are committed', async () => {
+  await withStore(async (store, reopen) => {
+    const kept = store.insertLog(logRow({ guid: 'kept', status: 'Ok' }));
+    assert.throws(() => store.transaction(() => {
+      store.insertLog(logRow({ guid: 'undone', status: 'Ok' }));
+      store.setMeta('undone', 'yes');
+      throw new Error('halfway');
+    }), /halfway/);
+    assert.equal(store.countLog(), 1);
+    assert.equal(store.getMeta('undone'), undefined);
+    // the kept count still matches the table: limit 1 with one row prunes nothing
+    assert.equal(store.pruneLogToCount(1), 0);
+    assert.throws(() => store.transaction(() => Promise.resolve(1)), /synchronous/, 'an async block is refused');
+
+    // a statement that fails on its own leaves the rest of the pending changes alone
+    assert.throws(() => store.insertLog({ ...logRow(), type: undefined as never }));
+    await store.commit();
+    const again = await reopen();
+    assert.deepEqual(again.queryLog({}).map((r) => r.id), [kept]);
+  });
+});
