@@ -4,7 +4,7 @@
 import type { Catalog } from './catalog.js';
 import { FIELD_BY_ID, REQUIRED_ON_CREATE, type SeedField, type SeedProject } from './seed.js';
 import type { SimIssue } from './types.js';
-import { checkItem, checkValue, isArrayKind, sameItem, type CheckContext } from './values.js';
+import { checkItem, checkRichText, checkValue, isArrayKind, sameItem, type CheckContext } from './values.js';
 
 /** Jira's error body. */
 export interface ErrorCollection { errorMessages: string[]; errors: Record<string, string> }
@@ -138,9 +138,8 @@ function checkOps(f: SeedField, ops: unknown[], ctx: CheckContext, steps: Step[]
 
 /** Jira's refusal of a comment body, or null when it is fine. */
 export function checkCommentBody(body: unknown, api: 2 | 3): string | null {
-  const f = { id: 'comment', name: 'Comment', custom: false, kind: 'richtext', clauseNames: [], operations: [], maxLength: 32767 } as SeedField;
   if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) return 'Comment body can not be empty!';
-  const c = checkValue(f, body, { catalog: null as unknown as Catalog, api, project: null });
+  const c = checkRichText(body, api);
   return c.ok ? null : c.error;
 }
 

@@ -39,8 +39,8 @@ export class IssueStore {
 
   constructor(private readonly catalog: Catalog) {}
 
-  /** Every issue in creation order. */
-  all(): SimIssue[] {
+  /** Every issue in creation order (the live list: for searches, which only read it). */
+  all(): readonly SimIssue[] {
     return this.list;
   }
 

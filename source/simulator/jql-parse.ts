@@ -19,8 +19,10 @@ export interface ParsedQuery { where: Node | null; orderBy: Array<{ field: strin
 
 type Token = { t: 'word' | 'string' | 'op' | '(' | ')' | ','; v: string; at: number };
 
-// Unquoted values may not hold these (Jira's reserved characters; '.', '-' and ':' pass).
-const RESERVED = new Set(['+', ';', '?', '|', '*', '/', '%', '^', '$', '#', '@', '[', ']', '{', '}']);
+// Unquoted values may not hold these (Jira's reserved characters: "full-stops are reserved
+// characters and need to be surrounded by quote-marks"); a number such as 3.5 may stand bare.
+const RESERVED = new Set(['+', '.', ';', '?', '|', '*', '/', '%', '^', '$', '#', '@', '[', ']', '{', '}']);
+const NUMBER = /^-?\d+(\.\d+)?$/;
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'empty', 'null', 'order', 'by', 'asc', 'desc']);
 
 function syntax(message: string, at: number): JqlError {
@@ -54,7 +56,7 @@ function tokenize(jql: string): Token[] {
     while (j < jql.length && !/[\s()=,!<>~"']/.test(jql[j])) j++;
     const word = jql.slice(i, j);
     if (word === '') throw syntax(`The character '${c}' is a reserved JQL character. You must enclose it in a string.`, at);
-    if (!/^cf\[\d+\]$/i.test(word)) {
+    if (!/^cf\[\d+\]$/i.test(word) && !NUMBER.test(word)) {
       const k = [...word].findIndex((ch) => RESERVED.has(ch));
       if (k >= 0) {
         const code = word.charCodeAt(k).toString(16).padStart(4, '0');

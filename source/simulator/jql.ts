@@ -18,7 +18,7 @@ export interface CompiledQuery {
   /** Whether the query restricts the search (Cloud's /search/jql refuses unbounded ones). */
   bounded: boolean;
   /** The matching issues, sorted. */
-  run(all: SimIssue[]): SimIssue[];
+  run(all: readonly SimIssue[]): SimIssue[];
 }
 
 type Kind = 'eq' | 'text' | 'date' | 'number';

@@ -151,7 +151,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   return {
     url,
     mode,
-    issues: () => issues.all(),
+    issues: () => [...issues.all()],
     issue: (key) => issues.get(key),
     setFaults: (f) => faults.set(f),
     requestCount: () => count,

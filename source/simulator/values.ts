@@ -42,17 +42,18 @@ function validDate(s: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
+/** Checks a rich-text value (description, environment, textarea, comment body): ADF on API 3, a string on API 2. */
+export function checkRichText(v: unknown, api: 2 | 3, maxLength = 32767): Checked {
+  if (api === 3 && !isAdfDoc(v)) return bad(ADF_MESSAGE);
+  if (api === 2 && typeof v !== 'string') return bad('Operation value must be a string');
+  const length = typeof v === 'string' ? v.length : adfText(v).length;
+  if (length > maxLength) return bad(`The entered text is too long. It exceeds the allowed limit of ${maxLength.toLocaleString('en-US')} characters.`);
+  return ok(v);
+}
+
 function checkText(f: SeedField, v: unknown, ctx: CheckContext): Checked {
   if (v === null) return ok(null);
-  if (f.kind === 'richtext') {
-    if (ctx.api === 3 && !isAdfDoc(v)) return bad(ADF_MESSAGE);
-    if (ctx.api === 2 && typeof v !== 'string') return bad('Operation value must be a string');
-    const length = typeof v === 'string' ? v.length : adfText(v).length;
-    if (f.maxLength !== undefined && length > f.maxLength) {
-      return bad(`The entered text is too long. It exceeds the allowed limit of ${f.maxLength.toLocaleString('en-US')} characters.`);
-    }
-    return ok(v);
-  }
+  if (f.kind === 'richtext') return checkRichText(v, ctx.api, f.maxLength);
   if (typeof v !== 'string') return bad('Operation value must be a string');
   if (f.id === 'summary') {
     if (v.length > 255) return bad('Summary must be less than 255 characters.');

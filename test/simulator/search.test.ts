@@ -144,6 +144,7 @@ describe('datacenter: /search with startAt', () => {
     assert.match(await refused('project = OPS labels = db'), /^Error in the JQL Query: Expecting either 'OR' or 'AND' but got 'labels'\. \(line 1, character 15\)$/);
     assert.match(await refused('labels = "open'), /^Error in the JQL Query: The quoted string 'open' has not been completed\./);
     assert.match(await refused('labels = jiraline-a/b'), /^Error in the JQL Query: The character '\/' is a reserved JQL character/);
+    assert.match(await refused('labels = jiraline-G.4'), /^Error in the JQL Query: The character '\.' is a reserved JQL character.*character 20\)$/);
     assert.match(await refused('project = OPS ORDER BY labels'), /does not support sorting/);
     assert.match(await refused('project ='), /^Error in the JQL Query: Expecting either a value, list or function/);
     assert.match(await refused('created > yesterday'), /^Date value 'yesterday' for field 'created' is invalid/);
