@@ -1,7 +1,7 @@
 // The lock file that keeps a second engine off a data directory. It holds the owner's pid.
 // It is made by writing a private file and hard-linking it into place: link() fails
 // atomically when the lock exists, and the lock is never seen empty or half-written.
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreLockedError } from './errors.js';
 
@@ -39,7 +39,7 @@ export async function acquireLock(dir: string, pid: number): Promise<Lock> {
     // A few rounds cover another engine taking over the same stale lock at the same moment.
     for (let round = 0; round < 5; round += 1) {
       try {
-        await link(mine, file);
+        await placeLock(mine, file, pid);
         return makeLock(file, pid, tookOverStale);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -48,6 +48,11 @@ export async function acquireLock(dir: string, pid: number): Promise<Lock> {
       if (text === null) continue; // it went away meanwhile: try again
       const holder = parsePid(text);
       if (holder !== null && pidAlive(holder)) throw new StoreLockedError(holder, dir);
+      if (holder === null && (await youngerThan(file, 2_000))) {
+        // Possibly another engine between creating it and writing its pid (the O_EXCL way).
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
       // Stale (dead pid, or unreadable content): move it aside under a name of our own,
       // then check that what we moved is still the stale lock and not a fresh one.
       const aside = `${file}.stale.${pid}.${process.hrtime.bigint()}`;
@@ -70,6 +75,23 @@ export async function acquireLock(dir: string, pid: number): Promise<Lock> {
     throw new Error(`could not take the lock ${file}: it keeps changing; is another jiraline starting?`);
   } finally {
     await unlink(mine).catch(() => undefined);
+  }
+}
+
+async function youngerThan(file: string, ms: number): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  return info !== null && Date.now() - info.mtimeMs < ms;
+}
+
+// Hard links fail atomically with EEXIST. A file system without them (some network or FUSE
+// mounts) gets O_EXCL instead, which is as atomic but shows an empty lock for an instant.
+async function placeLock(mine: string, file: string, pid: number): Promise<void> {
+  try {
+    await link(mine, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+    await writeFile(file, `${pid}\n`, { flag: 'wx', mode: 0o600 });
   }
 }
 

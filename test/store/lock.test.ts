@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, StoreLockedError } from '../../source/store/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -73,10 +73,16 @@ test('a lock left by a dead process is taken over and reported', async () => {
   }
 });
 
-test('an unreadable lock file (no pid in it) counts as stale', async () => {
+test('a lock file without a pid: taken over when old, left alone while it may be being written', async () => {
   const temp = await makeTempDir();
   try {
-    await writeFile(join(temp.dir, 'jiraline.lock'), '');
+    const lock = join(temp.dir, 'jiraline.lock');
+    await writeFile(lock, '');
+    await assert.rejects(openStore({ dir: temp.dir }), /could not take the lock/);
+    assert.equal(await readFile(lock, 'utf8'), '', 'a fresh empty lock is not taken');
+
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(lock, minuteAgo, minuteAgo);
     const store = await openStore({ dir: temp.dir });
     assert.equal(store.tookOverStaleLock, true);
     await store.close();
