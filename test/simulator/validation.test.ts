@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, type Simulator } from '../../source/simulator/index.js';
-import { checkSchema, loadSchemas } from './schema-check.js';
+import { checkSchema, fixture, loadSchemas } from './schema-check.js';
 import { call, createBody } from './sim-client.js';
 
 const schemas = loadSchemas();
@@ -192,6 +192,22 @@ describe('edit, transitions and comments', () => {
     const set = await call(sim.url, 'PUT', `/rest/api/2/issue/${key}`, { update: { labels: [{ set: ['jiraline-G1', 'z'] }] } });
     assert.equal(set.status, 204);
     assert.deepEqual(sim.issue(key)!.fields.labels, ['jiraline-G1', 'z']);
+  });
+
+  test("the spec's update-verbs example: refused as sent; its label verbs and summary apply", async () => {
+    const recorded = fixture<{ fields: Record<string, unknown>; update: Record<string, unknown> }>('spec-example__editIssue-request-update-verbs.json');
+    const fresh = (await call(sim.url, 'POST', '/rest/api/2/issue', createBody({ labels: ['blocker', 'keep'] }))).body.key;
+    const whole = await call(sim.url, 'PUT', `/rest/api/2/issue/${fresh}`, recorded);
+    assert.equal(whole.status, 400);
+    // As sent, it names fields this Jira does not have, sets components to "" and puts
+    // summary in both fields and update — each refused, and nothing applied.
+    assert.deepEqual(Object.keys(whole.body.errors).sort(), ['components', 'customfield_10000', 'customfield_10010', 'summary', 'timetracking']);
+    assert.match(whole.body.errors.summary, /both 'fields' and 'update'/);
+    assert.deepEqual(sim.issue(fresh)!.fields.labels, ['blocker', 'keep']);
+    const usable = { fields: { summary: recorded.fields.summary }, update: { labels: recorded.update.labels }, historyMetadata: (recorded as Record<string, unknown>).historyMetadata };
+    assert.equal((await call(sim.url, 'PUT', `/rest/api/2/issue/${fresh}`, usable)).status, 204);
+    assert.deepEqual(sim.issue(fresh)!.fields.labels, ['keep', 'triaged']);
+    assert.equal(sim.issue(fresh)!.fields.summary, 'Completed orders still displaying in pending');
   });
 
   test('a refused edit changes nothing, even the parts that were fine', async () => {
