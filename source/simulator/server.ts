@@ -74,6 +74,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const auth = options.auth ?? null;
   const faults = new FaultGate(options.faults);
   let count = 0;
+  // Answers held back by injected latency; close() drops them so no timer outlives the server.
+  const delayed = new Set<ReturnType<typeof setTimeout>>();
   // The catalog needs the base URL, known once listening; routes only run after that.
   let sim: SimState | null = null;
 
@@ -126,8 +128,12 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       if (tooBig) return write(res, jiraError(413, ['The request body is too large.']));
       const raw = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       const latency = faults.latencyMs();
-      if (latency > 0) setTimeout(() => handle(req, res, raw), latency);
-      else handle(req, res, raw);
+      if (latency <= 0) return handle(req, res, raw);
+      const timer = setTimeout(() => {
+        delayed.delete(timer);
+        handle(req, res, raw);
+      }, latency);
+      delayed.add(timer);
     });
   });
   // Clients keep connections open between bursts (undici's default keep-alive is 4 s).
@@ -156,6 +162,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     setFaults: (f) => faults.set(f),
     requestCount: () => count,
     close: () => new Promise<void>((resolve, reject) => {
+      for (const timer of delayed) clearTimeout(timer);
+      delayed.clear();
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
     }),
