@@ -42,6 +42,8 @@ export interface TransportOptions {
 /** Builds the transport; credentials can be swapped later without a new pool. */
 export function createTransport(options: TransportOptions): Transport {
   const { dispatcher, origin } = options;
+  // The Pool carries the timeouts; a ProxyAgent's absolute-URI client does not, so they go per request there.
+  const perRequestTimeouts = options.proxy ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs } : {};
   let credentials = options.credentials;
   // Headers and secret list are rebuilt only when the credentials change: they sit on the hot path.
   let getHeaders: Record<string, string> = {};
@@ -75,8 +77,7 @@ export function createTransport(options: TransportOptions): Transport {
         method: spec.method,
         headers: hasBody ? sendHeaders : getHeaders,
         body: hasBody ? JSON.stringify(spec.body) : undefined,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
+        ...perRequestTimeouts,
       });
     } catch (error) {
       throw redactError(networkError(error, context(spec, path)), secrets);

@@ -107,3 +107,15 @@ test('a proxy that is down: a network error naming the proxy and its settings, w
     await client.close();
   }
 });
+
+test('through the proxy the timeout still applies to a Jira that never answers', async () => {
+  const silent = await startRecordingServer(() => null);
+  const client = createJiraClient({ baseUrl: silent.url, credentials, env: { HTTP_PROXY: proxy.url }, timeoutMs: 300 });
+  try {
+    await assert.rejects(client.myself(), (e: unknown) => e instanceof JiraError && e.cause_ === 'timeout' && /through the proxy/.test(e.message));
+    assert.equal(silent.requests.length, 1, 'the request reached Jira through the proxy');
+  } finally {
+    await client.close();
+    await silent.close();
+  }
+});
