@@ -1,6 +1,7 @@
 // Measures the store at 10,000 and 100,000 log rows: building, export + atomic write, open
 // (read + integrity check), and the Log pane's queries. Not a test: figures for the report.
-// Run: node --import tsx test/store/measure-store.ts
+// Run: node --import tsx test/store/measure-store.ts [--bodies]
+// (--bodies: every row also carries a ~330-byte request and a ~100-byte response)
 import { performance } from 'node:perf_hooks';
 import { stat } from 'node:fs/promises';
 import { openStore } from '../../source/store/index.js';
@@ -17,20 +18,25 @@ function time<T>(fn: () => T): [T, number] {
 }
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
+const withBodies = process.argv.includes('--bodies');
 for (const rows of [10_000, 100_000]) {
   const temp = await makeTempDir();
   try {
     let store = await openStore({ dir: temp.dir });
     const [, buildMs] = time(() => store.transaction(() => {
       for (let i = 0; i < rows; i += 1) {
-        store.insertLog(logRow({ guid: `alarm-${i % 5000}`, status: i % 10 === 1 ? 'Pending' : 'Ok', ticketKey: `OPS-${i}`, request, response, time: i }));
+        store.insertLog(logRow({ guid: `alarm-${i % 5000}`, status: i % 10 === 1 ? 'Pending' : 'Ok', ticketKey: `OPS-${i}`, ticketUrl: `https://jira.example.com/browse/OPS-${i}`, ticketId: String(10_000 + i), request: withBodies ? request : null, response: withBodies ? response : null, time: i }));
       }
     }));
     const writes: number[] = [];
     const exports: number[] = [];
+    const cpu: number[] = [];
     for (let round = 0; round < 5; round += 1) {
       store.setMeta('round', String(round));
+      const before = process.cpuUsage();
       await store.commit();
+      const used = process.cpuUsage(before);
+      cpu.push((used.user + used.system) / 1000);
       writes.push(store.stats().lastWriteMs);
       exports.push(store.stats().lastExportMs);
     }
@@ -54,8 +60,8 @@ for (const rows of [10_000, 100_000]) {
     const queryFigures = queries.map(([name, fn]) => `${name}: ${ms(median(Array.from({ length: 7 }, () => time(fn)[1])))}`);
     await store.close();
     process.stdout.write(
-      `${rows} rows (file ${(size / 1e6).toFixed(1)} MB): build ${ms(buildMs)}; ` +
-        `export+write median ${ms(median(writes))} (export ${ms(median(exports))}); open ${ms(openMs)}; ` +
+      `${rows} rows${withBodies ? ' with bodies' : ''} (file ${(size / 1e6).toFixed(1)} MB): build ${ms(buildMs)}; ` +
+        `export+write median ${ms(median(writes))} wall, ${ms(median(cpu))} CPU (export alone ${ms(median(exports))} wall); open ${ms(openMs)}; ` +
         `rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB\n  ${queryFigures.join('\n  ')}\n`,
     );
   } finally {

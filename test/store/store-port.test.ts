@@ -99,10 +99,14 @@ test('log: insert, get, update, newest-first query with filters and paging, coun
     assert.deepEqual(store.queryLog({ text: 'disk_' }).map((r) => r.id), []);
     assert.deepEqual(store.queryLog({ text: '%' }).map((r) => r.id), [], '% is literal');
     assert.deepEqual(store.queryLog({ status: 'Pending', text: 'create' }).map((r) => r.id), [manual]);
+    assert.deepEqual(store.queryLog({ status: 'Failed', text: 'sev9', limit: 5 }).map((r) => r.id), [second], 'filters, text and paging together');
 
     assert.equal(store.countLog(), 3);
     assert.equal(store.countLog({ status: 'Ok' }), 1);
     assert.equal(store.countLog({ text: 'disk' }), 1);
+    const path = store.insertLog(logRow({ status: 'Failed', error: 'cannot read C:\\temp\\100%_done' }));
+    assert.deepEqual(store.queryLog({ text: 'c:\\temp\\100%_' }).map((r) => r.id), [path], 'backslash, % and _ literal together');
+    assert.deepEqual(store.queryLog({ text: 'c:\\temp\\100%x' }).map((r) => r.id), []);
   });
 });
 
