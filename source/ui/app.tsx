@@ -10,7 +10,7 @@ import { useEngineSnapshot, REDRAW_INTERVAL_MS } from './hooks/use-engine.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
 import { useValueStore } from './value-store.js';
 import { TabBar } from './components/tab-bar.js';
-import { StatusLine } from './components/status-line.js';
+import { StatusLine, statusHeight } from './components/status-line.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { YesNoDialog } from './components/confirm-dialog.js';
 import type { InputMode, PaneMemory, PaneProps } from './panes/pane-props.js';
@@ -84,7 +84,8 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   if (services.demo) notices.push('DEMO: the built-in Jira simulator (project DEMO). For a real Jira: 2 Configuration → Jira URL, or --jira-url URL / JIRALINE_URL.');
   for (const warning of services.warnings) notices.push(`warning: ${warning}`);
   if (settings.credentialWarning) notices.push(`warning: ${settings.credentialWarning}`);
-  const bodyHeight = Math.max(3, height - 2 - notices.length);
+  const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress };
+  const bodyHeight = Math.max(3, height - 1 - statusHeight(status, columns) - notices.length);
   const Pane = panes[pane];
   const pending = snapshot.queueDepth;
 
@@ -94,7 +95,7 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
       {notices.map((notice, i) => (
         <Text key={i} color={notice.startsWith('DEMO') ? 'magenta' : 'yellow'} wrap="truncate-end">{notice}</Text>
       ))}
-      <Box flexDirection="column" height={bodyHeight} width={columns} overflow="hidden">
+      <Box flexDirection="column" height={bodyHeight} width={columns} overflow="hidden" flexShrink={0}>
         {overlay === 'help' ? (
           <HelpOverlay width={columns} height={bodyHeight} onClose={closeOverlay} isActive />
         ) : overlay === 'quit' ? (
@@ -116,14 +117,7 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
           />
         )}
       </Box>
-      <StatusLine
-        snapshot={snapshot}
-        demo={services.demo}
-        jiraUrl={services.jiraUrl}
-        credentialSource={settings.credentialSource}
-        listenAddress={services.listenAddress}
-        width={columns}
-      />
+      <StatusLine {...status} width={columns} />
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 // The status line at the bottom (SPEC §12): Jira URL or DEMO, connection state,
-// credential source, socket address, queue depth, throttle window use.
+// credential source, socket address, queue depth, throttle window use. When the parts do
+// not fit one line (80 columns), they wrap onto a second line rather than being cut.
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { ConnectionState, EngineSnapshot } from '../../core/engine-api.js';
@@ -15,6 +16,15 @@ export interface StatusLineProps {
   width: number;
 }
 
+/** One part of the status line. */
+export interface StatusPart {
+  text: string;
+  color?: string;
+  bold?: boolean;
+}
+
+const SEPARATOR = ' │ ';
+
 /** A short phrase for the connection state, and its colour. */
 export function describeConnection(connection: ConnectionState): { text: string; color: string } {
   switch (connection.state) {
@@ -26,26 +36,59 @@ export function describeConnection(connection: ConnectionState): { text: string;
   }
 }
 
-/** One line; the right end is cut on narrow terminals, the most useful parts come first. */
-export function StatusLine({ snapshot, demo, jiraUrl, credentialSource, listenAddress, width }: StatusLineProps): React.JSX.Element {
+/** The parts, in order of importance. */
+export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[] {
+  const { snapshot, demo, jiraUrl, credentialSource, listenAddress } = props;
   const connection = describeConnection(snapshot.connection);
   const t = snapshot.throttle;
+  return [
+    demo ? { text: 'DEMO', color: 'magenta', bold: true } : { text: jiraUrl ?? 'no Jira URL' },
+    { text: `${connection.text}${snapshot.paused ? ' (queue paused)' : ''}`, color: snapshot.paused ? 'red' : connection.color },
+    { text: `creds: ${credentialSource}` },
+    { text: `socket ${listenAddress ?? 'off'}` },
+    { text: `queue ${snapshot.queueDepth}`, color: snapshot.queueDepth > 0 ? 'yellow' : undefined },
+    { text: `throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`, color: t.used >= t.max ? 'yellow' : undefined },
+  ];
+}
+
+/** The parts packed into lines of at most `width` columns (a part never splits). */
+export function packStatus(parts: StatusPart[], width: number): StatusPart[][] {
+  const lines: StatusPart[][] = [[]];
+  let used = 0;
+  for (const part of parts) {
+    const line = lines[lines.length - 1];
+    const need = (line.length > 0 ? SEPARATOR.length : 0) + part.text.length;
+    if (line.length > 0 && used + need > width) {
+      lines.push([part]);
+      used = part.text.length;
+    } else {
+      line.push(part);
+      used += need;
+    }
+  }
+  return lines;
+}
+
+/** How many rows the status line takes at this width. */
+export function statusHeight(props: Omit<StatusLineProps, 'width'>, width: number): number {
+  return packStatus(statusParts(props), width).length;
+}
+
+/** The status line, one or more rows. */
+export function StatusLine(props: StatusLineProps): React.JSX.Element {
+  const lines = packStatus(statusParts(props), props.width);
   return (
-    <Box width={width}>
-      <Text wrap="truncate-end">
-        {demo ? <Text bold color="magenta">DEMO</Text> : <Text>{jiraUrl ?? 'no Jira URL'}</Text>}
-        <Text dimColor> │ </Text>
-        <Text color={connection.color}>{connection.text}</Text>
-        {snapshot.paused ? <Text color="red"> (queue paused)</Text> : null}
-        <Text dimColor> │ </Text>
-        <Text>creds: {credentialSource}</Text>
-        <Text dimColor> │ </Text>
-        <Text>socket {listenAddress ?? 'off'}</Text>
-        <Text dimColor> │ </Text>
-        <Text color={snapshot.queueDepth > 0 ? 'yellow' : undefined}>queue {snapshot.queueDepth}</Text>
-        <Text dimColor> │ </Text>
-        <Text color={t.used >= t.max ? 'yellow' : undefined}>throttle {t.used}/{t.max} per {t.intervalSeconds}s</Text>
-      </Text>
+    <Box width={props.width} flexDirection="column" flexShrink={0}>
+      {lines.map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line.map((part, j) => (
+            <Text key={j}>
+              {j > 0 ? <Text dimColor>{SEPARATOR}</Text> : null}
+              <Text color={part.color} bold={part.bold}>{part.text}</Text>
+            </Text>
+          ))}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -145,9 +145,10 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
         const index = w.top + i;
         const selected = index === w.cursor && region === 'form';
         if (it.kind !== 'field') {
+          const inUse = settings.credentialSource === 'none' ? 'none' : `${settings.credentialSource}${settings.credentialSummary ? `: ${settings.credentialSummary}` : ''}`;
           const label = it.kind === 'auth'
-            ? `Authentication…  (in use: ${settings.credentialSource}${settings.credentialSummary ? `, ${settings.credentialSummary}` : ''})`
-            : 'Test connection';
+            ? `Authentication…  (in use: ${inUse}${services.demo ? '; the demo simulator needs none' : ''})`
+            : 'Test connection  (serverInfo + myself)';
           return <Text key={index} inverse={selected} wrap="truncate-end">{fit('', 9)}{label}</Text>;
         }
         const f = it.field;

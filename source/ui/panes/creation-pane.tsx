@@ -162,7 +162,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   const json = (
     <Box flexDirection="column" width={jsonWidth}>
-      <Text bold inverse={region === 'json' && !jsonEditing}>Create Query <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : '(Tab here, Enter edits, e $EDITOR)'}</Text></Text>
+      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">Create Query <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : '(Tab, Enter edits)'}</Text></Text>
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
         errorLine={draft.jsonError?.line ?? null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
@@ -174,7 +174,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   );
   const table = (
     <Box flexDirection="column" width={tableWidth}>
-      <Text bold inverse={region === 'table' && cellEdit === null}>Ticket Creation Table <Text dimColor>({draft.rows.length} rows)</Text></Text>
+      <Text bold inverse={region === 'table' && cellEdit === null} wrap="truncate-end">Ticket Creation Table <Text dimColor>({draft.rows.length} rows)</Text></Text>
       <CreationTable rows={draft.rows} top={w.top} height={tableHeight} width={tableWidth} cursor={w.cursor} column={column}
         focused={region === 'table'} editing={cellEdit} isActive={isActive} jiraErrors={jiraErrors}
         onCommit={commitCell} onCancel={() => setCellEdit(null)} />
@@ -183,11 +183,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   return (
     <Box flexDirection="column" paddingX={1} height={height}>
-      <Box flexDirection={stacked ? 'column' : 'row'} gap={stacked ? 0 : 1} flexGrow={1}>
+      <Box flexDirection={stacked ? 'column' : 'row'} gap={stacked ? 0 : 1} flexGrow={1} overflow="hidden">
         {stacked ? table : json}
         {stacked ? json : table}
       </Box>
-      <Box flexDirection="column" height={footer}>
+      <Box flexDirection="column" height={footer} flexShrink={0}>
         <ExecuteLine exec={exec} />
         {selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
           : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>

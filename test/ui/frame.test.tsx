@@ -1,0 +1,125 @@
+// The frame on the engine double (rendering only): tab bar, status line, 80×24 fit and
+// stacking, the help overlay from the key table, edit mode shielding the global keys,
+// and how q and Ctrl-C end the app.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import React from 'react';
+import { App, type QuitReason } from '../../source/ui/app.js';
+import { keyBindings } from '../../source/ui/key-bindings.js';
+import { EngineDouble } from '../helpers/ui-engine-double.js';
+import { inAct, keys, makeServices, mount, plain, press, type, waitForFrame } from './support.js';
+
+async function frame(engine: EngineDouble, options: { columns?: number; rows?: number; demo?: boolean } = {}) {
+  const { services } = makeServices(engine, { demo: options.demo ?? false, jiraUrl: options.demo ? 'http://127.0.0.1:9' : 'https://jira.example.com' });
+  const quits: QuitReason[] = [];
+  const app = await mount(<App services={services} size={{ columns: options.columns ?? 100, rows: options.rows ?? 30 }} onQuit={(r) => quits.push(r)} redrawIntervalMs={1} />);
+  return { app, quits, close: () => inAct(() => app.unmount()) };
+}
+
+test('tab bar and status line: URL, connection, credentials, socket, queue, throttle', async () => {
+  const engine = new EngineDouble();
+  engine.update({ queueDepth: 3, throttle: { used: 4, max: 10, intervalSeconds: 60 },
+    connection: { state: 'ok', serverInfo: { deploymentType: 'DataCenter', version: '9.12.0', baseUrl: 'https://jira.example.com' }, user: { displayName: 'Ops Bot', name: 'ops-bot' }, checkedAt: 0 } });
+  const { app, close } = await frame(engine);
+  const lines = plain(app.lastFrame()).split('\n');
+  assert.match(lines[0], /^1 Creation {2}2 Configuration {2}3 Log {2}4 Statistics {2}5 Jira/);
+  const status = lines.slice(-2).join(' │ ');
+  for (const part of ['https://jira.example.com', 'connected as Ops Bot', 'creds: none', 'socket 127.0.0.1:7465', 'queue 3', 'throttle 4/10 per 60s']) {
+    assert.ok(status.includes(part), `status line has ${part}: ${status}`);
+  }
+  assert.doesNotMatch(plain(app.lastFrame()), /DEMO/);
+  engine.update({ connection: { state: 'auth-refused', error: '401', checkedAt: 0 }, paused: true });
+  await waitForFrame(app.lastFrame, (f) => /credentials refused \(queue paused\)/.test(f));
+  await close();
+});
+
+test('demo mode says DEMO and how to configure a real Jira', async () => {
+  const { app, close } = await frame(new EngineDouble(), { demo: true });
+  const text = plain(app.lastFrame());
+  assert.ok(text.split('\n').slice(-2).some((l) => l.startsWith('DEMO │')), 'the status line starts with DEMO');
+  assert.match(text, /DEMO: the built-in Jira simulator.*Configuration → Jira URL/);
+  await close();
+});
+
+test('at 80×24 every pane fits the screen, and the Creation pane stacks; at 100 it splits', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(300);
+  const small = await frame(engine, { columns: 80, rows: 24 });
+  for (const key of ['1', '2', '3', '4', '5']) {
+    await press(small.app, key);
+    const lines = plain(small.app.lastFrame()).split('\n');
+    assert.ok(lines.length <= 23, `pane ${key}: ${lines.length} lines fit 24 rows`);
+    const wide = lines.find((l) => Array.from(l).length > 80);
+    assert.equal(wide, undefined, `pane ${key}: no line wider than 80`);
+  }
+  await press(small.app, '1');
+  const stacked = plain(small.app.lastFrame()).split('\n');
+  const tableAt = stacked.findIndex((l) => l.includes('Ticket Creation Table'));
+  const queryAt = stacked.findIndex((l) => l.includes('Create Query'));
+  assert.ok(tableAt >= 0 && queryAt > tableAt, 'stacked: the table above the Create Query');
+  await small.close();
+
+  const big = await frame(engine, { columns: 100, rows: 30 });
+  const split = plain(big.app.lastFrame()).split('\n').find((l) => l.includes('Create Query')) ?? '';
+  assert.match(split, /Create Query.*Ticket Creation Table/, 'side by side on one line');
+  await big.close();
+});
+
+test('? shows every key of the key table, scrolls, and Esc closes it', async () => {
+  const { app, close } = await frame(new EngineDouble(), { rows: 60 });
+  await press(app, '?');
+  let text = plain(app.lastFrame());
+  assert.match(text, /Keys/);
+  for (const b of keyBindings.slice(0, 10)) assert.ok(text.includes(b.description), `help shows: ${b.description}`);
+  await press(app, keys.end);
+  text = plain(app.lastFrame());
+  assert.ok(text.includes(keyBindings.at(-1)?.description ?? '?'), 'the last binding is reachable');
+  await press(app, keys.escape);
+  assert.doesNotMatch(plain(app.lastFrame()), /Keys/);
+  await close();
+});
+
+test('1–5 switch panes in navigation mode, but are text while a field is edited', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(5);
+  const { app, close } = await frame(engine);
+  await press(app, '3');
+  assert.match(plain(app.lastFrame()), /Log 5 rows/);
+  await press(app, '/');
+  await type(app, '4q?');
+  const text = plain(app.lastFrame());
+  assert.match(text, /\/ 4q\?/, 'the keys went into the filter');
+  assert.match(text, /Log 0 rows/);
+  await press(app, keys.escape, '4');
+  assert.match(plain(app.lastFrame()), /Statistics/);
+  await close();
+});
+
+test('q quits at once when nothing is pending, and asks first when commands are', async () => {
+  const engine = new EngineDouble();
+  const idle = await frame(engine);
+  await press(idle.app, 'q');
+  assert.deepEqual(idle.quits, ['quit']);
+  await idle.close();
+
+  engine.pending = 3;
+  engine.update({ queueDepth: 3 });
+  const busy = await frame(engine);
+  await press(busy.app, 'q');
+  assert.match(plain(busy.app.lastFrame()), /Quit jiraline\?[\s\S]*3 commands are still pending/);
+  assert.deepEqual(busy.quits, []);
+  await press(busy.app, 'n');
+  assert.doesNotMatch(plain(busy.app.lastFrame()), /Quit jiraline/);
+  await press(busy.app, 'q', 'y');
+  assert.deepEqual(busy.quits, ['quit']);
+  await busy.close();
+});
+
+test('Ctrl-C ends the app from any mode', async () => {
+  const engine = new EngineDouble();
+  const { app, quits, close } = await frame(engine);
+  await press(app, '3', '/');
+  await press(app, keys.ctrlC);
+  assert.deepEqual(quits, ['interrupt']);
+  await close();
+});
