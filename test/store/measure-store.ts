@@ -1,6 +1,6 @@
 // Measures the store at 10,000 and 100,000 log rows: building, export + atomic write, open
 // (read + integrity check), and the Log pane's queries. Not a test: figures for the report.
-// Run: node --import tsx test/store/measure-store.ts [--bodies]
+// Run: node --import tsx test/store/measure-store.ts [--bodies] [ROWS]
 // (--bodies: every row also carries a ~330-byte request and a ~100-byte response)
 import { performance } from 'node:perf_hooks';
 import { stat } from 'node:fs/promises';
@@ -19,7 +19,8 @@ function time<T>(fn: () => T): [T, number] {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 const withBodies = process.argv.includes('--bodies');
-for (const rows of [10_000, 100_000]) {
+const only = process.argv.find((a) => /^\d+$/.test(a));
+for (const rows of only ? [Number(only)] : [10_000, 100_000]) {
   const temp = await makeTempDir();
   try {
     let store = await openStore({ dir: temp.dir });
