@@ -57,7 +57,7 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
   }
   queue.add(cmd, true);
   core.signals.changed();
-  if (ownRow !== null) core.pruneToCount();
+  if (ownRow !== null) core.pruneSoon();
 
   try {
     await store.commit();

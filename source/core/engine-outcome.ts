@@ -1,7 +1,7 @@
 // How a unit of work ends an attempt: Ok, Failed for good, or Pending with the next try
 // scheduled (SPEC §6) — and what that does to its commands, its log row and the events.
 import type { EngineCore } from './engine-core.js';
-import { messageOf, unitKey } from './engine-core.js';
+import { attemptsOf, messageOf, unitKey } from './engine-core.js';
 import { JiraError } from './jira-error.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
 import { decideRetry } from './retry.js';
@@ -43,9 +43,9 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
   if (error.status === 500) memory.serverErrors++;
   const now = core.clock.now();
   const decision = decideRetry(error, {
-    attempts: Math.max(...cmds.map((c) => c.attempts)),
+    attempts: attemptsOf(cmds),
     serverErrors: memory.serverErrors,
-    acceptedAt: Math.min(...cmds.map((c) => c.acceptedAt)),
+    acceptedAt: cmds[0].acceptedAt,
   }, now, core.config.updates.retryForHours, core.random);
   const logId = cmds[0].logId;
   if (decision.kind === 'pause') {
@@ -70,7 +70,7 @@ function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number,
   for (const cmd of cmds) core.patchCommand(cmd, { state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
   const logId = cmds[0].logId;
   if (logId !== null) core.store.updateLog(logId, { error: reason, nextAttemptAt: at });
-  core.signals.emit({ type: 'retry', guid: cmds[0].guid, attempt: Math.max(...cmds.map((c) => c.attempts)), delayMs, reason });
+  core.signals.emit({ type: 'retry', guid: cmds[0].guid, attempt: attemptsOf(cmds), delayMs, reason });
   void core.commitQuietly();
 }
 

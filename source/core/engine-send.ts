@@ -5,7 +5,7 @@
 import { composeCreate, composeUpdate, mergeUpdatePlans, parseAdvancedLine, updatePlanBody, type AdvancedCommand } from './advanced.js';
 import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';
-import { messageOf, unitKey } from './engine-core.js';
+import { attemptsOf, messageOf, unitKey } from './engine-core.js';
 import { JiraError } from './jira-error.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
@@ -26,7 +26,7 @@ function beginAttempt(core: EngineCore, cmds: QueuedCommand[]): void {
   }
   const logId = cmds[0].logId;
   if (logId !== null) {
-    core.store.updateLog(logId, { ...(first ? { time: now } : {}), attempts: Math.max(...cmds.map((c) => c.attempts)), nextAttemptAt: null });
+    core.store.updateLog(logId, { ...(first ? { time: now } : {}), attempts: attemptsOf(cmds), nextAttemptAt: null });
   }
   core.signals.changed();
 }
