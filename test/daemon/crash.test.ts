@@ -1,0 +1,141 @@
+// The crash test (issue 4): the daemon as a child process is SIGKILLed several times while
+// a client feeds it a few hundred lines, and restarted on the same data directory each
+// time. Every line that got an OK must end as exactly one ticket (per jiraline-<GUID>
+// label) in the simulator: none lost, none twice. The client does what a real one does:
+// a line whose reply never came is sent again to the next daemon (a resent CREATE is safe).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { isolatedEnv, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { connectClient } from './helpers/line-client.js';
+
+const user = 'ops-bot';
+const password = 'crash-pw';
+const creates = 240;
+const updates = 60;
+const kills = 4;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const labelsOf = (issue: SimIssue) => (issue.fields.labels as string[] | undefined) ?? [];
+
+test('SIGKILL during a feed, restart: every acknowledged line is exactly one ticket', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  // Some latency, so that kills land while requests are in flight.
+  const sim = await startSimulator({ auth: { user, password }, faults: { latencyMs: 8 } });
+  t.after(() => sim.close());
+  const dataDir = join(tmp.dir, 'data');
+  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
+  // The throttle is not under test here: let the UPDATEs through as fast as they come.
+  const config = join(tmp.dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 } }));
+  const args = ['--config', config, '--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'];
+  let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
+  t.after(() => daemon.kill());
+
+  // CREATEs, then label-adding UPDATEs of the first GUIDs (idempotent, so they can be checked after resends).
+  const feed = [
+    ...Array.from({ length: creates }, (_, i) => ({ guid: `crash-${i}`, line: `crash-${i}|CREATE|summary;alarm ${i}|` })),
+    ...Array.from({ length: updates }, (_, i) => ({ guid: `crash-${i}`, line: `crash-${i}|UPDATE|labels;+seen-${i}|` })),
+  ];
+  const acked = new Set<number>();
+  const errors: string[] = [];
+  const killAt = [30, 90, 150, 210];
+  let killed = 0;
+  // What each killed daemon found at its restart, for the diagnostic line.
+  let adopted = 0;
+  const countAdopted = () => {
+    adopted += daemon.records.filter((r) => r.event === 'adopted').length;
+  };
+
+  while (acked.size < feed.length) {
+    const client = await connectClient(daemon.address);
+    const killAfter = killed < kills ? killAt[killed] : Infinity;
+    // Lines sent on this connection in order: reply k answers sent[k].
+    const sent: number[] = [];
+    let answered = 0;
+    const take = () => {
+      for (; answered < client.received.length; answered++) {
+        const index = sent[answered];
+        const reply = client.received[answered];
+        if (reply.startsWith('OK ')) acked.add(index);
+        else errors.push(`${feed[index].line} → ${reply}`);
+      }
+    };
+    const todo = feed.map((_, i) => i).filter((i) => !acked.has(i));
+    let wasKilled = false;
+    for (let at = 0; at < todo.length && !wasKilled; at += 5) {
+      const batch = todo.slice(at, at + 5);
+      sent.push(...batch);
+      await client.write(batch.map((i) => `${feed[i].line}\n`).join(''));
+      // At most a few lines ahead of the replies, so the kills land where they are meant to.
+      do {
+        await sleep(5);
+        take();
+      } while (sent.length - answered > 10 && !client.socket.destroyed);
+      if (acked.size >= killAfter) {
+        // Mid-feed, with CREATEs in flight: what was sent and not answered goes to the next daemon.
+        daemon.kill();
+        wasKilled = true;
+      }
+    }
+    if (!wasKilled) {
+      client.end();
+      await client.closed;
+      take();
+    }
+    client.destroy();
+    if (wasKilled) {
+      await daemon.exited;
+      countAdopted();
+      killed += 1;
+      daemon = await startDaemon(args, env);
+    }
+  }
+  assert.deepEqual(errors, [], 'no line was refused');
+  assert.ok(killed >= kills, `killed ${killed} times`);
+
+  // A last kill after the feed, while the queue is still being worked through.
+  if (sim.issues().length < creates) {
+    daemon.kill();
+    await daemon.exited;
+    countAdopted();
+    killed += 1;
+    daemon = await startDaemon(args, env);
+  }
+
+  // Wait until every acknowledged CREATE has its ticket and every UPDATE its label.
+  const deadline = Date.now() + 90_000;
+  const done = () => {
+    const byGuid = new Map<string, SimIssue[]>();
+    for (const issue of sim.issues()) {
+      for (const label of labelsOf(issue)) if (label.startsWith('jiraline-')) byGuid.set(label.slice(9), [...(byGuid.get(label.slice(9)) ?? []), issue]);
+    }
+    return byGuid;
+  };
+  for (;;) {
+    const byGuid = done();
+    const complete = [...acked].every((i) => {
+      const tickets = byGuid.get(feed[i].guid) ?? [];
+      return tickets.length > 0 && (i < creates || labelsOf(tickets[0]).includes(`seen-${i - creates}`));
+    });
+    if (complete || Date.now() > deadline) break;
+    await sleep(200);
+  }
+  daemon.child.kill('SIGTERM');
+  assert.equal((await daemon.exited).code, 0, daemon.stderr());
+  countAdopted();
+  t.diagnostic(`${killed} kills; ${acked.size} lines acknowledged; ${adopted} CREATEs adopted by label after a crash; ${sim.requestCount()} requests`);
+
+  const byGuid = done();
+  const missing = [...acked].filter((i) => i < creates && !byGuid.has(feed[i].guid)).map((i) => feed[i].guid);
+  assert.deepEqual(missing, [], 'no acknowledged CREATE is lost');
+  const twice = [...byGuid].filter(([, tickets]) => tickets.length > 1).map(([guid, tickets]) => `${guid}: ${tickets.map((x) => x.key).join(',')}`);
+  assert.deepEqual(twice, [], 'no GUID has two tickets');
+  const unlabelled = [...acked].filter((i) => i >= creates && !labelsOf(byGuid.get(feed[i].guid)![0]).includes(`seen-${i - creates}`));
+  assert.deepEqual(unlabelled, [], 'every acknowledged UPDATE was applied');
+  assert.equal(sim.issues().length, creates, 'one ticket per GUID, and nothing else');
+});

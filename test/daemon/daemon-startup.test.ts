@@ -1,0 +1,89 @@
+// How `jiraline daemon` refuses to start: bad usage and configuration (exit 2, one line
+// naming what is at fault), a data directory another daemon holds (exit 2 naming its pid),
+// a database it cannot read (exit 1 naming the file, which is left untouched) — and how
+// it takes over the lock of a daemon killed with -9.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator } from '../../source/simulator/index.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { isolatedEnv, runCli, spawnDaemon, startDaemon } from './helpers/daemon-process.js';
+import { connectClient } from './helpers/line-client.js';
+
+test('bad usage and bad configuration exit 2 with one line naming the fault', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const env = isolatedEnv(tmp.dir);
+  const configFile = join(tmp.dir, 'config', 'jiraline', 'config.json');
+  const [noUrl, badListen, badEnv] = await Promise.all([
+    runCli(['daemon', '--data-dir', join(tmp.dir, 'd1')], env),
+    runCli(['daemon', '--jira-url', 'http://127.0.0.1:9', '--listen', 'everywhere'], env),
+    runCli(['daemon', '--listen', '127.0.0.1:0'], { ...env, JIRALINE_URL: 'jira.example.com' }),
+  ]);
+  assert.equal(noUrl.code, 2);
+  assert.equal(noUrl.stderr, `no Jira URL: set --jira-url, JIRALINE_URL or jira.url in ${configFile} (or --demo)\n`);
+  assert.equal(badListen.code, 2);
+  assert.match(badListen.stderr, /^--listen: expected HOST:PORT \(e\.g\. 127\.0\.0\.1:7465\) or off\n$/);
+  assert.equal(badEnv.code, 2);
+  assert.match(badEnv.stderr, /^JIRALINE_URL: expected an http\(s\) URL/);
+
+  mkdirSync(join(tmp.dir, 'config', 'jiraline'), { recursive: true });
+  writeFileSync(configFile, JSON.stringify({ jira: { url: 'http://127.0.0.1:9' }, updates: { maxUpdates: 'ten' } }));
+  const badKey = await runCli(['daemon', '--listen', '127.0.0.1:0'], env);
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, new RegExp(`^config file ${configFile}: error in updates\\.maxUpdates: .*\\n$`));
+  assert.equal(badKey.stdout.split('\n').filter((l) => l.includes('"listening"')).length, 0, 'it never started');
+});
+
+test('a live lock: a second daemon on the same directory exits 2 naming the pid; after kill -9 a restart takes over', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const sim = await startSimulator({});
+  t.after(() => sim.close());
+  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: 'u', JIRALINE_PASSWORD: 'p' });
+  const args = ['--jira-url', sim.url, '--data-dir', join(tmp.dir, 'data'), '--listen', '127.0.0.1:0'];
+  const first = await startDaemon(args, env);
+  t.after(() => first.kill());
+
+  const second = spawnDaemon(args, env);
+  t.after(() => second.kill());
+  const refused = await second.exited;
+  assert.equal(refused.code, 2);
+  assert.match(second.stderr(), new RegExp(`\\(pid ${first.pid}\\)`));
+  assert.equal(second.stderr().trimEnd().split('\n').length, 1, 'one line');
+
+  // An acknowledged line, then kill -9: the stale lock is taken over and the line is still there.
+  const c = await connectClient(first.address);
+  t.after(() => c.destroy());
+  await c.write('L1|CREATE|summary;before the kill|\n');
+  assert.deepEqual(await c.waitFor(1), ['OK L1 queued']);
+  first.kill();
+  await first.exited;
+
+  const third = await startDaemon(args, env);
+  t.after(() => third.kill());
+  const lock = await third.waitFor((r) => r.event === 'lock');
+  assert.equal(lock.tookOverStale, true);
+  const c3 = await connectClient(third.address);
+  t.after(() => c3.destroy());
+  await c3.write('STATUS L1\n');
+  assert.match((await c3.waitFor(1))[0], /^OK L1 (Pending|Ok) /);
+  third.child.kill('SIGTERM');
+  assert.equal((await third.exited).code, 0);
+});
+
+test('a database file that cannot be read: exit 1 naming the file, and the file is left as it was', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const dataDir = join(tmp.dir, 'data');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, 'jiraline.db');
+  const garbage = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4000, 0x5a)]);
+  writeFileSync(file, garbage, { mode: 0o600 });
+  const result = await runCli(['daemon', '--jira-url', 'http://127.0.0.1:9', '--data-dir', dataDir, '--listen', '127.0.0.1:0'],
+    isolatedEnv(tmp.dir, { JIRALINE_USER: 'u', JIRALINE_PASSWORD: 'p' }));
+  assert.equal(result.code, 1);
+  assert.ok(result.stderr.includes(file), result.stderr);
+  assert.deepEqual(readFileSync(file), garbage, 'untouched');
+});
