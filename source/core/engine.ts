@@ -16,7 +16,7 @@ import { Worker } from './engine-worker.js';
 import { JiraError } from './jira-error.js';
 import type { Clock, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
 import { ageCutoff, nextPruneAt } from './retention.js';
-import { nextLocalMidnight, statsFromStore } from './stats.js';
+import { buildStats, nextLocalMidnight, statsFromStore } from './stats.js';
 import { usedSlots } from './throttle.js';
 
 export { statsFromStore } from './stats.js';
@@ -90,15 +90,23 @@ export class Engine implements EngineApi {
     const { core } = this;
     const now = core.clock.now();
     const updates = core.config.updates;
-    this.core.signals.dirty = false;
+    let stats = this.snapshot?.stats ?? buildStats([], { created: 0, updated: 0 }, now);
+    let logCount = this.snapshot?.logCount ?? 0;
+    try {
+      stats = statsFromStore(core.store, now);
+      logCount = core.store.countLog();
+    } catch {
+      // A closed or failing store: the panes keep the last figures rather than crash.
+    }
+    core.signals.dirty = false;
     this.snapshot = {
       connection: core.connection,
       paused: core.paused,
       queueDepth: core.queue.size,
       throttle: { used: usedSlots(core.throttleStarts, now, updates.intervalSeconds * 1000), max: updates.maxUpdates,
         intervalSeconds: updates.intervalSeconds },
-      stats: statsFromStore(core.store, now),
-      logCount: core.store.countLog(),
+      stats,
+      logCount,
       // Bumped on every rebuild: a rebuild follows a change, and most changes touch the log.
       logVersion: ++this.logVersion,
     };
