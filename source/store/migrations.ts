@@ -13,6 +13,9 @@ const migrations: Migration[] = [
   {
     version: 1,
     sql: `
+      -- Pages freed by pruning go back (see SqlStore.reclaim): every commit exports every
+      -- page, free or not. Only possible before the first table exists.
+      PRAGMA auto_vacuum = INCREMENTAL;
       -- AUTOINCREMENT: ids are accept order and are never reused after a purge or prune.
       CREATE TABLE commands (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -228,3 +228,18 @@ test('transaction(): a throwing block is undone whole, the changes before it sta
     assert.deepEqual(again.queryLog({}).map((r) => r.id), [kept]);
   });
 });
+
+test('pruning a large log shrinks the file that every commit writes', async () => {
+  await withStore(async (store) => {
+    store.transaction(() => {
+      for (let i = 0; i < 5_000; i += 1) store.insertLog(logRow({ status: 'Ok', request: 'r'.repeat(500) }));
+    });
+    await store.commit();
+    const large = store.stats().lastBytes;
+    assert.equal(store.pruneLogToCount(100), 4_900);
+    await store.commit();
+    const small = store.stats().lastBytes;
+    assert.ok(small < large / 10, `after pruning to 100 rows the file is ${small} bytes (was ${large})`);
+    assert.equal(store.countLog(), 100);
+  });
+});
