@@ -51,6 +51,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+const sharers = new Map<string, Array<() => Promise<void>>>();
+
 /** The config of a test, with overrides. */
 export function testConfig(overrides: ConfigOverrides = {}): Config {
   const base = defaultConfig();
@@ -69,7 +71,6 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
 /** Builds (and starts) an engine; registers close + temp cleanup on the test context. */
 export async function harness(t: TestContext, options: HarnessOptions = {}): Promise<Harness> {
   const temp = options.temp ?? await makeTempDir();
-  if (!options.temp) t.after(() => temp.cleanup());
   const clock = options.clock ?? new FakeClock();
   const jira = options.jira ?? new FakeJira(clock);
   const raw = await openStore({ dir: temp.dir });
@@ -92,7 +93,17 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
     await stopped;
     await raw.close();
   };
-  t.after(close);
+  // Every engine on the directory (a restart shares it) stops before the directory goes.
+  const closers = sharers.get(temp.dir) ?? [];
+  closers.push(close);
+  sharers.set(temp.dir, closers);
+  if (!options.temp) {
+    t.after(async () => {
+      for (const c of [...closers].reverse()) await c();
+      sharers.delete(temp.dir);
+      await temp.cleanup();
+    });
+  }
   if (!options.noStart) {
     await engine.start();
     await engine.whenIdle();

@@ -8,8 +8,10 @@ import { httpError } from '../helpers/fake-jira.js';
 test('an UPDATE waits for its GUID\'s CREATE; another GUID is not held up meanwhile', async (t) => {
   const h = await harness(t);
   const release = h.jira.hold('createIssue');
-  await h.send('A|CREATE|summary;first|', 'A|UPDATE|comment;needs the ticket|');
+  await h.send('A|CREATE|summary;first|');
   await until(() => h.jira.callsOf('createIssue').length === 1, 'A\'s CREATE is with Jira');
+  // Arrives while A's CREATE is in flight: it must wait, and must not send the CREATE twice.
+  assert.equal(await h.engine.submitLine('A|UPDATE|comment;needs the ticket|'), 'OK A queued');
   // B's CREATE is sent although A's is still in flight (held at the same gate, so released together).
   await h.send('B|CREATE|summary;second|');
   await until(() => h.jira.callsOf('createIssue').length === 2, 'B\'s CREATE is with Jira too');
