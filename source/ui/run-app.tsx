@@ -61,6 +61,7 @@ async function runOnScreen(runtime: Runtime): Promise<number> {
     detachGuards();
     if (message) process.stderr.write(`${message}\n`);
     try {
+      await services.settled();
       await runtime.stop();
     } catch (error) {
       process.stderr.write(`jiraline: while stopping: ${(error as Error).message}\n`);

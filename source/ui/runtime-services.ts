@@ -27,11 +27,20 @@ export function configForFile(runtime: Pick<Runtime, 'settings' | 'simulator'>, 
   return { ...config, jira: { ...config.jira, url }, template: file.template };
 }
 
+/** AppServices plus what the starter needs to wait for before stopping the runtime. */
+export interface RuntimeAppServices extends AppServices {
+  /** Resolves when every config write started so far has finished (or failed). */
+  settled(): Promise<void>;
+}
+
 /** The services of the app over this runtime. */
-export function runtimeServices(runtime: Runtime, options: RuntimeServicesOptions): AppServices {
+export function runtimeServices(runtime: Runtime, options: RuntimeServicesOptions): RuntimeAppServices {
   const settings = createValueStore<SettingsState>({ config: runtime.config, credentialSource: runtime.credentialSource });
   // Saves run one after another, so an older config can never land on disk after a newer one.
   let saving: Promise<void> = Promise.resolve();
+  // What the file holds (as far as we know): a save that would not change it is skipped, so
+  // demo mode, whose template and URL stay out of the file, does not create one for nothing.
+  let onFile = JSON.stringify(configForFile(runtime, runtime.config));
 
   // The masked summary of the credentials in use; read once at start, off the first frame's path.
   void runtime.secrets.load().then(
@@ -49,7 +58,11 @@ export function runtimeServices(runtime: Runtime, options: RuntimeServicesOption
     saveConfig(config: Config) {
       settings.set((s) => ({ ...s, config }));
       runtime.engine.setConfig(config);
-      const write = saving.then(() => writeConfig(runtime.settings, configForFile(runtime, config)));
+      const forFile = configForFile(runtime, config);
+      const text = JSON.stringify(forFile);
+      if (text === onFile) return saving;
+      onFile = text;
+      const write = saving.then(() => writeConfig(runtime.settings, forFile));
       saving = write.catch(() => undefined);
       return write;
     },
@@ -69,5 +82,6 @@ export function runtimeServices(runtime: Runtime, options: RuntimeServicesOption
     },
     openEditor: options.openEditor,
     warnings: runtime.warnings,
+    settled: () => saving,
   };
 }

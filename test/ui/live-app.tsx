@@ -8,8 +8,8 @@ import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime, type Runtime } from '../../source/daemon/runtime.js';
 import { startSimulator, type Simulator } from '../../source/simulator/index.js';
 import { App, type QuitReason } from '../../source/ui/app.js';
-import type { AppServices, EditorOutcome, PaneId } from '../../source/ui/app-services.js';
-import { runtimeServices } from '../../source/ui/runtime-services.js';
+import type { EditorOutcome, PaneId } from '../../source/ui/app-services.js';
+import { runtimeServices, type RuntimeAppServices } from '../../source/ui/runtime-services.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 import { mount, inAct } from './support.js';
 
@@ -30,7 +30,7 @@ export interface LiveOptions {
 export interface LiveApp {
   app: Awaited<ReturnType<typeof mount>>;
   runtime: Runtime;
-  services: AppServices;
+  services: RuntimeAppServices;
   /** The standalone simulator when not in demo mode (else the runtime's own). */
   simulator: Simulator;
   tmp: TempDir;
@@ -69,6 +69,7 @@ export async function startLiveApp(options: LiveOptions = {}): Promise<LiveApp> 
     simulator: (standalone ?? runtime.simulator) as Simulator,
     async close() {
       await inAct(() => app.unmount());
+      await services.settled();
       await runtime.stop();
       await standalone?.close();
       await tmp.cleanup();

@@ -66,6 +66,16 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const defs = engine.catalogue();
   const deployment = snapshot.connection.state === 'ok' ? snapshot.connection.serverInfo.deploymentType : undefined;
   const seen = useRef({ defs, deployment });
+  // The engine fetches the catalogue after its connection check and says nothing when it
+  // lands (no snapshot change), so look for it until it is there.
+  const [, recheck] = useState(0);
+  useEffect(() => {
+    if (defs !== null) return;
+    const timer = setInterval(() => {
+      if (engine.catalogue() !== null) recheck((n) => n + 1);
+    }, 250);
+    return () => clearInterval(timer);
+  }, [engine, defs]);
   useEffect(() => {
     if (seen.current.defs === defs && seen.current.deployment === deployment) return;
     seen.current = { defs, deployment };
@@ -168,7 +178,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         onChange={(text) => dispatch({ type: 'set-text', text })}
         onLeave={() => setJsonEditing(false)} />
       {draft.jsonError
-        ? <Text color="red" wrap="truncate-end">JSON error at line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
+        ? <Text color="red" wrap="truncate-end">✗ JSON error at line {draft.jsonError.line}, column {draft.jsonError.column}</Text>
         : <Text dimColor>valid JSON</Text>}
     </Box>
   );
@@ -189,7 +199,8 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       </Box>
       <Box flexDirection="column" height={footer} flexShrink={0}>
         <ExecuteLine exec={exec} />
-        {selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
+        {draft.jsonError ? <Text color="red" wrap="truncate-end">✗ line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
+          : selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
           : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}
