@@ -34,7 +34,7 @@ export interface Store extends StorePort {
   readonly tookOverStaleLock: boolean;
   /** Write counters (group commit makes far fewer writes than commits). */
   stats(): WriteStats;
-  /** Runs fn in one SQLite transaction: faster for many mutations at once (all are persisted together anyway). */
+  /** Runs the synchronous fn whole or not at all (a savepoint; undone if fn throws). Also faster for many mutations. */
   transaction<T>(fn: () => T): T;
 }
 
@@ -74,7 +74,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
 // The database is in memory and ours alone. A rollback journal in memory is all a failed
 // statement needs, and an exclusive lock spares every statement the hot-journal check and
-// the cache re-validation that a shared file needs (they were most of an insert's cost).
+// the cache re-validation that a shared file needs (both were at the top of an insert's profile).
 function tune(db: Db): void {
   db.raw.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY');
 }
