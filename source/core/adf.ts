@@ -8,6 +8,8 @@ type AdfNode = { type: string; text?: string; content?: AdfNode[]; attrs?: Recor
 /** The ADF document (version 1) for a plain text: paragraphs on blank lines, hardBreaks on line breaks. */
 export function textToAdf(text: string): object {
   if (text === '') return { type: 'doc', version: 1, content: [] };
+  // The common case, one line, without the splitting.
+  if (text.indexOf('\n') < 0) return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
   const content = text.split('\n\n').map((paragraph): AdfNode => {
     const inline: AdfNode[] = [];
     paragraph.split('\n').forEach((line, i) => {

@@ -32,19 +32,27 @@ export interface UpdatePlan {
 type Special = 'comment' | 'status' | 'labels';
 
 function special(field: string, def?: FieldDef): Special | null {
-  const name = (def?.id ?? field).toLowerCase();
+  const raw = def?.id ?? field;
+  if (raw.length !== 6 && raw.length !== 7) return null;
+  const name = raw.toLowerCase();
   return name === 'comment' || name === 'status' || name === 'labels' ? name : null;
 }
 
+const CLEAR = { clear: true } as const;
 const CALL_LATER = 'CALL endpoints come with 3.0 — use CREATE or UPDATE';
 
+const NO_OPS: LabelOp[] = [];
+
+// A special pair's problem, or its label operations (none for comment and status).
+function readSpecial(kind: Special, value: string): Shaped<LabelOp[]> {
+  if (kind === 'labels') return parseLabelValue(value);
+  if (value.trim() !== '') return { ok: true, value: NO_OPS };
+  return { ok: false, error: kind === 'comment' ? 'comment: expected the comment text, got ""' : 'status: expected a status name such as Done, got ""' };
+}
+
 function checkSpecial(kind: Special, value: string): string | null {
-  if (kind === 'labels') {
-    const ops = parseLabelValue(value);
-    return ops.ok ? null : ops.error;
-  }
-  if (value.trim() !== '') return null;
-  return kind === 'comment' ? 'comment: expected the comment text, got ""' : 'status: expected a status name such as Done, got ""';
+  const read = readSpecial(kind, value);
+  return read.ok ? null : read.error;
 }
 
 /**
@@ -63,8 +71,8 @@ export function checkCommand(command: AdvancedCommand, catalogue: FieldCatalogue
       kind = special(field, def.value);
       if (kind === null) {
         if (value === '' && !clear) continue;
-        const shaped = catalogue.shape(def.value, value, ctx, { clear });
-        if (!shaped.ok) return shaped.error;
+        const problem = catalogue.check(def.value, value, ctx, clear ? CLEAR : undefined);
+        if (problem !== null) return problem;
         continue;
       }
     }
@@ -99,11 +107,11 @@ export function composeCreate(command: AdvancedCommand, template: TemplateRow[],
       kind = special(field, def);
     }
     if (kind !== null) {
-      const problem = checkSpecial(kind, value);
-      if (problem !== null) return { ok: false, error: problem };
+      const read = readSpecial(kind, value);
+      if (!read.ok) return read;
       if (kind === 'comment') comments.push(value);
       else if (kind === 'status') status = value.trim();
-      else labelOps = labelOps.concat((parseLabelValue(value) as { ok: true; value: LabelOp[] }).value);
+      else labelOps = labelOps.concat(read.value);
     } else if (def !== undefined) lineFields.push([def, value]);
   }
 
@@ -165,12 +173,12 @@ export function composeUpdate(command: AdvancedCommand, catalogue: FieldCatalogu
       kind = special(field, def);
     }
     if (kind !== null) {
-      const problem = checkSpecial(kind, value);
-      if (problem !== null) return { ok: false, error: problem };
+      const read = readSpecial(kind, value);
+      if (!read.ok) return read;
       if (kind === 'comment') plan.comments.push(value);
       else if (kind === 'status') plan.status = value.trim();
       else {
-        for (const op of (parseLabelValue(value) as { ok: true; value: LabelOp[] }).value) {
+        for (const op of read.value) {
           if ('set' in op && fromCreate) plan.labelOps.push(...op.set.map((add) => ({ add })));
           else if (!('remove' in op && op.remove === own)) plan.labelOps.push(op);
         }
@@ -179,7 +187,7 @@ export function composeUpdate(command: AdvancedCommand, catalogue: FieldCatalogu
     }
     if (def === undefined) continue;
     if (fromCreate && (def.id === 'project' || def.id === 'issuetype' || value === '')) continue;
-    const shaped = catalogue.shape(def, value, ctx, { clear: !fromCreate });
+    const shaped = catalogue.shape(def, value, ctx, fromCreate ? undefined : CLEAR);
     if (!shaped.ok) return shaped;
     plan.fields[def.id] = shaped.value;
   }

@@ -1,7 +1,7 @@
 // The `labels` field of an Advanced line (SPEC §4): `a,b` sets the labels, `+a,-b` adds and
 // removes. Operations are kept in order so merged updates apply them as the lines said, and
 // the ticket's own `jiraline-<GUID>` label — how a lost CREATE is found again — never goes.
-import { quote, splitList, type Shaped } from './field-shaping.js';
+import { hasSpace, quote, splitList, type Shaped } from './field-shaping.js';
 
 /** One label change: add one, remove one, or replace them all. */
 export type LabelOp = { add: string } | { remove: string } | { set: string[] };
@@ -13,11 +13,11 @@ export function guidLabel(guid: string): string {
 
 /** Reads a `labels` value: `a,b` → one set, `+a,-b` → adds and removes, `["a"]` → set; '' sets none. */
 export function parseLabelValue(value: string): Shaped<LabelOp[]> {
-  const trimmed = value.trim();
+  const trimmed = value.indexOf('[') < 0 ? '' : value.trim();
   if (trimmed.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(trimmed);
-      if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string' && l !== '' && !/\s/.test(l))) {
+      if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string' && l !== '' && !hasSpace(l))) {
         return { ok: true, value: [{ set: parsed as string[] }] };
       }
     } catch {
@@ -25,9 +25,11 @@ export function parseLabelValue(value: string): Shaped<LabelOp[]> {
     }
   }
   const items = splitList(value);
-  const spaced = items.find((l) => /\s/.test(l));
-  if (spaced !== undefined) return { ok: false, error: `labels: a label cannot contain spaces, got ${quote(spaced)} — separate labels with commas` };
-  const signed = items.filter((l) => l[0] === '+' || l[0] === '-').length;
+  let signed = 0;
+  for (const l of items) {
+    if (hasSpace(l)) return { ok: false, error: `labels: a label cannot contain spaces, got ${quote(l)} — separate labels with commas` };
+    if (l[0] === '+' || l[0] === '-') signed++;
+  }
   if (signed === 0) return { ok: true, value: [{ set: items }] };
   if (signed !== items.length) {
     return { ok: false, error: `labels: ${quote(value)} mixes +/- changes and plain labels — write +a,-b to change labels or a,b to set them` };

@@ -78,7 +78,7 @@ function isGuidChar(c: number): boolean {
 }
 
 function parseText(text: string): ParseResult {
-  if (text.trim() === '') return { ok: false, guid: null, column: null, error: `empty line — write ${SHAPE}` };
+  if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return { ok: false, guid: null, column: null, error: `empty line — write ${SHAPE}` };
   let bar = text.indexOf('|');
   const guidEnd = bar < 0 ? text.length : bar;
   if (guidEnd === 0) return err(null, 0, `no GUID — a line begins with the caller's id: ${SHAPE}`);
@@ -100,7 +100,7 @@ function parseText(text: string): ParseResult {
   if (action === undefined) return err(guid, actionStart, `unknown action ${quote(actionText)} — write CREATE, UPDATE or CALL`);
 
   const pairs: Array<{ field: string; value: string }> = [];
-  let seen: Map<string, number> | null = null;
+  const keys: string[] = [];
   let pos = bar < 0 ? text.length : bar + 1;
   while (pos < text.length) {
     const pair = scanPair(text, pos, guid);
@@ -109,13 +109,13 @@ function parseText(text: string): ParseResult {
     if (pair.field === null) continue; // an empty segment (`||`) carries nothing
     const key = pair.field.toLowerCase();
     // The last of a repeated field wins; it takes the place of the last mention.
-    seen ??= new Map();
-    const before = seen.get(key);
-    if (before !== undefined) {
+    // (A line has a handful of pairs: a linear search beats a Map here.)
+    const before = keys.indexOf(key);
+    if (before >= 0) {
       pairs.splice(before, 1);
-      for (const [k, at] of seen) if (at > before) seen.set(k, at - 1);
+      keys.splice(before, 1);
     }
-    seen.set(key, pairs.length);
+    keys.push(key);
     pairs.push({ field: pair.field, value: pair.value });
   }
   return { ok: true, command: { guid, action, pairs } };

@@ -72,6 +72,13 @@ export function shapeByType(type: string, label: string, value: string, ctx: Sha
   return shapeOne(type, label, value, ctx);
 }
 
+/** Only whether a value can be shaped: null, or the reason. Skips building what cannot fail (rich text). */
+export function checkByType(type: string, label: string, value: string, ctx: ShapeContext, options?: ShapeOptions): string | null {
+  if (type === 'string' || type === 'text' || type === 'any') return null;
+  const shaped = shapeByType(type, label, value, ctx, options);
+  return shaped.ok ? null : shaped.error;
+}
+
 function shapeOne(type: string, label: string, value: string, ctx: ShapeContext): Shaped<unknown> {
   switch (type) {
     case 'string':
@@ -135,7 +142,7 @@ function shapeList(type: string, label: string, value: string, ctx: ShapeContext
   const items = splitList(value);
   if (type === 'labels' || type === 'array<string>') {
     if (type === 'labels') {
-      const spaced = items.find((item) => /\s/.test(item));
+      const spaced = items.find(hasSpace);
       if (spaced !== undefined) return { ok: false, error: `${label}: a label cannot contain spaces, got ${quote(spaced)} — separate labels with commas` };
     }
     return ok(items);
@@ -153,12 +160,31 @@ function shapeList(type: string, label: string, value: string, ctx: ShapeContext
 
 /** Splits a comma-separated list, trimming items and dropping empty ones (`a, b,` → a, b). */
 export function splitList(value: string): string[] {
+  // A hand loop: this runs for every list value of every Advanced line.
   const out: string[] = [];
-  for (const part of value.split(',')) {
-    const item = part.trim();
-    if (item !== '') out.push(item);
+  let from = 0;
+  while (from <= value.length) {
+    let to = value.indexOf(',', from);
+    if (to < 0) to = value.length;
+    let a = from;
+    let b = to;
+    while (a < b && isSpace(value.charCodeAt(a))) a++;
+    while (b > a && isSpace(value.charCodeAt(b - 1))) b--;
+    if (b > a) out.push(value.slice(a, b));
+    from = to + 1;
   }
   return out;
+}
+
+/** Whether a UTF-16 unit is white space as String.prototype.trim sees it. */
+export function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+}
+
+/** Whether the text has any white space in it. */
+export function hasSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isSpace(text.charCodeAt(i))) return true;
+  return false;
 }
 
 /** Whether the shaper has a specific rule for this Type (else it sends text as is). */
@@ -169,8 +195,6 @@ export function isKnownType(type: string): boolean {
 const DIGITS = /^\d+$/;
 const URL_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+\S*$/;
 const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?$/;
 
 /** A number written plainly (`3.5`, `-2`, `1e3`); `3,5`, `0x10`, `Infinity` and '' are not. */
 export function strictNumber(text: string): number | null {
@@ -182,22 +206,60 @@ export function strictNumber(text: string): number | null {
 function realDay(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
   return d <= days;
+}
+
+// `n` decimal digits at `at` as a number, or -1. Hand-rolled: dates are checked on every line.
+function digitsAt(text: string, at: number, n: number): number {
+  if (at + n > text.length) return -1;
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+// `YYYY-MM-DD` at the start of the text naming a real day.
+function dayAt(text: string): boolean {
+  const y = digitsAt(text, 0, 4);
+  const m = digitsAt(text, 5, 2);
+  const d = digitsAt(text, 8, 2);
+  return y >= 0 && m >= 0 && d >= 0 && text[4] === '-' && text[7] === '-' && realDay(y, m, d);
 }
 
 /** `YYYY-MM-DD` naming a real calendar day (2026-02-30 is not). */
 export function validDate(text: string): boolean {
-  const m = DATE_RE.exec(text);
-  return m !== null && realDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  return text.length === 10 && dayAt(text);
 }
 
 /** ISO 8601 `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH[:]MM]` with a real day and time. */
 export function validDateTime(text: string): boolean {
-  const m = DATETIME_RE.exec(text);
-  if (m === null || !realDay(Number(m[1]), Number(m[2]), Number(m[3]))) return false;
-  if (Number(m[4]) > 23 || Number(m[5]) > 59 || (m[6] !== undefined && Number(m[6]) > 59)) return false;
-  return m[8] === undefined || (Number(m[8]) <= 14 && Number(m[9]) <= 59);
+  if (text.length < 16 || text[10] !== 'T' || !dayAt(text) || text[13] !== ':') return false;
+  const h = digitsAt(text, 11, 2);
+  const min = digitsAt(text, 14, 2);
+  if (h < 0 || h > 23 || min < 0 || min > 59) return false;
+  let i = 16;
+  if (text[i] === ':') {
+    const sec = digitsAt(text, i + 1, 2);
+    if (sec < 0 || sec > 59) return false;
+    i += 3;
+    if (text[i] === '.') {
+      let n = 0;
+      while (n < 10 && digitsAt(text, i + 1 + n, 1) >= 0) n++;
+      if (n < 1 || n > 9) return false;
+      i += 1 + n;
+    }
+  }
+  if (i === text.length) return true;
+  if (text[i] === 'Z') return i + 1 === text.length;
+  if (text[i] !== '+' && text[i] !== '-') return false;
+  const oh = digitsAt(text, i + 1, 2);
+  const colon = text[i + 3] === ':' ? 1 : 0;
+  const om = digitsAt(text, i + 3 + colon, 2);
+  return i + 5 + colon === text.length && oh >= 0 && oh <= 14 && om >= 0 && om <= 59;
 }
 
 function parseJson(text: string): Shaped<unknown> {

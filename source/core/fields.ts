@@ -2,12 +2,12 @@
 // answered), looked up by id or by name, and the entry point of value shaping (SPEC §3).
 // The rules themselves live in field-shaping.ts, keyed by the Type column's string.
 import { BUILTIN_FIELDS } from './builtin-fields.js';
-import { fieldType, quote, shapeByType, type ShapeContext, type ShapeOptions, type Shaped } from './field-shaping.js';
+import { checkByType, fieldType, quote, shapeByType, type ShapeContext, type ShapeOptions, type Shaped } from './field-shaping.js';
 import type { FieldDef } from './ports.js';
 
 export { BUILTIN_FIELDS } from './builtin-fields.js';
 export {
-  FIELD_TYPES, clearedValue, isArrayType, isKnownType, shapeByType, splitList, strictNumber, validDate, validDateTime,
+  FIELD_TYPES, checkByType, clearedValue, hasSpace, isArrayType, isSpace, isKnownType, shapeByType, splitList, strictNumber, validDate, validDateTime,
   type ShapeContext, type ShapeOptions, type Shaped,
 } from './field-shaping.js';
 
@@ -27,6 +27,7 @@ export class FieldCatalogue {
   private readonly byLowerId = new Map<string, FieldDef>();
   private readonly byLowerName = new Map<string, FieldDef[]>();
   private readonly types = new Map<FieldDef, string>();
+  private readonly resolved = new Map<string, Shaped<FieldDef>>();
 
   private constructor(defs: readonly FieldDef[], isBuiltin: boolean) {
     this.isBuiltin = isBuiltin;
@@ -73,6 +74,16 @@ export class FieldCatalogue {
    * (type `any`), since it cannot know Jira's custom fields.
    */
   resolve(nameOrId: string): Shaped<FieldDef> {
+    // Automation sends the same few names on every line: remember the answers (bounded).
+    const known = this.resolved.get(nameOrId);
+    if (known !== undefined) return known;
+    const answer = this.lookUp(nameOrId);
+    if (this.resolved.size >= 2048) this.resolved.clear();
+    this.resolved.set(nameOrId, answer);
+    return answer;
+  }
+
+  private lookUp(nameOrId: string): Shaped<FieldDef> {
     const wanted = nameOrId.trim();
     if (wanted === '') return { ok: false, error: 'no field name — write a field id such as summary or a name such as Story Points' };
     const exact = this.byId.get(wanted) ?? this.byLowerId.get(wanted.toLowerCase());
@@ -96,6 +107,11 @@ export class FieldCatalogue {
   /** Shapes a value for the field per SPEC §3; see ShapeOptions for what '' means. */
   shape(field: FieldDef, value: string, ctx: ShapeContext, options?: ShapeOptions): Shaped<unknown> {
     return shapeByType(this.typeOf(field), fieldLabel(field), value, ctx, options);
+  }
+
+  /** Whether a value can be shaped for the field: null, or the reason (cheaper than shape). */
+  check(field: FieldDef, value: string, ctx: ShapeContext, options?: ShapeOptions): string | null {
+    return checkByType(this.typeOf(field), fieldLabel(field), value, ctx, options);
   }
 
   /** The Type column: "string", "text", "option", "user", "array<option>", … */

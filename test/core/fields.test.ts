@@ -151,6 +151,8 @@ describe('shaping: every row of SPEC §3, on Cloud and on Server/DC', () => {
       assert.deepEqual(shape('labels', ' a , b,', ctx), ['a', 'b']);
       assert.deepEqual(shape('Tags', 'x', ctx), ['x']);
       assert.equal(refusal('labels', 'disk full,db', ctx), 'labels: a label cannot contain spaces, got "disk full" — separate labels with commas');
+      assert.deepEqual(shape('labels', '\u00a0a\t,\u2003b\n', ctx), ['a', 'b'], 'trimmed of any white space');
+      assert.equal(refusal('labels', 'a\u00a0b', ctx), 'labels: a label cannot contain spaces, got "a\u00a0b" — separate labels with commas');
     });
 
     it(`number (${where}): strict`, () => {
