@@ -20,7 +20,7 @@ import { guidLabel, parseLabelValue, applyLabelOps } from './advanced-labels.js'
 import type { TemplateRow } from './config.js';
 import { formatQuery, lineColumn, parseJsonText, type JsonError } from './draft-json.js';
 import {
-  isSent, makeRow, reresolveRow, rowFromJson, rowsToFields, withShapeError, type DraftRow, type RowContext, type RowMode,
+  isSent, makeRow, reresolveRow, rowFromJson, rowsToFields, type DraftRow, type RowContext, type RowMode,
 } from './draft-rows.js';
 import { splitList, type FieldCatalogue, type ShapeContext } from './fields.js';
 import type { IssuePayload } from './ports.js';
@@ -116,7 +116,8 @@ function reduce(state: DraftState, action: DraftAction): DraftState {
     case 'edit-value': {
       if (!valid(state, action.index)) return state;
       const rows = [...state.rows];
-      rows[action.index] = withShapeError({ ...rows[action.index], value: String(action.value ?? ''), error: null }, rc(state));
+      // Made again, not just re-shaped: a row whose field is unknown stays in error.
+      rows[action.index] = reresolveRow({ ...rows[action.index], value: String(action.value ?? '') }, rc(state));
       return withRows(state, rows);
     }
     case 'edit-field': {
@@ -282,7 +283,7 @@ function overlay(state: DraftState, pairs: Array<{ field: string; value: string 
     if (index >= 0) {
       // An empty value on a CREATE leaves the field out: the row stays, excluded.
       const old = next.rows[index];
-      next.rows[index] = value === '' ? { ...old, mode: 'Exclude' } : withShapeError({ ...old, value, mode: 'Include', error: null }, rc(next));
+      next.rows[index] = value === '' ? { ...old, mode: 'Exclude' } : reresolveRow({ ...old, value, mode: 'Include' }, rc(next));
     } else if (value !== '') {
       next.rows.push(probe);
       next.nextId += 1;

@@ -66,6 +66,9 @@ describe('draft: rows → Create Query', () => {
     assert.equal(s.notice, null);
     const unknown = run(s, { type: 'add-row', field: 'Sevrity', value: 'x' });
     assert.match(unknown.rows[3].error ?? '', /^unknown field "Sevrity"/);
+    const edited = run(unknown, { type: 'edit-value', index: 3, value: 'y' });
+    assert.match(edited.rows[3].error ?? '', /^unknown field "Sevrity"/, 'a new value does not make the field known');
+    assert.equal('Sevrity' in JSON.parse(edited.text).fields, false);
   });
 
   it('a chosen type changes the shaping; an unknown type is refused; \'\' goes back to the catalogue\'s', () => {
