@@ -207,3 +207,20 @@ test('connection: start checks serverInfo and myself and keeps the field catalog
   assert.equal(down.state, 'down');
   assert.ok(h.events.some((e) => e.type === 'connection-changed' && e.connection.state === 'down'));
 });
+
+test('finished commands leave the queue table within minutes; STATUS answers from the log and the ticket', async (t) => {
+  const h = await harness(t, { config: { log: { maxEntries: 1 } } });
+  h.jira.script('createIssue', httpError(400, { messages: ['No such project'] }));
+  await h.send('F1|CREATE|summary;x|');
+  await h.engine.whenIdle();
+  await h.send('F2|CREATE|summary;y|');
+  await h.engine.whenIdle();
+  assert.ok(h.store.latestCommandFor('F2'), 'kept for now');
+  await h.clock.advance(10 * 60_000);
+  await h.engine.whenIdle();
+  assert.equal(h.store.latestCommandFor('F1'), undefined);
+  assert.equal(h.store.latestCommandFor('F2'), undefined);
+  // F1's row was pruned by the cap of 1 and it has no ticket: unknown now. F2 has its ticket.
+  assert.equal(h.engine.status('F1'), null);
+  assert.deepEqual(h.engine.status('F2'), { guid: 'F2', status: 'Ok', ticketKey: 'OPS-1', ticketUrl: 'https://jira.example.test/browse/OPS-1' });
+});
