@@ -49,7 +49,7 @@ export interface RuntimeOptions {
   /** Where credentials are read from (default process.env). */
   env?: Record<string, string | undefined>;
   /** Socket limits, for tests (idle timeout, caps). */
-  socket?: Partial<Pick<SocketServerOptions, 'idleTimeoutMs' | 'maxConnections' | 'maxLineBytes' | 'maxUnanswered'>>;
+  socket?: Partial<Pick<SocketServerOptions, 'idleTimeoutMs' | 'maxConnections' | 'maxLineBytes' | 'maxUnanswered' | 'maxUnansweredBytes'>>;
   /** 'auto' (default) tries the OS keychain; null skips it. */
   keychain?: 'auto' | null;
 }

@@ -22,8 +22,14 @@ export interface SocketServerOptions {
   maxConnections?: number;
   /** Line cap in bytes without the `\n` (default 64 KiB). */
   maxLineBytes?: number;
-  /** Stop reading a connection with this many unanswered lines (default 1024). */
+  /**
+   * Stop reading a connection with this many unanswered lines (default 8192). Large on
+   * purpose: lines that arrive while one commit is being written share the next one, so
+   * the batch a connection can offer bounds its throughput.
+   */
   maxUnanswered?: number;
+  /** …or with this many bytes of unanswered lines (default 8 MiB), bounding memory per connection. */
+  maxUnansweredBytes?: number;
   /** Diagnostics (connection errors), never with line contents. */
   onLog?: (record: { event: string; [key: string]: unknown }) => void;
 }
@@ -61,7 +67,8 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
     token: options.token ?? null,
     idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
     maxLineBytes: options.maxLineBytes ?? 64 * 1024,
-    maxUnanswered: options.maxUnanswered ?? 1024,
+    maxUnanswered: options.maxUnanswered ?? 8192,
+    maxUnansweredBytes: options.maxUnansweredBytes ?? 8 * 1024 * 1024,
   };
   const maxConnections = options.maxConnections ?? 256;
   const connections = new Set<SocketConnection>();

@@ -238,6 +238,22 @@ test('back-pressure: reading stops while too many lines are unanswered', async (
   });
 });
 
+test('back-pressure also counts the bytes of unanswered lines', async () => {
+  await withServer({ maxUnansweredBytes: 64 * 1024 }, async (_server, engine, open) => {
+    engine.holdIf = () => true;
+    const c = await open();
+    const total = 2000;
+    const lines = Array.from({ length: total }, (_, i) => `G${i}|CREATE|summary;${'x'.repeat(1000)}|\n`).join('');
+    void c.write(lines);
+    await settle(300);
+    const seen = engine.lines.length;
+    assert.ok(seen > 0 && seen < total, `the server stopped reading at a byte budget (saw ${seen} of ${total} 1 KB lines)`);
+    engine.holdIf = () => false;
+    engine.release();
+    assert.equal((await c.waitFor(total)).length, total);
+  });
+});
+
 test('close() answers lines already read, then closes the connections', async () => {
   await withServer({}, async (server, engine, open) => {
     engine.holdIf = () => true;

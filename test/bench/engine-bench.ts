@@ -1,0 +1,263 @@
+// Benchmark, engine part (issue 4): the daemon's runtime in this process — real socket,
+// engine, store and client — against the simulator in a child process (so the simulator
+// does not share our event loop).
+//   - acknowledged lines/s on one connection and on eight;
+//   - p50/p99 line → reply latency at a steady 1,000 lines/s;
+//   - end-to-end tickets/s through the socket next to a bare undici Pool POSTing the same
+//     tickets to the same simulator, taking turns (A B B A) so load swings hit both alike;
+//   - RSS of a runtime whose log holds 100,000 rows (measured in a fresh child process).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { resolveSettings } from '../../source/daemon/settings.js';
+import { startRuntime, type Runtime } from '../../source/daemon/runtime.js';
+import { openStore } from '../../source/store/index.js';
+import { connectClient, type LineClient } from '../daemon/helpers/line-client.js';
+import type { BenchResult } from './bench-types.js';
+
+const env = { JIRALINE_USER: 'bench-bot', JIRALINE_PASSWORD: 'bench-password' };
+
+/** The simulator in a child node process (any credentials accepted); resolves with its URL. */
+export async function startChildSimulator(): Promise<{ url: string; child: ChildProcess }> {
+  const entry = fileURLToPath(new URL('../../source/simulator/index.ts', import.meta.url));
+  const code = `import { startSimulator } from ${JSON.stringify(entry)};
+const sim = await startSimulator({ mode: 'datacenter', auth: null });
+process.stdout.write(sim.url + '\\n');
+process.stdin.on('end', () => sim.close().then(() => process.exit(0)));
+process.stdin.resume();`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('\n')) resolve(out.split('\n')[0].trim());
+    });
+    child.on('exit', (status) => reject(new Error(`simulator exited with ${status}`)));
+  });
+  return { url, child };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.stdin?.end();
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+}
+
+/** A runtime on a fresh data directory, listening on a free loopback port. */
+export async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
+  const dir = existing ?? await mkdtemp(join(tmpdir(), 'jiraline-bench-'));
+  const configPath = join(dir, 'config.json');
+  await writeFile(configPath, JSON.stringify(config));
+  const settings = resolveSettings({ config: configPath, 'data-dir': join(dir, 'data'), listen: '127.0.0.1:0', 'jira-url': jiraUrl }, { HOME: dir }, 'daemon');
+  const runtime = await startRuntime(settings, { env, keychain: null, onLog: onLog as (r: object) => void });
+  return {
+    runtime,
+    dir,
+    async close() {
+      await runtime.stop(1000);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const line = (tag: string, i: number) => `${tag}-${i}|CREATE|summary;bench ${i}|\n`;
+
+/** Writes `lines` on the client (honouring back-pressure) and waits for as many replies. */
+async function feed(client: LineClient, text: string[]): Promise<void> {
+  const before = client.received.length;
+  for (let at = 0; at < text.length; at += 2000) {
+    if (!client.socket.write(text.slice(at, at + 2000).join(''))) await new Promise((r) => client.socket.once('drain', r));
+  }
+  await client.waitFor(before + text.length);
+}
+
+/** Acknowledged lines/s over `connections` connections, `total` lines in all. */
+export async function ackRate(runtime: Runtime, connections: number, total: number, tag: string): Promise<{ rate: number; cpuUs: number }> {
+  const clients = await Promise.all(Array.from({ length: connections }, () => connectClient(runtime.listenAddress!)));
+  const per = Math.floor(total / connections);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(clients.map((c, k) => feed(c, Array.from({ length: per }, (_, i) => line(`${tag}${k}`, i)))));
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const bad = clients.flatMap((c) => c.received.filter((r) => !r.startsWith('OK ')));
+  for (const c of clients) c.destroy();
+  if (bad.length > 0) throw new Error(`refused lines in the benchmark: ${bad.slice(0, 3).join(' / ')}`);
+  // CPU time per line (client side included, as it shares this process) does not swing
+  // with the machine's load the way wall time does.
+  return { rate: (per * connections) / seconds, cpuUs: (used.user + used.system) / (per * connections) };
+}
+
+/** Line → reply latencies (ms) at a steady `perSecond`, for `seconds`. */
+export async function latencies(runtime: Runtime, perSecond: number, seconds: number): Promise<number[]> {
+  const client = await connectClient(runtime.listenAddress!);
+  const sentAt: number[] = [];
+  const result: number[] = [];
+  client.socket.on('data', () => {
+    const now = performance.now();
+    while (result.length < client.received.length) result.push(now - sentAt[result.length]);
+  });
+  const total = perSecond * seconds;
+  const started = performance.now();
+  while (sentAt.length < total) {
+    // Send every line that is due by now, stamped with the moment it was due: a late
+    // timer counts against us, as it would for the caller.
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * perSecond) + 1);
+    let chunk = '';
+    while (sentAt.length < due) {
+      sentAt.push(started + (sentAt.length * 1000) / perSecond);
+      chunk += line('lat', sentAt.length);
+    }
+    if (chunk) client.socket.write(chunk);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await client.waitFor(total);
+  client.destroy();
+  return result;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Tickets/s created through the socket vs by a bare Pool, in alternating rounds. */
+async function endToEnd(simUrl: string, perRound: number, rounds: number): Promise<{ socket: number; bare: number }> {
+  let sent = 0;
+  const bench = await startBenchRuntime(simUrl, {}, (r) => {
+    if (r.event === 'sent') sent += 1;
+  });
+  const pool = new Pool(simUrl, { connections: 16, pipelining: 1 });
+  const auth = `Basic ${Buffer.from(`${env.JIRALINE_USER}:${env.JIRALINE_PASSWORD}`).toString('base64')}`;
+  let socketMs = 0;
+  let bareMs = 0;
+  try {
+    const client = await connectClient(bench.runtime.listenAddress!);
+    // The engine learns Jira (serverInfo, catalogue) before timing starts.
+    await bench.runtime.engine.checkConnection();
+    const viaSocket = async (round: number) => {
+      const target = sent + perRound;
+      const started = performance.now();
+      await feed(client, Array.from({ length: perRound }, (_, i) => line(`e2e${round}`, i)));
+      while (sent < target) await new Promise((resolve) => setTimeout(resolve, 2));
+      socketMs += performance.now() - started;
+    };
+    const viaPool = async (round: number) => {
+      const started = performance.now();
+      let next = 0;
+      // As many in flight as the engine may have (64 units), over the same 16 connections.
+      await Promise.all(Array.from({ length: 64 }, async () => {
+        while (next < perRound) {
+          const i = next++;
+          const body = JSON.stringify({ fields: { project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: `bench ${i}`,
+            labels: [`jiraline-bare${round}-${i}`] } });
+          const res = await pool.request({ method: 'POST', path: '/rest/api/latest/issue', body,
+            headers: { 'content-type': 'application/json', accept: 'application/json', authorization: auth } });
+          await res.body.text();
+          if (res.statusCode !== 201) throw new Error(`bare pool: HTTP ${res.statusCode}`);
+        }
+      }));
+      bareMs += performance.now() - started;
+    };
+    for (let r = 0; r < rounds; r++) {
+      if (r % 2 === 0) {
+        await viaPool(r);
+        await viaSocket(r);
+      } else {
+        await viaSocket(r);
+        await viaPool(r);
+      }
+    }
+    client.destroy();
+  } finally {
+    await pool.close();
+    await bench.close();
+  }
+  return { socket: (perRound * rounds) / (socketMs / 1000), bare: (perRound * rounds) / (bareMs / 1000) };
+}
+
+/** In a fresh process: a store with `rows` log rows, then a runtime on it; prints its RSS in MB. */
+export async function measureRss(rows: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'jiraline-rss-'));
+  try {
+    const store = await openStore({ dir: join(dir, 'data') });
+    const now = Date.now();
+    store.transaction(() => {
+      for (let i = 0; i < rows; i++) {
+        store.insertLog({ type: 'Automatic', action: i % 3 === 0 ? 'Update' : 'Create', time: now - (rows - i) * 10, guid: `alarm-${i}`,
+          status: 'Ok', ticketId: String(10000 + i), ticketKey: `OPS-${i + 1}`, ticketUrl: `http://127.0.0.1:1/browse/OPS-${i + 1}`, error: null,
+          lines: 1, request: JSON.stringify({ fields: { summary: `alarm ${i}` } }), response: '201 {"id":"1","key":"OPS-1"}', attempts: 1, nextAttemptAt: null });
+      }
+    });
+    await store.close();
+    // The runtime as the daemon runs it, in a process that did nothing else.
+    const baseline = process.memoryUsage().rss;
+    const bench = await startBenchRuntime('http://127.0.0.1:9', { log: { maxEntries: rows * 2 } }, () => undefined, dir);
+    const count = bench.runtime.engine.countLog();
+    (globalThis as { gc?: () => void }).gc?.();
+    const rss = process.memoryUsage().rss;
+    await bench.close();
+    process.stdout.write(`${JSON.stringify({ rows: count, rssMb: rss / 2 ** 20, baselineMb: baseline / 2 ** 20 })}\n`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function rssWithRows(rows: number): Promise<{ rows: number; rssMb: number; baselineMb: number }> {
+  const self = fileURLToPath(import.meta.url);
+  const code = `const m = await import(${JSON.stringify(self)}); await m.measureRss(${rows}); process.exit(0);`;
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (status !== 0) throw new Error(`RSS child exited with ${status}`);
+  return JSON.parse(out.trim().split('\n').pop()!) as { rows: number; rssMb: number; baselineMb: number };
+}
+
+/** The engine part of `npm run bench`. */
+export async function benchEngine(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const sim = await startChildSimulator();
+  try {
+    // Acceptance: CREATEs pour in while the engine sends them to Jira at the same time.
+    const accept = await startBenchRuntime(sim.url, {}, () => undefined);
+    try {
+      await ackRate(accept.runtime, 1, 2000, 'warm');
+      const one = await ackRate(accept.runtime, 1, 20_000, 'one');
+      results.push({ name: 'engine: acknowledged lines/s, 1 connection', value: one.rate, unit: 'lines/s', goal: '≥ 5,000', ok: one.rate >= 5000 });
+      results.push({ name: 'engine: CPU per line (accepted and sent), 1 connection', value: one.cpuUs, unit: 'µs' });
+      const eight = await ackRate(accept.runtime, 8, 20_000, 'eight');
+      results.push({ name: 'engine: acknowledged lines/s, 8 connections', value: eight.rate, unit: 'lines/s', goal: '≥ 5,000', ok: eight.rate >= 5000 });
+      results.push({ name: 'engine: CPU per line (accepted and sent), 8 connections', value: eight.cpuUs, unit: 'µs' });
+    } finally {
+      await accept.close();
+    }
+
+    const steady = await startBenchRuntime(sim.url, {}, () => undefined);
+    try {
+      const ms = await latencies(steady.runtime, 1000, 5);
+      results.push({ name: 'engine: line → reply p50 at 1,000 lines/s', value: percentile(ms, 50), unit: 'ms' });
+      const p99 = percentile(ms, 99);
+      results.push({ name: 'engine: line → reply p99 at 1,000 lines/s', value: p99, unit: 'ms', goal: '≤ 20', ok: p99 <= 20 });
+    } finally {
+      await steady.close();
+    }
+
+    const e2e = await endToEnd(sim.url, 1000, 4);
+    results.push({ name: 'engine: tickets/s end to end through the socket', value: e2e.socket, unit: 'tickets/s' });
+    results.push({ name: 'engine: tickets/s by a bare undici Pool (64 in flight)', value: e2e.bare, unit: 'tickets/s' });
+    const ratio = e2e.socket / e2e.bare;
+    results.push({ name: 'engine: socket end to end / bare Pool', value: ratio, unit: 'ratio', goal: '≥ 0.8', ok: ratio >= 0.8 });
+  } finally {
+    await stopChild(sim.child);
+  }
+
+  const rss = await rssWithRows(100_000);
+  results.push({ name: `engine: RSS of a runtime with ${rss.rows.toLocaleString('en-US')} log rows`, value: rss.rssMb, unit: 'MB' });
+  return results;
+}
