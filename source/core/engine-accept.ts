@@ -83,6 +83,7 @@ function rollback(core: EngineCore, cmd: QueuedCommand): void {
   if (core.stopped) return;
   try {
     core.store.updateCommand(cmd.id, { state: 'failed' });
+    core.purgeSoon();
     const row = cmd.logId === null ? undefined : core.store.getLog(cmd.logId);
     if (row && cmd.logId !== null) {
       // The last line a row carries takes the row with it: a Pending row without commands would never go.

@@ -46,6 +46,7 @@ export class EngineCore {
   /** Async work under way (sends, commits, accepts, checks): whenIdle waits for it. */
   private busyCount = 0;
   private pruneQueued = false;
+  private purgeQueued = false;
   /** Called whenever a piece of tracked work settles (the engine checks for idleness). */
   afterActivity: () => void = () => undefined;
 
@@ -135,6 +136,25 @@ export class EngineCore {
         this.pruneToCount();
       } catch {
         // The store is failing; the next insert tries again.
+      }
+    });
+  }
+
+  /**
+   * Drops finished commands from the queue table, once per burst. Nothing reads them again
+   * (the log row tells their story, STATUS reads the log), yet every commit would rewrite
+   * them with their lines (up to 64 KiB each): kept, they made most of the file at a busy socket.
+   */
+  purgeSoon(): void {
+    if (this.purgeQueued) return;
+    this.purgeQueued = true;
+    queueMicrotask(() => {
+      this.purgeQueued = false;
+      if (this.stopped) return;
+      try {
+        this.store.purgeFinishedCommands(Number.MAX_SAFE_INTEGER);
+      } catch {
+        // The store is failing; the next finish tries again.
       }
     });
   }

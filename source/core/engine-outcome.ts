@@ -81,6 +81,7 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
     core.queue.remove(cmd.id);
   }
   core.forgetUnit(unitKey(cmds));
+  core.purgeSoon();
   const logId = cmds[0].logId;
   let lines = cmds.length;
   if (logId !== null) {
@@ -100,6 +101,7 @@ export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: st
   const first = cmds[0];
   failCommands(core, cmds, reason, ticket);
   core.forgetUnit(unitKey(cmds));
+  core.purgeSoon();
   if (first.kind === 'create' && first.guid !== null && !core.store.getTicket(first.guid)) {
     const waiting = core.queue.list(first.guid).map((e) => e.cmd);
     const byRow = new Map<number | null, QueuedCommand[]>();

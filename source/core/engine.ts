@@ -33,8 +33,6 @@ export interface EngineDeps {
 
 /** While 401/403 holds the queue, the credentials are tried again this often (SPEC §6). */
 export const AUTH_RECHECK_MS = 5 * 60 * 1000;
-/** How often finished commands are dropped from the queue table (their log rows stay). */
-export const PURGE_COMMANDS_EVERY_MS = 10 * 60 * 1000;
 /** stop()'s default grace for requests in flight. */
 export const DEFAULT_GRACE_MS = 5000;
 
@@ -50,7 +48,6 @@ export class Engine implements EngineApi {
   private pruneTimer: TimerHandle | null = null;
   private midnightTimer: TimerHandle | null = null;
   private authTimer: TimerHandle | null = null;
-  private purgeTimer: TimerHandle | null = null;
   private started = false;
   private stopPromise: Promise<void> | null = null;
 
@@ -70,7 +67,6 @@ export class Engine implements EngineApi {
     await this.core.commitQuietly();
     void this.core.track(this.background());
     this.armMidnight();
-    this.armPurge();
     this.worker.start();
   }
 
@@ -283,8 +279,8 @@ export class Engine implements EngineApi {
     const { core } = this;
     core.stopping = true;
     this.worker.stop();
-    for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer, this.purgeTimer]) if (timer) core.clock.clearTimeout(timer);
-    this.pruneTimer = this.midnightTimer = this.authTimer = this.purgeTimer = null;
+    for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
+    this.pruneTimer = this.midnightTimer = this.authTimer = null;
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);
@@ -310,24 +306,6 @@ export class Engine implements EngineApi {
       this.pruneTimer = null;
       this.pruneByAge();
     }, nextPruneAt(now, now) - now);
-  }
-
-  /**
-   * Finished commands serve nothing once their log row is written, but each one (with its
-   * line, up to 64 KiB) would be rewritten with every commit until the daily prune: at a
-   * busy socket that is most of the file. They go every few minutes.
-   */
-  private armPurge(): void {
-    this.purgeTimer = this.core.clock.setTimeout(() => {
-      this.purgeTimer = null;
-      if (this.core.stopping) return;
-      try {
-        if (this.core.store.purgeFinishedCommands(this.core.clock.now()) > 0) void this.core.commitQuietly();
-      } catch {
-        // Tried again next time.
-      }
-      this.armPurge();
-    }, PURGE_COMMANDS_EVERY_MS);
   }
 
   /** "Today" becomes "yesterday" at local midnight: redraw then. */
