@@ -15,6 +15,32 @@ export function createJsonLog(write: (text: string) => void, now: () => number =
   };
 }
 
+/**
+ * Gathers writes made in one turn of the event loop into one: at thousands of lines a
+ * second every line makes two records, and stdout to a pipe is a synchronous syscall.
+ */
+export function batchedWriter(write: (text: string) => void): { write: (text: string) => void; flush: () => void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    write(text);
+  };
+  return {
+    write(text) {
+      pending += text;
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
 /** The daemon log record of an engine event. */
 export function engineEventRecord(event: EngineEvent): LogRecord {
   switch (event.type) {

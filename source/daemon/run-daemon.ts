@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { engineOptions, parseCommandArgs } from '../cli-args.js';
 import { StoreCorruptError, StoreLockedError } from '../store/index.js';
-import { createJsonLog, type LogRecord } from './json-log.js';
+import { batchedWriter, createJsonLog, type LogRecord } from './json-log.js';
 import { startRuntime } from './runtime.js';
 import { resolveSettings } from './settings.js';
 
@@ -34,7 +34,8 @@ export async function runDaemon(args: string[]): Promise<number> {
     return 0;
   }
   const settings = resolveSettings(values, process.env, 'daemon');
-  const log: (record: LogRecord) => void = createJsonLog((text) => process.stdout.write(text));
+  const out = batchedWriter((text) => process.stdout.write(text));
+  const log: (record: LogRecord) => void = createJsonLog(out.write);
   log({
     event: 'start',
     version: version(),
@@ -49,6 +50,7 @@ export async function runDaemon(args: string[]): Promise<number> {
   try {
     runtime = await startRuntime(settings, { onLog: log });
   } catch (error) {
+    out.flush();
     if (error instanceof StoreLockedError) {
       process.stderr.write(`jiraline daemon: ${error.message}\n`);
       return 2;
@@ -77,6 +79,7 @@ export async function runDaemon(args: string[]): Promise<number> {
         // A second signal: the operator wants out now; the last commit may be lost, but
         // nothing was acknowledged that is not already on disk.
         log({ event: 'stopped', signal, forced: true });
+        out.flush();
         process.exit(1);
       }
       log({ event: 'stopping', signal, pending: runtime.engine.pendingCount() });
@@ -95,6 +98,7 @@ export async function runDaemon(args: string[]): Promise<number> {
     process.on('SIGINT', onSignal);
   });
   clearInterval(keepAlive);
+  out.flush();
   // Everything is closed; should a stray handle still hold the loop, do not hang here.
   setTimeout(() => process.exit(code), 2000).unref();
   return code;
