@@ -2,7 +2,8 @@
 // line. It owns only what is global — which pane is shown, navigation vs edit mode, the
 // overlays — and hands each pane the engine snapshot and its share of the screen.
 import React, { useCallback, useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './hooks/use-keys.js';
 import type { AppServices, PaneId } from './app-services.js';
 import { paneTabs } from './app-services.js';
 import { isKey } from './key-bindings.js';
@@ -60,11 +61,11 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   }, [pane, onPaneChange]);
 
   // Ctrl-C works in every mode: raw mode swallows SIGINT, so the key is the only way in.
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (isKey('interrupt', input, key)) onQuit('interrupt');
   });
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (isKey('switch-pane', input, key)) {
       const tab = paneTabs[Number(input) - 1];
       if (tab) setPane(tab.id);

@@ -1,7 +1,8 @@
 // A modal question with a few one-key answers ("Quit anyway? y/n", "Reset daily /
 // totals / both?"). It owns the keyboard while it is shown; Esc always means no.
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import { isKey } from '../key-bindings.js';
 
 /** One answer: the key that picks it and its label. */
@@ -23,7 +24,7 @@ export interface ConfirmDialogProps<T extends string> {
 
 /** A bordered question; a choice's key picks it, Esc cancels. */
 export function ConfirmDialog<T extends string>({ title, message, choices, onChoose, onCancel, isActive = true }: ConfirmDialogProps<T>): React.JSX.Element {
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const picked = choices.find((choice) => choice.key === input.toLowerCase() && !key.ctrl);
     if (picked) onChoose(picked.value);
     else if (key.escape) onCancel();
@@ -47,7 +48,7 @@ export interface YesNoDialogProps {
 
 /** The common case: y / n (Esc is no). */
 export function YesNoDialog({ title, message, onAnswer, isActive = true }: YesNoDialogProps): React.JSX.Element {
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (isKey('yes', input, key)) onAnswer(true);
     else if (isKey('no', input, key)) onAnswer(false);
   }, { isActive });

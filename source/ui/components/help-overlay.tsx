@@ -1,7 +1,8 @@
 // The `?` overlay: every key from key-bindings.ts, grouped by where it applies. It
 // scrolls (↑ ↓ PgUp PgDn) when the terminal is short; Esc, ? or q closes it.
 import React, { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import { keyBindings, keyScopes, isKey } from '../key-bindings.js';
 import { moveWindow } from './list-window.js';
 
@@ -30,7 +31,7 @@ export function HelpOverlay({ width, height, onClose, isActive }: HelpOverlayPro
   const lines = helpLines();
   const rows = Math.max(1, height - 3);
   const [top, setTop] = useState(0);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const moves = ['up', 'down', 'page-up', 'page-down', 'home', 'end'] as const;
     const move = moves.find((m) => isKey(m, input, key));
     if (move) {

@@ -1,7 +1,8 @@
 // A read-only, scrollable list of lines (the Log pane's row detail, the Jira pane's
 // ticket view). Lines may carry a URL, drawn as a terminal hyperlink.
 import React, { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import { isKey } from '../key-bindings.js';
 import { moveWindow } from './list-window.js';
 import { osc8 } from './hyperlink.js';
@@ -31,7 +32,7 @@ export interface ScrollViewProps {
 export function ScrollView({ title, lines, height, isActive, onClose }: ScrollViewProps): React.JSX.Element {
   const rows = Math.max(1, height - 2);
   const [top, setTop] = useState(0);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const moves = ['up', 'down', 'page-up', 'page-down', 'home', 'end'] as const;
     const move = moves.find((m) => isKey(m, input, key));
     if (move) {

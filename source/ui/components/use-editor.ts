@@ -2,7 +2,7 @@
 // on every key, so keys that arrive before React re-renders build on each other instead
 // of on a stale value (the ink-text-input failure mode over SSH).
 import { useRef, useState } from 'react';
-import { useInput } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import { editReducer, editState, keyEffect, type EditState } from './text-editing.js';
 
 /** Callbacks and options of useEditor. */
@@ -26,7 +26,7 @@ export function useEditor(options: EditorOptions): EditState {
   }
   const latest = useRef(options);
   latest.current = options;
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const effect = keyEffect(input, key, latest.current.multiline);
     const before = ref.current.text;
     for (const edit of effect.edits) ref.current = editReducer(ref.current, edit);

@@ -1,7 +1,8 @@
 // Add Field: a searchable list of the fields Jira reports (system and custom, by name,
 // id and type), or a free custom field id with a type chosen from the built-in types.
 import React, { useMemo, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import type { FieldCatalogue } from '../../core/fields.js';
 import { FIELD_TYPES } from '../../core/fields.js';
 import type { FieldDef } from '../../core/ports.js';
@@ -58,12 +59,12 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
   const w = clampWindow(win, entries.length, rows);
 
   // Keys of the list; the search box takes the text (it stays active while the list moves).
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const move = moves.find((m) => isKey(m, input, key) && m !== 'home' && m !== 'end');
     if (move) setWin(moveWindow(w, move, entries.length, rows));
   }, { isActive: isActive && freeId === null });
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const move = moves.find((m) => isKey(m, input, key));
     if (move) setTypeWin(moveWindow(typeWin, move, FIELD_TYPES.length, rows));
     else if (key.return) onAdd({ field: freeId as string, rowType: FIELD_TYPES[typeWin.cursor] });

@@ -3,7 +3,8 @@
 // handed to the Jira client at once; shows which source is in use. Secrets are typed
 // masked and never leave this component except wrapped in a Secret.
 import React, { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import type { Credentials } from '../../core/ports.js';
 import { makeSecret, describeSource } from '../../secrets/index.js';
 import { isKey } from '../key-bindings.js';
@@ -55,7 +56,7 @@ export function AuthDialog({ services, isActive, width, onClose }: AuthDialogPro
     );
   };
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const at = rows.indexOf(row);
     if (isKey('up', input, key) || isKey('prev-region', input, key)) setRow(rows[Math.max(0, at - 1)]);
     else if (isKey('down', input, key) || isKey('next-region', input, key)) setRow(rows[Math.min(rows.length - 1, at + 1)]);

@@ -3,7 +3,8 @@
 // handled as if they came from the socket. Valid values are saved atomically and
 // applied live where the engine can; the pane says which need a restart.
 import React, { useMemo, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { ConnectionState } from '../../core/engine-api.js';
 import { isKey } from '../key-bindings.js';
@@ -68,6 +69,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
       setFieldError(result.error);
       return false;
     }
+    setFieldError(null);
     const before = config;
     services.saveConfig(result.config).then(
       () => {
@@ -107,7 +109,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
     }
   };
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const move = moves.find((m) => isKey(m, input, key));
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'form' ? 'advanced' : 'form'));
     else if (isKey('authenticate', input, key)) setDialog(true);

@@ -4,7 +4,8 @@
 // Tab moves to the JSON, where Enter edits it in place and e opens $VISUAL/$EDITOR;
 // x executes. The rows are saved to the config as the template automatic CREATEs use.
 import React, { useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import { draftErrors, draftPayload, draftReducer, draftTemplate, initialDraft, type DraftAction, type DraftState } from '../../core/draft.js';
 import { FieldCatalogue, shapeContextFor } from '../../core/fields.js';
@@ -120,7 +121,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     }, (error: unknown) => setMessage((error as Error).message));
   };
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     setMessage(null);
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'table' ? 'json' : 'table'));
     else if (isKey('execute', input, key)) execute();

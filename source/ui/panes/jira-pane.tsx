@@ -2,7 +2,8 @@
 // tickets), the result list, and a ticket view with its fields, status, latest comments
 // and URL as a terminal hyperlink. Everything goes through the engine.
 import React, { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { FieldDef, JiraIssue } from '../../core/ports.js';
 import type { TemplateRow } from '../../core/config.js';
@@ -138,14 +139,14 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
   const listRows = Math.max(1, height - 5);
   const w = clampWindow(win, issues.length, listRows);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const move = moves.find((m) => isKey(m, input, key));
     if (move) setWin(moveWindow(w, move, issues.length, listRows));
     else if (isKey('search', input, key)) setEditing(true);
     else if (isKey('open', input, key) && issues[w.cursor]) open(issues[w.cursor].key);
   }, { isActive: isActive && !editing && ticket === null });
 
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.escape || key.return) setTicket(null);
   }, { isActive: isActive && ticket !== null && ticket.state !== 'shown' });
 

@@ -3,7 +3,8 @@
 // fast as 20. `/` filters, Enter opens a row (request, Jira's answer, attempts, next
 // retry), ticket URLs are terminal hyperlinks.
 import React, { useMemo, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import type { LogRow } from '../../core/ports.js';
 import { isKey } from '../key-bindings.js';
 import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
@@ -87,7 +88,7 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
   const rows = useMemo(() => engine.queryLog({ ...filter, offset: w.top, limit: tableRows }), [engine, filter, w.top, tableRows, snapshot.logVersion]);
   const openRow = useMemo(() => (openId === null ? undefined : engine.getLogRow(openId)), [engine, openId, snapshot.logVersion]);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const move = moves.find((m) => isKey(m, input, key));
     if (move) {
       setWin(moveWindow(w, move, count, tableRows));

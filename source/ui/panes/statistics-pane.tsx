@@ -1,7 +1,8 @@
 // Statistics (SPEC §8): Created / Updated / Total × total, today, yesterday; `r` resets
 // after asking which counters; the last 14 days as a bar chart.
 import React, { useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../hooks/use-keys.js';
 import type { StatsReset } from '../../core/engine-api.js';
 import { isKey } from '../key-bindings.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
@@ -20,7 +21,7 @@ export function StatisticsPane({ services, snapshot, isActive, height, setMode }
   const [notice, setNotice] = useState<string | null>(null);
   useModeSync(setMode, asking);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (isKey('reset-stats', input, key)) {
       setNotice(null);
       setAsking(true);
