@@ -3,7 +3,7 @@
 import type { EngineCore } from './engine-core.js';
 import { attemptsOf, messageOf, unitKey } from './engine-core.js';
 import { JiraError } from './jira-error.js';
-import type { QueuedCommand, TicketRef } from './ports.js';
+import type { LogRow, QueuedCommand, TicketRef } from './ports.js';
 import { decideRetry } from './retry.js';
 
 /** What a failure may ask of the worker. */
@@ -12,11 +12,15 @@ export interface FailureHooks {
   pause(reason: string): void;
 }
 
+/** Log row fields an attempt gathered (the request sent, Jira's answer), written with its outcome. */
+export type LogPatch = Partial<Omit<LogRow, 'id'>>;
+
 /** What the sender knew when the attempt failed. */
 export interface FailureContext {
   /** A CREATE whose request may have reached Jira: it is looked up by label before it is sent again. */
   unknownOutcome: boolean;
   ticket?: TicketRef;
+  log?: LogPatch;
 }
 
 const RESPONSE_LIMIT = 2048;
@@ -36,7 +40,7 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
   if (core.stopped) return;
   if (!(error instanceof JiraError)) {
     // Not Jira's answer: a bug, or a line that no longer composes. Final.
-    finishFailed(core, cmds, messageOf(error), context.ticket);
+    finishFailed(core, cmds, messageOf(error), context.ticket, context.log);
     return;
   }
   const memory = core.unit(unitKey(cmds));
@@ -47,35 +51,35 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
     serverErrors: memory.serverErrors,
     acceptedAt: cmds[0].acceptedAt,
   }, now, core.config.updates.retryForHours, core.random);
-  const logId = cmds[0].logId;
+  const t = context.ticket;
+  const log: LogPatch = { ...context.log, response: describeAnswer(error),
+    ...(t ? { ticketId: t.ticketId, ticketKey: t.ticketKey, ticketUrl: t.ticketUrl } : {}) };
   if (decision.kind === 'pause') {
     const reason = authMessage(error);
     for (const cmd of cmds) core.patchCommand(cmd, { state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: now });
-    if (logId !== null) core.store.updateLog(logId, { error: reason, response: describeAnswer(error), nextAttemptAt: null });
+    if (cmds[0].logId !== null) core.store.updateLog(cmds[0].logId, { ...log, error: reason, nextAttemptAt: null });
     hooks.pause(reason);
     void core.commitQuietly();
     return;
   }
   if (decision.kind === 'fail') {
-    if (logId !== null) core.store.updateLog(logId, { response: describeAnswer(error) });
-    finishFailed(core, cmds, decision.reason, context.ticket);
+    finishFailed(core, cmds, decision.reason, context.ticket, log);
     return;
   }
-  if (logId !== null) core.store.updateLog(logId, { response: describeAnswer(error) });
-  scheduleRetry(core, cmds, decision.delayMs, error.detail(), context);
+  scheduleRetry(core, cmds, decision.delayMs, error.detail(), context.unknownOutcome, log);
 }
 
-function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, context: FailureContext): void {
+function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, unknownOutcome: boolean, log: LogPatch): void {
   const at = core.clock.now() + delayMs;
-  for (const cmd of cmds) core.patchCommand(cmd, { state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
+  for (const cmd of cmds) core.patchCommand(cmd, { state: unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
   const logId = cmds[0].logId;
-  if (logId !== null) core.store.updateLog(logId, { error: reason, nextAttemptAt: at });
+  if (logId !== null) core.store.updateLog(logId, { ...log, error: reason, nextAttemptAt: at });
   core.signals.emit({ type: 'retry', guid: cmds[0].guid, attempt: attemptsOf(cmds), delayMs, reason });
   void core.commitQuietly();
 }
 
 /** The unit is done: commands finished, row Ok with the ticket, 'sent'. */
-export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: 'Create' | 'Update'): void {
+export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: 'Create' | 'Update', log: LogPatch = {}): void {
   for (const cmd of cmds) {
     core.patchCommand(cmd, { state: 'done', nextAttemptAt: core.clock.now() });
     core.queue.remove(cmd.id);
@@ -83,12 +87,11 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
   core.forgetUnit(unitKey(cmds));
   core.purgeSoon();
   const logId = cmds[0].logId;
-  let lines = cmds.length;
   if (logId !== null) {
-    core.store.updateLog(logId, { status: 'Ok', ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl,
+    core.store.updateLog(logId, { ...log, status: 'Ok', ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl,
       error: null, nextAttemptAt: null });
-    lines = core.store.getLog(logId)?.lines ?? lines;
-    core.signals.emit({ type: 'sent', guid: cmds[0].guid, action, ticketKey: ticket.ticketKey, logId, lines });
+    // Every command the row carries travels in the unit (a merge is sent whole), so they are its lines.
+    core.signals.emit({ type: 'sent', guid: cmds[0].guid, action, ticketKey: ticket.ticketKey, logId, lines: cmds.length });
   }
   void core.commitQuietly();
 }
@@ -97,9 +100,9 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
  * The unit failed for good: commands failed, row Failed with the reason. A CREATE that made
  * no ticket takes the updates waiting on it along (they have nothing to update).
  */
-export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef): void {
+export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef, log: LogPatch = {}): void {
   const first = cmds[0];
-  failCommands(core, cmds, reason, ticket);
+  failCommands(core, cmds, reason, ticket, log);
   core.forgetUnit(unitKey(cmds));
   core.purgeSoon();
   if (first.kind === 'create' && first.guid !== null && !core.store.getTicket(first.guid)) {
@@ -114,7 +117,7 @@ export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: st
   void core.commitQuietly();
 }
 
-function failCommands(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef): void {
+function failCommands(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef, log: LogPatch = {}): void {
   for (const cmd of cmds) {
     core.patchCommand(cmd, { state: 'failed', nextAttemptAt: core.clock.now() });
     core.queue.remove(cmd.id);
@@ -122,7 +125,7 @@ function failCommands(core: EngineCore, cmds: QueuedCommand[], reason: string, t
   const first = cmds[0];
   if (first.logId === null) return;
   core.store.updateLog(first.logId, {
-    status: 'Failed', error: reason, nextAttemptAt: null,
+    ...log, status: 'Failed', error: reason, nextAttemptAt: null,
     ...(ticket ? { ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl } : {}),
   });
   core.signals.emit({ type: 'failed', guid: first.guid, action: first.kind === 'create' ? 'Create' : 'Update', error: reason, logId: first.logId });

@@ -7,7 +7,7 @@ import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';
 import { attemptsOf, messageOf, unitKey } from './engine-core.js';
 import { JiraError } from './jira-error.js';
-import { handleFailure, finishFailed, finishOk, type FailureHooks } from './engine-outcome.js';
+import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
 
@@ -37,10 +37,6 @@ function reparse(cmd: QueuedCommand): AdvancedCommand {
   return parsed.command;
 }
 
-function recordRequest(core: EngineCore, cmd: QueuedCommand, body: unknown): void {
-  if (cmd.logId !== null) core.store.updateLog(cmd.logId, { request: JSON.stringify(body) });
-}
-
 async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHooks): Promise<void> {
   const memory = core.unit(unitKey([cmd]));
   const guid = cmd.guid as string;
@@ -58,6 +54,8 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
   }
   if (core.stopped) return;
   let ticket: TicketRef | undefined;
+  // What the row learns on the way, written with its outcome (one write instead of several).
+  const log: LogPatch = {};
   try {
     const catalogue = await core.sendingCatalogue();
     const plan = composeCreate(reparse(cmd), core.config.template, catalogue, core.shapeContext());
@@ -72,7 +70,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       unknownOutcome = false;
     }
     if (!ticket) {
-      recordRequest(core, cmd, plan.value.body);
+      log.request = JSON.stringify(plan.value.body);
       unknownOutcome = true;
       let created;
       try {
@@ -88,10 +86,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       // The ticket and its count are stored together: recovery adopts (and counts) only what is not.
       core.store.setTicket(ticket);
       core.store.addStats(localDay(core.clock.now()), 1, 0);
-      if (cmd.logId !== null) {
-        core.store.updateLog(cmd.logId, { ticketId: created.id, ticketKey: created.key, ticketUrl: ticket.ticketUrl,
-          response: JSON.stringify({ status: 201, id: created.id, key: created.key }) });
-      }
+      log.response = JSON.stringify({ status: 201, id: created.id, key: created.key });
       void core.commitQuietly();
     }
     for (; memory.commentsDone < plan.value.comments.length; memory.commentsDone++) {
@@ -103,10 +98,10 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       if (core.stopped) return;
       memory.transitioned = true;
     }
-    finishOk(core, [cmd], ticket, 'Create');
+    finishOk(core, [cmd], ticket, 'Create', log);
   } catch (error) {
     if (core.stopped) return;
-    handleFailure(core, [cmd], error, hooks, { unknownOutcome, ticket });
+    handleFailure(core, [cmd], error, hooks, { unknownOutcome, ticket, log });
   }
 }
 
@@ -116,6 +111,7 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
   beginAttempt(core, cmds);
   void core.commitQuietly();
   let ticket: TicketRef | undefined;
+  const log: LogPatch = {};
   try {
     const catalogue = await core.sendingCatalogue();
     if (core.stopped) return;
@@ -138,7 +134,7 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     const merged = mergeUpdatePlans(plans);
     const body = updatePlanBody(merged, guid, ctx);
     if (body !== null && !memory.edited) {
-      recordRequest(core, cmds[0], body);
+      log.request = JSON.stringify(body);
       await core.jira.editIssue(ticket.ticketKey, body);
       if (core.stopped) return;
       memory.edited = true;
@@ -149,9 +145,9 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
       memory.transitioned = true;
     }
     core.store.addStats(localDay(core.clock.now()), 0, 1);
-    finishOk(core, cmds, ticket, 'Update');
+    finishOk(core, cmds, ticket, 'Update', log);
   } catch (error) {
     if (core.stopped) return;
-    handleFailure(core, cmds, error, hooks, { unknownOutcome: false, ticket });
+    handleFailure(core, cmds, error, hooks, { unknownOutcome: false, ticket, log });
   }
 }
