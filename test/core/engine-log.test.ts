@@ -30,6 +30,10 @@ test('a row shows the accept time while it waits, then the first-send time, the 
   assert.equal(row.ticketId, '10001');
   assert.equal(row.ticketUrl, 'https://jira.example.test/browse/OPS-1');
   assert.ok(row.request?.includes('"two"'));
+  const create = h.store.queryLog({ guid: 'L1' })[2];
+  assert.equal(create.action, 'Create');
+  assert.deepEqual(JSON.parse(create.request ?? 'null').fields.labels, ['jiraline-L1']);
+  assert.deepEqual(JSON.parse(create.response ?? 'null'), { status: 201, id: '10001', key: 'OPS-1' });
 });
 
 test('maxEntries: each insert drops the oldest finished rows; Pending rows are never pruned', async (t) => {
