@@ -106,13 +106,16 @@ export class Worker {
     const window = this.window();
     // Updates held by the throttle are older than anything nudged since: they go first.
     if (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)) {
-      for (const guid of [...this.throttled]) {
+      // Deleting the current entry while iterating a Set is safe; consider() puts a GUID back
+      // here only when no slot is free, and the loop has stopped by then.
+      for (const guid of this.throttled) {
         if (this.busy.size >= MAX_IN_FLIGHT || !canStart(this.core.throttleStarts, now, window)) break;
         this.throttled.delete(guid);
         this.consider(guid, now, window);
       }
     }
-    for (const guid of [...this.ready]) {
+    // Not a copy: thousands of GUIDs may wait here, and this runs after every unit.
+    for (const guid of this.ready) {
       if (this.busy.size >= MAX_IN_FLIGHT) break;
       this.ready.delete(guid);
       this.consider(guid, now, window);
