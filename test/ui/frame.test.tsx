@@ -95,6 +95,18 @@ test('1–5 switch panes in navigation mode, but are text while a field is edite
   await close();
 });
 
+test('keys typed so fast they arrive in one read still act one by one', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(2);
+  const { app, close } = await frame(engine);
+  await press(app, '3?');
+  const text = plain(app.lastFrame());
+  assert.match(text, /Keys/, '? opened the help');
+  await press(app, keys.escape);
+  assert.match(plain(app.lastFrame()), /Log 2 rows/, 'after 3 switched to the Log');
+  await close();
+});
+
 test('q quits at once when nothing is pending, and asks first when commands are', async () => {
   const engine = new EngineDouble();
   const idle = await frame(engine);

@@ -34,6 +34,6 @@ export function useEditor(options: EditorOptions): EditState {
     if (ref.current.text !== before) latest.current.onChange?.(ref.current.text);
     if (effect.enter > 0) latest.current.onSubmit?.(ref.current.text);
     else if (effect.escape) latest.current.onCancel?.(ref.current.text);
-  }, { isActive: options.isActive });
+  }, { isActive: options.isActive, split: false });
   return ref.current;
 }
