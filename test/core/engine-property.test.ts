@@ -19,7 +19,7 @@ test('random feeds and failures: one ticket per GUID, comments in accept order, 
     async (steps, createFailures, editFailures) => {
       await t.test('one feed', async (tt) => {
         const h = await harness(tt, { config: { updates: { maxUpdates: 2, intervalSeconds: 30 } } });
-        const toError = (f: string): Outcome => (f === 'lost' ? { after: networkError('timeout') } : httpError(Number(f), { retryAfterMs: f === '429' ? 1500 : null }));
+        const toError = (f: string): Outcome => (f === 'lost' ? { after: networkError('timeout') } : httpError(Number(f), { retryAfterMs: f === '429' ? 1500 : undefined }));
         h.jira.script('createIssue', ...createFailures.map(toError));
         h.jira.script('editIssue', ...editFailures.map(toError));
         const expected = new Map<string, { comments: string[]; summary: string }>();
