@@ -181,42 +181,53 @@ async function endToEnd(simUrl: string, perRound: number, rounds: number): Promi
   return { socket: (perRound * rounds) / (socketMs / 1000), bare: (perRound * rounds) / (bareMs / 1000) };
 }
 
-/** In a fresh process: a store with `rows` log rows, then a runtime on it; prints its RSS in MB. */
-export async function measureRss(rows: number): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'jiraline-rss-'));
-  try {
-    const store = await openStore({ dir: join(dir, 'data') });
-    const now = Date.now();
-    store.transaction(() => {
-      for (let i = 0; i < rows; i++) {
-        store.insertLog({ type: 'Automatic', action: i % 3 === 0 ? 'Update' : 'Create', time: now - (rows - i) * 10, guid: `alarm-${i}`,
-          status: 'Ok', ticketId: String(10000 + i), ticketKey: `OPS-${i + 1}`, ticketUrl: `http://127.0.0.1:1/browse/OPS-${i + 1}`, error: null,
-          lines: 1, request: JSON.stringify({ fields: { summary: `alarm ${i}` } }), response: '201 {"id":"1","key":"OPS-1"}', attempts: 1, nextAttemptAt: null });
-      }
-    });
-    await store.close();
-    // The runtime as the daemon runs it, in a process that did nothing else.
-    const baseline = process.memoryUsage().rss;
-    const bench = await startBenchRuntime('http://127.0.0.1:9', { log: { maxEntries: rows * 2 } }, () => undefined, dir);
-    const count = bench.runtime.engine.countLog();
-    (globalThis as { gc?: () => void }).gc?.();
-    const rss = process.memoryUsage().rss;
-    await bench.close();
-    process.stdout.write(`${JSON.stringify({ rows: count, rssMb: rss / 2 ** 20, baselineMb: baseline / 2 ** 20 })}\n`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Child step 1: fills a data directory with `rows` log rows (in its own process: sql.js memory never shrinks). */
+export async function fillLog(dir: string, rows: number): Promise<void> {
+  const store = await openStore({ dir: join(dir, 'data') });
+  const now = Date.now();
+  store.transaction(() => {
+    for (let i = 0; i < rows; i++) {
+      store.insertLog({ type: 'Automatic', action: i % 3 === 0 ? 'Update' : 'Create', time: now - (rows - i) * 10, guid: `alarm-${i}`,
+        status: 'Ok', ticketId: String(10000 + i), ticketKey: `OPS-${i + 1}`, ticketUrl: `http://127.0.0.1:1/browse/OPS-${i + 1}`, error: null,
+        lines: 1, request: JSON.stringify({ fields: { summary: `alarm ${i}` } }), response: '201 {"id":"1","key":"OPS-1"}', attempts: 1, nextAttemptAt: null });
+    }
+  });
+  await store.close();
+}
+
+/** Child step 2: a runtime on that directory, as the daemon runs it, in a fresh process; prints its RSS. */
+export async function measureRss(dir: string, rows: number): Promise<void> {
+  const baseline = process.memoryUsage().rss;
+  const bench = await startBenchRuntime('http://127.0.0.1:9', { log: { maxEntries: rows * 2 } }, () => undefined, dir);
+  // A page of the Log pane, as the app would ask for it.
+  bench.runtime.engine.queryLog({ limit: 50 });
+  const count = bench.runtime.engine.countLog();
+  (globalThis as { gc?: () => void }).gc?.();
+  const rss = process.memoryUsage().rss;
+  await bench.runtime.stop(1000);
+  process.stdout.write(`${JSON.stringify({ rows: count, rssMb: rss / 2 ** 20, baselineMb: baseline / 2 ** 20 })}\n`);
+}
+
+async function child(call: string): Promise<string> {
+  const self = fileURLToPath(import.meta.url);
+  const code = `const m = await import(${JSON.stringify(self)}); await m.${call}; process.exit(0);`;
+  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const status = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  if (status !== 0) throw new Error(`benchmark child exited with ${status}`);
+  return out;
 }
 
 async function rssWithRows(rows: number): Promise<{ rows: number; rssMb: number; baselineMb: number }> {
-  const self = fileURLToPath(import.meta.url);
-  const code = `const m = await import(${JSON.stringify(self)}); await m.measureRss(${rows}); process.exit(0);`;
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (status !== 0) throw new Error(`RSS child exited with ${status}`);
-  return JSON.parse(out.trim().split('\n').pop()!) as { rows: number; rssMb: number; baselineMb: number };
+  const dir = await mkdtemp(join(tmpdir(), 'jiraline-rss-'));
+  try {
+    await child(`fillLog(${JSON.stringify(dir)}, ${rows})`);
+    const out = await child(`measureRss(${JSON.stringify(dir)}, ${rows})`);
+    return JSON.parse(out.trim().split('\n').pop()!) as { rows: number; rssMb: number; baselineMb: number };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The engine part of `npm run bench`. */
@@ -259,5 +270,6 @@ export async function benchEngine(): Promise<BenchResult[]> {
 
   const rss = await rssWithRows(100_000);
   results.push({ name: `engine: RSS of a runtime with ${rss.rows.toLocaleString('en-US')} log rows`, value: rss.rssMb, unit: 'MB' });
+  results.push({ name: 'engine: RSS of the same process before the runtime', value: rss.baselineMb, unit: 'MB' });
   return results;
 }
