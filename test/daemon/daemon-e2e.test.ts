@@ -3,7 +3,7 @@
 // log and the statistics, the JSON-lines log, a clean stop.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
 import { runLog } from '../../source/daemon/log-command.js';
@@ -105,10 +105,28 @@ test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good 
 test('lines are accepted and queued while Jira is down, and sent once it answers', async (t) => {
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
+  // "Jira" is a port we hold throughout: first every connection is dropped (down), then
+  // connections are passed through to the simulator (up). Holding it avoids racing other
+  // processes for a port freed and bound again.
+  const sim = await startSimulator({ auth: { user, password } });
+  t.after(() => sim.close());
+  let up = false;
+  const open = new Set<Socket>();
+  const gate = createServer((socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    socket.on('error', () => undefined);
+    if (!up) return socket.destroy();
+    const target = connect(Number(new URL(sim.url).port), '127.0.0.1');
+    target.on('error', () => socket.destroy());
+    socket.pipe(target).pipe(socket);
+  });
+  await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => {
+    for (const socket of open) socket.destroy();
+    gate.close(resolve);
+  }));
+  const port = (gate.address() as { port: number }).port;
 
   const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
   const daemon = await startDaemon(['--jira-url', `http://127.0.0.1:${port}`, '--data-dir', join(tmp.dir, 'data'), '--listen', '127.0.0.1:0'], env);
@@ -122,8 +140,8 @@ test('lines are accepted and queued while Jira is down, and sent once it answers
   assert.deepEqual(await c.waitFor(2), ['OK D1 queued', 'OK D1 queued']);
   await daemon.waitFor((r) => r.event === 'retry' && r.guid === 'D1');
 
-  const sim = await startSimulator({ port, auth: { user, password } });
-  t.after(() => sim.close());
+  assert.equal(sim.issues().length, 0);
+  up = true;
   await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'D1' && r.action === 'Update', 60_000);
   const tickets = withLabel(sim.issues(), 'D1');
   assert.equal(tickets.length, 1);
