@@ -29,7 +29,7 @@ export const templateRowSchema = z.object({
   value: z.string(),
   mode: z.enum(['Include', 'Exclude']).default('Include'),
   type: z.string().optional(),
-});
+}).strict();
 
 /** The whole configuration file. Every key has a default, so `{}` is a valid file. */
 export const configSchema = z.object({
@@ -41,20 +41,20 @@ export const configSchema = z.object({
     caFile: z.string().nullable().default(null).meta(meta('CA file', 'PEM bundle of a private CA (self-signed Jira Server)')),
     insecure: z.boolean().default(false).meta(meta('Skip TLS verification', 'Dangerous: accepts any certificate; warned about on every start')),
     timeoutSeconds: z.number().int().min(1).max(600).default(30).meta(meta('Timeout (s)', 'Connect, header and body timeout of each request')),
-  }).prefault({}),
+  }).strict().prefault({}),
   auth: z.object({
     method: z.enum(['basic', 'key']).default('basic').meta(meta('Method', 'basic: username + password/API token; key: Authorization Key')),
     username: z.string().nullable().default(null).meta(meta('Username', 'Jira username or e-mail (Cloud); the password is kept as a secret')),
-  }).prefault({}),
+  }).strict().prefault({}),
   updates: z.object({
     maxUpdates: z.number().int().min(1).max(100000).default(10).meta(meta('Max updates', 'Automatic updates allowed per interval')),
     intervalSeconds: z.number().int().min(1).max(86400).default(60).meta(meta('Interval (s)', 'Length of the sliding throttle window')),
     retryForHours: z.number().min(0).max(24 * 30).default(24).meta(meta('Retry for (h)', 'Give up on a command still failing after this long')),
-  }).prefault({}),
+  }).strict().prefault({}),
   log: z.object({
     maxEntries: z.number().int().min(1).max(10_000_000).default(1000).meta(meta('Maximum entries', 'Adding a row beyond this deletes the oldest')),
     removeOlderThanDays: z.number().int().min(1).max(36500).default(30).meta(meta('Remove entries older than (days)', 'Pruned at start and every 24 hours; Pending rows stay')),
-  }).prefault({}),
+  }).strict().prefault({}),
   listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
   socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),
   template: z.array(templateRowSchema).default([
@@ -89,7 +89,12 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const key = issue.path.map(String).join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') ?? '' : '');
-  const where = key ? `${key}` : '(top level)';
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const key = [...path, issue.keys[0]].join('.');
+    throw new ConfigError(`${origin}: error in ${key}: unknown key (remove it, or check its spelling)`, key);
+  }
+  const key = path.join('.');
+  const where = key || '(top level)';
   throw new ConfigError(`${origin}: error in ${where}: ${issue.message}`, key);
 }
