@@ -92,6 +92,12 @@ function checkOverride(origin: string, raw: unknown): Config {
 }
 
 /** The data directory: --data-dir, JIRALINE_DATA_DIR, $XDG_DATA_HOME/jiraline, ~/.local/share/jiraline. */
+/** The config file: --config, JIRALINE_CONFIG, $XDG_CONFIG_HOME/jiraline/config.json (also `jiraline auth`'s). */
+export function resolveConfigPath(flag: string | undefined, env: Record<string, string | undefined>): string {
+  return resolve(flag ?? envValue(env, 'JIRALINE_CONFIG') ?? join(xdgDir(env, 'XDG_CONFIG_HOME', '.config'), 'jiraline', 'config.json'));
+}
+
+/** The data directory: --data-dir, JIRALINE_DATA_DIR, $XDG_DATA_HOME/jiraline. */
 export function resolveDataDir(flag: string | undefined, env: Record<string, string | undefined>): string {
   if (flag === '') throw new UsageError('--data-dir: expected a directory');
   return resolve(flag ?? envValue(env, 'JIRALINE_DATA_DIR') ?? join(xdgDir(env, 'XDG_DATA_HOME', '.local/share'), 'jiraline'));
@@ -103,7 +109,7 @@ export function resolveDataDir(flag: string | undefined, env: Record<string, str
  * one runs in demo mode.
  */
 export function resolveSettings(flags: SettingsFlags, env: Record<string, string | undefined>, face: 'daemon' | 'tui'): Settings {
-  const configPath = resolve(flags.config ?? envValue(env, 'JIRALINE_CONFIG') ?? join(xdgDir(env, 'XDG_CONFIG_HOME', '.config'), 'jiraline', 'config.json'));
+  const configPath = resolveConfigPath(flags.config, env);
   const dataDir = resolveDataDir(flags['data-dir'], env);
   const raw = readConfigFile(configPath);
   const config = parseConfig(raw, `config file ${configPath}`);

@@ -2,8 +2,7 @@
 // credentials in the place the engine reads them from. Nothing here ever prints a secret:
 // values go through describeCredentials, and errors never quote what was typed.
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseCommandArgs, UsageError } from '../cli-args.js';
 import type { Credentials } from '../core/ports.js';
@@ -12,6 +11,7 @@ import { credentialsFromEnv } from './env-source.js';
 import { PromptAborted, readFirstLine, readHidden, type RawInput } from './prompt.js';
 import { makeSecret } from './secret.js';
 import { createSecretStore, type SecretStoreOptions } from './store.js';
+import { resolveConfigPath } from '../daemon/settings.js';
 
 /** What runAuth reads and writes; the defaults are the process's own (tests pass fakes). */
 export interface AuthIo {
@@ -36,19 +36,6 @@ JIRALINE_AUTH_KEY in the environment take precedence over both.
 `;
 
 const common = { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-
-function envValue(env: Record<string, string | undefined>, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-/** The config file path: --config, JIRALINE_CONFIG, $XDG_CONFIG_HOME/jiraline/config.json (as the daemon resolves it). */
-export function resolveConfigPath(flag: string | undefined, env: Record<string, string | undefined>): string {
-  const xdg = envValue(env, 'XDG_CONFIG_HOME');
-  // The XDG spec says a relative value is invalid and must be ignored.
-  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(envValue(env, 'HOME') ?? homedir(), '.config');
-  return resolve(flag ?? envValue(env, 'JIRALINE_CONFIG') ?? join(base, 'jiraline', 'config.json'));
-}
 
 // The auth part of the config, read leniently: a missing or broken config is the app's to
 // report; here it only saves asking for a username that is already configured.
