@@ -6,7 +6,7 @@ import React from 'react';
 import { LogPane } from '../../source/ui/panes/log-pane.js';
 import { parseLogFilter } from '../../source/ui/log-filter.js';
 import { EngineDouble, logRow } from '../helpers/ui-engine-double.js';
-import { keys, makeServices, mount as mountTree, plain, press, type, waitUntil } from './support.js';
+import { keys, makeServices, mount as mountTree, plain, press, type, waitForFrame, waitUntil } from './support.js';
 
 async function mount(engine: EngineDouble, height = 20) {
   const { services } = makeServices(engine);
@@ -73,5 +73,26 @@ test('`/` filters as you type, Enter opens the row with request, answer, attempt
   assert.match(frame, /10 rows \(filtered\)/);
   await press(app, keys.escape);
   assert.match(plain(app.lastFrame()), /500 rows/);
+  app.unmount();
+});
+
+test('a free-text filter shows the first page at once and its count once typing pauses', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(2_000);
+  const counted: Array<string | undefined> = [];
+  const countLog = engine.countLog.bind(engine);
+  engine.countLog = (q = {}) => {
+    counted.push(q.text);
+    return countLog(q);
+  };
+  const { app } = await mount(engine);
+  await press(app, '/');
+  await type(app, 'alarm-19');
+  let frame = plain(app.lastFrame());
+  assert.match(frame, /counting rows… \(filtered\)/);
+  assert.match(frame, /alarm-1999 /, 'the matching rows are drawn before the count');
+  frame = await waitForFrame(app.lastFrame, (f) => /111 rows \(filtered\)/.test(f));
+  assert.equal(counted.at(-1), 'alarm-19', 'counted for the filter as typed');
+  assert.ok(!counted.includes('a'), 'not counted for every key typed');
   app.unmount();
 });

@@ -14,6 +14,7 @@ import { ScrollView, type ViewLine } from '../components/scroll-view.js';
 import { useValueStore } from '../value-store.js';
 import { isFiltered, parseLogFilter } from '../log-filter.js';
 import { formatCount, formatRelative, formatTime, prettyJson } from '../format.js';
+import { useLogCount } from '../hooks/use-log-count.js';
 import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
 
 const statusColor = (row: LogRow) => (row.status === 'Ok' ? 'green' : row.status === 'Failed' ? 'red' : 'yellow');
@@ -83,9 +84,12 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
   const filter = useMemo(() => parseLogFilter(filterText), [filterText]);
   const tableRows = Math.max(1, height - 4);
   // logVersion is in the deps so that new, changed or pruned rows are fetched again.
-  const count = useMemo(() => engine.countLog(filter), [engine, filter, snapshot.logVersion]);
-  const w = clampWindow(win, count, tableRows);
-  const rows = useMemo(() => engine.queryLog({ ...filter, offset: w.top, limit: tableRows }), [engine, filter, w.top, tableRows, snapshot.logVersion]);
+  const known = useLogCount(engine, filter, snapshot.logVersion);
+  // While a text filter is being counted, the first page is what there is to move in.
+  const top = known === null ? 0 : clampWindow(win, known, tableRows).top;
+  const rows = useMemo(() => engine.queryLog({ ...filter, offset: top, limit: tableRows }), [engine, filter, top, tableRows, snapshot.logVersion]);
+  const count = known ?? rows.length;
+  const w = clampWindow(known === null ? { cursor: win.cursor, top: 0 } : win, count, tableRows);
   const openRow = useMemo(() => (openId === null ? undefined : engine.getLogRow(openId)), [engine, openId, snapshot.logVersion]);
 
   useKeys((input, key) => {
@@ -116,7 +120,9 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
     <Box flexDirection="column" paddingX={1}>
       <Text wrap="truncate-end">
         <Text bold>Log</Text>
-        <Text> {formatCount(count)} row{count === 1 ? '' : 's'}{filtered ? ' (filtered)' : ''}{count > 0 ? `, ${formatCount(w.cursor + 1)} selected` : ''}</Text>
+        {known === null
+          ? <Text> counting rows… (filtered)</Text>
+          : <Text> {formatCount(known)} row{known === 1 ? '' : 's'}{filtered ? ' (filtered)' : ''}{known > 0 ? `, ${formatCount(w.cursor + 1)} selected` : ''}</Text>}
         <Text dimColor>   Maximum entries {formatCount(config.log.maxEntries)} · Remove entries older than {config.log.removeOlderThanDays} days</Text>
       </Text>
       <Box>
@@ -145,7 +151,7 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
       <WindowedTable
         columns={logColumns(width - 2)}
         rows={rows}
-        selected={count > 0 ? w.cursor - w.top : null}
+        selected={rows.length > 0 ? w.cursor - w.top : null}
         focused={!editingFilter}
         rowKey={(row) => row.id}
         emptyText={filtered ? 'No row matches the filter.' : 'No commands sent yet: Execute on the Creation pane, or send an Advanced line.'}
