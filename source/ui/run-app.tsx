@@ -1,9 +1,11 @@
 // `jiraline [tui]`: the full-screen app. Resolves the settings (bad ones are exit 2 before
-// the screen is touched), then hands over to screen.tsx. React and Ink are loaded only
-// from here, after NODE_ENV is settled: React's development build, which Node would
-// otherwise load, makes every keypress several times slower.
+// the screen is touched), draws a first frame at once, then hands over to screen.tsx.
+// React and Ink are loaded only from here, after NODE_ENV is settled: React's development
+// build, which Node would otherwise load, makes every keypress several times slower.
 import { engineOptions, parseCommandArgs, UsageError } from '../cli-args.js';
 import { resolveSettings } from '../daemon/settings.js';
+import { createAltScreen, crashMessage, installExitGuards } from './alt-screen.js';
+import { earlyFrame } from './early-frame.js';
 
 const usage = `Usage: jiraline [tui] [--config FILE] [--data-dir DIR] [--listen HOST:PORT|off] [--jira-url URL | --demo]
   The full-screen app: five panes (Creation, Configuration, Log, Statistics, Jira) over the
@@ -23,6 +25,24 @@ export async function runApp(args: string[]): Promise<number> {
   }
   const settings = resolveSettings(values, process.env, 'tui');
   process.env.NODE_ENV ??= 'production';
-  const { runOnScreen } = await import('./screen.js');
-  return runOnScreen(settings);
+  // A first frame now; Ink's replaces it once loaded. Until then, a signal or a crash only
+  // has the screen to give back.
+  const alt = createAltScreen(process.stdout);
+  alt.enter();
+  process.stdout.write(earlyFrame({ columns: process.stdout.columns, rows: process.stdout.rows, demo: settings.demo, jiraUrl: settings.config.jira.url }));
+  const detach = installExitGuards((cause) => {
+    alt.leave();
+    if (cause.kind === 'crash') process.stderr.write(`${crashMessage(cause.error)}\n`);
+    process.exit(cause.kind === 'crash' ? 1 : 0);
+  });
+  let screen: typeof import('./screen.js');
+  try {
+    screen = await import('./screen.js');
+  } catch (error) {
+    alt.leave();
+    throw error;
+  } finally {
+    detach();
+  }
+  return screen.runOnScreen(settings, alt);
 }

@@ -1,0 +1,96 @@
+// The running app: the App over the runtime, on the Ink instance the first frame was drawn
+// with. Every way out — q, Ctrl-C, SIGTERM, SIGHUP, a crash — unmounts Ink, gives the shell
+// its screen back, then stops the runtime so every accepted command is committed. While
+// $EDITOR runs the app is unmounted and remounted on the same state.
+import React from 'react';
+import { render, type Instance } from 'ink';
+import type { Runtime } from '../daemon/runtime.js';
+import { App, type QuitReason } from './app.js';
+import type { PaneId } from './app-services.js';
+import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
+import { editText } from './external-editor.js';
+import { runtimeServices } from './runtime-services.js';
+import type { PaneMemory } from './panes/pane-props.js';
+
+/** Shows the App on `splash`'s Ink instance until the operator quits; resolves with the exit code. */
+export async function runSession(runtime: Runtime, splash: Instance, alt: AltScreen): Promise<number> {
+  let instance: Instance | null = null;
+  const memory: PaneMemory = new Map();
+  let pane: PaneId = 'creation';
+  let finished = false;
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => {
+    resolveExit = resolve;
+  });
+
+  const finish = async (code: number, message?: string) => {
+    if (finished) return;
+    finished = true;
+    try {
+      instance?.unmount();
+    } catch {
+      // Already unmounted (Ink's own error path): the screen is still ours to restore.
+    }
+    instance = null;
+    alt.leave();
+    detachGuards();
+    if (message) process.stderr.write(`${message}\n`);
+    try {
+      await services.settled();
+      await runtime.stop();
+    } catch (error) {
+      process.stderr.write(`jiraline: while stopping: ${(error as Error).message}\n`);
+      code = code || 1;
+    }
+    // Ink leaves stdin readable; let go of it so nothing keeps the process alive.
+    process.stdin.pause();
+    process.stdin.unref?.();
+    resolveExit(code);
+  };
+
+  const detachGuards = installExitGuards((cause: ExitCause) => {
+    if (cause.kind === 'signal') void finish(0);
+    else void finish(1, crashMessage(cause.error));
+  });
+
+  const onQuit = (_reason: QuitReason) => void finish(0);
+
+  const services = runtimeServices(runtime, {
+    async openEditor(text) {
+      // Off the screen while the editor owns the terminal; back on the same state after.
+      instance?.unmount();
+      instance = null;
+      alt.leave();
+      const outcome = editText(text);
+      if (finished) return outcome;
+      alt.enter();
+      mount();
+      return outcome;
+    },
+  });
+
+  const mount = (over?: Instance) => {
+    const app = (
+      <App services={services} initialPane={pane} memory={memory} onQuit={onQuit} onPaneChange={(p) => {
+        pane = p;
+      }} />
+    );
+    if (over) {
+      over.rerender(app);
+      instance = over;
+    } else {
+      instance = render(app, { exitOnCtrlC: false });
+    }
+    const mine = instance;
+    mine.waitUntilExit().catch((error: unknown) => {
+      if (instance === mine) void finish(1, crashMessage(error));
+    });
+  };
+
+  try {
+    mount(splash);
+  } catch (error) {
+    await finish(1, crashMessage(error));
+  }
+  return exited;
+}
