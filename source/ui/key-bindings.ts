@@ -51,7 +51,7 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'end', scope: 'Lists', keys: 'End', description: 'last row', match: (_i, key) => key.end },
   { action: 'edit', scope: 'Lists', keys: 'Enter', description: 'edit the focused field or cell (edit mode)', match: (_i, key) => key.return },
 
-  { action: 'leave', scope: 'Editing', keys: 'Esc', description: 'leave edit mode (back to navigation)', match: (_i, key) => key.escape },
+  { action: 'leave', scope: 'Editing', keys: 'Esc', description: 'leave edit mode; close a row, ticket or dialog (back to navigation)', match: (_i, key) => key.escape },
   { action: 'commit', scope: 'Editing', keys: 'Enter', description: 'accept a one-line value', match: (_i, key) => key.return },
   { action: 'newline', scope: 'Editing', keys: 'Enter', description: 'new line in the Create Query text', match: (_i, key) => key.return },
 
@@ -68,7 +68,7 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'test-connection', scope: 'Configuration', keys: 't', description: 'Test connection (serverInfo + myself)', match: char('t') },
 
   { action: 'filter', scope: 'Log', keys: '/', description: 'filter: words, status:Failed, guid:ID, key:OPS-1 (Esc clears)', match: char('/') },
-  { action: 'open', scope: 'Log', keys: 'Enter', description: 'open the row: request, Jira\'s answer, attempts, next retry', match: (_i, key) => key.return },
+  { action: 'open', scope: 'Log', keys: 'Enter', description: 'open the row: request, Jira\'s answer, attempts, next retry (Jira pane: the ticket)', match: (_i, key) => key.return },
 
   { action: 'reset-stats', scope: 'Statistics', keys: 'r', description: 'reset counters (asks: daily, totals or both)', match: char('r') },
 

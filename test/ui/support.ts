@@ -79,7 +79,7 @@ export function plain(frame: string | undefined): string {
 }
 
 /** Waits until the frame satisfies `test` (polling; fails with the last frame after `timeoutMs`). */
-export async function waitForFrame(lastFrame: () => string | undefined, test: (frame: string) => boolean, timeoutMs = 5000): Promise<string> {
+export async function waitForFrame(lastFrame: () => string | undefined, test: (frame: string) => boolean, timeoutMs = 15_000): Promise<string> {
   const start = Date.now();
   for (;;) {
     const frame = plain(lastFrame());
@@ -90,7 +90,7 @@ export async function waitForFrame(lastFrame: () => string | undefined, test: (f
 }
 
 /** Polls until `condition` holds (fails after `timeoutMs` with `what`). */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

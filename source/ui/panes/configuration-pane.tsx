@@ -60,7 +60,10 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   const [replies, setReplies] = useRemembered<Array<{ line: string; reply: string }>>(memory, 'config.replies', []);
   useModeSync(setMode, editing !== null || dialog || typingLine);
 
-  const formRows = Math.max(3, height - 9);
+  // Everything but the form takes one row each (title, help, message, Advanced) plus the
+  // connection check and the last replies when there are some; the form gets the rest.
+  const extra = (checking ? 1 : check ? Math.min(2, check.length) : 0) + Math.min(2, replies.length);
+  const formRows = Math.max(3, height - 4 - extra);
   const w = clampWindow(win, items.length, formRows);
   const item = items[w.cursor];
 
@@ -142,7 +145,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   const focusedField = item?.kind === 'field' ? item.field : null;
   return (
     <Box flexDirection="column" paddingX={1}>
-      <Text bold>Configuration <Text dimColor>(Tab: form / Advanced input · u Authentication · t Test connection)</Text></Text>
+      <Text bold wrap="truncate-end">Configuration <Text dimColor>(Tab: form / Advanced input · u Authentication · t Test connection)</Text></Text>
       {items.slice(w.top, w.top + formRows).map((it, i) => {
         const index = w.top + i;
         const selected = index === w.cursor && region === 'form';

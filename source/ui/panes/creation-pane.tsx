@@ -95,8 +95,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const jsonWidth = stacked ? width - 2 : Math.floor((width - 3) * 0.45);
   const tableWidth = stacked ? width - 2 : width - 3 - jsonWidth;
   const footer = 4;
-  const jsonHeight = Math.max(3, stacked ? Math.floor((height - footer - 3) / 2) : height - footer - 2);
-  const tableHeight = Math.max(2, stacked ? height - footer - 3 - jsonHeight - 1 : height - footer - 2);
+  // Side by side: both as tall as the pane less titles and footer. Stacked: the table as
+  // tall as its rows (up to half), the Create Query the rest.
+  const stackedTable = Math.max(1, Math.min(draft.rows.length, Math.floor((height - footer - 4) / 2)));
+  const jsonHeight = Math.max(3, stacked ? height - footer - 4 - stackedTable : height - footer - 2);
+  const tableHeight = Math.max(1, stacked ? stackedTable : height - footer - 2);
   const w = clampWindow(win, draft.rows.length, tableHeight);
   const row = draft.rows[w.cursor];
 
