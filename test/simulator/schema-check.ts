@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 
 type Schema = Record<string, unknown>;
 
-/** Jira's components.schemas, read from ../shared/jira/openapi-v3.json beside the clone. */
+/** Jira's components.schemas, from Atlassian's OpenAPI description (a copy of ../shared/jira/openapi-v3.json). */
 export function loadSchemas(): Record<string, Schema> {
-  const file = new URL('../../../shared/jira/openapi-v3.json', import.meta.url);
+  const file = new URL('../../fixtures/openapi-v3.json', import.meta.url);
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { components: { schemas: Record<string, Schema> } };
   return doc.components.schemas;
 }

@@ -1,5 +1,5 @@
 // The simulator's request and response shapes held against Jira's OpenAPI schemas
-// (../shared/jira/openapi-v3.json) and against the recorded answers in fixtures/.
+// (fixtures/openapi-v3.json, copied from ../shared/jira) and against the recorded answers in fixtures/.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startSimulator, type Simulator } from '../../source/simulator/index.js';
