@@ -37,12 +37,12 @@ export function fromRow<T>(map: ColumnMap, row: Row): T {
 const insertTexts = new Map<string, string>();
 const updateTexts = new Map<string, string>();
 
-/** INSERT INTO table (…all mapped columns…) with the values of record. */
+/** INSERT INTO table (…all mapped columns…) with the values of record, RETURNING the new id. */
 export function insertSql(table: string, map: ColumnMap, record: Record<string, unknown>): { sql: string; params: Params } {
   const fields = Object.keys(map);
   let sql = insertTexts.get(table);
   if (sql === undefined) {
-    sql = `INSERT INTO ${table} (${fields.map((f) => map[f].column).join(', ')}) VALUES (${fields.map(() => '?').join(', ')})`;
+    sql = `INSERT INTO ${table} (${fields.map((f) => map[f].column).join(', ')}) VALUES (${fields.map(() => '?').join(', ')}) RETURNING id`;
     insertTexts.set(table, sql);
   }
   return { sql, params: fields.map((f) => toSql(map[f], record[f])) };

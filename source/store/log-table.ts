@@ -100,10 +100,10 @@ export class LogTable extends LogReader {
   /** Adds a row; returns its id. */
   insert(row: Omit<LogRow, 'id'>): number {
     const { sql, params } = insertSql('log', insertColumns, row);
-    this.db.run(sql, params);
+    const id = this.db.insert(sql, params);
     this.total += 1;
     this.changed();
-    return this.db.lastInsertId();
+    return id;
   }
 
   /** Changes the given fields of a row (an unknown id changes nothing). */

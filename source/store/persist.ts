@@ -1,35 +1,13 @@
 // Durability. The database lives in memory; it reaches the disk as a whole new file:
-// write a temp file beside it, fsync, rename over the old one, fsync the directory. A crash
-// at any instant leaves either the old file or the new one, never a mix. Writing the whole
-// file per mutation would not keep up, so commits are grouped (see GroupCommit).
-import { open, rename } from 'node:fs/promises';
+// write a temp file beside it, fsync, rename over the old one, fsync the directory (done on
+// a thread of its own: write-thread.ts). A crash at any instant leaves either the old file
+// or the new one, never a mix. Writing the whole file per mutation would not keep up, so
+// commits are grouped (see GroupCommit).
 import { basename, dirname, join } from 'node:path';
 
 /** The temp file a write goes through; a leftover one is a crash's debris. */
 export function tempFileFor(file: string): string {
   return join(dirname(file), `${basename(file)}.tmp`);
-}
-
-/** Replaces file with bytes atomically and durably (mode 0600). */
-export async function atomicWrite(file: string, bytes: Uint8Array): Promise<void> {
-  const temp = tempFileFor(file);
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    // A temp file left by an older run keeps its mode through 'w'; make it ours again.
-    await handle.chmod(0o600);
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
-  // The rename is only durable once the directory entry is.
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }
 
 /** Counters of the writes made, for tests and the benchmark. */
@@ -120,8 +98,10 @@ export class GroupCommit {
       // The snapshot is taken synchronously here, so it holds exactly `version`.
       const bytes = this.snapshot();
       this.counters.lastExportMs = performance.now() - began;
+      // Read before the write: the writer may take the bytes (a transfer empties the view).
+      const length = bytes.length;
       await this.write(bytes);
-      this.counters.lastBytes = bytes.length;
+      this.counters.lastBytes = length;
     })();
     // Later commits covered by this write wait on the batch's promise: it settles after the bookkeeping.
     this.inflight = { version, promise: batch.promise };

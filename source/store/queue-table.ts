@@ -28,9 +28,9 @@ export class QueueTable {
   /** Stores a new command; returns its id (accept order). */
   insert(command: Omit<QueuedCommand, 'id'>): number {
     const { sql, params } = insertSql('commands', insertColumns, command);
-    this.db.run(sql, params);
+    const id = this.db.insert(sql, params);
     this.changed();
-    return this.db.lastInsertId();
+    return id;
   }
 
   /** Changes the given fields of a command (an unknown id changes nothing). */

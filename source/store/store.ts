@@ -8,7 +8,8 @@ import type { Db } from './database.js';
 import { acquireLock, pidAlive, type Lock } from './lock.js';
 import { loadDatabase } from './load.js';
 import { migrate } from './migrations.js';
-import { atomicWrite, GroupCommit, tempFileFor, type WriteStats } from './persist.js';
+import { GroupCommit, tempFileFor, type WriteStats } from './persist.js';
+import { WriteThread } from './write-thread.js';
 import { QueueTable } from './queue-table.js';
 import { LogTable } from './log-table.js';
 import { StatsTable } from './stats-table.js';
@@ -91,6 +92,7 @@ async function removeDebris(dir: string, file: string): Promise<void> {
 
 class SqlStore implements Store {
   private readonly committer: GroupCommit;
+  private readonly target: WriteThread;
   private readonly queue: QueueTable;
   private readonly log: LogTable;
   private readonly statsTable: StatsTable;
@@ -111,7 +113,8 @@ class SqlStore implements Store {
       db.settle();
       return db.raw.export();
     };
-    this.committer = new GroupCommit(snapshot, (bytes) => atomicWrite(file, bytes), commitDelayMs);
+    this.target = new WriteThread(file);
+    this.committer = new GroupCommit(snapshot, (bytes) => this.target.write(bytes), commitDelayMs);
     const changed = () => this.touch();
     this.queue = new QueueTable(db, changed);
     this.log = new LogTable(db, changed);
@@ -247,6 +250,7 @@ class SqlStore implements Store {
     } finally {
       this.closed = true;
       this.db.close();
+      await this.target.close().catch(() => undefined);
       await this.lock.release();
     }
   }
