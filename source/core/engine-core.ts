@@ -46,6 +46,7 @@ export class EngineCore {
   /** Async work under way (sends, commits, accepts, checks): whenIdle waits for it. */
   private busyCount = 0;
   private pruneQueued = false;
+  private catalogueFetch: Promise<FieldCatalogue> | null = null;
   private purgeQueued = false;
   /** Called whenever a piece of tracked work settles (the engine checks for idleness). */
   afterActivity: () => void = () => undefined;
@@ -87,8 +88,20 @@ export class EngineCore {
     return shapeContextFor(this.serverInfo?.deploymentType, this.jira.apiVersion);
   }
 
-  /** The catalogue to send with: the kept one, or Jira's (fetched now) if none was ever kept. */
-  async sendingCatalogue(): Promise<FieldCatalogue> {
+  /**
+   * The catalogue to send with: the kept one, or Jira's (fetched now) if none was ever kept.
+   * One fetch serves every unit that asks meanwhile: at a first start hundreds of CREATEs
+   * start at once, and each fetching (and storing) the whole catalogue stalled the engine.
+   */
+  sendingCatalogue(): Promise<FieldCatalogue> {
+    if (this.serverInfo && this.catalogue) return Promise.resolve(this.catalogue);
+    this.catalogueFetch ??= this.fetchCatalogue().finally(() => {
+      this.catalogueFetch = null;
+    });
+    return this.catalogueFetch;
+  }
+
+  private async fetchCatalogue(): Promise<FieldCatalogue> {
     if (!this.serverInfo) this.setServerInfo(await this.jira.serverInfo());
     if (!this.catalogue) this.setCatalogue(await this.jira.fields());
     return this.catalogue as FieldCatalogue;

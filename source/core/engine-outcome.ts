@@ -56,7 +56,7 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
     ...(t ? { ticketId: t.ticketId, ticketKey: t.ticketKey, ticketUrl: t.ticketUrl } : {}) };
   if (decision.kind === 'pause') {
     const reason = authMessage(error);
-    for (const cmd of cmds) core.patchCommand(cmd, { state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: now });
+    for (const cmd of cmds) core.patchCommand(cmd, { ...attemptMarks(cmd), state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: now });
     if (cmds[0].logId !== null) core.store.updateLog(cmds[0].logId, { ...log, error: reason, nextAttemptAt: null });
     hooks.pause(reason);
     void core.commitQuietly();
@@ -69,9 +69,14 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
   scheduleRetry(core, cmds, decision.delayMs, error.detail(), context.unknownOutcome, log);
 }
 
+// A CREATE's attempt marks live in memory until its outcome (engine-send.ts): a retry stores them.
+function attemptMarks(cmd: QueuedCommand): Pick<QueuedCommand, 'attempts' | 'firstSentAt'> {
+  return { attempts: cmd.attempts, firstSentAt: cmd.firstSentAt };
+}
+
 function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, unknownOutcome: boolean, log: LogPatch): void {
   const at = core.clock.now() + delayMs;
-  for (const cmd of cmds) core.patchCommand(cmd, { state: unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
+  for (const cmd of cmds) core.patchCommand(cmd, { ...attemptMarks(cmd), state: unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
   const logId = cmds[0].logId;
   if (logId !== null) core.store.updateLog(logId, { ...log, error: reason, nextAttemptAt: at });
   core.signals.emit({ type: 'retry', guid: cmds[0].guid, attempt: attemptsOf(cmds), delayMs, reason });

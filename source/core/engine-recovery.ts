@@ -12,7 +12,9 @@ export const MANUAL_UNKNOWN = 'outcome unknown: jiraline stopped while this Exec
 
 /**
  * Loads the open commands into the queue at construction. An update that was in flight is
- * simply sent again; a CREATE in flight keeps that state so that it is looked up first.
+ * simply sent again. Every open CREATE is taken as possibly sent — its request goes out
+ * without a commit first (engine-send.ts), so "queued" in the file does not prove it never
+ * left — and is marked in flight, so that it is looked up by its label before any send.
  */
 export function loadOpenCommands(core: EngineCore): void {
   for (const cmd of core.store.openCommands()) {
@@ -22,6 +24,7 @@ export function loadOpenCommands(core: EngineCore): void {
       continue;
     }
     if (cmd.kind === 'update' && cmd.state === 'inflight') core.patchCommand(cmd, { state: 'queued' });
+    if (cmd.kind === 'create' && cmd.state === 'queued') core.patchCommand(cmd, { state: 'inflight' });
     core.queue.add(cmd, false);
   }
 }

@@ -5,8 +5,7 @@
 import { composeCreate, composeUpdate, mergeUpdatePlans, parseAdvancedLine, updatePlanBody, type AdvancedCommand } from './advanced.js';
 import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';
-import { attemptsOf, messageOf, unitKey } from './engine-core.js';
-import { JiraError } from './jira-error.js';
+import { attemptsOf, unitKey } from './engine-core.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
@@ -17,18 +16,24 @@ export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: F
   else await sendUpdate(core, cmds, hooks);
 }
 
-/** Marks the commands sent once more (and the row's time as the first send, SPEC §7). */
-function beginAttempt(core: EngineCore, cmds: QueuedCommand[]): void {
+/**
+ * Marks the commands sent once more (and the row's time as the first send, SPEC §7). With
+ * `persist` the marks go to the store at once; without, only in memory, and the row's part is
+ * returned for the caller to write with the attempt's outcome (a CREATE: see sendCreate).
+ */
+function beginAttempt(core: EngineCore, cmds: QueuedCommand[], persist = true): LogPatch {
   const now = core.clock.now();
   const first = cmds.every((c) => c.firstSentAt === null);
   for (const cmd of cmds) {
-    core.patchCommand(cmd, { state: 'inflight', attempts: cmd.attempts + 1, firstSentAt: cmd.firstSentAt ?? now });
+    const patch = { state: 'inflight' as const, attempts: cmd.attempts + 1, firstSentAt: cmd.firstSentAt ?? now };
+    if (persist) core.patchCommand(cmd, patch);
+    else Object.assign(cmd, patch);
   }
+  const row: LogPatch = { ...(first ? { time: now } : {}), attempts: attemptsOf(cmds), nextAttemptAt: null };
   const logId = cmds[0].logId;
-  if (logId !== null) {
-    core.store.updateLog(logId, { ...(first ? { time: now } : {}), attempts: attemptsOf(cmds), nextAttemptAt: null });
-  }
+  if (persist && logId !== null) core.store.updateLog(logId, row);
   core.signals.changed();
+  return persist ? {} : row;
 }
 
 function reparse(cmd: QueuedCommand): AdvancedCommand {
@@ -40,27 +45,22 @@ function reparse(cmd: QueuedCommand): AdvancedCommand {
 async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHooks): Promise<void> {
   const memory = core.unit(unitKey([cmd]));
   const guid = cmd.guid as string;
-  // Whether Jira may already hold this CREATE's ticket (then it is looked up, not re-sent).
+  // Whether Jira may already hold this CREATE's ticket (then it is looked up, not re-sent):
+  // every open CREATE found at start, and any whose answer was lost since.
   let unknownOutcome = cmd.state === 'inflight';
-  beginAttempt(core, [cmd]);
-  try {
-    // SPEC §6: the in-flight mark is on disk before the request can reach Jira.
-    await core.store.commit();
-  } catch (error) {
-    // Nothing was sent; try again like after a passing failure (the disk may come back).
-    const local = new JiraError({ status: 0, retryable: true, cause: 'store', message: `could not store the in-flight mark: ${messageOf(error)}` });
-    handleFailure(core, [cmd], local, hooks, { unknownOutcome });
-    return;
-  }
-  if (core.stopped) return;
+  // No commit before the POST (SPEC §6 still holds): a restart treats every open CREATE as
+  // possibly sent and looks it up by its label (engine-recovery.ts), so the attempt's marks
+  // can wait for its outcome and go to the store with it — one write instead of two, and no
+  // whole-file commit between a line's acknowledgement and its request.
+  // What the row learns on the way (time, attempts, request, answer), written with the outcome.
+  const log: LogPatch = beginAttempt(core, [cmd], false);
   let ticket: TicketRef | undefined;
-  // What the row learns on the way, written with its outcome (one write instead of several).
-  const log: LogPatch = {};
   try {
     const catalogue = await core.sendingCatalogue();
+    if (core.stopped) return;
     const plan = composeCreate(reparse(cmd), core.config.template, catalogue, core.shapeContext());
     if (!plan.ok) {
-      finishFailed(core, [cmd], plan.error);
+      finishFailed(core, [cmd], plan.error, undefined, log);
       return;
     }
     ticket = core.store.getTicket(guid);

@@ -18,6 +18,14 @@ import { META } from './engine-core.js';
  */
 export const MAX_IN_FLIGHT = 256;
 
+/**
+ * Units started per turn of the event loop. Starting one runs its compose and request
+ * synchronously (no commit stands before the POST any more), so starting hundreds in one
+ * turn held up everything else that turn — the socket's reads and replies, and the timer
+ * that starts the next commit — for tens of milliseconds. Between batches the loop turns.
+ */
+export const STARTS_PER_TURN = 32;
+
 interface Timer {
   at: number;
   handle: TimerHandle;
@@ -38,6 +46,8 @@ export class Worker {
   private throttleTimer: Timer | null = null;
   private expiryTimer: Timer | null = null;
   private pumpQueued = false;
+  /** Units started in the current pass (see STARTS_PER_TURN). */
+  private startedThisTurn = 0;
   private started = false;
 
   constructor(private readonly core: EngineCore, private readonly hooks: FailureHooks) {}
@@ -93,34 +103,46 @@ export class Worker {
   private schedulePump(): void {
     if (this.pumpQueued) return;
     this.pumpQueued = true;
-    queueMicrotask(() => {
-      this.pumpQueued = false;
-      this.pump();
-      this.core.afterActivity();
-    });
+    queueMicrotask(() => this.runPump());
   }
 
-  private pump(): void {
-    if (!this.started || this.core.paused || this.core.stopping) return;
+  private runPump(): void {
+    this.pumpQueued = false;
+    if (this.pump()) {
+      // The turn's budget is spent: go on once the loop has turned (setImmediate, not the
+      // Clock: this is about yielding the thread, not about time).
+      this.pumpQueued = true;
+      setImmediate(() => this.runPump());
+    }
+    this.core.afterActivity();
+  }
+
+  /** One scheduling pass; true when it stopped at STARTS_PER_TURN with work left. */
+  private pump(): boolean {
+    if (!this.started || this.core.paused || this.core.stopping) return false;
+    this.startedThisTurn = 0;
     const now = this.core.clock.now();
     const window = this.window();
+    const full = () => this.busy.size >= MAX_IN_FLIGHT || this.startedThisTurn >= STARTS_PER_TURN;
     // Updates held by the throttle are older than anything nudged since: they go first.
     if (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)) {
       // Deleting the current entry while iterating a Set is safe; consider() puts a GUID back
       // here only when no slot is free, and the loop has stopped by then.
       for (const guid of this.throttled) {
-        if (this.busy.size >= MAX_IN_FLIGHT || !canStart(this.core.throttleStarts, now, window)) break;
+        if (full() || !canStart(this.core.throttleStarts, now, window)) break;
         this.throttled.delete(guid);
         this.consider(guid, now, window);
       }
     }
     // Not a copy: thousands of GUIDs may wait here, and this runs after every unit.
     for (const guid of this.ready) {
-      if (this.busy.size >= MAX_IN_FLIGHT) break;
+      if (full()) break;
       this.ready.delete(guid);
       this.consider(guid, now, window);
     }
     this.armThrottle(now, window);
+    return this.startedThisTurn >= STARTS_PER_TURN && this.busy.size < MAX_IN_FLIGHT
+      && (this.ready.size > 0 || (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)));
   }
 
   private consider(guid: string, now: number, window: ThrottleWindow): void {
@@ -154,6 +176,7 @@ export class Worker {
 
   private dispatch(guid: string, cmds: QueuedCommand[]): void {
     this.busy.add(guid);
+    this.startedThisTurn++;
     const run: Promise<void> = this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
       this.busy.delete(guid);
       this.running.delete(run);
