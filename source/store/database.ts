@@ -23,6 +23,9 @@ export type Params = SqlValue[];
 /** One row as column name → value. */
 export type Row = Record<string, SqlValue>;
 
+/** One mutation as it ran: its SQL and parameters. The journal replays them in order. */
+export type Op = [sql: string, params: Params];
+
 /** A sql.js Database with a statement cache and small run/get/all helpers. */
 export class Db {
   private readonly statements = new Map<string, Statement>();
@@ -60,6 +63,7 @@ export class Db {
     try {
       statement.bind(params);
       statement.step();
+      this.ops?.push([sql, params]);
     } catch (error) {
       this.checkBatch(error);
       throw error;
@@ -67,6 +71,42 @@ export class Db {
       statement.reset();
     }
     return this.raw.getRowsModified();
+  }
+
+  /** Runs SQL without parameters that changes the database (e.g. PRAGMA incremental_vacuum); recorded like run(). */
+  exec(sql: string): void {
+    this.beginBatch();
+    try {
+      this.raw.exec(sql);
+      this.ops?.push([sql, []]);
+    } catch (error) {
+      this.checkBatch(error);
+      throw error;
+    }
+  }
+
+  // The mutations made since the last takeOps(), while recording (the store's journal).
+  // Only statements that succeeded are kept, and a rolled-back savepoint drops its own.
+  private ops: Op[] | null = null;
+
+  /** Starts keeping every successful mutation for takeOps(). */
+  startRecording(): void {
+    this.ops ??= [];
+  }
+
+  /** The mutations recorded since the last call, in the order they ran. */
+  takeOps(): Op[] {
+    const ops = this.ops ?? [];
+    if (this.ops) this.ops = [];
+    return ops;
+  }
+
+  /** Runs recorded mutations again, in order (the journal after a restart); recording stays off. */
+  replay(ops: readonly Op[]): void {
+    for (const [sql, params] of ops) {
+      if (params.length === 0) this.raw.exec(sql);
+      else this.run(sql, params);
+    }
   }
 
   /** The first row, or undefined. */
@@ -101,6 +141,7 @@ export class Db {
     try {
       statement.bind(params);
       if (!statement.step()) throw new Error('INSERT … RETURNING gave no row');
+      this.ops?.push([sql, params]);
       return Number(statement.get()[0]);
     } catch (error) {
       this.checkBatch(error);
@@ -110,23 +151,20 @@ export class Db {
     }
   }
 
-  /** The rowid of the last INSERT. */
-  lastInsertId(): number {
-    return Number(this.get('SELECT last_insert_rowid() AS id')!.id);
-  }
-
   /** Runs fn (synchronous) so that it applies whole or not at all: a savepoint, rolled back if fn throws. */
   transaction<T>(fn: () => T): T {
     this.beginBatch();
     const name = `sp${this.depth}`;
     this.raw.exec(`SAVEPOINT ${name}`);
     this.depth += 1;
+    const mark = this.ops?.length ?? 0;
     let result: T;
     try {
       result = fn();
       if (result instanceof Promise) throw new TypeError('transaction(fn): fn must be synchronous');
     } catch (error) {
       this.raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      if (this.ops) this.ops.length = mark;
       this.checkBatch(error);
       throw error;
     } finally {

@@ -1,10 +1,71 @@
 // Reading the database file into memory, refusing anything that is not a whole jiraline
-// database. The file is only ever read here: a file we cannot understand is left exactly as
-// it is, so the operator can inspect or recover it.
+// database, and replaying the journal that follows it. The files are only ever read here: a
+// file we cannot understand is left exactly as it is, so the operator can inspect or recover it.
 import { readFile } from 'node:fs/promises';
 import { Db, loadSql } from './database.js';
 import { StoreCorruptError, StoreVersionError } from './errors.js';
+import { journalFileFor, parseJournal } from './journal.js';
 import { readSchemaVersion, schemaVersion } from './migrations.js';
+
+/** The committed state: the database file with its journal replayed. */
+export interface Committed {
+  db: Db;
+  /** Whether the database file existed (a new store has none). */
+  existed: boolean;
+  /** The snapshot's generation (its application_id; 0 for a file no snapshot wrote). */
+  generation: number;
+  /** Commits replayed from the journal. */
+  replayed: number;
+  /** The journal belongs to this snapshot and holds nothing (a clean close): appends may go on in it. */
+  cleanJournal: boolean;
+}
+
+/**
+ * Loads the last committed state of `file`. A reader without the lock may find the owner
+ * between a new snapshot and its new journal (or read the journal after a newer snapshot
+ * replaced the file it read): then it reads both again.
+ */
+export async function loadCommitted(file: string): Promise<Committed> {
+  const journal = journalFileFor(file);
+  for (let attempt = 0; ; attempt += 1) {
+    const { db, existed } = await loadDatabase(file);
+    try {
+      const generation = existed ? Number(db.get('PRAGMA application_id')?.application_id ?? 0) >>> 0 : 0;
+      const bytes = await readJournal(journal);
+      if (!existed && bytes !== null && bytes.length > 0) {
+        throw new StoreCorruptError(journal, `a journal without its database ${file}`);
+      }
+      const contents = parseJournal(bytes, generation, journal);
+      if (!contents.matches && contents.generation !== null && contents.generation > generation && attempt < 5) {
+        db.close();
+        continue; // a newer snapshot was written meanwhile
+      }
+      if (contents.commits.length > 0) {
+        try {
+          db.transaction(() => {
+            for (const ops of contents.commits) db.replay(ops);
+          });
+        } catch (error) {
+          throw new StoreCorruptError(journal, `it does not fit the database: ${(error as Error).message}`);
+        }
+      }
+      const cleanJournal = contents.matches && contents.commits.length === 0 && !contents.tornTail;
+      return { db, existed, generation, replayed: contents.commits.length, cleanJournal };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+}
+
+async function readJournal(journal: string): Promise<Uint8Array | null> {
+  try {
+    return await readFile(journal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StoreCorruptError(journal, `reading it failed: ${(error as Error).message}`);
+  }
+}
 
 const sqliteMagic = 'SQLite format 3\0';
 

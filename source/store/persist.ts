@@ -20,7 +20,7 @@ export interface WriteStats {
   lastBytes: number;
   /** Milliseconds the last export + write took. */
   lastWriteMs: number;
-  /** Milliseconds of that spent in the (synchronous) export. */
+  /** Milliseconds of that spent in the (synchronous) capture: an export, or a journal record. */
   lastExportMs: number;
 }
 
@@ -35,7 +35,7 @@ interface Waiter {
  * while a write is running, share the next write: at most one write is in flight, and at
  * most one more is waiting behind it.
  */
-export class GroupCommit {
+export class GroupCommit<T = Uint8Array> {
   private version = 0;
   private durable = 0;
   private inflight: { version: number; promise: Promise<void> } | null = null;
@@ -43,10 +43,15 @@ export class GroupCommit {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly counters: WriteStats = { writes: 0, failedWrites: 0, lastBytes: 0, lastWriteMs: 0, lastExportMs: 0 };
 
+  /**
+   * `snapshot` captures, synchronously, what the write must make durable (the database's
+   * bytes, or a journal record); `write` makes it so; `sizeOf` tells its size for the stats.
+   */
   constructor(
-    private readonly snapshot: () => Uint8Array,
-    private readonly write: (bytes: Uint8Array) => Promise<void>,
+    private readonly snapshot: () => T,
+    private readonly write: (payload: T) => Promise<void>,
     private readonly delayMs: number,
+    private readonly sizeOf: (payload: T) => number = (payload) => (payload as { length?: number }).length ?? 0,
   ) {}
 
   /** Records that the in-memory database changed. */
@@ -96,11 +101,11 @@ export class GroupCommit {
     const began = performance.now();
     const promise = (async () => {
       // The snapshot is taken synchronously here, so it holds exactly `version`.
-      const bytes = this.snapshot();
+      const payload = this.snapshot();
       this.counters.lastExportMs = performance.now() - began;
       // Read before the write: the writer may take the bytes (a transfer empties the view).
-      const length = bytes.length;
-      await this.write(bytes);
+      const length = this.sizeOf(payload);
+      await this.write(payload);
       this.counters.lastBytes = length;
     })();
     // Later commits covered by this write wait on the batch's promise: it settles after the bookkeeping.

@@ -1,9 +1,10 @@
 // A read-only copy of the persisted database, taken without the lock, for `jiraline log`
-// and `jiraline stats` while a daemon runs. The daemon replaces the file by rename, so the
-// bytes read here are always one whole committed state.
+// and `jiraline stats` while a daemon runs. The daemon replaces the file by rename and
+// appends whole checksummed records to its journal, so the file with its journal replayed
+// is always one whole committed state (load.ts).
 import { join, resolve } from 'node:path';
 import type { DayCount, LogQuery, LogRow } from '../core/ports.js';
-import { loadDatabase } from './load.js';
+import { loadCommitted } from './load.js';
 import { migrate } from './migrations.js';
 import { LogReader } from './log-table.js';
 import { StatsReader } from './stats-table.js';
@@ -22,7 +23,7 @@ export interface StoreReader {
 
 /** Reads dir's database as it is on disk now; a missing file reads as empty. Throws StoreCorruptError / StoreVersionError. */
 export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
-  const { db } = await loadDatabase(join(resolve(dir), databaseFileName));
+  const { db } = await loadCommitted(join(resolve(dir), databaseFileName));
   // An older or absent file is brought up to date in memory only; nothing is written.
   migrate(db);
   const log = new LogReader(db);

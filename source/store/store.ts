@@ -6,10 +6,11 @@ import { join, resolve } from 'node:path';
 import type { DayCount, LogQuery, LogRow, QueuedCommand, StorePort, TicketRef } from '../core/ports.js';
 import type { Db } from './database.js';
 import { acquireLock, pidAlive, type Lock } from './lock.js';
-import { loadDatabase } from './load.js';
+import { loadCommitted } from './load.js';
 import { migrate } from './migrations.js';
 import { GroupCommit, tempFileFor, type WriteStats } from './persist.js';
-import { WriteThread } from './write-thread.js';
+import { Durability, type DurabilityStats, type Persist } from './durability.js';
+import { journalFileFor } from './journal.js';
 import { QueueTable } from './queue-table.js';
 import { LogTable } from './log-table.js';
 import { StatsTable } from './stats-table.js';
@@ -34,7 +35,9 @@ export interface Store extends StorePort {
   /** True when the lock of a process that no longer runs was taken over (the daemon reports it). */
   readonly tookOverStaleLock: boolean;
   /** Write counters (group commit makes far fewer writes than commits). */
-  stats(): WriteStats;
+  stats(): WriteStats & DurabilityStats;
+  /** Writes a whole snapshot of the database now (and starts a new journal); resolves when durable. */
+  checkpoint(): Promise<void>;
   /** Runs the synchronous fn whole or not at all (a savepoint; undone if fn throws). Also faster for many mutations. */
   transaction<T>(fn: () => T): T;
 }
@@ -54,17 +57,17 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     const file = join(dir, databaseFileName);
     await removeDebris(dir, file);
-    const loaded = await loadDatabase(file);
+    const loaded = await loadCommitted(file);
     db = loaded.db;
     tune(db);
     const migrated = migrate(db);
     db.enableBatching();
-    const store = new SqlStore(db, file, dir, lock, options.commitDelayMs ?? 2);
-    // A new or upgraded database is written at once, so readers find a whole file.
-    if (!loaded.existed || migrated > 0) {
-      store.touch();
-      await store.commit();
-    }
+    // After a clean close the file holds everything and the journal goes on; otherwise a
+    // snapshot at once puts the replayed journal (or a migration) into the file and starts a
+    // new journal, and a new store gets a whole file for readers.
+    const reuseJournal = loaded.existed && migrated === 0 && loaded.cleanJournal;
+    const store = new SqlStore(db, file, dir, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal);
+    if (!reuseJournal) await store.checkpoint();
     return store;
   } catch (error) {
     db?.close();
@@ -84,6 +87,7 @@ function tune(db: Db): void {
 // committed state, so the temp is garbage) and the private files of a lock being taken.
 async function removeDebris(dir: string, file: string): Promise<void> {
   await unlink(tempFileFor(file)).catch(() => undefined);
+  await unlink(tempFileFor(journalFileFor(file))).catch(() => undefined);
   for (const name of await readdir(dir)) {
     const match = /^jiraline\.lock\.(?:stale\.)?(\d+)\.\d+$/.exec(name);
     if (match && !pidAlive(Number(match[1]))) await unlink(join(dir, name)).catch(() => undefined);
@@ -91,8 +95,8 @@ async function removeDebris(dir: string, file: string): Promise<void> {
 }
 
 class SqlStore implements Store {
-  private readonly committer: GroupCommit;
-  private readonly target: WriteThread;
+  private readonly committer: GroupCommit<Persist>;
+  private readonly durability: Durability;
   private readonly queue: QueueTable;
   private readonly log: LogTable;
   private readonly statsTable: StatsTable;
@@ -106,15 +110,12 @@ class SqlStore implements Store {
     readonly dir: string,
     private readonly lock: Lock,
     commitDelayMs: number,
+    generation: number,
+    reuseJournal: boolean,
   ) {
-    const snapshot = () => {
-      // After SQLite lost changes by itself, writing the rest would persist a state no caller saw.
-      if (db.broken) throw db.broken;
-      db.settle();
-      return db.raw.export();
-    };
-    this.target = new WriteThread(file);
-    this.committer = new GroupCommit(snapshot, (bytes) => this.target.write(bytes), commitDelayMs);
+    const durability = new Durability(db, file, generation, reuseJournal);
+    this.durability = durability;
+    this.committer = new GroupCommit<Persist>(() => durability.capture(), (p) => durability.write(p), commitDelayMs, (p) => p.size);
     const changed = () => this.touch();
     this.queue = new QueueTable(db, changed);
     this.log = new LogTable(db, changed);
@@ -133,8 +134,14 @@ class SqlStore implements Store {
     this.committer.touch();
   }
 
-  stats(): WriteStats {
-    return this.committer.stats();
+  stats(): WriteStats & DurabilityStats {
+    return { ...this.committer.stats(), ...this.durability.stats() };
+  }
+
+  checkpoint(): Promise<void> {
+    this.durability.wantSnapshot();
+    this.touch();
+    return this.committer.commit();
   }
 
   transaction<T>(fn: () => T): T {
@@ -238,7 +245,7 @@ class SqlStore implements Store {
   // the next inserts to reuse.
   private reclaim(removed: number): number {
     if (removed > 0 && Number(this.db.get('PRAGMA freelist_count')?.freelist_count ?? 0) >= reclaimPages) {
-      this.db.raw.exec('PRAGMA incremental_vacuum');
+      this.db.exec('PRAGMA incremental_vacuum');
     }
     return removed;
   }
@@ -247,10 +254,13 @@ class SqlStore implements Store {
     if (this.closed) return;
     try {
       await this.committer.flush();
+      // At rest the file should hold everything and the journal nothing, so the next open
+      // goes on at once. Not needed for safety: if this fails, the next open replays the journal.
+      if (!this.db.broken && this.durability.stats().journalBytes > 0) await this.checkpoint().catch(() => undefined);
     } finally {
       this.closed = true;
       this.db.close();
-      await this.target.close().catch(() => undefined);
+      await this.durability.close().catch(() => undefined);
       await this.lock.release();
     }
   }

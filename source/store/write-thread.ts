@@ -1,54 +1,81 @@
-// The durable write of the database file, on a thread of its own. Each commit replaces the
-// file atomically: create a temp file beside it, write, fdatasync, close, rename over the
-// file, fsync the directory. Done with fs/promises, that is ten hops between the thread
-// pool and the event loop, and each waited for the loop: while the engine was busy
-// (sending, accepting) a 2 ms disk write took 15–40 ms, and every socket reply waits for
-// it. Here the whole sequence runs synchronously in a worker thread, one message each way,
-// whatever the main thread is doing. The bytes are transferred, not copied.
+// The durable writes of the store, on a thread of its own: appending a commit's record to
+// the journal (write, fdatasync), and now and then replacing the database file whole with a
+// snapshot (temp file, write, fdatasync, rename, fsync the directory) and starting a new
+// journal for it the same way. Done with fs/promises each step is a hop between the thread
+// pool and the event loop, and each waited for the loop: while the engine was busy a 2 ms
+// disk write took 15–40 ms, and every socket reply waits for one. Here each write is one
+// message each way, whatever the main thread is doing. Bytes are transferred, not copied.
 import { Worker } from 'node:worker_threads';
 import { dirname } from 'node:path';
 import { tempFileFor } from './persist.js';
+import { journalFileFor } from './journal.js';
 
 // Plain CommonJS, evaluated in the worker: no loader (tsx) and no build step involved.
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const { file, temp, dir } = workerData;
+const { file, temp, journal, journalTemp, dir } = workerData;
 let dirFd = null;
-// O_EXCL: the temp file is ours and 0600 from birth; a leftover (a write that failed half-way)
+let journalFd = null;
+// O_EXCL: a temp file is ours and 0600 from birth; a leftover (a write that failed half-way)
 // is removed rather than reused with whatever mode it has.
-function createPrivate() {
+function createPrivate(path, flags) {
   try {
-    return fs.openSync(temp, 'wx', 0o600);
+    return fs.openSync(path, flags, 0o600);
   } catch (error) {
     if (error.code !== 'EEXIST') throw error;
-    fs.unlinkSync(temp);
-    return fs.openSync(temp, 'wx', 0o600);
+    fs.unlinkSync(path);
+    return fs.openSync(path, flags, 0o600);
   }
 }
-function write(bytes) {
-  const fd = createPrivate();
+function writeAll(fd, bytes) {
+  let at = 0;
+  while (at < bytes.length) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+}
+function syncDir() {
+  if (dirFd === null) dirFd = fs.openSync(dir, 'r');
+  fs.fsyncSync(dirFd);
+}
+// The snapshot first, durable, then its journal: were the new journal in place before the
+// snapshot, a crash would pair it with the old snapshot and lose the old journal's commits.
+function snapshot(bytes, header) {
+  const fd = createPrivate(temp, 'wx');
   try {
-    let at = 0;
-    while (at < bytes.length) at += fs.writeSync(fd, bytes, at, bytes.length - at);
-    // The data and the size, all a new file needs to be read back.
-    fs.fdatasyncSync(fd);
+    writeAll(fd, bytes);
+    fs.fdatasyncSync(fd); // the data and the size, all a new file needs to be read back
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(temp, file);
-  // The rename is only durable once the directory entry is.
-  if (dirFd === null) dirFd = fs.openSync(dir, 'r');
-  fs.fsyncSync(dirFd);
+  syncDir(); // the rename is only durable once the directory entry is
+  const next = createPrivate(journalTemp, 'ax');
+  try {
+    writeAll(next, header);
+    fs.fdatasyncSync(next);
+    fs.renameSync(journalTemp, journal);
+    syncDir();
+  } catch (error) {
+    fs.closeSync(next);
+    throw error;
+  }
+  if (journalFd !== null) fs.closeSync(journalFd);
+  journalFd = next;
+}
+function append(bytes) {
+  // The journal of the snapshot the store was opened from, found clean (whole) at open.
+  if (journalFd === null) journalFd = fs.openSync(journal, 'a');
+  writeAll(journalFd, bytes);
+  fs.fdatasyncSync(journalFd);
+}
+function close() {
+  for (const fd of [journalFd, dirFd]) if (fd !== null) fs.closeSync(fd);
+  journalFd = dirFd = null;
 }
 parentPort.on('message', (message) => {
   try {
-    if (message.close) {
-      if (dirFd !== null) fs.closeSync(dirFd);
-      dirFd = null;
-    } else {
-      write(message.bytes);
-    }
+    if (message.kind === 'snapshot') snapshot(message.bytes, message.header);
+    else if (message.kind === 'append') append(message.bytes);
+    else close();
     parentPort.postMessage({ id: message.id });
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: { message: String(error && error.message || error), code: error && error.code } });
@@ -67,9 +94,9 @@ interface Waiter {
 }
 
 /**
- * Replaces one file atomically and durably (mode 0600), write after write, from a worker
- * thread. The thread starts with the first write and holds the event loop open only while
- * a write is under way.
+ * The store's writer: snapshots of the database file and journal appends, in the order
+ * asked, from a worker thread. The thread starts with the first write and holds the event
+ * loop open only while a write is under way.
  */
 export class WriteThread {
   private worker: Worker | null = null;
@@ -79,28 +106,34 @@ export class WriteThread {
 
   constructor(readonly file: string) {}
 
-  /** Writes bytes as the file's new content; resolves once it is durable. The bytes are taken (transferred). */
-  write(bytes: Uint8Array): Promise<void> {
-    if (this.closed) return Promise.reject(new Error(`${this.file}: the writer is closed`));
-    // Transfer when the view owns its whole buffer (sql.js export gives a fresh one); copy otherwise.
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-    const payload = owned ? bytes : bytes.slice();
-    return this.send({ bytes: payload }, [payload.buffer as ArrayBuffer]);
+  /**
+   * Replaces the database file with `bytes` and starts a new journal with `header`; resolves
+   * once both are durable. The bytes are taken (transferred) when they own their buffer.
+   */
+  snapshot(bytes: Uint8Array, header: Uint8Array): Promise<void> {
+    const payload = owned(bytes);
+    return this.send({ kind: 'snapshot', bytes: payload, header }, [payload.buffer as ArrayBuffer]);
   }
 
-  /** Closes the directory handle and ends the thread. */
+  /** Appends one record to the journal; resolves once it is durable. */
+  append(record: Uint8Array): Promise<void> {
+    const payload = owned(record);
+    return this.send({ kind: 'append', bytes: payload }, [payload.buffer as ArrayBuffer]);
+  }
+
+  /** Closes the files and ends the thread. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
     const worker = this.worker;
-    if (!worker) return;
-    await this.send({ close: true }, [], true).catch(() => undefined);
+    if (worker) await this.send({ kind: 'close' }, []).catch(() => undefined);
+    this.closed = true;
     this.worker = null;
-    await worker.terminate();
+    await worker?.terminate();
   }
 
-  private send(message: { bytes?: Uint8Array; close?: boolean }, transfer: ArrayBuffer[], closing = false): Promise<void> {
-    const worker = this.thread(closing);
+  private send(message: { kind: string; bytes?: Uint8Array; header?: Uint8Array }, transfer: ArrayBuffer[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.file}: the writer is closed`));
+    const worker = this.thread();
     const id = ++this.seq;
     return new Promise<void>((resolve, reject) => {
       if (this.waiting.size === 0) worker.ref(); // a write under way keeps the process alive
@@ -109,12 +142,12 @@ export class WriteThread {
     });
   }
 
-  private thread(closing: boolean): Worker {
+  private thread(): Worker {
     if (this.worker) return this.worker;
-    if (closing) throw new Error('no writer thread');
+    const journal = journalFileFor(this.file);
     const worker = new Worker(workerSource, {
       eval: true,
-      workerData: { file: this.file, temp: tempFileFor(this.file), dir: dirname(this.file) },
+      workerData: { file: this.file, temp: tempFileFor(this.file), journal, journalTemp: tempFileFor(journal), dir: dirname(this.file) },
       // The thread runs the plain source above: it needs none of the parent's flags (tsx).
       execArgv: [],
     });
@@ -152,4 +185,10 @@ export class WriteThread {
     this.waiting.clear();
     for (const waiter of waiters) waiter.reject(error);
   }
+}
+
+// A transfer takes the whole buffer: only a view that owns all of it goes as it is (sql.js
+// export gives a fresh one); anything else is copied first.
+function owned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
 }

@@ -12,15 +12,15 @@ import { FakeJira, httpError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
-/** The data directory as a SIGKILL would leave it now: a copy of the committed file. */
+/** The data directory as a SIGKILL would leave it now: copies of the database file and its journal. */
 async function crashCopy(t: TestContext, h: Harness): Promise<TempDir> {
   const copy = await makeTempDir();
-  await copyFile(join(h.temp.dir, databaseFileName), join(copy.dir, databaseFileName));
+  for (const name of [databaseFileName, 'jiraline.journal']) await copyFile(join(h.temp.dir, name), join(copy.dir, name));
   t.after(() => copy.cleanup());
   return copy;
 }
 
-/** Opens the copied file on its own to read what the crash left for a GUID's latest command. */
+/** Opens the copied files on their own to read what the crash left for a GUID's latest command. */
 async function stateInFile(dir: string, guid: string): Promise<string | undefined> {
   const store = await openStore({ dir });
   try {

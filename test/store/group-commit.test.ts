@@ -2,11 +2,12 @@
 // the file, a failed write rejects its waiters and the next commit writes again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { mkdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import initSqlJs from 'sql.js';
 import { GroupCommit } from '../../source/store/persist.js';
-import { openStore } from '../../source/store/index.js';
+import { journalFileFor } from '../../source/store/journal.js';
+import { openStore, openStoreSnapshot } from '../../source/store/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { logRow } from './rows.js';
 
@@ -115,26 +116,29 @@ test('commits asked for within the delay window share one write', async () => {
   assert.equal(writer.writes.length, 1);
 });
 
-async function rowsInFile(file: string): Promise<number[]> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database(await readFile(file));
+/** The log ids persisted in dir: the database file with its journal, as a reader (or a restart) finds them. */
+async function rowsPersisted(dir: string): Promise<number[]> {
+  const reader = await openStoreSnapshot(dir);
   try {
-    return (db.exec('SELECT id FROM log ORDER BY id')[0]?.values ?? []).map((v) => Number(v[0]));
+    return reader.queryLog({}).map((row) => row.id).sort((a, b) => a - b);
   } finally {
-    db.close();
+    reader.close();
   }
 }
 
-test('store: a commit resolves only when its rows are in the file; concurrent commits make few writes', async () => {
+test('store: a commit resolves only when its rows are persisted; concurrent commits make few writes', async () => {
   const temp = await makeTempDir();
   const store = await openStore({ dir: temp.dir });
   try {
     const writesAtOpen = store.stats().writes;
     const id = store.insertLog(logRow({ guid: 'first' }));
+    const journalSize = statSync(journalFileFor(store.file)).size;
     const pending = store.commit();
-    assert.deepEqual(await rowsInFile(store.file), [], 'not in the file before the commit is done');
+    // Read at once (the write starts after the group-commit window): nothing went to disk yet.
+    assert.equal(statSync(journalFileFor(store.file)).size, journalSize, 'not persisted before the commit runs');
     await pending;
-    assert.deepEqual(await rowsInFile(store.file), [id]);
+    assert.ok(statSync(journalFileFor(store.file)).size > journalSize, 'the commit went to the journal');
+    assert.deepEqual(await rowsPersisted(temp.dir), [id]);
 
     // 500 "lines" arriving on separate event-loop turns, each waiting for its commit
     const ids: number[] = [];
@@ -147,32 +151,32 @@ test('store: a commit resolves only when its rows are in the file; concurrent co
     await Promise.all(commits);
     const writes = store.stats().writes - writesAtOpen;
     assert.ok(writes <= 1 + 20 + 2, `500 commits took ${writes} writes`);
-    assert.deepEqual(await rowsInFile(store.file), [id, ...ids]);
+    assert.deepEqual(await rowsPersisted(temp.dir), [id, ...ids]);
   } finally {
     await store.close();
     await temp.cleanup();
   }
 });
 
-test('store: a write that fails rejects the commit, keeps the old file, and the next commit succeeds', async () => {
+test('store: a snapshot that fails rejects the commit, keeps the old file, and the next commit succeeds', async () => {
   const temp = await makeTempDir();
   const store = await openStore({ dir: temp.dir });
   try {
     const kept = store.insertLog(logRow({ guid: 'kept' }));
-    await store.commit();
+    await store.checkpoint();
     const before = await readFile(store.file);
 
     // a directory where the temp file goes makes the write fail, as a full disk would
     const blocker = join(temp.dir, 'jiraline.db.tmp');
     await mkdir(blocker);
     const lost = store.insertLog(logRow({ guid: 'later' }));
-    await assert.rejects(store.commit(), /EISDIR|directory/);
+    await assert.rejects(store.checkpoint(), /EISDIR|directory/);
     assert.deepEqual(await readFile(store.file), before, 'the committed file is untouched');
     assert.equal(store.stats().failedWrites, 1);
 
     await rmdir(blocker);
     await store.commit();
-    assert.deepEqual(await rowsInFile(store.file), [kept, lost], 'the retried write holds the change');
+    assert.deepEqual(await rowsPersisted(temp.dir), [kept, lost], 'the retried write holds the change');
   } finally {
     await store.close();
     await temp.cleanup();

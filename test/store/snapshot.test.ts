@@ -46,7 +46,7 @@ test('while an engine holds the lock, the reader sees exactly what was committed
     const later = await openStoreSnapshot(temp.dir);
     assert.equal(later.countLog(), 3);
     later.close();
-    assert.deepEqual((await readdir(temp.dir)).sort(), ['jiraline.db', 'jiraline.lock'], 'the reader left no files behind');
+    assert.deepEqual((await readdir(temp.dir)).sort(), ['jiraline.db', 'jiraline.journal', 'jiraline.lock'], 'the reader left no files behind');
   } finally {
     await store.close();
     await temp.cleanup();

@@ -1,28 +1,39 @@
-// The writer thread: each write replaces the file whole with mode 0600, a leftover temp file
-// (with a looser mode) is not reused, a failed write rejects with the system's error and the
-// next one succeeds, and a closed writer refuses work.
+// The writer thread: a snapshot replaces the database file whole with mode 0600 and starts a
+// new journal with the given header; appends go to that journal; a leftover temp file (with
+// a looser mode) is not reused; a failed write rejects with the system's error and the next
+// one succeeds; a closed writer refuses work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WriteThread } from '../../source/store/write-thread.js';
 import { tempFileFor } from '../../source/store/persist.js';
+import { journalFileFor } from '../../source/store/journal.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-test('writes replace the file whole, private, and a transferred buffer is taken', async () => {
+const header = (n: number) => Uint8Array.of(n, n, n);
+
+test('a snapshot replaces the file whole and starts a new journal; appends follow in order; buffers are taken', async () => {
   const temp = await makeTempDir();
-  const file = join(temp.dir, 'db');
+  const file = join(temp.dir, 'jiraline.db');
+  const journal = journalFileFor(file);
   const writer = new WriteThread(file);
   try {
-    await writer.write(new Uint8Array(3000).fill(1));
+    await writer.snapshot(new Uint8Array(3000).fill(1), header(1));
+    await writer.append(Uint8Array.of(10));
     const second = new Uint8Array([7, 8, 9]);
-    await writer.write(second);
-    assert.deepEqual([...await readFile(file)], [7, 8, 9], 'the second write replaced the first whole');
+    await writer.snapshot(second, header(2));
+    assert.deepEqual([...await readFile(file)], [7, 8, 9], 'the second snapshot replaced the first whole');
+    assert.deepEqual([...await readFile(journal)], [2, 2, 2], 'and started a journal of its own');
     assert.equal(second.length, 0, 'the bytes were moved to the thread, not copied');
-    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    const record = Uint8Array.of(20, 21);
+    await writer.append(record);
+    await writer.append(Uint8Array.of(30));
+    assert.deepEqual([...await readFile(journal)], [2, 2, 2, 20, 21, 30]);
+    for (const path of [file, journal]) assert.equal((await stat(path)).mode & 0o777, 0o600);
     // A view on part of a larger buffer is copied, so the rest of the buffer stays usable.
     const big = new Uint8Array([1, 2, 3, 4, 5]);
-    await writer.write(big.subarray(1, 3));
+    await writer.snapshot(big.subarray(1, 3), header(3));
     assert.deepEqual([...await readFile(file)], [2, 3]);
     assert.equal(big.length, 5);
   } finally {
@@ -31,33 +42,53 @@ test('writes replace the file whole, private, and a transferred buffer is taken'
   }
 });
 
-test('a leftover temp file is replaced, not reused with its mode', async () => {
+test('a journal left clean by the last run is appended to, not replaced', async () => {
   const temp = await makeTempDir();
-  const file = join(temp.dir, 'db');
+  const file = join(temp.dir, 'jiraline.db');
+  const journal = journalFileFor(file);
+  await writeFile(journal, Uint8Array.of(5, 5), { mode: 0o600 });
   const writer = new WriteThread(file);
   try {
-    await writeFile(tempFileFor(file), 'half a write');
-    await chmod(tempFileFor(file), 0o644);
-    await writer.write(Uint8Array.of(42));
-    assert.deepEqual([...await readFile(file)], [42]);
-    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    await writer.append(Uint8Array.of(6));
+    assert.deepEqual([...await readFile(journal)], [5, 5, 6]);
   } finally {
     await writer.close();
     await temp.cleanup();
   }
 });
 
-test('a failed write rejects with the error and its code; the file keeps its content; the next write succeeds', async () => {
+test('leftover temp files are replaced, not reused with their mode', async () => {
   const temp = await makeTempDir();
-  const file = join(temp.dir, 'db');
+  const file = join(temp.dir, 'jiraline.db');
   const writer = new WriteThread(file);
   try {
-    await writer.write(Uint8Array.of(1));
+    for (const leftover of [tempFileFor(file), tempFileFor(journalFileFor(file))]) {
+      await writeFile(leftover, 'half a write');
+      await chmod(leftover, 0o644);
+    }
+    await writer.snapshot(Uint8Array.of(42), header(1));
+    assert.deepEqual([...await readFile(file)], [42]);
+    assert.deepEqual([...await readFile(journalFileFor(file))], [1, 1, 1]);
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.equal((await stat(journalFileFor(file))).mode & 0o777, 0o600);
+  } finally {
+    await writer.close();
+    await temp.cleanup();
+  }
+});
+
+test('a failed snapshot rejects with the error and its code; the files keep their content; the next one succeeds', async () => {
+  const temp = await makeTempDir();
+  const file = join(temp.dir, 'jiraline.db');
+  const writer = new WriteThread(file);
+  try {
+    await writer.snapshot(Uint8Array.of(1), header(1));
     await mkdir(tempFileFor(file)); // a directory where the temp file goes, as a broken disk would
-    await assert.rejects(writer.write(Uint8Array.of(2)), (error: NodeJS.ErrnoException) => error.code === 'EISDIR');
+    await assert.rejects(writer.snapshot(Uint8Array.of(2), header(2)), (error: NodeJS.ErrnoException) => error.code === 'EISDIR');
     assert.deepEqual([...await readFile(file)], [1]);
+    assert.deepEqual([...await readFile(journalFileFor(file))], [1, 1, 1], 'the old journal stays with the old file');
     await rmdir(tempFileFor(file));
-    await writer.write(Uint8Array.of(3));
+    await writer.snapshot(Uint8Array.of(3), header(3));
     assert.deepEqual([...await readFile(file)], [3]);
   } finally {
     await writer.close();
@@ -67,11 +98,11 @@ test('a failed write rejects with the error and its code; the file keeps its con
 
 test('a closed writer refuses to write', async () => {
   const temp = await makeTempDir();
-  const writer = new WriteThread(join(temp.dir, 'db'));
+  const writer = new WriteThread(join(temp.dir, 'jiraline.db'));
   try {
-    await writer.write(Uint8Array.of(1));
+    await writer.snapshot(Uint8Array.of(1), header(1));
     await writer.close();
-    await assert.rejects(writer.write(Uint8Array.of(2)), /closed/);
+    await assert.rejects(writer.append(Uint8Array.of(2)), /closed/);
   } finally {
     await temp.cleanup();
   }

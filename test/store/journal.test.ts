@@ -1,0 +1,233 @@
+// The journal: commits between snapshots are appended as records and replayed when the store
+// (or a reader) opens what a crash left. Torn last records are ignored, damage in the middle
+// is refused without touching the files, a journal that belongs to an older snapshot is not
+// applied twice, and what a rolled-back block or a failed write did never diverges.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openStore, openStoreSnapshot, StoreCorruptError, type Store } from '../../source/store/index.js';
+import { decodeOps, encodeOps, journalFileFor, journalRecord } from '../../source/store/journal.js';
+import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
+import { logRow } from './rows.js';
+
+/** The data directory as a SIGKILL would leave it now: copies of the database file and its journal. */
+async function crashCopy(store: Store): Promise<TempDir> {
+  const copy = await makeTempDir();
+  await copyFile(store.file, join(copy.dir, 'jiraline.db'));
+  await copyFile(journalFileFor(store.file), join(copy.dir, 'jiraline.journal'));
+  return copy;
+}
+
+async function logIds(dir: string): Promise<number[]> {
+  const reader = await openStoreSnapshot(dir);
+  try {
+    return reader.queryLog({}).map((r) => r.id).sort((a, b) => a - b);
+  } finally {
+    reader.close();
+  }
+}
+
+test('commits after the last snapshot are in the journal: a crash loses none, and the restart writes them into the file', async () => {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  let copy: TempDir | null = null;
+  try {
+    const ids: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      ids.push(store.insertLog(logRow({ guid: `g${i}` })));
+      if (i % 3 === 0) store.updateLog(ids[0], { status: 'Ok', ticketKey: `OPS-${i}` });
+      store.addStats('2026-11-28', 1, 0);
+      await store.commit();
+    }
+    const snapshotsBefore = store.stats().snapshots;
+    assert.ok(store.stats().journalBytes > 0, 'the commits went to the journal');
+    copy = await crashCopy(store);
+    assert.deepEqual(await logIds(copy.dir), ids, 'a reader replays the journal');
+
+    const restarted = await openStore({ dir: copy.dir });
+    try {
+      assert.deepEqual(restarted.queryLog({}).map((r) => r.id).sort((a, b) => a - b), ids);
+      assert.equal(restarted.getLog(ids[0])?.ticketKey, 'OPS-18');
+      assert.deepEqual(restarted.statsTotals(), { created: 20, updated: 0 });
+      assert.equal(restarted.stats().snapshots, 1, 'the replayed state was written as a new snapshot');
+      assert.equal(restarted.stats().journalBytes, 0);
+      // Ids go on from where they were: AUTOINCREMENT state came back with the rows.
+      assert.equal(restarted.insertLog(logRow()), store.insertLog(logRow()));
+    } finally {
+      await restarted.close();
+    }
+    assert.equal(store.stats().snapshots, snapshotsBefore, 'commits made no snapshot of their own');
+  } finally {
+    await store.close();
+    await copy?.cleanup();
+    await temp.cleanup();
+  }
+});
+
+test('an unfinished last record (cut short, or a tail of zeros) is ignored; the commits before it stay', async () => {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  const copies: TempDir[] = [];
+  try {
+    const a = store.insertLog(logRow({ guid: 'a' }));
+    await store.commit();
+    const b = store.insertLog(logRow({ guid: 'b' }));
+    await store.commit();
+    const torn = journalRecord(encodeOps([['DELETE FROM log', []]]));
+    for (const tail of [torn.subarray(0, torn.length - 3), torn.subarray(0, 5), Buffer.alloc(40)]) {
+      const copy = await crashCopy(store);
+      copies.push(copy);
+      await appendFile(join(copy.dir, 'jiraline.journal'), tail);
+      assert.deepEqual(await logIds(copy.dir), [a, b]);
+      const restarted = await openStore({ dir: copy.dir });
+      assert.deepEqual(restarted.queryLog({}).map((r) => r.id).sort((x, y) => x - y), [a, b]);
+      await restarted.close();
+    }
+  } finally {
+    await store.close();
+    for (const copy of copies) await copy.cleanup();
+    await temp.cleanup();
+  }
+});
+
+test('a damaged record with commits after it is refused, naming the journal, and neither file is touched', async () => {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  let copy: TempDir | null = null;
+  try {
+    for (let i = 0; i < 3; i += 1) {
+      store.insertLog(logRow({ guid: `g${i}` }));
+      await store.commit();
+    }
+    copy = await crashCopy(store);
+    const journal = join(copy.dir, 'jiraline.journal');
+    const bytes = await readFile(journal);
+    bytes[16 + 8 + 3] ^= 0xff; // inside the first record's payload
+    await writeFile(journal, bytes);
+    const dbBefore = await readFile(join(copy.dir, 'jiraline.db'));
+    await assert.rejects(openStore({ dir: copy.dir }), (error: unknown) =>
+      error instanceof StoreCorruptError && error.file === journal && /damaged journal record/.test(error.message));
+    await assert.rejects(openStoreSnapshot(copy.dir), StoreCorruptError);
+    assert.deepEqual(await readFile(journal), bytes, 'the journal is byte for byte as it was');
+    assert.deepEqual(await readFile(join(copy.dir, 'jiraline.db')), dbBefore, 'so is the database');
+  } finally {
+    await store.close();
+    await copy?.cleanup();
+    await temp.cleanup();
+  }
+});
+
+test('a journal left from before the last snapshot is not applied again', async () => {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  let copy: TempDir | null = null;
+  try {
+    const a = store.insertLog(logRow({ guid: 'a' }));
+    store.addStats('2026-11-28', 1, 0);
+    await store.commit();
+    const oldJournal = await readFile(journalFileFor(store.file));
+    await store.checkpoint(); // the file now holds row a; a new journal starts
+    copy = await crashCopy(store);
+    // A crash between the new snapshot and its new journal leaves the old journal beside it.
+    await writeFile(join(copy.dir, 'jiraline.journal'), oldJournal);
+    const restarted = await openStore({ dir: copy.dir });
+    try {
+      assert.deepEqual(restarted.queryLog({}).map((r) => r.id), [a], 'row a once, not twice');
+      assert.deepEqual(restarted.statsTotals(), { created: 1, updated: 0 }, 'counted once');
+    } finally {
+      await restarted.close();
+    }
+  } finally {
+    await store.close();
+    await copy?.cleanup();
+    await temp.cleanup();
+  }
+});
+
+test('a block rolled back by transaction() leaves nothing in the journal; ids stay in step after a replay', async () => {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  let copy: TempDir | null = null;
+  try {
+    const a = store.insertLog(logRow({ guid: 'a' }));
+    assert.throws(() => store.transaction(() => {
+      store.insertLog(logRow({ guid: 'undone' }));
+      store.setMeta('undone', 'yes');
+      throw new Error('no');
+    }));
+    const b = store.insertLog(logRow({ guid: 'b' }));
+    await store.commit();
+    copy = await crashCopy(store);
+    const restarted = await openStore({ dir: copy.dir });
+    try {
+      assert.deepEqual(restarted.queryLog({}).map((r) => r.guid).sort(), ['a', 'b']);
+      assert.equal(restarted.getMeta('undone'), undefined);
+      assert.deepEqual([restarted.getLog(a)?.guid, restarted.getLog(b)?.guid], ['a', 'b'], 'the same ids as the running store');
+    } finally {
+      await restarted.close();
+    }
+  } finally {
+    await store.close();
+    await copy?.cleanup();
+    await temp.cleanup();
+  }
+});
+
+test('after a failed journal write the next write is a whole snapshot, so nothing committed goes missing', async () => {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  let copy: TempDir | null = null;
+  try {
+    const a = store.insertLog(logRow({ guid: 'a' }));
+    await store.commit();
+    // The writer thread dies under the append (as a crash of the thread would).
+    const b = store.insertLog(logRow({ guid: 'b' }));
+    const writer = (store as unknown as { durability: { writer: { worker: { terminate(): Promise<number> } | null } } }).durability.writer;
+    const failing = store.commit();
+    await writer.worker?.terminate();
+    await assert.rejects(failing);
+    const snapshots = store.stats().snapshots;
+    const c = store.insertLog(logRow({ guid: 'c' }));
+    await store.commit();
+    assert.equal(store.stats().snapshots, snapshots + 1, 'the retry wrote a snapshot, not a record after a gap');
+    copy = await crashCopy(store);
+    assert.deepEqual(await logIds(copy.dir), [a, b, c]);
+  } finally {
+    await store.close();
+    await copy?.cleanup();
+    await temp.cleanup();
+  }
+});
+
+test('a clean close leaves everything in the file; the next open goes on with the same journal', async () => {
+  const temp = await makeTempDir();
+  let store = await openStore({ dir: temp.dir });
+  const a = store.insertLog(logRow({ guid: 'a' }));
+  await store.commit();
+  await store.close();
+  store = await openStore({ dir: temp.dir });
+  let copy: TempDir | null = null;
+  try {
+    assert.equal(store.stats().snapshots, 0, 'no snapshot needed at open');
+    const b = store.insertLog(logRow({ guid: 'b' }));
+    await store.commit();
+    copy = await crashCopy(store);
+    assert.deepEqual(await logIds(copy.dir), [a, b]);
+  } finally {
+    await store.close();
+    await copy?.cleanup();
+    await temp.cleanup();
+  }
+});
+
+test('parameters that JSON cannot carry (non-finite numbers) survive the journal', () => {
+  const ops: Array<[string, Array<string | number | null>]> = [
+    ['UPDATE log SET attempts = ? WHERE id = ?', [Number.POSITIVE_INFINITY, 1]],
+    ['UPDATE log SET attempts = ? WHERE id = ?', [Number.NEGATIVE_INFINITY, 2]],
+    ['UPDATE log SET error = ?, time = ? WHERE id = ?', ['{"$":"x"}', Number.NaN, 3]],
+  ];
+  const back = decodeOps(encodeOps(ops));
+  assert.deepEqual(back, ops);
+  assert.throws(() => encodeOps([['INSERT INTO t VALUES (?)', [Uint8Array.of(1) as never]]]), /strings, numbers and nulls/);
+});
