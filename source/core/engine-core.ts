@@ -6,7 +6,7 @@ import type { ConnectionState } from './engine-api.js';
 import { EngineSignals } from './engine-events.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
-import type { Clock, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort } from './ports.js';
+import type { Clock, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
 
 /** Store meta keys the engine owns. */
 export const META = {
@@ -15,6 +15,9 @@ export const META = {
   throttle: 'throttleStarts',
   lastPrune: 'lastPrune',
 } as const;
+
+/** The longest a commitLater waits for a commit to ride along with. */
+export const LAZY_COMMIT_MS = 50;
 
 /** What a unit of work remembers between its attempts (in memory: a restart starts afresh). */
 export interface UnitMemory {
@@ -47,6 +50,7 @@ export class EngineCore {
   private busyCount = 0;
   private pruneQueued = false;
   private catalogueFetch: Promise<FieldCatalogue> | null = null;
+  private lazyCommit: TimerHandle | null = null;
   private purgeQueued = false;
   /** Called whenever a piece of tracked work settles (the engine checks for idleness). */
   afterActivity: () => void = () => undefined;
@@ -186,6 +190,27 @@ export class EngineCore {
     };
     promise.then(done, done);
     return promise;
+  }
+
+  /**
+   * A commit nobody waits for and whose loss a restart repairs (a CREATE's ticket and Ok row:
+   * an open CREATE is looked up by its label at start). It rides along with the next commit
+   * that someone waits for — every accepted line makes one — or goes after LAZY_COMMIT_MS.
+   * Each such commit used to start a whole-file write of its own: at a busy socket most
+   * writes were for finished sends, and every write exports the whole database.
+   */
+  commitLater(): void {
+    if (this.stopped || this.lazyCommit !== null) return;
+    this.lazyCommit = this.clock.setTimeout(() => {
+      this.lazyCommit = null;
+      void this.commitQuietly();
+    }, LAZY_COMMIT_MS);
+  }
+
+  /** Drops a pending commitLater (stop() commits everything itself). */
+  cancelLazyCommit(): void {
+    if (this.lazyCommit !== null) this.clock.clearTimeout(this.lazyCommit);
+    this.lazyCommit = null;
   }
 
   /** Commits, swallowing a failure (the next commit writes the same changes again). */

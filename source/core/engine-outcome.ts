@@ -98,7 +98,10 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
     // Every command the row carries travels in the unit (a merge is sent whole), so they are its lines.
     core.signals.emit({ type: 'sent', guid: cmds[0].guid, action, ticketKey: ticket.ticketKey, logId, lines: cmds.length });
   }
-  void core.commitQuietly();
+  // A CREATE's outcome may lag on disk (a restart looks it up by label); an update's may not
+  // (it would be sent again, its comments twice).
+  if (action === 'Create') core.commitLater();
+  else void core.commitQuietly();
 }
 
 /**

@@ -87,7 +87,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       core.store.setTicket(ticket);
       core.store.addStats(localDay(core.clock.now()), 1, 0);
       log.response = JSON.stringify({ status: 201, id: created.id, key: created.key });
-      void core.commitQuietly();
+      core.commitLater();
     }
     for (; memory.commentsDone < plan.value.comments.length; memory.commentsDone++) {
       await core.jira.addComment(ticket.ticketKey, plan.value.comments[memory.commentsDone]);

@@ -286,6 +286,7 @@ export class Engine implements EngineApi {
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);
     if (graceTimer) core.clock.clearTimeout(graceTimer);
     // What did not finish stays in flight in the store: the next start looks it up.
+    core.cancelLazyCommit();
     await core.store.commit().catch(() => undefined);
     core.stopped = true;
     this.checkIdle();
