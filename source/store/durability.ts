@@ -4,7 +4,7 @@
 // A journal record costs what the commit changed; a snapshot costs the whole database, and
 // the GUID → ticket map in it only grows (42,000 tickets made every commit 3 MB).
 import type { Db } from './database.js';
-import { encodeOps, journalHeader, journalRecord } from './journal.js';
+import { journalHeader, journalRecord, OpsCoder } from './journal.js';
 import { WriteThread } from './write-thread.js';
 
 /** One write: a journal record, or a snapshot with the header of the journal that follows it. */
@@ -33,6 +33,7 @@ export class Durability {
   private generation: number;
   private snapshotWanted: boolean;
   private journalBytes = 0;
+  private readonly coder = new OpsCoder();
   private readonly counters: DurabilityStats = { snapshots: 0, lastSnapshotBytes: 0, journalBytes: 0 };
 
   /**
@@ -59,7 +60,7 @@ export class Durability {
     const ops = db.takeOps();
     try {
       if (this.snapshotWanted || this.journalBytes >= this.journalLimit()) return this.captureSnapshot();
-      const record = journalRecord(encodeOps(ops));
+      const record = journalRecord(this.coder.encode(ops));
       // Commits the in-memory transaction that batches mutations (it only bounds its undo log).
       db.settle();
       return { kind: 'append', record, size: record.length };
@@ -79,6 +80,7 @@ export class Durability {
     const bytes = db.raw.export();
     this.snapshotWanted = false;
     this.journalBytes = 0;
+    this.coder.reset();
     return { kind: 'snapshot', bytes, header: journalHeader(this.generation), size: bytes.length };
   }
 

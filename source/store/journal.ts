@@ -9,7 +9,8 @@
 // File format (written by write-thread.ts, read here):
 //   header  16 bytes: "JLJ1", the snapshot's generation (u32 BE), 8 zero bytes
 //   record  u32 BE payload length, u32 BE CRC-32 of the payload, payload (UTF-8 JSON ops)
-// The snapshot's generation is its SQLite application_id (a header field made for such use).
+// A payload names each statement's SQL text once and by number after (OpsCoder). The
+// snapshot's generation is its SQLite application_id (a header field made for such use).
 // Each record is appended and fdatasynced before its commit resolves, so only the last one
 // can be torn by a crash: a bad last record is an unfinished commit (never acknowledged)
 // and is ignored; a bad record with more after it is damage, and the store refuses to open.
@@ -34,31 +35,66 @@ interface Tagged {
   $: 'NaN' | 'Infinity' | '-Infinity';
 }
 
-function tag(value: number): Tagged {
-  return { $: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
-}
+type Param = string | number | null;
 
-/** The ops of one commit as the journal's record payload (JSON). */
-export function encodeOps(ops: readonly Op[]): string {
+function encodeParams(params: readonly unknown[]): Array<Param | Tagged> {
   let plain = true;
-  for (const [, params] of ops) {
-    for (const value of params) {
-      if (typeof value === 'number') {
-        if (!Number.isFinite(value)) plain = false;
-      } else if (value !== null && typeof value !== 'string') {
-        throw new TypeError('the journal stores strings, numbers and nulls only');
-      }
+  for (let i = 0; i < params.length; i += 1) {
+    const value = params[i];
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) plain = false;
+    } else if (value !== null && typeof value !== 'string') {
+      throw new TypeError('the journal stores strings, numbers and nulls only');
     }
   }
-  if (plain) return JSON.stringify(ops);
-  return JSON.stringify(ops.map(([sql, params]) => [sql, params.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? tag(v) : v))]));
+  if (plain) return params as Param[];
+  return params.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? { $: Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity' } : v as Param));
 }
 
-/** The ops of a record payload. */
-export function decodeOps(text: string): Op[] {
-  const ops = JSON.parse(text) as Array<[string, Array<string | number | null | Tagged>]>;
-  if (!text.includes('{"$":')) return ops as Op[];
-  return ops.map(([sql, params]) => [sql, params.map((v) => (v !== null && typeof v === 'object' ? Number(v.$) : v))]);
+/**
+ * Turns commits into record payloads and back, for one journal. A statement's SQL text is
+ * written the first time the journal uses it and by number after that: the texts are most
+ * of the bytes otherwise (a log row's INSERT names fifteen columns), and every byte is
+ * built, checksummed and written on each commit. A new journal starts a new numbering.
+ */
+export class OpsCoder {
+  private readonly numbers = new Map<string, number>();
+  private readonly texts: string[] = [];
+
+  /** Forgets the numbering (a new journal begins). */
+  reset(): void {
+    this.numbers.clear();
+    this.texts.length = 0;
+  }
+
+  /** The payload of one commit: JSON of [sql or its number, params] pairs. */
+  encode(ops: readonly Op[]): string {
+    const out = new Array<[string | number, Array<Param | Tagged>]>(ops.length);
+    for (let i = 0; i < ops.length; i += 1) {
+      const [sql, params] = ops[i];
+      const known = this.numbers.get(sql);
+      if (known === undefined) this.numbers.set(sql, this.numbers.size);
+      out[i] = [known ?? sql, encodeParams(params)];
+    }
+    return JSON.stringify(out);
+  }
+
+  /** The ops of a payload (payloads must come in the journal's order). */
+  decode(text: string): Op[] {
+    const pairs = JSON.parse(text) as Array<[string | number, Array<Param | Tagged>]>;
+    const tagged = text.includes('{"$":');
+    return pairs.map(([ref, params]) => {
+      let sql: string | undefined;
+      if (typeof ref === 'string') {
+        sql = ref;
+        this.texts.push(ref);
+      } else {
+        sql = this.texts[ref];
+      }
+      if (sql === undefined) throw new Error(`statement number ${ref} was never defined`);
+      return [sql, tagged ? params.map((v) => (v !== null && typeof v === 'object' ? Number(v.$) : v)) : params as Param[]];
+    });
+  }
 }
 
 /** The header of a journal that follows the snapshot of this generation. */
@@ -101,6 +137,7 @@ export function parseJournal(bytes: Uint8Array | null, generation: number, file:
   const found = buffer.readUInt32BE(4);
   if (found !== generation >>> 0) return { matches: false, generation: found, commits: [], tornTail: false };
   const commits: Op[][] = [];
+  const coder = new OpsCoder();
   let at = journalHeaderBytes;
   while (at < buffer.length) {
     const rest = buffer.length - at;
@@ -116,7 +153,7 @@ export function parseJournal(bytes: Uint8Array | null, generation: number, file:
     let ops: Op[] | null = null;
     if (crc32(body) === buffer.readUInt32BE(at + 4)) {
       try {
-        ops = decodeOps(body.toString('utf8'));
+        ops = coder.decode(body.toString('utf8'));
       } catch {
         ops = null;
       }

@@ -44,6 +44,8 @@ export interface Store extends StorePort {
 
 /** Free pages (4 KiB each) worth handing back after a prune. */
 const reclaimPages = 64;
+/** Rows removed (log or queue) before the free list is looked at again. */
+const reclaimAfterRows = 32;
 
 /** The database file's name inside the data directory. */
 export const databaseFileName = 'jiraline.db';
@@ -103,6 +105,7 @@ class SqlStore implements Store {
   private readonly tickets: TicketsTable;
   private readonly meta: MetaTable;
   private closed = false;
+  private removedSinceReclaim = 0;
 
   constructor(
     private readonly db: Db,
@@ -240,11 +243,15 @@ class SqlStore implements Store {
     return this.committer.commit();
   }
 
-  // Every commit exports every page, free ones too: after a prune, hand free pages back so a
+  // A snapshot exports every page, free ones too: after a prune, hand free pages back so a
   // log cut from 100,000 rows to 1,000 is also written as 1,000. Small frees are left for
-  // the next inserts to reuse.
+  // the next inserts to reuse, and not even counted one by one (a row goes with every line
+  // at the cap): the free list is looked at once some rows have gone.
   private reclaim(removed: number): number {
-    if (removed > 0 && Number(this.db.get('PRAGMA freelist_count')?.freelist_count ?? 0) >= reclaimPages) {
+    this.removedSinceReclaim += removed;
+    if (this.removedSinceReclaim < reclaimAfterRows) return removed;
+    this.removedSinceReclaim = 0;
+    if (Number(this.db.get('PRAGMA freelist_count')?.freelist_count ?? 0) >= reclaimPages) {
       this.db.exec('PRAGMA incremental_vacuum');
     }
     return removed;

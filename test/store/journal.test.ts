@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, openStoreSnapshot, StoreCorruptError, type Store } from '../../source/store/index.js';
-import { decodeOps, encodeOps, journalFileFor, journalRecord } from '../../source/store/journal.js';
+import { journalFileFor, journalRecord, OpsCoder } from '../../source/store/journal.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 import { logRow } from './rows.js';
 
@@ -74,7 +74,7 @@ test('an unfinished last record (cut short, or a tail of zeros) is ignored; the 
     await store.commit();
     const b = store.insertLog(logRow({ guid: 'b' }));
     await store.commit();
-    const torn = journalRecord(encodeOps([['DELETE FROM log', []]]));
+    const torn = journalRecord(new OpsCoder().encode([['DELETE FROM log', []]]));
     for (const tail of [torn.subarray(0, torn.length - 3), torn.subarray(0, 5), Buffer.alloc(40)]) {
       const copy = await crashCopy(store);
       copies.push(copy);
@@ -227,7 +227,20 @@ test('parameters that JSON cannot carry (non-finite numbers) survive the journal
     ['UPDATE log SET attempts = ? WHERE id = ?', [Number.NEGATIVE_INFINITY, 2]],
     ['UPDATE log SET error = ?, time = ? WHERE id = ?', ['{"$":"x"}', Number.NaN, 3]],
   ];
-  const back = decodeOps(encodeOps(ops));
-  assert.deepEqual(back, ops);
-  assert.throws(() => encodeOps([['INSERT INTO t VALUES (?)', [Uint8Array.of(1) as never]]]), /strings, numbers and nulls/);
+  assert.deepEqual(new OpsCoder().decode(new OpsCoder().encode(ops)), ops);
+  assert.throws(() => new OpsCoder().encode([['INSERT INTO t VALUES (?)', [Uint8Array.of(1) as never]]]), /strings, numbers and nulls/);
+});
+
+test('a statement is spelled out once per journal and numbered after; a new journal spells it again', () => {
+  const writer = new OpsCoder();
+  const insert = 'INSERT INTO log (guid) VALUES (?) RETURNING id';
+  const first = writer.encode([[insert, ['a']], ['DELETE FROM log WHERE id = ?', [1]]]);
+  const second = writer.encode([[insert, ['b']], [insert, ['c']]]);
+  assert.ok(first.includes(insert) && !second.includes(insert), 'the text travels once');
+  const reader = new OpsCoder();
+  assert.deepEqual(reader.decode(first), [[insert, ['a']], ['DELETE FROM log WHERE id = ?', [1]]]);
+  assert.deepEqual(reader.decode(second), [[insert, ['b']], [insert, ['c']]]);
+  assert.throws(() => new OpsCoder().decode(second), /never defined/, 'a number means nothing without the journal before it');
+  writer.reset();
+  assert.ok(writer.encode([[insert, ['d']]]).includes(insert));
 });

@@ -134,9 +134,12 @@ test('log retention: pruning to a count and by age never removes Pending rows', 
 
     // the count kept for pruning follows deletions: with 3 rows, a limit of 3 removes nothing
     assert.equal(store.pruneLogToCount(3), 0);
-    store.insertLog(logRow({ status: 'Ok' }));
+    const newest = store.insertLog(logRow({ status: 'Ok' }));
     assert.equal(store.pruneLogToCount(3), 1);
     assert.equal(store.countLog(), 3);
+    // one over the cap (the steady state): the oldest finished row goes, never a Pending one
+    assert.equal(store.getLog(fresh), undefined);
+    assert.deepEqual(store.queryLog({}).map((r) => r.id).reverse(), [ids[0], ids[1], newest]);
   });
 });
 
@@ -229,16 +232,16 @@ test('transaction(): a throwing block is undone whole, the changes before it sta
   });
 });
 
-test('pruning a large log shrinks the file that every commit writes', async () => {
+test('pruning a large log shrinks the file that every snapshot writes', async () => {
   await withStore(async (store) => {
     store.transaction(() => {
       for (let i = 0; i < 5_000; i += 1) store.insertLog(logRow({ status: 'Ok', request: 'r'.repeat(500) }));
     });
-    await store.commit();
-    const large = store.stats().lastBytes;
+    await store.checkpoint();
+    const large = store.stats().lastSnapshotBytes;
     assert.equal(store.pruneLogToCount(100), 4_900);
-    await store.commit();
-    const small = store.stats().lastBytes;
+    await store.checkpoint();
+    const small = store.stats().lastSnapshotBytes;
     assert.ok(small < large / 10, `after pruning to 100 rows the file is ${small} bytes (was ${large})`);
     assert.equal(store.countLog(), 100);
   });
