@@ -14,6 +14,11 @@ export interface Lock {
   release(): Promise<void>;
 }
 
+// Lock files this process holds. A lock naming our own pid that is not among them was left
+// by an earlier process that had the same pid: in a container the engine is pid 1 on every
+// start, so after a kill -9 the restart would otherwise refuse itself forever.
+const heldHere = new Set<string>();
+
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function pidAlive(pid: number): boolean {
   try {
@@ -47,7 +52,8 @@ export async function acquireLock(dir: string, pid: number): Promise<Lock> {
       const text = await readFile(file, 'utf8').catch(() => null);
       if (text === null) continue; // it went away meanwhile: try again
       const holder = parsePid(text);
-      if (holder !== null && pidAlive(holder)) throw new StoreLockedError(holder, dir);
+      const leftByOurPid = holder === process.pid && !heldHere.has(file);
+      if (holder !== null && pidAlive(holder) && !leftByOurPid) throw new StoreLockedError(holder, dir);
       if (holder === null && (await youngerThan(file, 2_000))) {
         // Possibly another engine between creating it and writing its pid (the O_EXCL way).
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -97,12 +103,14 @@ async function placeLock(mine: string, file: string, pid: number): Promise<void>
 
 function makeLock(file: string, pid: number, tookOverStale: boolean): Lock {
   let released = false;
+  heldHere.add(file);
   return {
     file,
     tookOverStale,
     async release() {
       if (released) return;
       released = true;
+      heldHere.delete(file);
       const text = await readFile(file, 'utf8').catch(() => null);
       if (text !== null && parsePid(text) === pid) await unlink(file).catch(() => undefined);
     },

@@ -18,6 +18,18 @@ async function deadPid(): Promise<number> {
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
+test('a lock naming our own pid that this process does not hold is stale (pid 1 in a container after kill -9)', async () => {
+  const temp = await makeTempDir();
+  try {
+    await writeFile(join(temp.dir, 'jiraline.lock'), `${process.pid}\n`, { mode: 0o600 });
+    const store = await openStore({ dir: temp.dir });
+    assert.equal(store.tookOverStaleLock, true);
+    await store.close();
+  } finally {
+    await temp.cleanup();
+  }
+});
+
 test('a second store on the same directory is refused naming the running pid', async () => {
   const temp = await makeTempDir();
   const first = await openStore({ dir: temp.dir });
