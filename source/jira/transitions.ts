@@ -43,13 +43,15 @@ export async function transitionTo(t: Transport, ep: JiraEndpoint, key: string, 
     return { id: '', name: '', to: { id: String(status.id ?? ''), name: status.name } };
   }
   const targets = [...new Set(transitions.map((tr) => tr.to.name || tr.name).filter(Boolean))];
+  // The whole sentence goes into messages too: the log's Error Message is built from them.
+  const message = `${key} cannot move to status "${statusName}"${status && typeof status.name === 'string' ? ` from "${status.name}"` : ''}: `
+    + (targets.length > 0 ? `available target statuses are ${targets.map((s) => `"${s}"`).join(', ')}` : 'no transition is available')
+    + ' — check the status name in the line';
   throw new JiraError({
     status: 400,
     retryable: false,
     cause: 'no-transition',
-    messages: [`no transition to "${statusName}"`],
-    message: `${key} cannot move to status "${statusName}"${status && typeof status.name === 'string' ? ` from "${status.name}"` : ''}: `
-      + (targets.length > 0 ? `available target statuses are ${targets.map((s) => `"${s}"`).join(', ')}` : 'no transition is available')
-      + ' — check the status name in the line',
+    messages: [message],
+    message,
   });
 }
