@@ -129,7 +129,8 @@ function scanPair(text: string, start: number, guid: string): Scanned {
   if ('error' in field) return field;
   const stop = field.end < text.length ? text.charCodeAt(field.end) : -1;
   if (stop !== 59 /* ; */) {
-    if (field.end === start) return { field: null, value: '', next: field.end + 1 };
+    // An empty or blank segment carries nothing: `||`, or a space a script left after the last '|'.
+    if (field.end === start || field.text.trim() === '') return { field: null, value: '', next: field.end + 1 };
     const raw = text.slice(start, field.end);
     return { error: err(guid, start, `pair ${quote(raw)} has no ';' — write field;value`) };
   }

@@ -61,6 +61,12 @@ describe('Advanced line syntax (SPEC §4)', () => {
       [{ field: 'Story Points', value: ' 3 ' }, { field: 'summary', value: 'x' }]);
   });
 
+  it('skips blanks a script left after the last | (space, tab)', () => {
+    assert.deepEqual(parsed('g|CREATE|summary;x| ').pairs, [{ field: 'summary', value: 'x' }]);
+    assert.deepEqual(parsed('g|CREATE|summary;x|\t \r\n').pairs, [{ field: 'summary', value: 'x' }]);
+    assert.deepEqual(parsed('g|CREATE|summary;x|  |priority;High').pairs, [{ field: 'summary', value: 'x' }, { field: 'priority', value: 'High' }]);
+  });
+
   it('parses CALL (served with the 3.0 endpoints)', () => {
     assert.deepEqual(parsed('g|call|endpoint;ack|param;1'), { guid: 'g', action: 'CALL', pairs: [{ field: 'endpoint', value: 'ack' }, { field: 'param', value: '1' }] });
   });
