@@ -30,7 +30,12 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
+    const text = (error as Error).message;
+    // "Option '--limit' argument is ambiguous" means the value began with '-' (e.g. -1).
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(text);
+    const message = ambiguous
+      ? `${ambiguous[1]} needs a value; one that begins with '-' is written ${ambiguous[1]}=VALUE`
+      : text.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
     throw new UsageError(`jiraline ${command}: ${message} (see jiraline --help)`);
   }
 }

@@ -6,7 +6,7 @@ import type { LogRow } from '../core/ports.js';
 import { openStoreSnapshot } from '../store/index.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { localDateTime, localIso } from './local-time.js';
-import { resolveDataDir } from './settings.js';
+import { existingDataDir } from './settings.js';
 import { renderTable } from './text-table.js';
 
 const usage = `Usage: jiraline log [--json] [--limit N] [--data-dir DIR]
@@ -54,7 +54,7 @@ export async function runLog(args: string[], io: CommandIo = processIo()): Promi
     return 0;
   }
   const limit = parseLimit(values.limit);
-  const reader = await openStoreSnapshot(resolveDataDir(values['data-dir'], io.env));
+  const reader = await openStoreSnapshot(existingDataDir(values['data-dir'], io.env));
   try {
     const rows = (limit === 0 ? [] : reader.queryLog(limit === undefined ? {} : { limit })).reverse();
     if (values.json) {

@@ -1,7 +1,7 @@
 // Settings of the engine faces (tui, daemon): flags beat environment, environment beats
 // the config file, the config file beats defaults (SPEC §1). Every mistake is one line
 // naming the flag, variable, key or file at fault, and the CLI turns it into exit 2.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../cli-args.js';
@@ -101,6 +101,17 @@ export function resolveConfigPath(flag: string | undefined, env: Record<string, 
 export function resolveDataDir(flag: string | undefined, env: Record<string, string | undefined>): string {
   if (flag === '') throw new UsageError('--data-dir: expected a directory');
   return resolve(flag ?? envValue(env, 'JIRALINE_DATA_DIR') ?? join(xdgDir(env, 'XDG_DATA_HOME', '.local/share'), 'jiraline'));
+}
+
+/**
+ * The data directory a reading command (`log`, `stats`) looks at. A directory named by
+ * --data-dir or JIRALINE_DATA_DIR that does not exist is a typo, not an empty log.
+ */
+export function existingDataDir(flag: string | undefined, env: Record<string, string | undefined>): string {
+  const dir = resolveDataDir(flag, env);
+  const named = flag !== undefined ? '--data-dir' : envValue(env, 'JIRALINE_DATA_DIR') !== undefined ? 'JIRALINE_DATA_DIR' : null;
+  if (named !== null && !existsSync(dir)) throw new UsageError(`${named}: no directory ${dir} — check the path (the engine creates it on its first start)`);
+  return dir;
 }
 
 /**

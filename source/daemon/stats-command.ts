@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../cli-args.js';
 import { statsFromStore } from '../core/stats.js';
 import { openStoreSnapshot } from '../store/index.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { resolveDataDir } from './settings.js';
+import { existingDataDir } from './settings.js';
 import { renderTable } from './text-table.js';
 
 const usage = `Usage: jiraline stats [--json] [--data-dir DIR]
@@ -23,7 +23,7 @@ export async function runStats(args: string[], io: CommandIo = processIo(), now:
     io.stdout.write(usage);
     return 0;
   }
-  const reader = await openStoreSnapshot(resolveDataDir(values['data-dir'], io.env));
+  const reader = await openStoreSnapshot(existingDataDir(values['data-dir'], io.env));
   let stats;
   try {
     stats = statsFromStore(reader, now());
