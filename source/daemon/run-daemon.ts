@@ -1,7 +1,7 @@
 // `jiraline daemon` (SPEC §1, §5): the headless engine. It checks Jira at start but takes
 // and queues lines while Jira is down; it logs JSON lines on stdout (never a secret); on
 // SIGTERM/SIGINT it stops accepting, answers what it read, gives in-flight requests a
-// few seconds, commits and exits 0.
+// few seconds, commits and exits 0; on SIGHUP it reads the credentials again.
 import { readFileSync } from 'node:fs';
 import { engineOptions, parseCommandArgs } from '../cli-args.js';
 import { StoreCorruptError, StoreLockedError } from '../store/index.js';
@@ -96,6 +96,15 @@ export async function runDaemon(args: string[]): Promise<number> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // SIGHUP: read the credentials again (after `jiraline auth set` or a changed file).
+    process.on('SIGHUP', () => {
+      runtime.reloadCredentials('sighup').then(
+        (changed) => {
+          if (!changed) log({ event: 'credentials-unchanged', trigger: 'sighup' });
+        },
+        (error: unknown) => log({ event: 'warning', message: `reading the credentials failed: ${(error as Error).message}` }),
+      );
+    });
   });
   clearInterval(keepAlive);
   out.flush();

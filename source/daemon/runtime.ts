@@ -5,7 +5,7 @@
 import { systemClock } from '../core/clock.js';
 import type { Config, TemplateRow } from '../core/config.js';
 import { Engine } from '../core/engine.js';
-import type { CredentialSource, SecretStore } from '../core/ports.js';
+import type { CredentialSource, Credentials, SecretStore } from '../core/ports.js';
 import { createJiraClient, type JiraClient } from '../jira/index.js';
 import { createSecretStore } from '../secrets/index.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
@@ -38,8 +38,25 @@ export interface Runtime {
   simulator: Simulator | null;
   /** Warnings to show at start (insecure TLS, credentials kept in a file, …); also logged. */
   warnings: string[];
+  /**
+   * Reads the credentials again (SIGHUP, and every 30 s while paused on 401/403); when
+   * they differ from those in use, hands them to the client and resumes the engine.
+   * Resolves true when they changed. Never logs a secret.
+   */
+  reloadCredentials(trigger?: string): Promise<boolean>;
   /** Stops accepting, answers what was read, lets in-flight requests finish, commits, releases everything. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** How often a paused engine's credentials are read again (SPEC §6: resume when they change). */
+export const credentialRecheckMs = 30_000;
+
+/** Whether two credentials are the same (method, username and the revealed secret). */
+function sameCredentials(a: Credentials | null, b: Credentials | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.method === 'basic' && b.method === 'basic') return a.username === b.username && a.password.reveal() === b.password.reveal();
+  if (a.method === 'key' && b.method === 'key') return a.key.reveal() === b.key.reveal();
+  return false;
 }
 
 /** Options of startRuntime; all optional. */
@@ -110,8 +127,48 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     if (store.tookOverStaleLock) log({ event: 'lock', tookOverStale: true, dir: settings.dataDir });
 
     const engine = new Engine({ jira, store, clock: systemClock, config });
-    const unsubscribe = engine.onEvent((event) => log(engineEventRecord(event)));
+    let inUse = loaded.credentials;
+    let credentialSource = loaded.source;
+    // One reload at a time: a SIGHUP during the paused re-check must not apply twice.
+    let reloading: Promise<boolean> | null = null;
+    const reloadCredentials = (trigger = 'reload'): Promise<boolean> => {
+      reloading ??= (async () => {
+        try {
+          const next = await secrets.load();
+          if (sameCredentials(inUse, next.credentials)) return false;
+          inUse = next.credentials;
+          credentialSource = next.source;
+          // The demo simulator takes any credentials: the real ones are not sent to it.
+          if (!simulator) jira.setCredentials(next.credentials);
+          log({ event: 'credentials-changed', source: next.source, trigger });
+          engine.setCredentialsChanged();
+          return true;
+        } finally {
+          reloading = null;
+        }
+      })();
+      return reloading;
+    };
+    // While paused on 401/403, read the credentials again now and then (real clock,
+    // unref'd: it never holds the process open).
+    let recheck: ReturnType<typeof setInterval> | null = null;
+    const stopRecheck = () => {
+      if (recheck !== null) clearInterval(recheck);
+      recheck = null;
+    };
+    const unsubscribe = engine.onEvent((event) => {
+      log(engineEventRecord(event));
+      if (event.type === 'paused' && recheck === null) {
+        recheck = setInterval(() => {
+          reloadCredentials('recheck').catch((error: unknown) => log({ event: 'warning', message: `reading the credentials failed: ${(error as Error).message}` }));
+        }, credentialRecheckMs);
+        recheck.unref();
+      } else if (event.type === 'resumed') {
+        stopRecheck();
+      }
+    });
     undo.push(async () => {
+      stopRecheck();
       await engine.stop(0);
       unsubscribe();
     });
@@ -136,16 +193,21 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       jira,
       store,
       secrets,
-      credentialSource: loaded.source,
+      get credentialSource() {
+        return credentialSource;
+      },
       listenAddress: socket?.address ?? null,
       simulator,
       warnings,
+      reloadCredentials,
       stop(graceMs = 5000) {
         stopping ??= (async () => {
+          stopRecheck();
           // The socket first: no new lines, the read ones answered once committed.
           await socket?.close(graceMs);
           await engine.stop(graceMs);
           unsubscribe();
+          stopRecheck();
           await store.close();
           await jira.close();
           await simulator?.close();

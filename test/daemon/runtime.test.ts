@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime } from '../../source/daemon/runtime.js';
 import { openStore } from '../../source/store/index.js';
+import { createSecretStore, makeSecret } from '../../source/secrets/index.js';
+import { startSimulator } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { connectClient } from './helpers/line-client.js';
+import { waitUntil } from './helpers/wait-until.js';
 
 test('demo mode: the in-process simulator, the demo template, and a clean stop', async (t) => {
   const tmp = await makeTempDir();
@@ -75,4 +78,37 @@ test('listen off: no socket; a busy address is a clear error and leaves nothing 
     await off.stop();
     await busy.stop();
   }
+});
+
+test('paused on a wrong password, the queue resumes once the right one is saved and the credentials are read again', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const sim = await startSimulator({ auth: { user: 'ops-bot', password: 'right-pw' } });
+  t.after(() => sim.close());
+  const env = { HOME: tmp.dir, XDG_CONFIG_HOME: join(tmp.dir, 'config') };
+  const settings = resolveSettings({ 'data-dir': join(tmp.dir, 'data'), listen: 'off', 'jira-url': sim.url }, env, 'daemon');
+  // Credentials in credentials.json (no keychain, nothing in the environment).
+  const secrets = createSecretStore({ configDir: settings.configDir, env: {}, keychain: null });
+  await secrets.save({ method: 'basic', username: 'ops-bot', password: makeSecret('wrong-pw') });
+
+  const records: Array<{ event: string; [key: string]: unknown }> = [];
+  const runtime = await startRuntime(settings, { env: {}, keychain: null, onLog: (r) => records.push(r) });
+  t.after(() => runtime.stop(0));
+  assert.equal(runtime.credentialSource, 'file');
+
+  const reply = await runtime.engine.submitLine('R1|CREATE|summary;After the password fix|');
+  assert.match(reply, /^OK R1 /);
+  await waitUntil(() => records.some((r) => r.event === 'paused'), 'the engine pauses on 401');
+  assert.equal(runtime.engine.pendingCount(), 1, 'the CREATE stays Pending while paused');
+  assert.equal(sim.issues().length, 0);
+  assert.equal(await runtime.reloadCredentials(), false, 'unchanged credentials do not resume');
+
+  await secrets.save({ method: 'basic', username: 'ops-bot', password: makeSecret('right-pw') });
+  assert.equal(await runtime.reloadCredentials(), true);
+  await waitUntil(() => sim.issues().length === 1, 'the ticket is created');
+  assert.equal(sim.issues()[0].fields.summary, 'After the password fix');
+  const changed = records.find((r) => r.event === 'credentials-changed');
+  assert.deepEqual(changed && { source: changed.source }, { source: 'file' });
+  assert.ok(!JSON.stringify(records).includes('right-pw') && !JSON.stringify(records).includes('wrong-pw'), 'no secret in the log');
+  await waitUntil(() => runtime.engine.pendingCount() === 0, 'nothing left pending');
 });
