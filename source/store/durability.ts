@@ -17,6 +17,9 @@ const minJournalBytes = 4 * 1024 * 1024;
 /** …but never more than this: a restart replays it all. */
 const maxJournalBytes = 16 * 1024 * 1024;
 
+/** Journal records between commits of the in-memory batch transaction (database.ts). */
+const settleEvery = 64;
+
 /** Counters for tests and the benchmark. */
 export interface DurabilityStats {
   /** Snapshots written (each replaces the database file and starts a journal). */
@@ -34,6 +37,7 @@ export class Durability {
   private snapshotWanted: boolean;
   private journalBytes = 0;
   private readonly coder = new OpsCoder();
+  private commitsSinceSettle = 0;
   private readonly counters: DurabilityStats = { snapshots: 0, lastSnapshotBytes: 0, journalBytes: 0 };
 
   /**
@@ -61,8 +65,12 @@ export class Durability {
     try {
       if (this.snapshotWanted || this.journalBytes >= this.journalLimit()) return this.captureSnapshot();
       const record = journalRecord(this.coder.encode(ops));
-      // Commits the in-memory transaction that batches mutations (it only bounds its undo log).
-      db.settle();
+      // The in-memory transaction that batches mutations only bounds its undo log now (the
+      // journal, not an export, makes commits durable): it is committed every so often.
+      if (++this.commitsSinceSettle >= settleEvery) {
+        db.settle();
+        this.commitsSinceSettle = 0;
+      }
       return { kind: 'append', record, size: record.length };
     } catch (error) {
       // These ops are gone from the journal's stream: only a snapshot can stand for them now.
@@ -77,6 +85,7 @@ export class Durability {
     this.generation = ((this.generation + 1) >>> 0) || 1;
     db.raw.exec(`PRAGMA application_id = ${this.generation | 0}`);
     db.settle();
+    this.commitsSinceSettle = 0;
     const bytes = db.raw.export();
     this.snapshotWanted = false;
     this.journalBytes = 0;
