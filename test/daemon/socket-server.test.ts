@@ -5,10 +5,13 @@ import assert from 'node:assert/strict';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../source/daemon/socket-server.js';
 import type { GuidStatus } from '../../source/core/engine-api.js';
 import { connectClient, type LineClient } from './helpers/line-client.js';
+import { waitUntil } from './helpers/wait-until.js';
 
 /** Replies `OK <line>` after a few ms, or holds lines the test chooses until released. */
 class StandInEngine {
   readonly lines: string[] = [];
+  /** Lines whose commit finished (their reply is ready to be written). */
+  committed = 0;
   holdIf: (line: string) => boolean = () => false;
   private held: Array<{ line: string; done: () => void }> = [];
   private readonly known = new Map<string, GuidStatus>();
@@ -17,6 +20,7 @@ class StandInEngine {
     this.lines.push(line);
     return new Promise((resolve) => {
       const done = () => {
+        this.committed += 1;
         const guid = line.split('|')[0];
         this.known.set(guid, { guid, status: 'Pending', ticketKey: null, ticketUrl: null });
         resolve(`OK ${line}`);
@@ -63,7 +67,11 @@ async function withServer(
   }
 }
 
-/** Lets the event loop turn a few times, so that anything that would happen, happens. */
+/**
+ * Lets the event loop turn a few times. Only for checks that something must NOT happen
+ * (a reply must not overtake, a connection must not close): everything a test waits FOR
+ * is polled with waitUntil, so a loaded machine makes it slower, not red.
+ */
 const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('a line split over several writes is one line; \\r\\n is accepted', async () => {
@@ -94,8 +102,10 @@ test('a later line that commits first waits for the earlier one', async () => {
     engine.holdIf = (line) => line.startsWith('SLOW');
     const c = await open();
     await c.write('SLOW|CREATE|\nFAST|CREATE|\nPING\n');
+    await waitUntil(() => engine.lines.length === 2, 'both lines reached the engine');
+    await waitUntil(() => engine.committed === 1, 'the later line committed');
+    // Must NOT happen: a short settle gives an overtaking reply the time to arrive.
     await settle();
-    assert.equal(engine.lines.length, 2, 'both lines reached the engine');
     assert.deepEqual(c.received, [], 'no reply may overtake the held first line');
     engine.release();
     assert.deepEqual(await c.waitFor(3), ['OK SLOW|CREATE|', 'OK FAST|CREATE|', 'PONG']);
@@ -107,7 +117,7 @@ test('STATUS answers after the lines before it, and names unknown GUIDs', async 
     engine.holdIf = (line) => line.startsWith('G7');
     const c = await open();
     await c.write('STATUS G7\nG7|CREATE|\nSTATUS G7\nSTATUS nope\nSTATUS\n');
-    await settle();
+    await waitUntil(() => engine.heldCount === 1, 'G7 reached the engine');
     engine.release();
     assert.deepEqual(await c.waitFor(5), [
       'ERR G7 unknown GUID',
@@ -154,8 +164,8 @@ test('a client that half-closes still gets every reply, then the server closes',
     const c = await open();
     await c.write('A|CREATE|\nB|CREATE|\nC|UPDATE|');
     c.end();
-    await settle();
-    assert.equal(engine.lines.length, 3, 'the unterminated last line before the half-close counts');
+    await waitUntil(() => engine.lines.length === 3, 'the unterminated last line before the half-close counts');
+    assert.deepEqual(engine.lines, ['A|CREATE|', 'B|CREATE|', 'C|UPDATE|']);
     engine.release();
     await c.closed;
     assert.deepEqual(c.received, ['OK A|CREATE|', 'OK B|CREATE|', 'OK C|UPDATE|']);
@@ -176,7 +186,7 @@ test('connections beyond the cap are refused with a reply', async () => {
     assert.equal(server.connectionCount(), 2);
     a.destroy();
     await a.closed;
-    await settle();
+    await waitUntil(() => server.connectionCount() === 1, 'the server saw the first connection go');
     const d = await open();
     await d.write('PING\n');
     assert.deepEqual(await d.waitFor(1), ['PONG']);
@@ -192,6 +202,8 @@ test('an idle connection is closed; one waiting for its replies is not', async (
     engine.holdIf = () => true;
     const busy = await open();
     await busy.write('A|CREATE|\n');
+    await waitUntil(() => engine.heldCount === 1, 'the line reached the engine');
+    // Must NOT happen: well past the 80 ms idle timeout, the connection is still open.
     await settle(300);
     assert.equal(busy.socket.readableEnded, false, 'still open while its line is being committed');
     engine.release();
@@ -226,6 +238,8 @@ test('back-pressure: reading stops while too many lines are unanswered', async (
     const total = 20_000;
     const lines = Array.from({ length: total }, (_, i) => `G${i}|CREATE|\n`).join('');
     void c.write(lines);
+    await waitUntil(() => engine.lines.length > 0, 'the server read some lines');
+    // Must NOT happen: given time, the server still does not read them all.
     await settle(300);
     const seen = engine.lines.length;
     assert.ok(seen > 0 && seen < total, `the server stopped reading (saw ${seen} of ${total})`);
@@ -245,6 +259,8 @@ test('back-pressure also counts the bytes of unanswered lines', async () => {
     const total = 2000;
     const lines = Array.from({ length: total }, (_, i) => `G${i}|CREATE|summary;${'x'.repeat(1000)}|\n`).join('');
     void c.write(lines);
+    await waitUntil(() => engine.lines.length > 0, 'the server read some lines');
+    // Must NOT happen: given time, the server still does not read them all.
     await settle(300);
     const seen = engine.lines.length;
     assert.ok(seen > 0 && seen < total, `the server stopped reading at a byte budget (saw ${seen} of ${total} 1 KB lines)`);
@@ -259,8 +275,9 @@ test('close() answers lines already read, then closes the connections', async ()
     engine.holdIf = () => true;
     const c = await open();
     await c.write('A|CREATE|\n');
-    await settle();
+    await waitUntil(() => engine.heldCount === 1, 'the line reached the engine');
     const closing = server.close(2000);
+    // close() is under way while the line is still uncommitted.
     await settle();
     engine.release();
     await closing;
