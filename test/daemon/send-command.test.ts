@@ -2,7 +2,7 @@
 // on any ERR or when no engine listens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSend } from '../../source/daemon/send-command.js';
@@ -22,12 +22,37 @@ const engine = {
   status: () => null,
 };
 
-async function freePort(): Promise<number> {
+/** A loopback port the OS just handed out and released: usually free, but not certain. */
+async function releasedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Whether a connection to 127.0.0.1:port is refused (nothing listens there). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.on('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+  });
+}
+
+/**
+ * A port where nothing listens: a released ephemeral port, checked to refuse; another
+ * engineer's test may have taken it in between, so try again with another one.
+ */
+async function deadPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const port = await releasedPort();
+    if (await refused(port)) return port;
+  }
+  throw new Error('no loopback port that refuses connections in 20 tries');
 }
 
 test('send prints each reply in order; exit 0 when all are OK, 1 when any is ERR', async (t) => {
@@ -80,7 +105,7 @@ test('the socket token comes from --token or the config file', async (t) => {
 test('with no engine listening, send says so and exits 1', async (t) => {
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
-  const port = await freePort();
+  const port = await deadPort();
   const io = captureIo({ HOME: tmp.dir });
   assert.equal(await runSend(['--listen', `127.0.0.1:${port}`, 'X|CREATE|'], io.io), 1);
   assert.equal(io.err(), `no jiraline engine at 127.0.0.1:${port} — start \`jiraline daemon\`\n`);
