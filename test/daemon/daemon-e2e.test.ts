@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
 import { runLog } from '../../source/daemon/log-command.js';
 import { runStats } from '../../source/daemon/stats-command.js';
+import { localDay } from '../../source/core/clock.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { captureIo } from './helpers/capture-io.js';
 import { isolatedEnv, startDaemon } from './helpers/daemon-process.js';
@@ -32,6 +33,8 @@ test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good 
 
   const c = await connectClient(daemon.address);
   t.after(() => c.destroy());
+  // Every ticket below is counted on a day between this one and the day of the stats check.
+  const firstDay = localDay(Date.now());
   await c.write([
     'E1|CREATE|summary;Disk full on db-7|priority;High|',
     'E1|UPDATE|summary;Disk full on db-7 (cleared)|comment;freed 20 GB|status;Done|labels;+cleared|',
@@ -84,12 +87,23 @@ test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good 
   assert.equal(rows[0].ticketUrl, `${sim.url}/browse/${e1.key}`);
   assert.equal(rows[0].type, 'Automatic');
   const stats = captureIo({ JIRALINE_DATA_DIR: dataDir });
-  assert.equal(await runStats(['--json'], stats.io), 0);
-  assert.deepEqual(JSON.parse(stats.out()), {
-    created: { total: 2, today: 2, yesterday: 0 },
-    updated: { total: 1, today: 1, yesterday: 0 },
-    total: { total: 3, today: 3, yesterday: 0 },
-  });
+  const checkedAt = Date.now();
+  assert.equal(await runStats(['--json'], stats.io, () => checkedAt), 0);
+  const counted = JSON.parse(stats.out()) as Record<string, { total: number; today: number; yesterday: number }>;
+  const expected = { created: 2, updated: 1, total: 3 };
+  if (localDay(checkedAt) === firstDay) {
+    assert.deepEqual(counted, {
+      created: { total: 2, today: 2, yesterday: 0 },
+      updated: { total: 1, today: 1, yesterday: 0 },
+      total: { total: 3, today: 3, yesterday: 0 },
+    });
+  } else {
+    // The run crossed local midnight: each ticket counts today or yesterday, never both.
+    for (const [name, n] of Object.entries(expected)) {
+      assert.equal(counted[name].total, n, name);
+      assert.equal(counted[name].today + counted[name].yesterday, n, `${name}: today + yesterday`);
+    }
+  }
 
   daemon.child.kill('SIGTERM');
   const exit = await daemon.exited;
