@@ -9,6 +9,7 @@ import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
 import { runLog } from '../../source/daemon/log-command.js';
 import { runStats } from '../../source/daemon/stats-command.js';
 import { localDay } from '../../source/core/clock.js';
+import { createSecretStore, makeSecret } from '../../source/secrets/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { captureIo } from './helpers/capture-io.js';
 import { isolatedEnv, startDaemon } from './helpers/daemon-process.js';
@@ -164,4 +165,35 @@ test('lines are accepted and queued while Jira is down, and sent once it answers
 
   daemon.child.kill('SIGINT');
   assert.equal((await daemon.exited).code, 0);
+});
+
+test('paused on a wrong password, SIGHUP reads the fixed credentials and the queue is sent', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const sim = await startSimulator({ auth: { user, password } });
+  t.after(() => sim.close());
+  const env = isolatedEnv(tmp.dir);
+  // The daemon's config directory: $XDG_CONFIG_HOME/jiraline; credentials.json there.
+  const secrets = createSecretStore({ configDir: join(env.XDG_CONFIG_HOME, 'jiraline'), env: {}, keychain: null });
+  await secrets.save({ method: 'basic', username: user, password: makeSecret('not-the-password') });
+  const daemon = await startDaemon(['--jira-url', sim.url, '--data-dir', join(tmp.dir, 'data'), '--listen', '127.0.0.1:0'], env);
+  t.after(() => daemon.kill());
+
+  const c = await connectClient(daemon.address);
+  t.after(() => c.destroy());
+  await c.write('H1|CREATE|summary;sent after SIGHUP|\n');
+  assert.deepEqual(await c.waitFor(1), ['OK H1 queued']);
+  await daemon.waitFor((r) => r.event === 'paused');
+  assert.equal(sim.issues().length, 0);
+
+  await secrets.save({ method: 'basic', username: user, password: makeSecret(password) });
+  daemon.child.kill('SIGHUP');
+  const changed = await daemon.waitFor((r) => r.event === 'credentials-changed');
+  assert.equal(changed.source, 'file');
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'H1');
+  assert.equal(withLabel(sim.issues(), 'H1').length, 1);
+
+  daemon.child.kill('SIGTERM');
+  assert.equal((await daemon.exited).code, 0);
+  assert.ok(!(daemon.stdout() + daemon.stderr()).includes(password), 'the password never appears');
 });
