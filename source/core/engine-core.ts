@@ -19,7 +19,9 @@ export const META = {
 /** The longest a commitLater waits for a commit to ride along with. */
 export const LAZY_COMMIT_MS = 50;
 
-/** What a unit of work remembers between its attempts (in memory: a restart starts afresh). */
+/** What a unit of work remembers between its attempts. Kept in the store too (meta
+ *  `unit:<key>`, written with the next commit), so that a restart does not repeat a step
+ *  Jira already took — an edit carrying a comment, a CREATE's comments, a transition. */
 export interface UnitMemory {
   /** Attempts Jira answered with 500 (SPEC §6 caps them at 5 retries). */
   serverErrors: number;
@@ -117,19 +119,30 @@ export class EngineCore {
     this.store.updateCommand(cmd.id, patch);
   }
 
-  /** The memory of a unit of work, created on first use. */
+  /** The memory of a unit of work: what an earlier run stored, else fresh. */
   unit(key: string): UnitMemory {
     let m = this.memory.get(key);
     if (!m) {
-      m = { serverErrors: 0, edited: false, commentsDone: 0, transitioned: false };
+      m = { serverErrors: 0, edited: false, commentsDone: 0, transitioned: false, ...storedUnit(this.store.getMeta(`unit:${key}`)) };
       this.memory.set(key, m);
     }
     return m;
   }
 
+  /** Records a step a unit has done, in the store as well (it goes with the next commit). */
+  saveUnit(key: string): void {
+    const m = this.memory.get(key);
+    if (!m || this.stopped) return;
+    this.store.setMeta(`unit:${key}`, JSON.stringify(m));
+    this.commitLater();
+  }
+
   /** Forgets a finished unit. */
   forgetUnit(key: string): void {
+    const m = this.memory.get(key);
     this.memory.delete(key);
+    // Only a unit that stored a step has a meta row; most finish without one.
+    if (m && (m.edited || m.commentsDone > 0 || m.transitioned || m.serverErrors > 0) && !this.stopped) this.store.deleteMeta(`unit:${key}`);
   }
 
   /** Applies the row cap after an insert (SPEC §7); Pending rows stay (the store keeps them). */
@@ -228,6 +241,16 @@ function parseJson<T>(text: string | undefined): T | null {
     return JSON.parse(text) as T;
   } catch {
     return null;
+  }
+}
+
+/** A unit's stored marks, or nothing when absent or unreadable (a fresh start is the safe default). */
+function storedUnit(text: string | undefined): Partial<UnitMemory> {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as Partial<UnitMemory>;
+  } catch {
+    return {};
   }
 }
 

@@ -43,8 +43,12 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
     finishFailed(core, cmds, messageOf(error), context.ticket, context.log);
     return;
   }
-  const memory = core.unit(unitKey(cmds));
-  if (error.status === 500) memory.serverErrors++;
+  const key = unitKey(cmds);
+  const memory = core.unit(key);
+  if (error.status === 500) {
+    memory.serverErrors++;
+    core.saveUnit(key); // the cap of 5 retries holds across restarts too
+  }
   const now = core.clock.now();
   const decision = decideRetry(error, {
     attempts: attemptsOf(cmds),

@@ -43,7 +43,8 @@ function reparse(cmd: QueuedCommand): AdvancedCommand {
 }
 
 async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHooks): Promise<void> {
-  const memory = core.unit(unitKey([cmd]));
+  const key = unitKey([cmd]);
+  const memory = core.unit(key);
   const guid = cmd.guid as string;
   // Whether Jira may already hold this CREATE's ticket (then it is looked up, not re-sent):
   // every open CREATE found at start, and any whose answer was lost since.
@@ -89,14 +90,19 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       log.response = JSON.stringify({ status: 201, id: created.id, key: created.key });
       core.commitLater();
     }
-    for (; memory.commentsDone < plan.value.comments.length; memory.commentsDone++) {
+    // Each step is marked done (and stored) as soon as Jira took it, so neither a retry nor
+    // a restart repeats it.
+    while (memory.commentsDone < plan.value.comments.length) {
       await core.jira.addComment(ticket.ticketKey, plan.value.comments[memory.commentsDone]);
+      memory.commentsDone++;
+      core.saveUnit(key);
       if (core.stopped) return;
     }
     if (plan.value.status !== null && !memory.transitioned) {
       await core.jira.transitionTo(ticket.ticketKey, plan.value.status);
-      if (core.stopped) return;
       memory.transitioned = true;
+      core.saveUnit(key);
+      if (core.stopped) return;
     }
     finishOk(core, [cmd], ticket, 'Create', log);
   } catch (error) {
@@ -106,7 +112,8 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
 }
 
 async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
-  const memory = core.unit(unitKey(cmds));
+  const key = unitKey(cmds);
+  const memory = core.unit(key);
   const guid = cmds[0].guid as string;
   beginAttempt(core, cmds);
   void core.commitQuietly();
@@ -136,13 +143,15 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     if (body !== null && !memory.edited) {
       log.request = JSON.stringify(body);
       await core.jira.editIssue(ticket.ticketKey, body);
-      if (core.stopped) return;
       memory.edited = true;
+      core.saveUnit(key);
+      if (core.stopped) return;
     }
     if (merged.status !== null && !memory.transitioned) {
       await core.jira.transitionTo(ticket.ticketKey, merged.status);
-      if (core.stopped) return;
       memory.transitioned = true;
+      core.saveUnit(key);
+      if (core.stopped) return;
     }
     core.store.addStats(localDay(core.clock.now()), 0, 1);
     finishOk(core, cmds, ticket, 'Update', log);

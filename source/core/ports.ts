@@ -270,6 +270,7 @@ export interface StorePort {
   // small values: the field catalogue, serverInfo, last prune time …
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
+  deleteMeta(key: string): void;
 
   /** Resolves when every mutation made before this call is durably on disk. */
   commit(): Promise<void>;

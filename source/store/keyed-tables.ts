@@ -40,4 +40,10 @@ export class MetaTable {
     this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
     this.changed();
   }
+
+  /** Removes a key (nothing if absent). */
+  delete(key: string): void {
+    this.db.run('DELETE FROM meta WHERE key = ?', [key]);
+    this.changed();
+  }
 }

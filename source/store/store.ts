@@ -238,6 +238,10 @@ class SqlStore implements Store {
     this.open();
     this.meta.set(key, value);
   }
+  deleteMeta(key: string): void {
+    this.open();
+    this.meta.delete(key);
+  }
 
   commit(): Promise<void> {
     return this.committer.commit();
