@@ -38,6 +38,16 @@ function special(field: string, def?: FieldDef): Special | null {
   return name === 'comment' || name === 'status' || name === 'labels' ? name : null;
 }
 
+// A pair's field: one of the special names (by itself or as the catalogue resolves it), or a
+// catalogue field to shape.
+function classify(field: string, catalogue: FieldCatalogue): Shaped<{ kind: Special | null; def?: FieldDef }> {
+  const kind = special(field);
+  if (kind !== null) return { ok: true, value: { kind } };
+  const resolved = catalogue.resolve(field);
+  if (!resolved.ok) return resolved;
+  return { ok: true, value: { kind: special(field, resolved.value), def: resolved.value } };
+}
+
 const CLEAR = { clear: true } as const;
 const CALL_LATER = 'CALL endpoints come with 3.0 — use CREATE or UPDATE';
 
@@ -98,14 +108,9 @@ export function composeCreate(command: AdvancedCommand, template: TemplateRow[],
   let labelOps: LabelOp[] = [];
   const lineFields: Array<[FieldDef, string]> = [];
   for (const { field, value } of command.pairs) {
-    let kind = special(field);
-    let def: FieldDef | undefined;
-    if (kind === null) {
-      const resolved = catalogue.resolve(field);
-      if (!resolved.ok) return resolved;
-      def = resolved.value;
-      kind = special(field, def);
-    }
+    const classified = classify(field, catalogue);
+    if (!classified.ok) return classified;
+    const { kind, def } = classified.value;
     if (kind !== null) {
       const read = readSpecial(kind, value);
       if (!read.ok) return read;
@@ -164,14 +169,9 @@ export function composeUpdate(command: AdvancedCommand, catalogue: FieldCatalogu
   const plan: UpdatePlan = { fields: {}, labelOps: [], comments: [], status: null, lines: 1 };
   const own = guidLabel(command.guid);
   for (const { field, value } of command.pairs) {
-    let kind = special(field);
-    let def: FieldDef | undefined;
-    if (kind === null) {
-      const resolved = catalogue.resolve(field);
-      if (!resolved.ok) return resolved;
-      def = resolved.value;
-      kind = special(field, def);
-    }
+    const classified = classify(field, catalogue);
+    if (!classified.ok) return classified;
+    const { kind, def } = classified.value;
     if (kind !== null) {
       const read = readSpecial(kind, value);
       if (!read.ok) return read;
