@@ -4,12 +4,11 @@
 // event loop. The machine is shared, so its load swings by the second: the two sides take
 // turns in short slices (A B B A …) and each side's rate is its calls over its own time,
 // so a busy moment costs both alike instead of deciding the ratio.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { createJiraClient } from '../../source/jira/index.js';
 import type { Credentials, Secret } from '../../source/core/ports.js';
 import type { BenchResult } from './bench-types.js';
+import { startChildSimulator, stopChild } from './child-simulator.js';
 
 const sliceMs = 50;
 // Blocks of four short slices (A B B A): 40 blocks = 4 s per side per level of concurrency.
@@ -24,25 +23,6 @@ const secret = (value: string): Secret => ({ reveal: () => value, toString: () =
 const credentials: Credentials = { method: 'basic', username: user, password: secret(password) };
 const body = { fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'Benchmark ticket', labels: ['jiraline-bench'] } };
 
-/** Starts the simulator in a child node process and resolves with its URL. */
-async function startChildSimulator(): Promise<{ url: string; child: ChildProcess }> {
-  const entry = fileURLToPath(new URL('../../source/simulator/index.ts', import.meta.url));
-  const code = `import { startSimulator } from ${JSON.stringify(entry)};
-const sim = await startSimulator({ mode: 'datacenter', auth: { user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)} } });
-process.stdout.write(sim.url + '\\n');
-process.stdin.on('end', () => sim.close().then(() => process.exit(0)));
-process.stdin.resume();`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (out.includes('\n')) resolve(out.split('\n')[0].trim());
-    });
-    child.on('exit', (codeNum) => reject(new Error(`simulator exited with ${codeNum}`)));
-  });
-  return { url, child };
-}
 
 /** Calls completed, wall time and this process's CPU time of one slice. */
 interface Slice {
@@ -99,7 +79,7 @@ async function compare(inFlight: number, a: () => Promise<unknown>, b: () => Pro
 
 /** The benchmark part `npm run bench -- client` runs. */
 export async function benchClient(): Promise<BenchResult[]> {
-  const { url, child } = await startChildSimulator();
+  const { url, child } = await startChildSimulator({ auth: { user, password } });
   const client = createJiraClient({ baseUrl: url, ticketLocation: 'rest/api/2/issue', credentials, connections: 16, env: {} });
   const origin = new URL(url).origin;
   const bare = new Pool(origin, { connections: 16 });
@@ -129,17 +109,7 @@ export async function benchClient(): Promise<BenchResult[]> {
   } finally {
     await client.close();
     await bare.close();
-    child.stdin!.end();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve();
-      }, 5000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await stopChild(child);
   }
   return results;
 }

@@ -8,7 +8,7 @@
 //     tickets to the same simulator, taking turns (A B B A) so load swings hit both alike —
 //     with a simulator that answers at once, and with one that takes 20 ms;
 //   - RSS of a runtime whose log holds 100,000 rows (measured in a fresh child process).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,36 +19,9 @@ import { startRuntime, type Runtime } from '../../source/daemon/runtime.js';
 import { openStore } from '../../source/store/index.js';
 import { connectClient, type LineClient } from '../daemon/helpers/line-client.js';
 import type { BenchResult } from './bench-types.js';
+import { startChildSimulator, stopChild } from './child-simulator.js';
 
 const env = { JIRALINE_USER: 'bench-bot', JIRALINE_PASSWORD: 'bench-password' };
-
-/** The simulator in a child node process (any credentials accepted); resolves with its URL. */
-export async function startChildSimulator(faults: { latencyMs?: number } = {}): Promise<{ url: string; child: ChildProcess }> {
-  const entry = fileURLToPath(new URL('../../source/simulator/index.ts', import.meta.url));
-  const code = `import { startSimulator } from ${JSON.stringify(entry)};
-const sim = await startSimulator({ mode: 'datacenter', auth: null, faults: ${JSON.stringify(faults)} });
-process.stdout.write(sim.url + '\\n');
-process.stdin.on('end', () => sim.close().then(() => process.exit(0)));
-process.stdin.resume();`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (out.includes('\n')) resolve(out.split('\n')[0].trim());
-    });
-    child.on('exit', (status) => reject(new Error(`simulator exited with ${status}`)));
-  });
-  return { url, child };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.stdin?.end();
-    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-  });
-}
 
 /** A runtime on a fresh data directory, listening on a free loopback port. */
 export async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
@@ -322,7 +295,7 @@ export async function benchEngine(): Promise<BenchResult[]> {
   // longer): both sides are then bound by the 16 connections and Jira's answer time, as in use,
   // rather than by how much CPU the two processes get on this machine (above, the simulator
   // answers in microseconds and the figure measures jiraline's CPU per ticket).
-  const slowSim = await startChildSimulator({ latencyMs: 20 });
+  const slowSim = await startChildSimulator({ faults: { latencyMs: 20 } });
   try {
     const e2e = await endToEnd(slowSim.url, 400, 4);
     results.push({ name: 'engine: tickets/s end to end, Jira answering in 20 ms', value: e2e.socket, unit: 'tickets/s' });
