@@ -1,10 +1,9 @@
 // The `?` overlay: every key from key-bindings.ts, grouped by where it applies. It
 // scrolls (↑ ↓ PgUp PgDn) when the terminal is short; Esc, ? or q closes it.
-import React, { useState } from 'react';
+import React from 'react';
 import { Box, Text } from 'ink';
-import { useKeys } from '../hooks/use-keys.js';
-import { keyBindings, keyScopes, isKey } from '../key-bindings.js';
-import { moveWindow } from './list-window.js';
+import { useScroll } from '../hooks/use-scroll.js';
+import { keyBindings, keyScopes } from '../key-bindings.js';
 
 /** Props of HelpOverlay. */
 export interface HelpOverlayProps {
@@ -30,21 +29,12 @@ export function helpLines(): Array<{ heading: boolean; text: string }> {
 export function HelpOverlay({ width, height, onClose, isActive }: HelpOverlayProps): React.JSX.Element {
   const lines = helpLines();
   const rows = Math.max(1, height - 3);
-  const [top, setTop] = useState(0);
-  useKeys((input, key) => {
-    const moves = ['up', 'down', 'page-up', 'page-down', 'home', 'end'] as const;
-    const move = moves.find((m) => isKey(m, input, key));
-    if (move) {
-      // Scrolling moves the view, not a cursor: start the cursor at the window's edge.
-      const edge = move === 'up' || move === 'page-up' ? top : top + rows - 1;
-      setTop(moveWindow({ cursor: edge, top }, move, lines.length, rows).top);
-      return;
-    }
+  const { top, range } = useScroll(lines.length, rows, isActive, (input, key) => {
     if (key.escape || input === '?' || input === 'q' || key.return) onClose();
-  }, { isActive });
+  });
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="cyan" paddingX={1}>
-      <Text bold color="cyan">Keys{lines.length > rows ? `  (${top + 1}–${Math.min(lines.length, top + rows)} of ${lines.length}, ↑↓ PgUp PgDn scroll)` : ''}  — Esc closes</Text>
+      <Text bold color="cyan">Keys{range ? `  ${range.slice(0, -1)}, ↑↓ PgUp PgDn scroll)` : ''}  — Esc closes</Text>
       {lines.slice(top, top + rows).map((line, i) => (
         <Text key={top + i} bold={line.heading} color={line.heading ? 'yellow' : undefined} wrap="truncate-end">{line.text}</Text>
       ))}
