@@ -2,6 +2,7 @@
 // config file (SPEC §10) and the merged flags/env/file settings, and it is what the
 // Configuration pane draws its form from (label and help live in each field's meta).
 import { z } from 'zod';
+import { splitHostPort } from './host-port.js';
 
 /** Label and help text for a config field, shown by the Configuration pane. */
 export type FieldMeta = {
@@ -11,7 +12,7 @@ export type FieldMeta = {
 
 const meta = (label: string, help: string): FieldMeta => ({ label, help });
 
-const hostPort = z.string().refine((v) => v === 'off' || /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(v) && Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535,
+const hostPort = z.string().refine((v) => v === 'off' || splitHostPort(v) !== null,
   { message: 'expected HOST:PORT (e.g. 127.0.0.1:7465) or off' });
 
 const jiraUrl = z.string().refine((v) => {

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { resolveSettings } from './settings.js';
-import { parseHostPort } from './socket-server.js';
+import { parseHostPort } from '../core/host-port.js';
 
 const usage = `Usage: jiraline send [--listen HOST:PORT] [--token T] [--config FILE] [LINE…]
   Sends Advanced lines to a running jiraline engine and prints each reply, in order.

@@ -4,6 +4,7 @@
 // listener, the connection cap and shutdown.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { EngineApi } from '../core/engine-api.js';
+import { parseHostPort } from '../core/host-port.js';
 import { SocketConnection, type ConnectionLimits } from './socket-connection.js';
 
 /** The part of the engine the socket needs. */
@@ -45,15 +46,6 @@ export interface SocketServer {
    * replies (up to graceMs), then every connection is closed.
    */
   close(graceMs?: number): Promise<void>;
-}
-
-/** Splits HOST:PORT (IPv6 in brackets) for net.listen. */
-export function parseHostPort(listen: string): { host: string; port: number } {
-  const colon = listen.lastIndexOf(':');
-  if (colon <= 0) throw new Error(`expected HOST:PORT, got '${listen}'`);
-  let host = listen.slice(0, colon);
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  return { host, port: Number(listen.slice(colon + 1)) };
 }
 
 /** Formats a bound address as HOST:PORT, bracketing IPv6. */

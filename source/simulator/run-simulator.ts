@@ -1,6 +1,7 @@
 // `jiraline simulator`: the built-in Jira simulator, standalone, until SIGINT/SIGTERM.
 // It prints the URL it serves and the credentials it expects — never a password or token.
 import { parseCommandArgs, UsageError } from '../cli-args.js';
+import { splitHostPort } from '../core/host-port.js';
 import { startSimulator } from './index.js';
 import type { SimulatorOptions } from './types.js';
 
@@ -29,10 +30,9 @@ const options = {
 
 /** Splits HOST:PORT (IPv6 as [::1]:PORT); throws a UsageError naming --listen. */
 export function parseListen(value: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new UsageError(`jiraline simulator: --listen must be HOST:PORT (e.g. 127.0.0.1:8080), got '${value}'`);
-  return { host: m[1] ?? m[2], port };
+  const parts = splitHostPort(value);
+  if (!parts) throw new UsageError(`jiraline simulator: --listen must be HOST:PORT (e.g. 127.0.0.1:8080), got '${value}'`);
+  return parts;
 }
 
 function number(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
