@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../cli-args.js';
 import { ConfigError, parseConfig, type Config } from '../core/config.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 /** The resolved settings of one run of an engine face. */
 export interface Settings {

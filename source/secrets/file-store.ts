@@ -1,9 +1,9 @@
 // The last resort for credentials (SPEC §2): credentials.json beside the config file, mode
 // 0600, written atomically (temp file, fsync, rename, fsync of the directory) so a crash
 // never leaves half a secret. A file others can read is reported on every load.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import type { Credentials } from '../core/ports.js';
 import { decodeCredentials, encodeCredentials } from './encoding.js';
 
@@ -58,25 +58,7 @@ export async function readCredentialsFile(path: string): Promise<FileCredentials
 
 /** Writes the credentials with mode 0600, atomically; creates the directory (0700) if needed. */
 export async function writeCredentialsFile(path: string, credentials: Credentials): Promise<void> {
-  const dir = join(path, '..');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${CREDENTIALS_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    // 'wx' with 0600 from the first byte: the secret is never in a file others can open.
-    const handle = await open(tmp, 'wx', 0o600);
-    try {
-      await handle.chmod(0o600); // the umask can only narrow 0600, but be exact
-      await handle.writeFile(encodeCredentials(credentials), 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-  await syncDirectory(dir);
+  await writeFileAtomic(path, encodeCredentials(credentials));
 }
 
 /** Removes the file; true when there was one. */
@@ -87,20 +69,5 @@ export async function removeCredentialsFile(path: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
-  }
-}
-
-// So the rename survives a power cut. Some platforms cannot fsync a directory; the file
-// itself is already synced there, so that is not worth failing for.
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // see above
   }
 }
