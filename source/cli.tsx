@@ -2,11 +2,11 @@
 // The program's entry: parses the command word and hands the rest of argv to the
 // face or tool that owns it. Each command lives in its own module, loaded on demand so
 // that `jiraline send` does not pay for loading ink and react.
-import { readFileSync } from 'node:fs';
 import { UsageError } from './cli-args.js';
 import { ConfigError } from './core/config.js';
+import { programVersion } from './version.js';
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = programVersion();
 
 const help = `jiraline ${version} — creates and updates Jira tickets
 

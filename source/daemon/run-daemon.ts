@@ -2,8 +2,8 @@
 // and queues lines while Jira is down; it logs JSON lines on stdout (never a secret); on
 // SIGTERM/SIGINT it stops accepting, answers what it read, gives in-flight requests a
 // few seconds, commits and exits 0; on SIGHUP it reads the credentials again.
-import { readFileSync } from 'node:fs';
 import { engineOptions, parseCommandArgs } from '../cli-args.js';
+import { programVersion } from '../version.js';
 import { StoreCorruptError, StoreLockedError } from '../store/index.js';
 import { batchedWriter, createJsonLog, type LogRecord } from './json-log.js';
 import { startRuntime } from './runtime.js';
@@ -18,14 +18,6 @@ const usage = `Usage: jiraline daemon [--config FILE] [--data-dir DIR] [--listen
 /** How long in-flight requests get to finish on SIGTERM/SIGINT. */
 const stopGraceMs = 5000;
 
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** Runs the daemon until a signal stops it; returns the exit code. */
 export async function runDaemon(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('daemon', args, engineOptions);
@@ -38,7 +30,7 @@ export async function runDaemon(args: string[]): Promise<number> {
   const log: (record: LogRecord) => void = createJsonLog(out.write);
   log({
     event: 'start',
-    version: version(),
+    version: programVersion(),
     pid: process.pid,
     jiraUrl: settings.demo ? null : settings.config.jira.url,
     demo: settings.demo,
