@@ -1,4 +1,5 @@
 // The real clock. Everything time-dependent takes a Clock so tests can use fake time.
+import { localIso } from './local-time.js';
 import type { Clock, TimerHandle } from './ports.js';
 
 /** Wall-clock time and Node's timers (unref'd: a pending retry alone does not keep a process alive). */
@@ -16,7 +17,5 @@ export const systemClock: Clock = {
 
 /** The local calendar day of a moment, 'YYYY-MM-DD' (statistics count by local day). */
 export function localDay(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return localIso(ms).slice(0, 10);
 }

@@ -2,7 +2,7 @@
 // with offset) and `event` first. Only values we chose go in — never a line's fields, a
 // credential or a header — so nothing secret can reach it.
 import type { EngineEvent } from '../core/engine-api.js';
-import { localIso } from './local-time.js';
+import { localIso } from '../core/local-time.js';
 
 /** One record of the daemon log, before `time` is added. */
 export type LogRecord = { event: string; [key: string]: unknown };

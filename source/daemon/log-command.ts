@@ -5,7 +5,7 @@ import { parseCommandArgs, UsageError } from '../cli-args.js';
 import type { LogRow } from '../core/ports.js';
 import { openStoreSnapshot } from '../store/index.js';
 import { processIo, type CommandIo } from './command-io.js';
-import { localDateTime, localIso } from './local-time.js';
+import { localDateTime, localIso } from '../core/local-time.js';
 import { existingDataDir } from './settings.js';
 import { renderTable } from './text-table.js';
 

@@ -1,12 +1,8 @@
 // Small display formatters shared by the panes.
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+import { localDateTime } from '../core/local-time.js';
 
 /** Local time as `YYYY-MM-DD HH:MM:SS` (the log's Time column). */
-export function formatTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
+export const formatTime = localDateTime;
 
 /** "in 4 s", "in 2 min", "3 h ago" — for retry times. */
 export function formatRelative(ms: number, now: number): string {

@@ -7,7 +7,7 @@ import type { LogRow } from '../../source/core/ports.js';
 import { localDay } from '../../source/core/clock.js';
 import { runLog } from '../../source/daemon/log-command.js';
 import { runStats } from '../../source/daemon/stats-command.js';
-import { localIso } from '../../source/daemon/local-time.js';
+import { localIso } from '../../source/core/local-time.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { captureIo } from './helpers/capture-io.js';
 
