@@ -5,12 +5,8 @@ import {
   type AdvancedCommand, type CreatePlan, type UpdatePlan,
 } from '../../source/core/advanced.js';
 import type { TemplateRow } from '../../source/core/config.js';
-import { FieldCatalogue, type ShapeContext } from '../../source/core/fields.js';
-import { JIRA_FIELDS } from './fields-fixture.js';
+import { jira, DC2, CLOUD3 } from './fields-fixture.js';
 
-const jira = FieldCatalogue.fromJira(JIRA_FIELDS);
-const DC2: ShapeContext = { deployment: 'server', apiVersion: 2 };
-const CLOUD3: ShapeContext = { deployment: 'cloud', apiVersion: 3 };
 const TEMPLATE: TemplateRow[] = [
   { field: 'project', value: 'OPS', mode: 'Include' },
   { field: 'issuetype', value: 'Incident', mode: 'Include' },

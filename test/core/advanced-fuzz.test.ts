@@ -7,9 +7,8 @@ import {
   checkCommand, composeCreate, composeUpdate, parseAdvancedLine, updatePlanBody, type AdvancedCommand, type ParseResult,
 } from '../../source/core/advanced.js';
 import { FieldCatalogue, type ShapeContext } from '../../source/core/fields.js';
-import { JIRA_FIELDS } from './fields-fixture.js';
+import { jira } from './fields-fixture.js';
 
-const jira = FieldCatalogue.fromJira(JIRA_FIELDS);
 const builtin = FieldCatalogue.builtin();
 const CTX: ShapeContext[] = [{ deployment: 'server', apiVersion: 2 }, { deployment: 'cloud', apiVersion: 3 }];
 const TEMPLATE = [{ field: 'project', value: 'OPS', mode: 'Include' as const }, { field: 'labels', value: 'a', mode: 'Include' as const }];

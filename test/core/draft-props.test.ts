@@ -8,10 +8,9 @@ import { textToAdf } from '../../source/core/adf.js';
 import type { TemplateRow } from '../../source/core/config.js';
 import { draftPayload, draftReducer, initialDraft, type DraftState } from '../../source/core/draft.js';
 import { formatQuery } from '../../source/core/draft-json.js';
-import { FieldCatalogue, type ShapeContext } from '../../source/core/fields.js';
-import { JIRA_FIELDS } from './fields-fixture.js';
+import type { ShapeContext } from '../../source/core/fields.js';
+import { jira } from './fields-fixture.js';
 
-const jira = FieldCatalogue.fromJira(JIRA_FIELDS);
 const CONTEXTS: ShapeContext[] = [{ deployment: 'server', apiVersion: 2 }, { deployment: 'cloud', apiVersion: 3 }];
 
 const token = fc.stringMatching(/^[A-Za-z0-9_.]{1,8}$/);

@@ -3,12 +3,9 @@ import assert from 'node:assert/strict';
 import { composeCreate, parseAdvancedLine } from '../../source/core/advanced.js';
 import type { TemplateRow } from '../../source/core/config.js';
 import { draftErrors, draftPayload, draftReducer, draftTemplate, initialDraft, type DraftAction, type DraftState } from '../../source/core/draft.js';
-import { FieldCatalogue, type ShapeContext } from '../../source/core/fields.js';
-import { JIRA_FIELDS } from './fields-fixture.js';
+import { FieldCatalogue } from '../../source/core/fields.js';
+import { jira, DC2, CLOUD3 } from './fields-fixture.js';
 
-const jira = FieldCatalogue.fromJira(JIRA_FIELDS);
-const DC2: ShapeContext = { deployment: 'server', apiVersion: 2 };
-const CLOUD3: ShapeContext = { deployment: 'cloud', apiVersion: 3 };
 const TEMPLATE: TemplateRow[] = [
   { field: 'project', value: 'OPS', mode: 'Include' },
   { field: 'issuetype', value: 'Incident', mode: 'Include' },

@@ -1,5 +1,6 @@
 // A field catalogue as Jira's GET /rest/api/2/field reports it: the system fields and one
 // custom field of every SPEC §3 type (the ids the simulator seeds, see /tmp contracts).
+import { FieldCatalogue, type ShapeContext } from '../../source/core/fields.js';
 import type { FieldDef } from '../../source/core/ports.js';
 
 const CF = 'com.atlassian.jira.plugin.system.customfieldtypes:';
@@ -46,3 +47,12 @@ export const JIRA_FIELDS: FieldDef[] = [
   custom(10023, 'Approver Group', 'group', 'grouppicker'),
   custom(10024, 'Target Version', 'version', 'version'),
 ];
+
+/** The catalogue built from JIRA_FIELDS, as the engine builds it from GET /field. */
+export const jira = FieldCatalogue.fromJira(JIRA_FIELDS);
+
+/** The shaping contexts the tests run under: deployment × API version. */
+export const CLOUD3: ShapeContext = { deployment: 'cloud', apiVersion: 3 };
+export const CLOUD2: ShapeContext = { deployment: 'cloud', apiVersion: 2 };
+export const DC2: ShapeContext = { deployment: 'server', apiVersion: 2 };
+export const DC3: ShapeContext = { deployment: 'server', apiVersion: 3 };

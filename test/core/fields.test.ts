@@ -4,13 +4,8 @@ import fc from 'fast-check';
 import { adfToText, textToAdf } from '../../source/core/adf.js';
 import { FieldCatalogue, FIELD_TYPES, shapeContextFor, strictNumber, validDate, validDateTime, type ShapeContext } from '../../source/core/fields.js';
 import { FIELDS as SIM_FIELDS } from '../../source/simulator/seed.js';
-import { JIRA_FIELDS } from './fields-fixture.js';
+import { jira, CLOUD3, CLOUD2, DC2, DC3, JIRA_FIELDS } from './fields-fixture.js';
 
-const jira = FieldCatalogue.fromJira(JIRA_FIELDS);
-const CLOUD3: ShapeContext = { deployment: 'cloud', apiVersion: 3 };
-const CLOUD2: ShapeContext = { deployment: 'cloud', apiVersion: 2 };
-const DC2: ShapeContext = { deployment: 'server', apiVersion: 2 };
-const DC3: ShapeContext = { deployment: 'server', apiVersion: 3 };
 const BOTH: Array<[string, ShapeContext]> = [['Cloud', CLOUD2], ['Server/DC', DC2]];
 
 function shape(field: string, value: string, ctx: ShapeContext = DC2, clear = false): unknown {
