@@ -40,6 +40,8 @@ export interface EngineSnapshot {
   logCount: number;
   /** Bumps whenever a log row is added, changed or pruned; the Log pane re-queries on change. */
   logVersion: number;
+  /** Jira's field catalogue as last fetched (a new array when it changes), or null if never. */
+  catalogue: FieldDef[] | null;
 }
 
 /** A typed event, for the daemon's JSON-lines log and the app's notices. */

@@ -81,6 +81,7 @@ export class EngineCore {
     this.catalogueDefs = defs;
     this.catalogue = FieldCatalogue.fromJira(defs);
     if (persist) this.store.setMeta(META.catalogue, JSON.stringify(defs));
+    this.signals.changed(); // the Creation pane shapes its rows again
   }
 
   /** Keeps what serverInfo said (the deployment type decides how users are shaped). */

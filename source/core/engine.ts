@@ -109,6 +109,7 @@ export class Engine implements EngineApi {
       logCount,
       // Bumped on every rebuild: a rebuild follows a change, and most changes touch the log.
       logVersion: ++this.logVersion,
+      catalogue: core.catalogueDefs,
     };
     return this.snapshot;
   }

@@ -16,6 +16,7 @@ export function emptySnapshot(): EngineSnapshot {
     stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, days: [] },
     logCount: 0,
     logVersion: 0,
+    catalogue: null,
   };
 }
 
@@ -77,7 +78,7 @@ export class EngineDouble implements EngineApi {
   getLogRow(id: number): LogRow | undefined { return this.rows.find((r) => r.id === id); }
   async resetStats(_which: StatsReset): Promise<void> { /* rendering-only double */ }
   async checkConnection(): Promise<ConnectionState> { return this.snapshot.connection; }
-  catalogue(): FieldDef[] | null { return null; }
+  catalogue(): FieldDef[] | null { return this.snapshot.catalogue; }
   async search(_jql: string): Promise<SearchResult> { return { issues: [] }; }
   async getIssue(key: string): Promise<JiraIssue> { throw new Error(`no ${key} in the double`); }
   setConfig(_config: Config): void { /* rendering-only double */ }

@@ -64,19 +64,9 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   useModeSync(setMode, cellEdit !== null || jsonEditing || adding);
 
   // Jira's catalogue or deployment arriving after the draft was made: shape the rows again.
-  const defs = engine.catalogue();
+  const defs = snapshot.catalogue;
   const deployment = snapshot.connection.state === 'ok' ? snapshot.connection.serverInfo.deploymentType : undefined;
   const seen = useRef({ defs, deployment });
-  // The engine fetches the catalogue after its connection check and says nothing when it
-  // lands (no snapshot change), so look for it until it is there.
-  const [, recheck] = useState(0);
-  useEffect(() => {
-    if (defs !== null) return;
-    const timer = setInterval(() => {
-      if (engine.catalogue() !== null) recheck((n) => n + 1);
-    }, 250);
-    return () => clearInterval(timer);
-  }, [engine, defs]);
   useEffect(() => {
     if (seen.current.defs === defs && seen.current.deployment === deployment) return;
     seen.current = { defs, deployment };
