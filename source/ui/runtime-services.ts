@@ -68,10 +68,10 @@ export function runtimeServices(runtime: Runtime, options: RuntimeServicesOption
     },
     async saveCredentials(credentials: Credentials) {
       const saved = await runtime.secrets.save(credentials);
-      // The environment wins over what was saved (SPEC §2): hand the client what is in effect.
+      // The environment wins over what was saved (SPEC §2): the runtime hands the client what
+      // is in effect and resumes a queue paused on 401/403, as on the daemon's SIGHUP.
+      await runtime.reloadCredentials('app');
       const loaded = await runtime.secrets.load();
-      if (!runtime.simulator) runtime.jira.setCredentials(loaded.credentials);
-      runtime.engine.setCredentialsChanged();
       settings.set((s) => ({
         ...s,
         credentialSource: loaded.source,
