@@ -86,6 +86,9 @@ export class LogTable extends LogReader {
   // Pruning to maxEntries runs after every insert; counting 100,000 rows each time would
   // cost more than the insert, so the total is kept here and adjusted on every change.
   private total: number;
+  // False once a prune found every finished row gone: until a row finishes, none can go, and
+  // during an outage (every new row Pending) each insert would look again for nothing.
+  private anyFinished = true;
 
   constructor(db: Db, private readonly changed: () => void) {
     super(db);
@@ -95,6 +98,7 @@ export class LogTable extends LogReader {
   /** Counts the rows again (after a rollback undid inserts or deletes). */
   recount(): void {
     this.total = this.count();
+    this.anyFinished = true;
   }
 
   /** Adds a row; returns its id. */
@@ -102,6 +106,7 @@ export class LogTable extends LogReader {
     const { sql, params } = insertSql('log', insertColumns, row);
     const id = this.db.insert(sql, params);
     this.total += 1;
+    if (row.status !== 'Pending') this.anyFinished = true;
     this.changed();
     return id;
   }
@@ -111,24 +116,45 @@ export class LogTable extends LogReader {
     const statement = updateSql('log', insertColumns, id, patch);
     if (!statement) return;
     this.db.run(statement.sql, statement.params);
+    if (patch.status !== undefined && patch.status !== 'Pending') this.anyFinished = true;
     this.changed();
   }
 
-  /** Deletes the oldest non-Pending rows beyond maxEntries; returns how many went. */
+  /**
+   * Deletes the oldest non-Pending rows beyond maxEntries; returns how many went.
+   *
+   * Pending rows stay, and while Jira is down they pile up at the old end of the table. A
+   * search by `status != 'Pending'` walks the table from its oldest row, through every one of
+   * them, on every insert: with 8,000 lines waiting this cost 400 µs a line, and it grows with
+   * the outage. The (status, id) index gives the oldest Ok and the oldest Failed rows directly;
+   * the k oldest of both end at a bound, and everything finished up to the bound goes.
+   */
   pruneToCount(maxEntries: number): number {
     const excess = this.total - Math.max(0, Math.floor(maxEntries));
-    if (excess <= 0) return 0;
-    if (excess === 1) {
-      // The steady state at the cap: one row in, one out. A lookup and a delete by id cost a
-      // third of the general statement below (its IN list is built as a temporary table).
-      const oldest = this.db.get("SELECT id FROM log WHERE status != 'Pending' ORDER BY id LIMIT 1");
-      return oldest ? this.removed(this.db.run('DELETE FROM log WHERE id = ?', [oldest.id])) : 0;
+    if (excess <= 0 || !this.anyFinished) return 0;
+    const bound = this.oldestFinishedBound(excess);
+    if (bound === null) {
+      this.anyFinished = false;
+      return 0;
     }
-    const removed = this.db.run(
-      "DELETE FROM log WHERE id IN (SELECT id FROM log WHERE status != 'Pending' ORDER BY id LIMIT ?)",
-      [excess],
-    );
-    return this.removed(removed);
+    if (excess === 1) return this.removed(this.db.run('DELETE FROM log WHERE id = ?', [bound]));
+    return this.removed(this.db.run("DELETE FROM log WHERE status IN ('Ok', 'Failed') AND id <= ?", [bound]));
+  }
+
+  /** The id of the k-th oldest finished row (or of the newest, when fewer are finished); null when none is. */
+  private oldestFinishedBound(k: number): number | null {
+    if (k === 1) {
+      // The steady state at the cap: one row in, one out.
+      const ok = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Ok'")?.id;
+      const failed = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Failed'")?.id;
+      const ids = [ok, failed].filter((id): id is number => typeof id === 'number');
+      return ids.length === 0 ? null : Math.min(...ids);
+    }
+    const ids = [
+      ...this.db.all("SELECT id FROM log WHERE status = 'Ok' ORDER BY id LIMIT ?", [k]),
+      ...this.db.all("SELECT id FROM log WHERE status = 'Failed' ORDER BY id LIMIT ?", [k]),
+    ].map((row) => Number(row.id)).sort((a, b) => a - b);
+    return ids.length === 0 ? null : ids[Math.min(k, ids.length) - 1];
   }
 
   /** Deletes non-Pending rows whose time is before `before`; returns how many went. */

@@ -246,3 +246,20 @@ test('pruning a large log shrinks the file that every snapshot writes', async ()
     assert.equal(store.countLog(), 100);
   });
 });
+
+test('log retention at the cap: Ok and Failed rows go oldest first, past any number of older Pending rows', async () => {
+  await withStore(async (store) => {
+    // An outage: the oldest rows wait (Pending), later ones finished as Ok and Failed, interleaved.
+    const pending = Array.from({ length: 50 }, () => store.insertLog(logRow({ status: 'Pending' })));
+    const finished = Array.from({ length: 8 }, (_, i) => store.insertLog(logRow({ status: i % 3 === 0 ? 'Failed' : 'Ok' })));
+    assert.equal(store.pruneLogToCount(57), 1, 'one over the cap: one row goes');
+    assert.equal(store.getLog(finished[0]), undefined, 'the oldest finished row (a Failed one) went');
+    assert.equal(store.pruneLogToCount(56), 1);
+    assert.equal(store.getLog(finished[1]), undefined, 'then the oldest Ok row');
+    assert.equal(store.pruneLogToCount(53), 3, 'a burst over the cap: as many rows go');
+    assert.deepEqual(store.queryLog({}).map((r) => r.id).reverse(), [...pending, ...finished.slice(5)], 'the three oldest finished rows, of both kinds, went');
+    assert.equal(store.pruneLogToCount(0), 3, 'every finished row can go');
+    assert.equal(store.pruneLogToCount(0), 0, 'and no Pending row, however far over the cap');
+    assert.equal(store.countLog(), 50);
+  });
+});
