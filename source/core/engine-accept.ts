@@ -75,15 +75,14 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
 
 /**
  * Undoes a line whose commit failed: the caller got ERR, so the command must never be sent,
- * not even when a later commit writes the in-memory database. The command is marked failed
- * (so a restart does not load it) and its line taken off the log row it was counted on.
+ * not even when a later commit writes the in-memory database. The command is deleted (so a
+ * restart does not load it) and its line taken off the log row it was counted on.
  */
 function rollback(core: EngineCore, cmd: QueuedCommand): void {
   core.queue.remove(cmd.id);
   if (core.stopped) return;
   try {
-    core.store.updateCommand(cmd.id, { state: 'failed' });
-    core.purgeSoon();
+    core.store.deleteCommand(cmd.id);
     const row = cmd.logId === null ? undefined : core.store.getLog(cmd.logId);
     if (row && cmd.logId !== null) {
       // The last line a row carries takes the row with it: a Pending row without commands would never go.

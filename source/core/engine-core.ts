@@ -19,6 +19,9 @@ export const META = {
 /** The longest a commitLater waits for a commit to ride along with. */
 export const LAZY_COMMIT_MS = 50;
 
+/** The meta keys of the units' memories: `unit:c12` (a CREATE's command id), `unit:l7` (an update's log row). */
+const UNIT_PREFIX = 'unit:';
+
 /** What a unit of work remembers between its attempts. Kept in the store too (meta
  *  `unit:<key>`, written with the next commit), so that a restart does not repeat a step
  *  Jira already took — an edit carrying a comment, a CREATE's comments, a transition. */
@@ -48,12 +51,17 @@ export class EngineCore {
   /** Moments automatic updates started, within the throttle window. */
   throttleStarts: number[] = [];
   private readonly memory = new Map<string, UnitMemory>();
+  /**
+   * The units that have a stored memory (a `unit:` meta row): read once at start, then kept
+   * with every save and forget. A unit not here has none, and most units (a CREATE sent at
+   * once) are not: they spare a lookup each.
+   */
+  private readonly storedUnits = new Set<string>();
   /** Async work under way (sends, commits, accepts, checks): whenIdle waits for it. */
   private busyCount = 0;
   private pruneQueued = false;
   private catalogueFetch: Promise<FieldCatalogue> | null = null;
   private lazyCommit: TimerHandle | null = null;
-  private purgeQueued = false;
   /** Called whenever a piece of tracked work settles (the engine checks for idleness). */
   afterActivity: () => void = () => undefined;
 
@@ -74,6 +82,7 @@ export class EngineCore {
     if (info && typeof info === 'object') this.serverInfo = info;
     const starts = parseJson<number[]>(this.store.getMeta(META.throttle));
     if (Array.isArray(starts)) this.throttleStarts = starts.filter((n) => typeof n === 'number');
+    for (const key of this.store.metaKeys(UNIT_PREFIX)) this.storedUnits.add(key.slice(UNIT_PREFIX.length));
   }
 
   /** Keeps Jira's field catalogue (and, when `persist`, stores it for the next start). */
@@ -124,7 +133,8 @@ export class EngineCore {
   unit(key: string): UnitMemory {
     let m = this.memory.get(key);
     if (!m) {
-      m = { serverErrors: 0, edited: false, commentsDone: 0, transitioned: false, ...storedUnit(this.store.getMeta(`unit:${key}`)) };
+      const stored = this.storedUnits.has(key) ? storedUnit(this.store.getMeta(`${UNIT_PREFIX}${key}`)) : {};
+      m = { serverErrors: 0, edited: false, commentsDone: 0, transitioned: false, ...stored };
       this.memory.set(key, m);
     }
     return m;
@@ -134,7 +144,8 @@ export class EngineCore {
   saveUnit(key: string): void {
     const m = this.memory.get(key);
     if (!m || this.stopped) return;
-    this.store.setMeta(`unit:${key}`, JSON.stringify(m));
+    this.store.setMeta(`${UNIT_PREFIX}${key}`, JSON.stringify(m));
+    this.storedUnits.add(key);
     this.commitLater();
   }
 
@@ -143,7 +154,7 @@ export class EngineCore {
     const m = this.memory.get(key);
     this.memory.delete(key);
     // Only a unit that stored a step has a meta row; most finish without one.
-    if (m && (m.edited || m.commentsDone > 0 || m.transitioned || m.serverErrors > 0) && !this.stopped) this.store.deleteMeta(`unit:${key}`);
+    if (this.storedUnits.delete(key) && !this.stopped) this.store.deleteMeta(`${UNIT_PREFIX}${key}`);
   }
 
   /** Applies the row cap after an insert (SPEC §7); Pending rows stay (the store keeps them). */
@@ -172,22 +183,14 @@ export class EngineCore {
   }
 
   /**
-   * Drops finished commands from the queue table, once per burst. Nothing reads them again
-   * (the log row tells their story, STATUS reads the log), yet every commit would rewrite
-   * them with their lines (up to 64 KiB each): kept, they made most of the file at a busy socket.
+   * A command is finished: it leaves the queue, in memory and in the store. Nothing reads a
+   * finished command again (its log row tells its story, STATUS reads the log), and kept it
+   * would go into every snapshot with its line (up to 64 KiB).
    */
-  purgeSoon(): void {
-    if (this.purgeQueued) return;
-    this.purgeQueued = true;
-    queueMicrotask(() => {
-      this.purgeQueued = false;
-      if (this.stopped) return;
-      try {
-        this.store.purgeFinishedCommands(Number.MAX_SAFE_INTEGER);
-      } catch {
-        // The store is failing; the next finish tries again.
-      }
-    });
+  finishCommand(cmd: QueuedCommand, state: 'done' | 'failed'): void {
+    cmd.state = state;
+    this.queue.remove(cmd.id);
+    this.store.deleteCommand(cmd.id);
   }
 
   /** Whether tracked work is under way. */

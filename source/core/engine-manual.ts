@@ -38,8 +38,7 @@ export async function executeManual(core: EngineCore, body: IssuePayload, pause:
     if (core.stopped) return { ok: true, logId, ticketId: created.id, ticketKey: created.key, ticketUrl };
     core.store.updateLog(logId, { status: 'Ok', ticketId: created.id, ticketKey: created.key, ticketUrl,
       response: JSON.stringify({ status: 201, id: created.id, key: created.key }) });
-    core.store.updateCommand(id, { state: 'done' });
-    core.purgeSoon();
+    core.store.deleteCommand(id);
     core.store.addStats(localDay(core.clock.now()), 1, 0);
     core.signals.emit({ type: 'sent', guid: null, action: 'Create', ticketKey: created.key, logId, lines: 0 });
     await core.commitQuietly();
@@ -50,8 +49,7 @@ export async function executeManual(core: EngineCore, body: IssuePayload, pause:
     if (!core.stopped) {
       core.store.updateLog(logId, { status: 'Failed', error: message,
         response: jira ? JSON.stringify({ status: jira.status, error: jira.detail() }).slice(0, 2048) : null });
-      core.store.updateCommand(id, { state: 'failed' });
-      core.purgeSoon();
+      core.store.deleteCommand(id);
       core.signals.emit({ type: 'failed', guid: null, action: 'Create', error: message, logId });
       if (jira?.isAuth) pause(message);
       await core.commitQuietly();

@@ -89,12 +89,8 @@ function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number,
 
 /** The unit is done: commands finished, row Ok with the ticket, 'sent'. */
 export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: 'Create' | 'Update', log: LogPatch = {}): void {
-  for (const cmd of cmds) {
-    core.patchCommand(cmd, { state: 'done', nextAttemptAt: core.clock.now() });
-    core.queue.remove(cmd.id);
-  }
+  for (const cmd of cmds) core.finishCommand(cmd, 'done');
   core.forgetUnit(unitKey(cmds));
-  core.purgeSoon();
   const logId = cmds[0].logId;
   if (logId !== null) {
     core.store.updateLog(logId, { ...log, status: 'Ok', ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl,
@@ -116,7 +112,6 @@ export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: st
   const first = cmds[0];
   failCommands(core, cmds, reason, ticket, log);
   core.forgetUnit(unitKey(cmds));
-  core.purgeSoon();
   if (first.kind === 'create' && first.guid !== null && !core.store.getTicket(first.guid)) {
     const waiting = core.queue.list(first.guid).map((e) => e.cmd);
     const byRow = new Map<number | null, QueuedCommand[]>();
@@ -130,10 +125,7 @@ export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: st
 }
 
 function failCommands(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef, log: LogPatch = {}): void {
-  for (const cmd of cmds) {
-    core.patchCommand(cmd, { state: 'failed', nextAttemptAt: core.clock.now() });
-    core.queue.remove(cmd.id);
-  }
+  for (const cmd of cmds) core.finishCommand(cmd, 'failed');
   const first = cmds[0];
   if (first.logId === null) return;
   core.store.updateLog(first.logId, {

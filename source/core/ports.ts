@@ -239,6 +239,8 @@ export interface StorePort {
   openCommands(): QueuedCommand[];
   /** The latest command of a GUID, any state. */
   latestCommandFor(guid: string): QueuedCommand | undefined;
+  /** Removes one command, once it is finished (its log row tells its story). */
+  deleteCommand(id: number): void;
   /** Removes finished commands older than this (ms epoch); their log rows stay. */
   purgeFinishedCommands(before: number): number;
 
@@ -271,6 +273,8 @@ export interface StorePort {
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   deleteMeta(key: string): void;
+  /** The meta keys that start with a prefix. */
+  metaKeys(prefix: string): string[];
 
   /** Resolves when every mutation made before this call is durably on disk. */
   commit(): Promise<void>;

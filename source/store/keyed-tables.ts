@@ -35,6 +35,11 @@ export class MetaTable {
     return row ? String(row.value) : undefined;
   }
 
+  /** The keys that start with a prefix (compared as text: no character of it is a wildcard). */
+  keys(prefix: string): string[] {
+    return this.db.all('SELECT key FROM meta WHERE substr(key, 1, ?) = ? ORDER BY key', [prefix.length, prefix]).map((row) => String(row.key));
+  }
+
   /** Sets a key's value. */
   set(key: string, value: string): void {
     this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);

@@ -60,6 +60,11 @@ export class QueueTable {
     return row ? fromRow<QueuedCommand>(columns, row) : undefined;
   }
 
+  /** Deletes one command (a finished one: its log row tells its story). */
+  delete(id: number): void {
+    if (this.db.run('DELETE FROM commands WHERE id = ?', [id]) > 0) this.changed();
+  }
+
   /** Deletes done/failed commands accepted before `before`; returns how many went. */
   purgeFinished(before: number): number {
     const removed = this.db.run("DELETE FROM commands WHERE state IN ('done', 'failed') AND accepted_at < ?", [before]);

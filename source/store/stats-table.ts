@@ -23,6 +23,11 @@ export class StatsReader {
 
 /** The statistics tables with writes. */
 export class StatsTable extends StatsReader {
+  // Counts wait here until the commit that makes them durable (flush) or a read that needs
+  // them: each ticket made two statements of its own, the same two every time.
+  private readonly pendingDays = new Map<string, { created: number; updated: number }>();
+  private pendingTotals = { created: 0, updated: 0 };
+
   constructor(db: Db, private readonly changed: () => void) {
     super(db);
   }
@@ -30,23 +35,53 @@ export class StatsTable extends StatsReader {
   /** Adds to one day's counters and to the totals. */
   add(day: string, created: number, updated: number): void {
     if (created === 0 && updated === 0) return;
-    this.db.run(
-      'INSERT INTO stats_days (day, created, updated) VALUES (?, ?, ?) ' +
-        'ON CONFLICT (day) DO UPDATE SET created = created + excluded.created, updated = updated + excluded.updated',
-      [day, created, updated],
-    );
-    this.db.run('UPDATE stats_totals SET created = created + ?, updated = updated + ? WHERE id = 1', [created, updated]);
+    const counts = this.pendingDays.get(day);
+    if (counts) {
+      counts.created += created;
+      counts.updated += updated;
+    } else {
+      this.pendingDays.set(day, { created, updated });
+    }
+    this.pendingTotals.created += created;
+    this.pendingTotals.updated += updated;
     this.changed();
+  }
+
+  /** Writes the counts added since the last flush into the tables (the store calls it before each commit's capture). */
+  flush(): void {
+    if (this.pendingDays.size === 0) return;
+    for (const [day, counts] of this.pendingDays) {
+      this.db.run(
+        'INSERT INTO stats_days (day, created, updated) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (day) DO UPDATE SET created = created + excluded.created, updated = updated + excluded.updated',
+        [day, counts.created, counts.updated],
+      );
+    }
+    this.db.run('UPDATE stats_totals SET created = created + ?, updated = updated + ? WHERE id = 1', [this.pendingTotals.created, this.pendingTotals.updated]);
+    this.pendingDays.clear();
+    this.pendingTotals = { created: 0, updated: 0 };
+  }
+
+  override days(fromDay: string, toDay: string): DayCount[] {
+    this.flush();
+    return super.days(fromDay, toDay);
+  }
+
+  override totals(): { created: number; updated: number } {
+    this.flush();
+    return super.totals();
   }
 
   /** Forgets every daily counter (today, yesterday and the chart's days). */
   resetDaily(): void {
+    this.flush();
     this.db.run('DELETE FROM stats_days');
     this.changed();
   }
 
   /** Sets the totals back to zero. */
   resetTotals(): void {
+    this.flush();
     this.db.run('UPDATE stats_totals SET created = 0, updated = 0 WHERE id = 1');
     this.changed();
   }

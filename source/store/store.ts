@@ -118,7 +118,11 @@ class SqlStore implements Store {
   ) {
     const durability = new Durability(db, file, generation, reuseJournal);
     this.durability = durability;
-    this.committer = new GroupCommit<Persist>(() => durability.capture(), (p) => durability.write(p), commitDelayMs, (p) => p.size);
+    // Counts kept in memory go into the database just before a commit captures it.
+    this.committer = new GroupCommit<Persist>(() => {
+      this.statsTable.flush();
+      return durability.capture();
+    }, (p) => durability.write(p), commitDelayMs, (p) => p.size);
     const changed = () => this.touch();
     this.queue = new QueueTable(db, changed);
     this.log = new LogTable(db, changed);
@@ -172,6 +176,10 @@ class SqlStore implements Store {
   }
   latestCommandFor(guid: string): QueuedCommand | undefined {
     return this.queue.latestFor(guid);
+  }
+  deleteCommand(id: number): void {
+    this.open();
+    this.queue.delete(id);
   }
   purgeFinishedCommands(before: number): number {
     this.open();
@@ -241,6 +249,9 @@ class SqlStore implements Store {
   deleteMeta(key: string): void {
     this.open();
     this.meta.delete(key);
+  }
+  metaKeys(prefix: string): string[] {
+    return this.meta.keys(prefix);
   }
 
   commit(): Promise<void> {
