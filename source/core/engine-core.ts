@@ -151,7 +151,6 @@ export class EngineCore {
 
   /** Forgets a finished unit. */
   forgetUnit(key: string): void {
-    const m = this.memory.get(key);
     this.memory.delete(key);
     // Only a unit that stored a step has a meta row; most finish without one.
     if (this.storedUnits.delete(key) && !this.stopped) this.store.deleteMeta(`${UNIT_PREFIX}${key}`);

@@ -142,7 +142,7 @@ export function percentile(values: number[], p: number): number {
  * One untimed round of each comes first: the simulator, the client and the engine all start
  * cold, and whichever side went first used to pay for warming the simulator.
  */
-async function endToEnd(simUrl: string, perRound: number, rounds: number): Promise<{ socket: number; bare: number }> {
+export async function endToEnd(simUrl: string, perRound: number, rounds: number): Promise<{ socket: number; bare: number }> {
   let sent = 0;
   const bench = await startBenchRuntime(simUrl, {}, (r) => {
     if (r.event === 'sent') sent += 1;
