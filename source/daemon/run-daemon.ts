@@ -42,16 +42,13 @@ export async function runDaemon(args: string[]): Promise<number> {
   try {
     runtime = await startRuntime(settings, { onLog: log });
   } catch (error) {
+    const code = error instanceof StoreLockedError ? 2 : error instanceof StoreCorruptError ? 1 : null;
+    // The 'start' record is out already: whoever reads stdout learns why no 'listening' follows.
+    log({ event: 'start-failed', error: (error as Error).message, exitCode: code ?? 1 });
     out.flush();
-    if (error instanceof StoreLockedError) {
-      process.stderr.write(`jiraline daemon: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof StoreCorruptError) {
-      process.stderr.write(`jiraline daemon: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    if (code === null) throw error;
+    process.stderr.write(`jiraline daemon: ${(error as Error).message}\n`);
+    return code;
   }
   log({
     event: 'listening',

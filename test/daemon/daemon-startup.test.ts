@@ -52,6 +52,10 @@ test('a live lock: a second daemon on the same directory exits 2 naming the pid;
   assert.equal(refused.code, 2);
   assert.match(second.stderr(), new RegExp(`\\(pid ${first.pid}\\)`));
   assert.equal(second.stderr().trimEnd().split('\n').length, 1, 'one line');
+  const records = second.stdout().trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; exitCode?: number; error?: string });
+  assert.deepEqual(records.map((r) => r.event), ['start', 'start-failed'], 'stdout says the start failed, and no listening follows');
+  assert.equal(records[1].exitCode, 2);
+  assert.match(records[1].error ?? '', new RegExp(`pid ${first.pid}`));
 
   // An acknowledged line, then kill -9: the stale lock is taken over and the line is still there.
   const c = await connectClient(first.address);
