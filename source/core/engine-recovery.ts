@@ -19,7 +19,7 @@ export const MANUAL_UNKNOWN = 'outcome unknown: jiraline stopped while this Exec
 export function loadOpenCommands(core: EngineCore): void {
   for (const cmd of core.store.openCommands()) {
     if (cmd.type === 'Manual' || cmd.guid === null) {
-      core.store.updateCommand(cmd.id, { state: 'failed' });
+      core.store.deleteCommand(cmd.id); // finished: its log row tells the story
       if (cmd.logId !== null) core.store.updateLog(cmd.logId, { status: 'Failed', error: MANUAL_UNKNOWN, nextAttemptAt: null });
       continue;
     }
