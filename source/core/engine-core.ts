@@ -4,6 +4,7 @@
 import type { Config } from './config.js';
 import type { ConnectionState } from './engine-api.js';
 import { EngineSignals } from './engine-events.js';
+import { JiraGate, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
 import type { Clock, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
@@ -64,14 +65,20 @@ export class EngineCore {
   private lazyCommit: TimerHandle | null = null;
   /** Called whenever a piece of tracked work settles (the engine checks for idleness). */
   afterActivity: () => void = () => undefined;
+  /** Closed while Jira is not taking requests: one probe at a time (engine-gate.ts). */
+  readonly gate: JiraGate;
+  /** Jira as the engine reaches it: every call's outcome opens or closes the gate. */
+  readonly jira: JiraPort;
 
   constructor(
-    readonly jira: JiraPort,
+    jira: JiraPort,
     readonly store: StorePort,
     readonly clock: Clock,
     readonly random: () => number,
     public config: Config,
   ) {
+    this.gate = new JiraGate(clock, random);
+    this.jira = new WatchedJira(jira, this.gate);
     this.loadMeta();
   }
 

@@ -70,7 +70,9 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
     finishFailed(core, cmds, decision.reason, context.ticket, log);
     return;
   }
-  scheduleRetry(core, cmds, decision.delayMs, error.detail(), context.unknownOutcome, log);
+  const at = scheduleRetry(core, cmds, decision.delayMs, error.detail(), context.unknownOutcome, log);
+  // When this refusal closed the gate (or failed its probe), the next probe waits for this retry.
+  core.gate.retryScheduled(error, at);
 }
 
 // A CREATE's attempt marks live in memory until its outcome (engine-send.ts): a retry stores them.
@@ -78,13 +80,14 @@ function attemptMarks(cmd: QueuedCommand): Pick<QueuedCommand, 'attempts' | 'fir
   return { attempts: cmd.attempts, firstSentAt: cmd.firstSentAt };
 }
 
-function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, unknownOutcome: boolean, log: LogPatch): void {
+function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, unknownOutcome: boolean, log: LogPatch): number {
   const at = core.clock.now() + delayMs;
   for (const cmd of cmds) core.patchCommand(cmd, { ...attemptMarks(cmd), state: unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
   const logId = cmds[0].logId;
   if (logId !== null) core.store.updateLog(logId, { ...log, error: reason, nextAttemptAt: at });
   core.signals.emit({ type: 'retry', guid: cmds[0].guid, attempt: attemptsOf(cmds), delayMs, reason });
   void core.commitQuietly();
+  return at;
 }
 
 /** The unit is done: commands finished, row Ok with the ticket, 'sent'. */

@@ -1,11 +1,15 @@
 // The scheduler: which unit of work goes to Jira next. Commands of one GUID go strictly in
 // accept order (one unit of a GUID at a time); different GUIDs go in parallel up to a cap.
 // Automatic updates take a slot of the throttle window when they start (once, however
-// many attempts); CREATEs never wait for it. Everything waits on the injected Clock.
+// many attempts); CREATEs never wait for it. While the gate is closed (Jira not taking
+// requests, engine-gate.ts) a due unit is held instead — before it could take a throttle
+// slot — and one held unit at a time goes as the probe. Everything waits on the injected Clock.
 import type { EngineCore } from './engine-core.js';
-import type { FailureHooks } from './engine-outcome.js';
+import { attemptsOf } from './engine-core.js';
+import { finishFailed, type FailureHooks } from './engine-outcome.js';
 import { sendUnit } from './engine-send.js';
 import type { QueuedCommand, TimerHandle } from './ports.js';
+import { gaveUpReason, retryTimeIsUp } from './retry.js';
 import { canStart, nextExpiryAt, nextStartAt, recordStart, type ThrottleWindow } from './throttle.js';
 import { META } from './engine-core.js';
 
@@ -41,6 +45,12 @@ export class Worker {
   private readonly busy = new Set<string>();
   /** GUIDs whose next unit waits for a retry time. */
   private readonly sleeping = new Map<string, number>();
+  /** GUIDs whose next unit is due but held by the closed gate, longest held first. */
+  private readonly held = new Set<string>();
+  /** No held unit was accepted before this (it may be earlier than the oldest left): the sweep's shortcut. */
+  private heldSince = Infinity;
+  /** The GUID whose unit is the gate's probe now. */
+  private probeGuid: string | null = null;
   private readonly running = new Set<Promise<void>>();
   private wakeTimer: Timer | null = null;
   private throttleTimer: Timer | null = null;
@@ -85,6 +95,19 @@ export class Worker {
   /** Settings or the pause changed: look at everything again. */
   rescan(): void {
     for (const guid of this.core.queue.guids()) this.ready.add(guid);
+    this.schedulePump();
+  }
+
+  /** The gate opened: everything it held goes back to the scheduler at once. */
+  release(): void {
+    for (const guid of this.held) this.ready.add(guid);
+    this.held.clear();
+    this.heldSince = Infinity;
+    this.schedulePump();
+  }
+
+  /** The gate lets the next probe start. */
+  probeDue(): void {
     this.schedulePump();
   }
 
@@ -140,12 +163,13 @@ export class Worker {
       this.ready.delete(guid);
       this.consider(guid, now, window);
     }
+    if (this.core.gate.mayProbe(now) && !full()) this.startProbe(now, window);
     this.armThrottle(now, window);
     return this.startedThisTurn >= STARTS_PER_TURN && this.busy.size < MAX_IN_FLIGHT
       && (this.ready.size > 0 || (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)));
   }
 
-  private consider(guid: string, now: number, window: ThrottleWindow): void {
+  private consider(guid: string, now: number, window: ThrottleWindow, asProbe = false): void {
     if (this.busy.has(guid)) return; // its unit's end nudges it again
     const cmds = this.core.queue.head(guid);
     if (!cmds) return; // nothing, or its commit is still under way (the accept nudges it)
@@ -155,6 +179,15 @@ export class Worker {
       return;
     }
     this.sleeping.delete(guid);
+    if (this.core.gate.closed) {
+      if (this.giveUpIfTimeIsUp(guid, cmds)) return;
+      // Held before the throttle: a held update must not take a slot it does not use.
+      if (!asProbe) {
+        this.held.add(guid);
+        if (cmds[0].acceptedAt < this.heldSince) this.heldSince = cmds[0].acceptedAt;
+        return;
+      }
+    }
     const needsSlot = cmds[0].kind === 'update' && cmds[0].type === 'Automatic' && !cmds.every((c) => c.throttleCounted);
     if (needsSlot) {
       if (!canStart(this.core.throttleStarts, now, window)) {
@@ -164,6 +197,55 @@ export class Worker {
       this.takeSlot(cmds, now, window);
     }
     this.dispatch(guid, cmds);
+  }
+
+  /**
+   * The gate is closed and lets one unit try: the held unit due longest (the unit that failed
+   * last is held again when its retry time comes, behind those held before it). One that
+   * cannot start (gave up, throttled, not due) makes way for the next.
+   */
+  private startProbe(now: number, window: ThrottleWindow): void {
+    for (const guid of this.held) {
+      this.held.delete(guid);
+      this.consider(guid, now, window, true);
+      if (this.busy.has(guid)) {
+        this.probeGuid = guid;
+        this.core.gate.probeStarted();
+        return;
+      }
+    }
+  }
+
+  /**
+   * SPEC §6's retryForHours holds for a unit the gate holds too: once Jira refused a probe
+   * after the unit's time was up, it is "still failing" and ends Failed as a retry would
+   * ("gave up after N attempts"), naming that refusal. A unit whose time ran out since the
+   * last refusal is not failed unheard: it may yet be the probe, and decideRetry judges it.
+   */
+  private giveUpIfTimeIsUp(guid: string, cmds: QueuedCommand[]): boolean {
+    const { gate } = this.core;
+    if (!retryTimeIsUp(cmds[0].acceptedAt, gate.lastRefusedAt, this.core.config.updates.retryForHours)) return false;
+    this.held.delete(guid);
+    const detail = gate.lastError?.detail() ?? 'Jira is not taking requests';
+    finishFailed(this.core, cmds, gaveUpReason(attemptsOf(cmds), detail));
+    this.kick(guid); // its next unit, if any, is held (or gives up) in turn
+    return true;
+  }
+
+  /**
+   * A probe failed: the held units whose time is up give up now rather than at the gate's
+   * opening. Thousands may be held, so the walk is made only when one of them may be due to.
+   */
+  private giveUpHeld(): void {
+    const hours = this.core.config.updates.retryForHours;
+    if (!retryTimeIsUp(this.heldSince, this.core.gate.lastRefusedAt, hours)) return;
+    let since = Infinity;
+    for (const guid of this.held) {
+      const cmds = this.core.queue.head(guid);
+      if (!cmds) this.held.delete(guid);
+      else if (!this.giveUpIfTimeIsUp(guid, cmds) && cmds[0].acceptedAt < since) since = cmds[0].acceptedAt;
+    }
+    this.heldSince = since;
   }
 
   /** The update starts now: one slot, kept across restarts, never taken again by its retries. */
@@ -180,6 +262,10 @@ export class Worker {
     const run: Promise<void> = this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
       this.busy.delete(guid);
       this.running.delete(run);
+      if (guid === this.probeGuid) {
+        this.probeGuid = null;
+        if (this.core.gate.probeEnded() && !this.core.stopped) this.giveUpHeld();
+      }
       if (!this.core.stopped) this.kick(guid);
     }));
     this.running.add(run);

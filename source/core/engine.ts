@@ -2,7 +2,8 @@
 // retries, one GUID in order, and recovery after a crash. This file only coordinates; the
 // parts live beside it: engine-accept (lines in), engine-worker (scheduling and the
 // throttle), engine-send / engine-outcome (Jira calls and their results), engine-recovery
-// (what a crash left), engine-manual (Execute). It reaches the world through ports only.
+// (what a crash left), engine-manual (Execute), engine-gate (one probe at a time while Jira
+// is not taking requests). It reaches the world through ports only.
 import type { Config } from './config.js';
 import { acceptLine } from './engine-accept.js';
 import type {
@@ -50,11 +51,22 @@ export class Engine implements EngineApi {
   private authTimer: TimerHandle | null = null;
   private started = false;
   private stopPromise: Promise<void> | null = null;
+  /** checkConnection() calls under way: the gate opening does not start one more. */
+  private checks = 0;
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
     this.worker = new Worker(this.core, { pause: (reason) => this.pause(reason) });
     this.core.afterActivity = () => this.checkIdle();
+    this.core.gate.hooks = {
+      closed: (error) => this.setConnection({ state: 'down', error: error.detail(), checkedAt: this.core.clock.now() }),
+      opened: () => {
+        this.worker.release();
+        // The faces learn Jira is back (and who we are to it) from one full check.
+        if (this.checks === 0 && !this.core.stopping) void this.core.track(this.checkConnection());
+      },
+      due: () => this.worker.probeDue(),
+    };
     // Loaded now, not in start(): a line accepted before start must see the pending CREATEs.
     loadOpenCommands(this.core);
   }
@@ -167,6 +179,15 @@ export class Engine implements EngineApi {
   }
 
   async checkConnection(): Promise<ConnectionState> {
+    this.checks++;
+    try {
+      return await this.checkOnce();
+    } finally {
+      this.checks--;
+    }
+  }
+
+  private async checkOnce(): Promise<ConnectionState> {
     const { core } = this;
     this.setConnection({ state: 'checking' });
     let next: ConnectionState;
@@ -282,6 +303,7 @@ export class Engine implements EngineApi {
     this.worker.stop();
     for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
     this.pruneTimer = this.midnightTimer = this.authTimer = null;
+    core.gate.stop();
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);

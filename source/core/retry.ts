@@ -54,8 +54,18 @@ export function decideRetry(error: JiraError, history: AttemptHistory, now: numb
   random: () => number): RetryDecision {
   if (error.isAuth) return { kind: 'pause' };
   if (!error.retryable) return { kind: 'fail', reason: error.detail() };
-  const gaveUp = `gave up after ${history.attempts} attempt${history.attempts === 1 ? '' : 's'}: ${error.detail()}`;
+  const gaveUp = gaveUpReason(history.attempts, error.detail());
   if (error.status === 500 && history.serverErrors > MAX_500_RETRIES) return { kind: 'fail', reason: gaveUp };
-  if (now - history.acceptedAt >= retryForHours * 3_600_000) return { kind: 'fail', reason: gaveUp };
+  if (retryTimeIsUp(history.acceptedAt, now, retryForHours)) return { kind: 'fail', reason: gaveUp };
   return { kind: 'retry', delayMs: retryDelayMs(history.attempts, error.retryAfterMs, random) };
+}
+
+/** Whether a command accepted at `acceptedAt` has been retried for `retryForHours` (SPEC §6). */
+export function retryTimeIsUp(acceptedAt: number, now: number, retryForHours: number): boolean {
+  return now - acceptedAt >= retryForHours * 3_600_000;
+}
+
+/** The Error Message of a command that stopped being retried. */
+export function gaveUpReason(attempts: number, detail: string): string {
+  return `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail}`;
 }

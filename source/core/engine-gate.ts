@@ -1,0 +1,252 @@
+// The gate: when Jira as a whole is not taking requests (no answer at all, 429, 502, 503,
+// 504), every queued unit retrying on its own schedule is a retry storm — thousands of
+// doomed requests, a saturated thread, and on Cloud (where 429 is a per-user limit) a
+// thundering herd once their Retry-Afters end together. So one such failure closes the
+// gate, and while it is closed one unit at a time goes to Jira (the probe); the rest are
+// held, untouched, until Jira answers anything at all. Every call through the engine's
+// JiraPort is watched (sends, recovery searches, checkConnection, Manual Execute, the Jira
+// pane), so any of them can close or open it. The worker decides which unit probes
+// (engine-worker.ts); this file only knows when one may.
+import { JiraError } from './jira-error.js';
+import type {
+  Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
+  SearchResult, ServerInfo, TimerHandle, Transition,
+} from './ports.js';
+import { retryDelayMs } from './retry.js';
+
+/**
+ * Whether a failure says "Jira as a whole is not taking requests". A 500 does not: it can be
+ * one issue's problem (SPEC §6 caps it per command). 401/403 have their own pause.
+ */
+export function closesGate(error: unknown): error is JiraError {
+  if (!(error instanceof JiraError)) return false;
+  const s = error.status;
+  return s === 0 || s === 429 || s === 502 || s === 503 || s === 504;
+}
+
+/** What the gate tells the engine. */
+export interface GateHooks {
+  /** Jira stopped taking requests (the faces show it down). */
+  closed(error: JiraError): void;
+  /** Jira answered: held work goes back to the scheduler. */
+  opened(): void;
+  /** The next probe may start now. */
+  due(): void;
+}
+
+/** Whether work may go to Jira freely, or only one probe at a time; see the file comment. */
+export class JiraGate {
+  private isClosed = false;
+  /** The refusal that closed the gate, or the latest one during a probe: its unit's retry time counts. */
+  private closer: JiraError | null = null;
+  private last: JiraError | null = null;
+  private lastAt = 0;
+  /** Refusals that count for the gate's own back-off: the closing one, then each failed probe. */
+  private failures = 0;
+  /** No probe starts before this. */
+  private notBefore = 0;
+  private probing = false;
+  /** Refusals and closings seen so far; a probe compares them at its end to know how it went. */
+  private refusals = 0;
+  private closings = 0;
+  private probeMark = { refusals: 0, closings: 0 };
+  private timer: { at: number; handle: TimerHandle } | null = null;
+  private stopped = false;
+  hooks: GateHooks = { closed: () => undefined, opened: () => undefined, due: () => undefined };
+
+  constructor(private readonly clock: Clock, private readonly random: () => number) {}
+
+  /** True while only a probe may go to Jira. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The refusal the gate last saw (a held unit that gives up names it). */
+  get lastError(): JiraError | null {
+    return this.last;
+  }
+
+  /** When that refusal came: a held unit is "still failing" (SPEC §6) at that moment. */
+  get lastRefusedAt(): number {
+    return this.lastAt;
+  }
+
+  /** Whether a probe may start now. */
+  mayProbe(now: number): boolean {
+    return this.isClosed && !this.probing && now >= this.notBefore;
+  }
+
+  /** Jira answered something (success, or a failure of its own making): open. */
+  answered(): void {
+    if (!this.isClosed) return;
+    this.isClosed = false;
+    this.closer = null;
+    this.failures = 0;
+    this.notBefore = 0;
+    this.clearTimer();
+    if (!this.stopped) this.hooks.opened();
+  }
+
+  /** Jira is not taking requests: close, or keep closed; a Retry-After holds every probe back too. */
+  refused(error: JiraError): void {
+    this.refusals++;
+    const now = this.clock.now();
+    this.last = error;
+    this.lastAt = now;
+    if (!this.isClosed) {
+      this.isClosed = true;
+      this.closings++;
+      this.closer = error;
+      this.failures = 1;
+      this.notBefore = Math.max(this.notBefore, now + retryDelayMs(1, error.retryAfterMs, this.random));
+      this.arm();
+      if (!this.stopped) this.hooks.closed(error);
+      return;
+    }
+    if (this.probing) this.closer = error;
+    if (error.retryAfterMs !== null && error.retryAfterMs > 0) this.notBefore = Math.max(this.notBefore, now + error.retryAfterMs);
+    this.arm();
+  }
+
+  /**
+   * A unit's retry was scheduled after `error`. When that refusal closed the gate or failed a
+   * probe, the next probe waits for it too: the probe keeps SPEC §6's schedule. Units that
+   * were already with Jira when it closed do not push the probe back (only their Retry-After).
+   */
+  retryScheduled(error: unknown, at: number): void {
+    if (!this.isClosed || error !== this.closer) return;
+    this.notBefore = Math.max(this.notBefore, at);
+    this.arm();
+  }
+
+  /** The worker started the probe. */
+  probeStarted(): void {
+    this.probing = true;
+    this.probeMark = { refusals: this.refusals, closings: this.closings };
+  }
+
+  /**
+   * The probe ended; true when it was refused and the gate is still closed. Then the gate's own
+   * back-off grows (1 s, 2 s, 4 s … over failed probes), so the spacing does not fall back to
+   * 1 s when the next probe is another unit, or the one that failed gave up.
+   */
+  probeEnded(): boolean {
+    this.probing = false;
+    if (!this.isClosed) return false;
+    const refused = this.refusals > this.probeMark.refusals;
+    // A probe that closed the gate afresh (it had opened meanwhile) was counted by the closing.
+    if (refused && this.closings === this.probeMark.closings && this.last) {
+      this.failures++;
+      const at = this.clock.now() + retryDelayMs(this.failures, this.last.retryAfterMs, this.random);
+      this.notBefore = Math.max(this.notBefore, at);
+    }
+    this.arm();
+    return refused;
+  }
+
+  /** Clears the timer for good (the engine stops). */
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer();
+  }
+
+  /** A timer on the Clock for the next probe, so one starts even if the unit that failed is gone. */
+  private arm(): void {
+    const at = this.isClosed && !this.stopped ? this.notBefore : null;
+    if (this.timer && this.timer.at === at) return;
+    this.clearTimer();
+    if (at === null) return;
+    const handle = this.clock.setTimeout(() => {
+      this.timer = null;
+      if (!this.stopped) this.hooks.due();
+    }, at - this.clock.now());
+    this.timer = { at, handle };
+  }
+
+  private clearTimer(): void {
+    if (this.timer) this.clock.clearTimeout(this.timer.handle);
+    this.timer = null;
+  }
+}
+
+/** The JiraPort the engine uses: the real one, with every answer and refusal shown to the gate. */
+export class WatchedJira implements JiraPort {
+  constructor(private readonly inner: JiraPort, private readonly gate: JiraGate) {}
+
+  get baseUrl(): string {
+    return this.inner.baseUrl;
+  }
+
+  get apiVersion(): 2 | 3 {
+    return this.inner.apiVersion;
+  }
+
+  private async watch<T>(call: Promise<T>): Promise<T> {
+    try {
+      const result = await call;
+      this.gate.answered();
+      return result;
+    } catch (error) {
+      if (closesGate(error)) this.gate.refused(error);
+      // Jira's own verdict (400, 404, 500, 401 …) is an answer; anything else (a bug) says nothing.
+      else if (error instanceof JiraError) this.gate.answered();
+      throw error;
+    }
+  }
+
+  serverInfo(): Promise<ServerInfo> {
+    return this.watch(this.inner.serverInfo());
+  }
+
+  myself(): Promise<JiraUser> {
+    return this.watch(this.inner.myself());
+  }
+
+  fields(): Promise<FieldDef[]> {
+    return this.watch(this.inner.fields());
+  }
+
+  createMetaIssueTypes(project: string): Promise<CreateMetaIssueType[]> {
+    return this.watch(this.inner.createMetaIssueTypes(project));
+  }
+
+  createMetaFields(project: string, issueTypeId: string): Promise<CreateMetaField[]> {
+    return this.watch(this.inner.createMetaFields(project, issueTypeId));
+  }
+
+  createIssue(body: IssuePayload): Promise<CreatedIssue> {
+    return this.watch(this.inner.createIssue(body));
+  }
+
+  editIssue(key: string, body: IssuePayload): Promise<void> {
+    return this.watch(this.inner.editIssue(key, body));
+  }
+
+  transitions(key: string): Promise<Transition[]> {
+    return this.watch(this.inner.transitions(key));
+  }
+
+  transitionTo(key: string, statusName: string): Promise<Transition> {
+    return this.watch(this.inner.transitionTo(key, statusName));
+  }
+
+  addComment(key: string, text: string): Promise<void> {
+    return this.watch(this.inner.addComment(key, text));
+  }
+
+  getIssue(key: string, fields?: string[]): Promise<JiraIssue> {
+    return this.watch(this.inner.getIssue(key, fields));
+  }
+
+  search(jql: string, options?: Parameters<JiraPort['search']>[1]): Promise<SearchResult> {
+    return this.watch(this.inner.search(jql, options));
+  }
+
+  browseUrl(key: string): string {
+    return this.inner.browseUrl(key);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
