@@ -58,6 +58,8 @@ export class EngineCore {
    * once) are not: they spare a lookup each.
    */
   private readonly storedUnits = new Set<string>();
+  /** Resolvers of wait() calls, ended early when the engine stops. */
+  private readonly waits = new Set<() => void>();
   /** Async work under way (sends, commits, accepts, checks): whenIdle waits for it. */
   private busyCount = 0;
   private pruneQueued = false;
@@ -197,6 +199,25 @@ export class EngineCore {
     cmd.state = state;
     this.queue.remove(cmd.id);
     this.store.deleteCommand(cmd.id);
+  }
+
+  /** Resolves after `ms` on the Clock, or at once when the engine stops (call endWaits then). */
+  wait(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.waits.delete(done);
+        this.clock.clearTimeout(handle);
+        resolve();
+      };
+      const handle = this.clock.setTimeout(done, ms);
+      this.waits.add(done);
+    });
+  }
+
+  /** Ends every wait() under way (the engine is stopping: nobody should sit out a timer). */
+  endWaits(): void {
+    for (const done of [...this.waits]) done();
   }
 
   /** Whether tracked work is under way. */

@@ -36,14 +36,31 @@ export function carriesLabel(issue: JiraIssue, label: string): boolean {
 }
 
 /**
+ * Jira Cloud's search trails new issues (its index is eventually consistent: usually a few
+ * seconds), so a ticket made just before a crash may not be found at once. On Cloud a
+ * lookup that finds nothing is made once more after this long before the CREATE is sent
+ * again; Server and Data Center search their own database and answer at once.
+ */
+export const CLOUD_SEARCH_RECHECK_MS = 15_000;
+
+async function findLabelled(core: EngineCore, label: string): Promise<JiraIssue | undefined> {
+  const result = await core.jira.search(`labels = "${label}"`, { fields: ['labels'], maxResults: 50 });
+  return result.issues.find((issue) => carriesLabel(issue, label));
+}
+
+/**
  * Looks the GUID's ticket up by its label; adopts it (GUID → ticket map, log row, created
  * count, an 'adopted' event) when an issue really carries the label. Null: send again.
  */
 export async function adoptByLabel(core: EngineCore, cmd: QueuedCommand): Promise<TicketRef | null> {
   const guid = cmd.guid as string;
   const label = guidLabel(guid);
-  const result = await core.jira.search(`labels = "${label}"`, { fields: ['labels'], maxResults: 50 });
-  const hit = result.issues.find((issue) => carriesLabel(issue, label));
+  let hit = await findLabelled(core, label);
+  if (!hit && core.shapeContext().deployment === 'cloud' && !core.stopping) {
+    await core.wait(CLOUD_SEARCH_RECHECK_MS);
+    if (core.stopping) return null;
+    hit = await findLabelled(core, label);
+  }
   if (!hit || core.stopped) return null;
   const ticket: TicketRef = { guid, ticketId: hit.id, ticketKey: hit.key, ticketUrl: core.jira.browseUrl(hit.key) };
   core.store.setTicket(ticket);

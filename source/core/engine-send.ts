@@ -67,7 +67,8 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     ticket = core.store.getTicket(guid);
     if (!ticket && unknownOutcome) {
       ticket = (await adoptByLabel(core, cmd)) ?? undefined;
-      if (core.stopped) return;
+      // Stopping: no new POST now; the CREATE stays open, and the next start looks it up again.
+      if (core.stopping) return;
       unknownOutcome = false;
     }
     if (!ticket) {

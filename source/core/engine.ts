@@ -304,6 +304,7 @@ export class Engine implements EngineApi {
     for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
     this.pruneTimer = this.midnightTimer = this.authTimer = null;
     core.gate.stop();
+    core.endWaits();
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);

@@ -137,3 +137,58 @@ test('a Manual Execute in flight at the crash ends Failed as "outcome unknown", 
   assert.match(row.error ?? '', /outcome unknown/);
   assert.equal(second.engine.pendingCount(), 0);
 });
+
+test('on Jira Cloud a lookup that finds nothing is made once more before the CREATE is sent again (the search index trails)', async (t) => {
+  const clock = new FakeClock();
+  const jira = new FakeJira(clock);
+  jira.deploymentType = 'Cloud';
+  jira.searchLagMs = 5_000; // Cloud: a new issue shows in searches only seconds later
+  const first = await harness(t, { clock, jira });
+  first.store.setMeta('serverInfo', JSON.stringify({ deploymentType: 'Cloud', version: '1001.0.0', baseUrl: jira.baseUrl }));
+  const release = jira.hold('createIssue');
+  await first.engine.submitLine('C1|CREATE|summary;made just before the crash|');
+  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await first.close();
+  release(); // Jira made the ticket; the answer was lost with the process
+  await flush(10);
+
+  // Started by hand: the harness would wait for an idle engine, and this one waits on the fake clock.
+  const second = await harness(t, { clock, jira, temp: first.temp, noStart: true });
+  await second.engine.start();
+  await until(() => jira.callsOf('search').length === 1, 'the first lookup');
+  await flush(10);
+  assert.equal(jira.callsOf('createIssue').length, 1, 'not sent again while the index may trail');
+  await clock.advance(14_000);
+  await flush(10);
+  assert.equal(jira.callsOf('search').length, 1, 'the second lookup waits its time');
+  await clock.advance(1_000);
+  await second.engine.whenIdle();
+  assert.equal(jira.callsOf('search').length, 2, 'looked up once more');
+  assert.equal(jira.callsOf('createIssue').length, 1, 'found the second time: still one ticket');
+  assert.equal(jira.created().length, 1);
+  assert.equal(second.engine.status('C1')?.ticketKey, 'OPS-1');
+  assert.ok(second.events.some((e) => e.type === 'adopted'));
+});
+
+test('stopping during that second lookup\'s wait ends at once and leaves the CREATE to the next start', async (t) => {
+  const clock = new FakeClock();
+  const jira = new FakeJira(clock);
+  jira.deploymentType = 'Cloud';
+  jira.searchLagMs = 60_000;
+  const first = await harness(t, { clock, jira });
+  first.store.setMeta('serverInfo', JSON.stringify({ deploymentType: 'Cloud', version: '1001.0.0', baseUrl: jira.baseUrl }));
+  const release = jira.hold('createIssue');
+  await first.engine.submitLine('C2|CREATE|summary;x|');
+  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await first.close();
+  release();
+  await flush(10);
+
+  // Started by hand: the harness would wait for an idle engine, and this one waits on the fake clock.
+  const second = await harness(t, { clock, jira, temp: first.temp, noStart: true });
+  await second.engine.start();
+  await until(() => jira.callsOf('search').length === 1, 'the first lookup');
+  await second.engine.stop(60_000); // the fake clock never reaches the grace: only the wait's end lets this resolve
+  assert.equal(jira.callsOf('createIssue').length, 1, 'no POST while stopping');
+  assert.equal(second.store.openCommands().length, 1, 'the CREATE is still open for the next start');
+});

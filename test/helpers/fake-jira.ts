@@ -57,6 +57,9 @@ export class FakeJira implements JiraPort {
   deploymentType: ServerInfo['deploymentType'] = 'Server';
   readonly calls: FakeCall[] = [];
   readonly issues = new Map<string, FakeIssue>();
+  /** A search finds an issue only this long after it was made (Jira Cloud's index trails; 0: at once). */
+  searchLagMs = 0;
+  private readonly madeAt = new Map<string, number>();
   /** Issues every search returns although they do not match (to test that only a real match is adopted). */
   decoys: JiraIssue[] = [];
   fieldDefs: FieldDef[] = [...BUILTIN_FIELDS, ...FAKE_CUSTOM_FIELDS];
@@ -143,6 +146,7 @@ export class FakeJira implements JiraPort {
       const n = ++this.counter;
       const issue: FakeIssue = { id: String(10000 + n), key: `${project}-${n}`, fields: structuredClone(fields), comments: [], status: 'To Do' };
       this.issues.set(issue.key, issue);
+      this.madeAt.set(issue.key, this.clock.now());
       return { id: issue.id, key: issue.key, self: `${this.baseUrl}/rest/api/2/issue/${issue.id}` };
     });
   }
@@ -203,7 +207,9 @@ export class FakeJira implements JiraPort {
   search(jql: string): Promise<SearchResult> {
     return this.run('search', [jql], () => {
       const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1];
+      const indexed = this.clock.now() - this.searchLagMs;
       const hits = [...this.issues.values()]
+        .filter((i) => (this.madeAt.get(i.key) ?? 0) <= indexed)
         .filter((i) => label !== undefined && ((i.fields.labels as string[] | undefined) ?? []).includes(label))
         .map((i) => ({ id: i.id, key: i.key, fields: { labels: structuredClone(i.fields.labels) } }));
       return { issues: [...structuredClone(this.decoys), ...hits] };
