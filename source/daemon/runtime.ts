@@ -125,6 +125,9 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     const store = await openStore({ dir: settings.dataDir });
     undo.push(() => store.close());
     if (store.tookOverStaleLock) log({ event: 'lock', tookOverStale: true, dir: settings.dataDir });
+    if (process.platform !== 'win32' && (store.dirMode & 0o077) !== 0) {
+      warn(`the data directory ${store.dir} is open to other users (mode 0${store.dirMode.toString(8)}): its queue and log hold your lines — chmod 700 ${store.dir}`);
+    }
 
     const engine = new Engine({ jira, store, clock: systemClock, config });
     let inUse = loaded.credentials;

@@ -1,7 +1,7 @@
 // The durable store: the StorePort of ports.ts on one sql.js database held in memory and
 // persisted by group commit. Opening takes the directory's lock, refuses a file it cannot
 // read (without touching it), and brings the schema up to date.
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DayCount, LogQuery, LogRow, QueuedCommand, StorePort, TicketRef } from '../core/ports.js';
 import type { Db } from './database.js';
@@ -34,6 +34,8 @@ export interface Store extends StorePort {
   readonly dir: string;
   /** True when the lock of a process that no longer runs was taken over (the daemon reports it). */
   readonly tookOverStaleLock: boolean;
+  /** The data directory's permission bits at open (0o700 when jiraline made it; the faces warn when others may read it). */
+  readonly dirMode: number;
   /** Write counters (group commit makes far fewer writes than commits). */
   stats(): WriteStats & DurabilityStats;
   /** Writes a whole snapshot of the database now (and starts a new journal); resolves when durable. */
@@ -68,7 +70,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // snapshot at once puts the replayed journal (or a migration) into the file and starts a
     // new journal, and a new store gets a whole file for readers.
     const reuseJournal = loaded.existed && migrated === 0 && loaded.cleanJournal;
-    const store = new SqlStore(db, file, dir, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal);
+    // A directory someone else made keeps its mode (it may be shared on purpose); it is reported, not changed.
+    const dirMode = (await stat(dir)).mode & 0o777;
+    const store = new SqlStore(db, file, dir, dirMode, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal);
     if (!reuseJournal) await store.checkpoint();
     return store;
   } catch (error) {
@@ -111,6 +115,7 @@ class SqlStore implements Store {
     private readonly db: Db,
     readonly file: string,
     readonly dir: string,
+    readonly dirMode: number,
     private readonly lock: Lock,
     commitDelayMs: number,
     generation: number,

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime } from '../../source/daemon/runtime.js';
 import { openStore } from '../../source/store/index.js';
@@ -111,4 +112,25 @@ test('paused on a wrong password, the queue resumes once the right one is saved 
   assert.deepEqual(changed && { source: changed.source }, { source: 'file' });
   assert.ok(!JSON.stringify(records).includes('right-pw') && !JSON.stringify(records).includes('wrong-pw'), 'no secret in the log');
   await waitUntil(() => runtime.engine.pendingCount() === 0, 'nothing left pending');
+});
+
+test('the data directory: made 0700; one that others may read is used as it is, with a warning that says what to run', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const made = join(tmp.dir, 'made');
+  const first = await startRuntime(resolveSettings({ 'data-dir': made, listen: 'off' }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null });
+  await first.stop(0);
+  assert.equal(statSync(made).mode & 0o777, 0o700);
+  assert.ok(!first.warnings.some((w) => w.includes('data directory')));
+
+  const shared = join(tmp.dir, 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o755);
+  const records: Array<{ event: string; [key: string]: unknown }> = [];
+  const second = await startRuntime(resolveSettings({ 'data-dir': shared, listen: 'off' }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null, onLog: (r) => records.push(r) });
+  await second.stop(0);
+  assert.equal(statSync(shared).mode & 0o777, 0o755, 'left as it was');
+  const warning = second.warnings.find((w) => w.includes('data directory'));
+  assert.match(warning ?? '', /open to other users \(mode 0755\).*chmod 700 /);
+  assert.ok(records.some((r) => r.event === 'warning' && String(r.message).includes('chmod 700')), 'the daemon log says it too');
 });
