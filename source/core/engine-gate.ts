@@ -6,7 +6,9 @@
 // held, untouched, until Jira answers anything at all. Every call through the engine's
 // JiraPort is watched (sends, recovery searches, checkConnection, Manual Execute, the Jira
 // pane), so any of them can close or open it. The worker decides which unit probes
-// (engine-worker.ts); this file only knows when one may.
+// (engine-worker.ts): only a unit whose own retry time has come is held or probes, so each
+// keeps SPEC §6's schedule; this file only knows when the next probe may go — after the
+// gate's own back-off over failed probes (1 s, 2 s, 4 s … 5 min) and any Retry-After.
 import { JiraError } from './jira-error.js';
 import type {
   Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
@@ -37,8 +39,6 @@ export interface GateHooks {
 /** Whether work may go to Jira freely, or only one probe at a time; see the file comment. */
 export class JiraGate {
   private isClosed = false;
-  /** The refusal that closed the gate, or the latest one during a probe: its unit's retry time counts. */
-  private closer: JiraError | null = null;
   private last: JiraError | null = null;
   private lastAt = 0;
   /** Refusals that count for the gate's own back-off: the closing one, then each failed probe. */
@@ -46,10 +46,12 @@ export class JiraGate {
   /** No probe starts before this. */
   private notBefore = 0;
   private probing = false;
-  /** Refusals and closings seen so far; a probe compares them at its end to know how it went. */
-  private refusals = 0;
+  /** The GUID whose unit is the probe, and the refusal it met (null: none yet). */
+  private probeGuid: string | null = null;
+  private probeRefusal: JiraError | null = null;
+  /** Closings seen so far; a probe compares them at its end (one that closed the gate afresh was counted there). */
   private closings = 0;
-  private probeMark = { refusals: 0, closings: 0 };
+  private closingsAtProbe = 0;
   private timer: { at: number; handle: TimerHandle } | null = null;
   private stopped = false;
   hooks: GateHooks = { closed: () => undefined, opened: () => undefined, due: () => undefined };
@@ -80,7 +82,6 @@ export class JiraGate {
   answered(): void {
     if (!this.isClosed) return;
     this.isClosed = false;
-    this.closer = null;
     this.failures = 0;
     this.notBefore = 0;
     this.clearTimer();
@@ -89,40 +90,37 @@ export class JiraGate {
 
   /** Jira is not taking requests: close, or keep closed; a Retry-After holds every probe back too. */
   refused(error: JiraError): void {
-    this.refusals++;
     const now = this.clock.now();
     this.last = error;
     this.lastAt = now;
     if (!this.isClosed) {
       this.isClosed = true;
       this.closings++;
-      this.closer = error;
       this.failures = 1;
       this.notBefore = Math.max(this.notBefore, now + retryDelayMs(1, error.retryAfterMs, this.random));
       this.arm();
       if (!this.stopped) this.hooks.closed(error);
       return;
     }
-    if (this.probing) this.closer = error;
     if (error.retryAfterMs !== null && error.retryAfterMs > 0) this.notBefore = Math.max(this.notBefore, now + error.retryAfterMs);
     this.arm();
   }
 
   /**
-   * A unit's retry was scheduled after `error`. When that refusal closed the gate or failed a
-   * probe, the next probe waits for it too: the probe keeps SPEC §6's schedule. Units that
-   * were already with Jira when it closed do not push the probe back (only their Retry-After).
+   * A unit was refused with a gate-closing error (handleFailure tells, before it decides). Only
+   * the probe's own refusal counts as the probe failing: units that were already with Jira when
+   * the gate closed, a start-up check or a Jira-pane search say nothing about the probe.
    */
-  retryScheduled(error: unknown, at: number): void {
-    if (!this.isClosed || error !== this.closer) return;
-    this.notBefore = Math.max(this.notBefore, at);
-    this.arm();
+  unitRefused(guid: string | null, error: JiraError): void {
+    if (this.probing && guid !== null && guid === this.probeGuid) this.probeRefusal = error;
   }
 
-  /** The worker started the probe. */
-  probeStarted(): void {
+  /** The worker started the probe: the unit of this GUID. */
+  probeStarted(guid: string): void {
     this.probing = true;
-    this.probeMark = { refusals: this.refusals, closings: this.closings };
+    this.probeGuid = guid;
+    this.probeRefusal = null;
+    this.closingsAtProbe = this.closings;
   }
 
   /**
@@ -132,16 +130,18 @@ export class JiraGate {
    */
   probeEnded(): boolean {
     this.probing = false;
+    this.probeGuid = null;
+    const refusal = this.probeRefusal;
+    this.probeRefusal = null;
     if (!this.isClosed) return false;
-    const refused = this.refusals > this.probeMark.refusals;
     // A probe that closed the gate afresh (it had opened meanwhile) was counted by the closing.
-    if (refused && this.closings === this.probeMark.closings && this.last) {
+    if (refusal && this.closings === this.closingsAtProbe) {
       this.failures++;
-      const at = this.clock.now() + retryDelayMs(this.failures, this.last.retryAfterMs, this.random);
+      const at = this.clock.now() + retryDelayMs(this.failures, refusal.retryAfterMs, this.random);
       this.notBefore = Math.max(this.notBefore, at);
     }
     this.arm();
-    return refused;
+    return refusal !== null;
   }
 
   /** Clears the timer for good (the engine stops). */

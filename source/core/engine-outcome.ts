@@ -2,6 +2,7 @@
 // scheduled (SPEC §6) — and what that does to its commands, its log row and the events.
 import type { EngineCore } from './engine-core.js';
 import { attemptsOf, messageOf, unitKey } from './engine-core.js';
+import { closesGate } from './engine-gate.js';
 import { JiraError } from './jira-error.js';
 import type { LogRow, QueuedCommand, TicketRef } from './ports.js';
 import { decideRetry } from './retry.js';
@@ -43,6 +44,8 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
     finishFailed(core, cmds, messageOf(error), context.ticket, context.log);
     return;
   }
+  // The gate learns whether its probe was refused, whatever is decided for the unit below.
+  if (closesGate(error)) core.gate.unitRefused(cmds[0].guid, error);
   const key = unitKey(cmds);
   const memory = core.unit(key);
   if (error.status === 500) {
@@ -70,9 +73,7 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
     finishFailed(core, cmds, decision.reason, context.ticket, log);
     return;
   }
-  const at = scheduleRetry(core, cmds, decision.delayMs, error.detail(), context.unknownOutcome, log);
-  // When this refusal closed the gate (or failed its probe), the next probe waits for this retry.
-  core.gate.retryScheduled(error, at);
+  scheduleRetry(core, cmds, decision.delayMs, error.detail(), context.unknownOutcome, log);
 }
 
 // A CREATE's attempt marks live in memory until its outcome (engine-send.ts): a retry stores them.
@@ -80,14 +81,13 @@ function attemptMarks(cmd: QueuedCommand): Pick<QueuedCommand, 'attempts' | 'fir
   return { attempts: cmd.attempts, firstSentAt: cmd.firstSentAt };
 }
 
-function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, unknownOutcome: boolean, log: LogPatch): number {
+function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, unknownOutcome: boolean, log: LogPatch): void {
   const at = core.clock.now() + delayMs;
   for (const cmd of cmds) core.patchCommand(cmd, { ...attemptMarks(cmd), state: unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
   const logId = cmds[0].logId;
   if (logId !== null) core.store.updateLog(logId, { ...log, error: reason, nextAttemptAt: at });
   core.signals.emit({ type: 'retry', guid: cmds[0].guid, attempt: attemptsOf(cmds), delayMs, reason });
   void core.commitQuietly();
-  return at;
 }
 
 /** The unit is done: commands finished, row Ok with the ticket, 'sent'. */

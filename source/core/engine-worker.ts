@@ -210,7 +210,7 @@ export class Worker {
       this.consider(guid, now, window, true);
       if (this.busy.has(guid)) {
         this.probeGuid = guid;
-        this.core.gate.probeStarted();
+        this.core.gate.probeStarted(guid);
         return;
       }
     }

@@ -5,7 +5,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JiraPort } from '../../source/core/ports.js';
-import { harness, runFor, type Harness, type HarnessOptions } from './engine-harness.js';
+import { harness, runFor, until, type Harness, type HarnessOptions } from './engine-harness.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { FakeJira, httpError, networkError } from '../helpers/fake-jira.js';
 
@@ -233,4 +233,41 @@ test('a held update takes no throttle slot; the probe takes one when it starts',
   assert.deepEqual(['U1', 'U2', 'U3'].map((g) => h.engine.status(g)?.status), ['Ok', 'Ok', 'Pending']);
   await runFor(h, 60_000, 10_000);
   assert.equal(h.engine.status('U3')?.status, 'Ok');
+});
+
+test('a refusal of a unit that was with Jira before the gate closed does not hold the next probe back', async (t) => {
+  const clock = new FakeClock();
+  const jira = new FakeJira(clock);
+  // X: an update with 9 failed attempts behind it (its next retry is 5 minutes off), stored
+  // by an earlier run, its ticket made.
+  const first = await harness(t, { clock, jira, noStart: true });
+  const made = { id: '10900', key: 'OPS-900' };
+  jira.issues.set(made.key, { ...made, fields: { summary: 'x' }, comments: [], status: 'To Do' });
+  const ticket = { guid: 'X', ticketId: made.id, ticketKey: made.key, ticketUrl: jira.browseUrl(made.key) };
+  first.store.setTicket(ticket);
+  const now = clock.now();
+  const logId = first.store.insertLog({ type: 'Automatic', action: 'Update', time: now, guid: 'X', status: 'Pending', ticketId: made.id,
+    ticketKey: made.key, ticketUrl: ticket.ticketUrl, error: null, lines: 1, request: null, response: null, attempts: 9, nextAttemptAt: now });
+  first.store.insertCommand({ type: 'Automatic', kind: 'update', guid: 'X', line: 'X|UPDATE|summary;y|', payload: null, state: 'queued',
+    attempts: 9, nextAttemptAt: now, acceptedAt: now, firstSentAt: now, logId, throttleCounted: true });
+  await first.close();
+
+  const h = await harness(t, { clock, jira, temp: first.temp, noStart: true });
+  const releaseEdit = jira.hold('editIssue');
+  jira.script('editIssue', httpError(503));
+  await h.engine.start();
+  await until(() => jira.callsOf('editIssue').length === 1, 'X is with Jira');
+  jira.script('createIssue', httpError(503), httpError(503), httpError(503));
+  await h.send('Y|CREATE|summary;y|');
+  await until(() => h.engine.getSnapshot().connection.state === 'down', 'Y\'s 503 closes the gate');
+  const releaseProbe = jira.hold('createIssue');
+  await clock.advance(1000);
+  await until(() => jira.callsOf('createIssue').length === 2, 'the probe is with Jira');
+  releaseEdit(); // X's 503 comes back during the probe: X retries in 5 minutes
+  await until(() => h.store.queryLog({ guid: 'X' })[0].attempts === 10, 'X refused');
+  releaseProbe(); // the probe is refused too: the gate waits 2 s
+  await until(() => h.events.filter((e) => e.type === 'retry' && e.guid === 'Y').length === 2, 'the probe refused');
+  await clock.advance(2000);
+  await until(() => jira.callsOf('createIssue').length === 3, 'the next probe, 2 s later');
+  assert.equal(jira.callsOf('editIssue').length, 1, 'X itself waits for its own 5 minutes');
 });
