@@ -21,6 +21,12 @@ export class StatsReader {
   }
 }
 
+/** Counts added and not yet written into the tables. */
+export interface StatsBuffer {
+  days: Map<string, { created: number; updated: number }>;
+  totals: { created: number; updated: number };
+}
+
 /** The statistics tables with writes. */
 export class StatsTable extends StatsReader {
   // Counts wait here until the commit that makes them durable (flush) or a read that needs
@@ -47,7 +53,11 @@ export class StatsTable extends StatsReader {
     this.changed();
   }
 
-  /** Writes the counts added since the last flush into the tables (the store calls it before each commit's capture). */
+  /**
+   * Writes the counts added since the last flush into the tables (the store calls it before
+   * each commit's capture). Each count leaves the buffer as it is written, so a statement that
+   * fails half-way never has the next flush add again what went in.
+   */
   flush(): void {
     if (this.pendingDays.size === 0) return;
     for (const [day, counts] of this.pendingDays) {
@@ -56,10 +66,22 @@ export class StatsTable extends StatsReader {
           'ON CONFLICT (day) DO UPDATE SET created = created + excluded.created, updated = updated + excluded.updated',
         [day, counts.created, counts.updated],
       );
+      this.pendingDays.delete(day);
     }
     this.db.run('UPDATE stats_totals SET created = created + ?, updated = updated + ? WHERE id = 1', [this.pendingTotals.created, this.pendingTotals.updated]);
-    this.pendingDays.clear();
     this.pendingTotals = { created: 0, updated: 0 };
+  }
+
+  /** A copy of the counts not written yet (the store keeps one across a transaction). */
+  saveBuffer(): StatsBuffer {
+    return { days: new Map([...this.pendingDays].map(([day, c]) => [day, { ...c }])), totals: { ...this.pendingTotals } };
+  }
+
+  /** Puts back a saved copy: a rolled-back transaction undoes the counts it added, and gets back those a flush inside it wrote. */
+  restoreBuffer(saved: StatsBuffer): void {
+    this.pendingDays.clear();
+    for (const [day, counts] of saved.days) this.pendingDays.set(day, { ...counts });
+    this.pendingTotals = { ...saved.totals };
   }
 
   override days(fromDay: string, toDay: string): DayCount[] {

@@ -157,10 +157,12 @@ class SqlStore implements Store {
   }
 
   transaction<T>(fn: () => T): T {
+    const counts = this.statsTable.saveBuffer();
     try {
       return this.db.transaction(fn);
     } catch (error) {
       this.log.recount(); // rows inserted or deleted inside fn are undone
+      this.statsTable.restoreBuffer(counts); // and so are the counts it added (or flushed)
       throw error;
     }
   }

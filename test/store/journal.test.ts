@@ -244,3 +244,27 @@ test('a statement is spelled out once per journal and numbered after; a new jour
   writer.reset();
   assert.ok(writer.encode([[insert, ['d']]]).includes(insert));
 });
+
+test('statistics kept in memory until a commit reach the journal with it: a crash copy and the lock-free reader see them once', async () => {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  let copy: TempDir | null = null;
+  try {
+    store.addStats('2026-11-29', 2, 0);
+    store.insertLog(logRow({ guid: 'a' }));
+    await store.commit();
+    store.addStats('2026-11-29', 0, 5); // not committed: a crash now loses it, as it would any change
+    copy = await crashCopy(store);
+    const reader = await openStoreSnapshot(copy.dir);
+    try {
+      assert.deepEqual(reader.statsTotals(), { created: 2, updated: 0 });
+      assert.deepEqual(reader.statsDays('2026-11-29', '2026-11-29'), [{ day: '2026-11-29', created: 2, updated: 0 }]);
+    } finally {
+      reader.close();
+    }
+  } finally {
+    await store.close();
+    await copy?.cleanup();
+    await temp.cleanup();
+  }
+});

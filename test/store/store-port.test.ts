@@ -263,3 +263,31 @@ test('log retention at the cap: Ok and Failed rows go oldest first, past any num
     assert.equal(store.countLog(), 50);
   });
 });
+
+test('statistics: counts are seen at once, written with the next commit, kept once across a restart, and undone with a rolled-back transaction', async () => {
+  await withStore(async (store, reopen) => {
+    store.addStats('2026-11-28', 2, 1);
+    store.addStats('2026-11-29', 1, 0);
+    store.addStats('2026-11-29', 0, 3);
+    assert.deepEqual(store.statsTotals(), { created: 3, updated: 4 }, 'seen before any commit');
+    assert.deepEqual(store.statsDays('2026-11-28', '2026-11-29'), [
+      { day: '2026-11-28', created: 2, updated: 1 },
+      { day: '2026-11-29', created: 1, updated: 3 },
+    ]);
+    store.addStats('2026-11-29', 1, 0); // added after a read flushed the others
+    assert.throws(() => store.transaction(() => {
+      store.addStats('2026-11-29', 100, 100);
+      assert.equal(store.statsTotals().created, 104, 'inside, the transaction sees its own counts');
+      throw new Error('undo');
+    }), /undo/);
+    assert.deepEqual(store.statsTotals(), { created: 4, updated: 4 }, 'the rolled-back counts are gone, the one before it kept');
+    store.resetStatsTotals();
+    store.addStats('2026-11-29', 1, 1);
+    assert.deepEqual(store.statsTotals(), { created: 1, updated: 1 }, 'a reset clears what came before it, not what came after');
+    await store.commit();
+
+    const again = await reopen();
+    assert.deepEqual(again.statsTotals(), { created: 1, updated: 1 }, 'kept once');
+    assert.deepEqual(again.statsDays('2026-11-29', '2026-11-29'), [{ day: '2026-11-29', created: 3, updated: 4 }]);
+  });
+});
