@@ -67,7 +67,8 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     ticket = core.store.getTicket(guid);
     if (!ticket && unknownOutcome) {
       ticket = (await adoptByLabel(core, cmd)) ?? undefined;
-      // Stopping: no new POST now; the CREATE stays open, and the next start looks it up again.
+      // Stopping: nothing more goes to Jira now (no POST, no comment); the CREATE stays open and
+      // the next start takes it up again — a ticket adopted here is in the map by then.
       if (core.stopping) return;
       unknownOutcome = false;
     }

@@ -141,7 +141,7 @@ export class Engine implements EngineApi {
   }
 
   status(guid: string): GuidStatus | null {
-    // The newest log row of the GUID carries its latest command (finished commands are purged).
+    // The newest log row of the GUID carries its latest command (a finished command is deleted).
     const [row] = this.core.store.queryLog({ guid, limit: 1 });
     const ticket = this.core.store.getTicket(guid);
     if (!row && !ticket) return null;
@@ -323,6 +323,7 @@ export class Engine implements EngineApi {
     const now = core.clock.now();
     const cutoff = ageCutoff(now, core.config.log.removeOlderThanDays);
     const rows = core.store.pruneLogOlderThan(cutoff);
+    // Finished commands are deleted as they finish; this clears any an older version left.
     core.store.purgeFinishedCommands(cutoff);
     core.store.setMeta(META.lastPrune, String(now));
     if (rows > 0) core.signals.emit({ type: 'pruned', rows });

@@ -2,7 +2,8 @@
 // and queues lines while Jira is down; it logs JSON lines on stdout (never a secret); on
 // SIGTERM/SIGINT it stops accepting, answers what it read, gives in-flight requests a
 // few seconds, commits and exits 0; on SIGHUP it reads the credentials again.
-import { engineOptions, parseCommandArgs } from '../cli-args.js';
+import { engineOptions, parseCommandArgs, UsageError } from '../cli-args.js';
+import { ConfigError } from '../core/config.js';
 import { programVersion } from '../version.js';
 import { StoreCorruptError, StoreLockedError } from '../store/index.js';
 import { batchedWriter, createJsonLog, type LogRecord } from './json-log.js';
@@ -42,13 +43,14 @@ export async function runDaemon(args: string[]): Promise<number> {
   try {
     runtime = await startRuntime(settings, { onLog: log });
   } catch (error) {
-    const code = error instanceof StoreLockedError ? 2 : error instanceof StoreCorruptError ? 1 : null;
     // The 'start' record is out already: whoever reads stdout learns why no 'listening' follows.
-    log({ event: 'start-failed', error: (error as Error).message, exitCode: code ?? 1 });
+    // The exit codes are cli.tsx's: a configuration the runtime refuses (caFile, proxy) is 2.
+    const usage = error instanceof StoreLockedError || error instanceof ConfigError || error instanceof UsageError;
+    log({ event: 'start-failed', error: (error as Error).message, exitCode: usage ? 2 : 1 });
     out.flush();
-    if (code === null) throw error;
-    process.stderr.write(`jiraline daemon: ${(error as Error).message}\n`);
-    return code;
+    if (!(error instanceof StoreLockedError || error instanceof StoreCorruptError)) throw error; // cli.tsx says it
+    process.stderr.write(`jiraline daemon: ${error.message}\n`);
+    return usage ? 2 : 1;
   }
   log({
     event: 'listening',

@@ -126,7 +126,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     undo.push(() => store.close());
     if (store.tookOverStaleLock) log({ event: 'lock', tookOverStale: true, dir: settings.dataDir });
     if (process.platform !== 'win32' && (store.dirMode & 0o077) !== 0) {
-      warn(`the data directory ${store.dir} is open to other users (mode 0${store.dirMode.toString(8)}): its queue and log hold your lines — chmod 700 ${store.dir}`);
+      warn(`the data directory ${store.dir} is open to other users (mode 0${store.dirMode.toString(8)}); jiraline makes its own 0700 (its files are 0600 either way): chmod 700 ${store.dir}`);
     }
 
     const engine = new Engine({ jira, store, clock: systemClock, config });

@@ -34,6 +34,14 @@ test('bad usage and bad configuration exit 2 with one line naming the fault', as
   assert.equal(badKey.code, 2);
   assert.match(badKey.stderr, new RegExp(`^config file ${configFile}: error in updates\\.maxUpdates: .*\\n$`));
   assert.equal(badKey.stdout.split('\n').filter((l) => l.includes('"listening"')).length, 0, 'it never started');
+
+  // A setting only the runtime can check (the CA file is read when the client is built).
+  writeFileSync(configFile, JSON.stringify({ jira: { url: 'https://127.0.0.1:9', caFile: join(tmp.dir, 'no-such-ca.pem') } }));
+  const badCa = await runCli(['daemon', '--listen', '127.0.0.1:0', '--data-dir', join(tmp.dir, 'd2')], env);
+  assert.equal(badCa.code, 2);
+  assert.match(badCa.stderr, /no-such-ca\.pem/);
+  const failed = badCa.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; exitCode?: number }).find((r) => r.event === 'start-failed');
+  assert.equal(failed?.exitCode, 2, 'the start-failed record names the exit code the process ends with');
 });
 
 test('a live lock: a second daemon on the same directory exits 2 naming the pid; after kill -9 a restart takes over', async (t) => {
