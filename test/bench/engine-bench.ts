@@ -230,6 +230,25 @@ export async function endToEnd(sim: ChildSimulator, perRound: number, rounds: nu
   return { socket: side(totals.socket), bare: side(totals.bare) };
 }
 
+/** Child: line → reply latencies at 1,000 lines/s on a runtime (fresh, or on `dir`) and a simulator of its own; prints them. */
+export async function latencyRun(dir: string | null): Promise<void> {
+  const jira = await startChildSimulator();
+  const bench = await startBenchRuntime(jira.url, {}, () => undefined, dir ?? undefined);
+  try {
+    process.stdout.write(`${JSON.stringify(await latencies(bench.runtime, 1000, 5, 3))}\n`);
+  } finally {
+    // A directory handed in belongs to the caller.
+    if (dir) await bench.runtime.stop(1000);
+    else await bench.close();
+    await stopChild(jira.child);
+  }
+}
+
+async function latencyInChild(dir: string | null): Promise<{ warm: number[]; kept: number[] }> {
+  const out = await child(`latencyRun(${JSON.stringify(dir)})`);
+  return JSON.parse(out.trim().split('\n').pop()!) as { warm: number[]; kept: number[] };
+}
+
 /** Child step 1: fills a data directory with `rows` log rows (in its own process: sql.js memory never shrinks). */
 export async function fillLog(dir: string, rows: number): Promise<void> {
   const store = await openStore({ dir: join(dir, 'data') });
@@ -288,6 +307,7 @@ export async function benchEngine(): Promise<BenchResult[]> {
   try {
     // Acceptance: CREATEs pour in while the engine sends them to Jira at the same time.
     const accept = await startBenchRuntime(sim.url, {}, () => undefined);
+    let keep = false;
     try {
       await ackRate(accept.runtime, 1, 2000, 'warm');
       const one = await ackRate(accept.runtime, 1, 20_000, 'one');
@@ -296,25 +316,32 @@ export async function benchEngine(): Promise<BenchResult[]> {
       const eight = await ackRate(accept.runtime, 8, 20_000, 'eight');
       push('acknowledged lines/s, 8 connections', eight.rate, 'lines/s', { text: '≥ 5,000', ok: eight.rate >= 5000 });
       push('CPU per line (accepted and sent), 8 connections', eight.cpuUs, 'µs');
-      // A daemon that has run a while: its GUID → ticket map holds every ticket it made (here 42,000).
       await accept.runtime.engine.whenIdle();
-      const grown = await latencies(accept.runtime, 1000, 5, 3);
-      push('p99 at 1,000 lines/s with 42,000 tickets kept', percentile(grown.kept, 99), 'ms');
+      await accept.runtime.stop(1000);
+      keep = true;
     } finally {
-      await accept.close();
+      if (!keep) await accept.close();
     }
 
-    // Line → reply at a steady 1,000 lines/s on a fresh runtime; every line also becomes a ticket.
-    const steady = await startBenchRuntime(sim.url, {}, () => undefined);
+    // Line → reply at a steady 1,000 lines/s; every line also becomes a ticket. Each runtime runs
+    // in a process of its own, as the daemon does, with a simulator of its own: measured in this
+    // process after the phases above (42,000 tickets made and sent, the heap grown and full of
+    // their garbage), p99 came out 22–35 ms in five runs where a process of its own measured
+    // 15–18 ms minutes apart; and the shared simulator, now holding 42,000 issues, collects its
+    // grown heap on the same two cores.
+    // First a daemon that has run a while (its GUID → ticket map holds the 42,000 tickets it
+    // made), restarted on that directory; then a fresh one.
     try {
-      const { warm, kept } = await latencies(steady.runtime, 1000, 5, 3);
-      push('line → reply p99 in the first 3 s after start', percentile(warm, 99), 'ms');
-      push('line → reply p50 at 1,000 lines/s', percentile(kept, 50), 'ms');
-      const p99 = percentile(kept, 99);
-      push('line → reply p99 at 1,000 lines/s', p99, 'ms', { text: '≤ 20', ok: p99 <= 20 });
+      const grown = await latencyInChild(accept.dir);
+      push('p99 at 1,000 lines/s with 42,000 tickets kept', percentile(grown.kept, 99), 'ms');
     } finally {
-      await steady.close();
+      await rm(accept.dir, { recursive: true, force: true });
     }
+    const { warm, kept } = await latencyInChild(null);
+    push('line → reply p99 in the first 3 s after start', percentile(warm, 99), 'ms');
+    push('line → reply p50 at 1,000 lines/s', percentile(kept, 50), 'ms');
+    const p99 = percentile(kept, 99);
+    push('line → reply p99 at 1,000 lines/s', p99, 'ms', { text: '≤ 20', ok: p99 <= 20 });
 
     // End to end with a simulator that answers at once: both sides are bound by CPU, so this
     // compares CPU per ticket (a bare POST against a line read, stored, journalled, answered,
