@@ -1,6 +1,6 @@
 // Exactly one ticket per GUID across crashes and lost answers (SPEC §6): a CREATE whose
 // outcome is unknown is looked up by its label and adopted only on a real label match.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, runFor, until } from './engine-harness.js';
 import { FakeJira, httpError, networkError } from '../helpers/fake-jira.js';
@@ -138,24 +138,33 @@ test('a Manual Execute in flight at the crash ends Failed as "outcome unknown", 
   assert.equal(second.engine.pendingCount(), 0);
 });
 
-test('on Jira Cloud a lookup that finds nothing is made once more before the CREATE is sent again (the search index trails)', async (t) => {
+/**
+ * A Jira Cloud whose search finds a new issue only `lagMs` after it was made: a CREATE is made
+ * there, the engine dies before hearing the answer, and a second engine starts on the same
+ * directory (by hand: the harness would wait for an idle engine, and this one waits on the
+ * fake clock) and has made its first lookup.
+ */
+async function cloudCrashAfterCreate(t: TestContext, guid: string, lagMs: number) {
   const clock = new FakeClock();
   const jira = new FakeJira(clock);
   jira.deploymentType = 'Cloud';
-  jira.searchLagMs = 5_000; // Cloud: a new issue shows in searches only seconds later
+  jira.searchLagMs = lagMs;
   const first = await harness(t, { clock, jira });
   first.store.setMeta('serverInfo', JSON.stringify({ deploymentType: 'Cloud', version: '1001.0.0', baseUrl: jira.baseUrl }));
   const release = jira.hold('createIssue');
-  await first.engine.submitLine('C1|CREATE|summary;made just before the crash|');
+  await first.engine.submitLine(`${guid}|CREATE|summary;made just before the crash|`);
   await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   await first.close();
   release(); // Jira made the ticket; the answer was lost with the process
   await flush(10);
-
-  // Started by hand: the harness would wait for an idle engine, and this one waits on the fake clock.
   const second = await harness(t, { clock, jira, temp: first.temp, noStart: true });
   await second.engine.start();
   await until(() => jira.callsOf('search').length === 1, 'the first lookup');
+  return { clock, jira, second };
+}
+
+test('on Jira Cloud a lookup that finds nothing is made once more before the CREATE is sent again (the search index trails)', async (t) => {
+  const { clock, jira, second } = await cloudCrashAfterCreate(t, 'C1', 5_000);
   await flush(10);
   assert.equal(jira.callsOf('createIssue').length, 1, 'not sent again while the index may trail');
   await clock.advance(14_000);
@@ -171,23 +180,7 @@ test('on Jira Cloud a lookup that finds nothing is made once more before the CRE
 });
 
 test('stopping during that second lookup\'s wait ends at once and leaves the CREATE to the next start', async (t) => {
-  const clock = new FakeClock();
-  const jira = new FakeJira(clock);
-  jira.deploymentType = 'Cloud';
-  jira.searchLagMs = 60_000;
-  const first = await harness(t, { clock, jira });
-  first.store.setMeta('serverInfo', JSON.stringify({ deploymentType: 'Cloud', version: '1001.0.0', baseUrl: jira.baseUrl }));
-  const release = jira.hold('createIssue');
-  await first.engine.submitLine('C2|CREATE|summary;x|');
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
-  await first.close();
-  release();
-  await flush(10);
-
-  // Started by hand: the harness would wait for an idle engine, and this one waits on the fake clock.
-  const second = await harness(t, { clock, jira, temp: first.temp, noStart: true });
-  await second.engine.start();
-  await until(() => jira.callsOf('search').length === 1, 'the first lookup');
+  const { jira, second } = await cloudCrashAfterCreate(t, 'C2', 60_000);
   await second.engine.stop(60_000); // the fake clock never reaches the grace: only the wait's end lets this resolve
   assert.equal(jira.callsOf('createIssue').length, 1, 'no POST while stopping');
   assert.equal(second.store.openCommands().length, 1, 'the CREATE is still open for the next start');
