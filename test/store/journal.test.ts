@@ -19,6 +19,27 @@ async function crashCopy(store: Store): Promise<TempDir> {
   return copy;
 }
 
+/**
+ * Runs fn on a store in a temp directory; `crash()` makes a crash copy of it (kept for
+ * cleanup). The store, the copies and the directory are closed and removed afterwards.
+ */
+async function withCrashableStore(fn: (store: Store, crash: () => Promise<TempDir>) => Promise<void>): Promise<void> {
+  const temp = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  const copies: TempDir[] = [];
+  try {
+    await fn(store, async () => {
+      const copy = await crashCopy(store);
+      copies.push(copy);
+      return copy;
+    });
+  } finally {
+    await store.close();
+    for (const copy of copies) await copy.cleanup();
+    await temp.cleanup();
+  }
+}
+
 async function logIds(dir: string): Promise<number[]> {
   const reader = await openStoreSnapshot(dir);
   try {
@@ -29,10 +50,7 @@ async function logIds(dir: string): Promise<number[]> {
 }
 
 test('commits after the last snapshot are in the journal: a crash loses none, and the restart writes them into the file', async () => {
-  const temp = await makeTempDir();
-  const store = await openStore({ dir: temp.dir });
-  let copy: TempDir | null = null;
-  try {
+  await withCrashableStore(async (store, crash) => {
     const ids: number[] = [];
     for (let i = 0; i < 20; i += 1) {
       ids.push(store.insertLog(logRow({ guid: `g${i}` })));
@@ -42,7 +60,7 @@ test('commits after the last snapshot are in the journal: a crash loses none, an
     }
     const snapshotsBefore = store.stats().snapshots;
     assert.ok(store.stats().journalBytes > 0, 'the commits went to the journal');
-    copy = await crashCopy(store);
+    const copy = await crash();
     assert.deepEqual(await logIds(copy.dir), ids, 'a reader replays the journal');
 
     const restarted = await openStore({ dir: copy.dir });
@@ -58,49 +76,34 @@ test('commits after the last snapshot are in the journal: a crash loses none, an
       await restarted.close();
     }
     assert.equal(store.stats().snapshots, snapshotsBefore, 'commits made no snapshot of their own');
-  } finally {
-    await store.close();
-    await copy?.cleanup();
-    await temp.cleanup();
-  }
+  });
 });
 
 test('an unfinished last record (cut short, or a tail of zeros) is ignored; the commits before it stay', async () => {
-  const temp = await makeTempDir();
-  const store = await openStore({ dir: temp.dir });
-  const copies: TempDir[] = [];
-  try {
+  await withCrashableStore(async (store, crash) => {
     const a = store.insertLog(logRow({ guid: 'a' }));
     await store.commit();
     const b = store.insertLog(logRow({ guid: 'b' }));
     await store.commit();
     const torn = journalRecord(new OpsCoder().encode([['DELETE FROM log', []]]));
     for (const tail of [torn.subarray(0, torn.length - 3), torn.subarray(0, 5), Buffer.alloc(40)]) {
-      const copy = await crashCopy(store);
-      copies.push(copy);
+      const copy = await crash();
       await appendFile(join(copy.dir, 'jiraline.journal'), tail);
       assert.deepEqual(await logIds(copy.dir), [a, b]);
       const restarted = await openStore({ dir: copy.dir });
       assert.deepEqual(restarted.queryLog({}).map((r) => r.id).sort((x, y) => x - y), [a, b]);
       await restarted.close();
     }
-  } finally {
-    await store.close();
-    for (const copy of copies) await copy.cleanup();
-    await temp.cleanup();
-  }
+  });
 });
 
 test('a damaged record with commits after it is refused, naming the journal, and neither file is touched', async () => {
-  const temp = await makeTempDir();
-  const store = await openStore({ dir: temp.dir });
-  let copy: TempDir | null = null;
-  try {
+  await withCrashableStore(async (store, crash) => {
     for (let i = 0; i < 3; i += 1) {
       store.insertLog(logRow({ guid: `g${i}` }));
       await store.commit();
     }
-    copy = await crashCopy(store);
+    const copy = await crash();
     const journal = join(copy.dir, 'jiraline.journal');
     const bytes = await readFile(journal);
     bytes[16 + 8 + 3] ^= 0xff; // inside the first record's payload
@@ -111,24 +114,17 @@ test('a damaged record with commits after it is refused, naming the journal, and
     await assert.rejects(openStoreSnapshot(copy.dir), StoreCorruptError);
     assert.deepEqual(await readFile(journal), bytes, 'the journal is byte for byte as it was');
     assert.deepEqual(await readFile(join(copy.dir, 'jiraline.db')), dbBefore, 'so is the database');
-  } finally {
-    await store.close();
-    await copy?.cleanup();
-    await temp.cleanup();
-  }
+  });
 });
 
 test('a journal left from before the last snapshot is not applied again', async () => {
-  const temp = await makeTempDir();
-  const store = await openStore({ dir: temp.dir });
-  let copy: TempDir | null = null;
-  try {
+  await withCrashableStore(async (store, crash) => {
     const a = store.insertLog(logRow({ guid: 'a' }));
     store.addStats('2026-11-28', 1, 0);
     await store.commit();
     const oldJournal = await readFile(journalFileFor(store.file));
     await store.checkpoint(); // the file now holds row a; a new journal starts
-    copy = await crashCopy(store);
+    const copy = await crash();
     // A crash between the new snapshot and its new journal leaves the old journal beside it.
     await writeFile(join(copy.dir, 'jiraline.journal'), oldJournal);
     const restarted = await openStore({ dir: copy.dir });
@@ -138,18 +134,11 @@ test('a journal left from before the last snapshot is not applied again', async 
     } finally {
       await restarted.close();
     }
-  } finally {
-    await store.close();
-    await copy?.cleanup();
-    await temp.cleanup();
-  }
+  });
 });
 
 test('a block rolled back by transaction() leaves nothing in the journal; ids stay in step after a replay', async () => {
-  const temp = await makeTempDir();
-  const store = await openStore({ dir: temp.dir });
-  let copy: TempDir | null = null;
-  try {
+  await withCrashableStore(async (store, crash) => {
     const a = store.insertLog(logRow({ guid: 'a' }));
     assert.throws(() => store.transaction(() => {
       store.insertLog(logRow({ guid: 'undone' }));
@@ -158,7 +147,7 @@ test('a block rolled back by transaction() leaves nothing in the journal; ids st
     }));
     const b = store.insertLog(logRow({ guid: 'b' }));
     await store.commit();
-    copy = await crashCopy(store);
+    const copy = await crash();
     const restarted = await openStore({ dir: copy.dir });
     try {
       assert.deepEqual(restarted.queryLog({}).map((r) => r.guid).sort(), ['a', 'b']);
@@ -167,18 +156,11 @@ test('a block rolled back by transaction() leaves nothing in the journal; ids st
     } finally {
       await restarted.close();
     }
-  } finally {
-    await store.close();
-    await copy?.cleanup();
-    await temp.cleanup();
-  }
+  });
 });
 
 test('after a failed journal write the next write is a whole snapshot, so nothing committed goes missing', async () => {
-  const temp = await makeTempDir();
-  const store = await openStore({ dir: temp.dir });
-  let copy: TempDir | null = null;
-  try {
+  await withCrashableStore(async (store, crash) => {
     const a = store.insertLog(logRow({ guid: 'a' }));
     await store.commit();
     // The writer thread dies under the append (as a crash of the thread would).
@@ -191,13 +173,9 @@ test('after a failed journal write the next write is a whole snapshot, so nothin
     const c = store.insertLog(logRow({ guid: 'c' }));
     await store.commit();
     assert.equal(store.stats().snapshots, snapshots + 1, 'the retry wrote a snapshot, not a record after a gap');
-    copy = await crashCopy(store);
+    const copy = await crash();
     assert.deepEqual(await logIds(copy.dir), [a, b, c]);
-  } finally {
-    await store.close();
-    await copy?.cleanup();
-    await temp.cleanup();
-  }
+  });
 });
 
 test('a clean close leaves everything in the file; the next open goes on with the same journal', async () => {
@@ -246,15 +224,12 @@ test('a statement is spelled out once per journal and numbered after; a new jour
 });
 
 test('statistics kept in memory until a commit reach the journal with it: a crash copy and the lock-free reader see them once', async () => {
-  const temp = await makeTempDir();
-  const store = await openStore({ dir: temp.dir });
-  let copy: TempDir | null = null;
-  try {
+  await withCrashableStore(async (store, crash) => {
     store.addStats('2026-11-29', 2, 0);
     store.insertLog(logRow({ guid: 'a' }));
     await store.commit();
     store.addStats('2026-11-29', 0, 5); // not committed: a crash now loses it, as it would any change
-    copy = await crashCopy(store);
+    const copy = await crash();
     const reader = await openStoreSnapshot(copy.dir);
     try {
       assert.deepEqual(reader.statsTotals(), { created: 2, updated: 0 });
@@ -262,9 +237,5 @@ test('statistics kept in memory until a commit reach the journal with it: a cras
     } finally {
       reader.close();
     }
-  } finally {
-    await store.close();
-    await copy?.cleanup();
-    await temp.cleanup();
-  }
+  });
 });
