@@ -326,7 +326,7 @@ export async function benchEngine(): Promise<BenchResult[]> {
     // Line → reply at a steady 1,000 lines/s; every line also becomes a ticket. Each runtime runs
     // in a process of its own, as the daemon does, with a simulator of its own: measured in this
     // process after the phases above (42,000 tickets made and sent, the heap grown and full of
-    // their garbage), p99 came out 22–35 ms in five runs where a process of its own measured
+    // their garbage), p99 came out 20–35 ms in seven runs where a process of its own measured
     // 15–18 ms minutes apart; and the shared simulator, now holding 42,000 issues, collects its
     // grown heap on the same two cores.
     // First a daemon that has run a while (its GUID → ticket map holds the 42,000 tickets it
