@@ -19,7 +19,8 @@ test('rows appear as commands are sent, newest first; filter; open a row', async
     assert.ok(manual.ok);
     const key1 = engine.status('alarm-1')?.ticketKey as string;
 
-    const text = await waitForFrame(live.app.lastFrame, (f) => /Log 3 rows/.test(f));
+    // Until the pane has drawn the Execute's outcome: a frame from before it shows the row Pending.
+    const text = await waitForFrame(live.app.lastFrame, (f) => /Log 3 rows/.test(f) && new RegExp(`Ok\\s+${manual.ticketKey}\\s`).test(f));
     const rows = text.split('\n').filter((l) => /^ (Manual|Automatic) /.test(l));
     assert.match(rows[0], new RegExp(`Manual\\s+Create .*Ok\\s+${manual.ticketKey}\\s`));
     assert.match(rows[1], /Automatic Create .*alarm-2\s+Failed\s+.*priority/);
