@@ -4,6 +4,7 @@
 // applied twice, and what a rolled-back block or a failed write did never diverges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { closeSync, openSync } from 'node:fs';
 import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, openStoreSnapshot, StoreCorruptError, type Store } from '../../source/store/index.js';
@@ -38,6 +39,10 @@ async function withCrashableStore(fn: (store: Store, crash: () => Promise<TempDi
     for (const copy of copies) await copy.cleanup();
     await temp.cleanup();
   }
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 async function logIds(dir: string): Promise<number[]> {
@@ -163,16 +168,39 @@ test('after a failed journal write the next write is a whole snapshot, so nothin
   await withCrashableStore(async (store, crash) => {
     const a = store.insertLog(logRow({ guid: 'a' }));
     await store.commit();
-    // The writer thread dies under the append (as a crash of the thread would).
+    // The writer thread dies under the append (as a crash of the thread would): the append is
+    // sent to the thread, as after a slow sync.
     const b = store.insertLog(logRow({ guid: 'b' }));
-    const writer = (store as unknown as { durability: { writer: { worker: { terminate(): Promise<number> } | null } } }).durability.writer;
+    const writer = (store as unknown as { durability: { writer: { worker: { terminate(): Promise<number> } | null; threadAppendsLeft: number } } }).durability.writer;
+    writer.threadAppendsLeft = 1;
     const failing = store.commit();
+    await until(() => writer.worker !== null);
     await writer.worker?.terminate();
     await assert.rejects(failing);
     const snapshots = store.stats().snapshots;
     const c = store.insertLog(logRow({ guid: 'c' }));
     await store.commit();
     assert.equal(store.stats().snapshots, snapshots + 1, 'the retry wrote a snapshot, not a record after a gap');
+    const copy = await crash();
+    assert.deepEqual(await logIds(copy.dir), [a, b, c]);
+  });
+});
+
+test('an append that fails on the calling thread makes the next write a whole snapshot too', async () => {
+  await withCrashableStore(async (store, crash) => {
+    const a = store.insertLog(logRow({ guid: 'a' }));
+    await store.commit();
+    // The journal as the store appends to it becomes unwritable (a read-only descriptor in its place).
+    const writer = (store as unknown as { durability: { writer: { journalFd: number | null } } }).durability.writer;
+    assert.notEqual(writer.journalFd, null, 'the record was appended on the calling thread');
+    closeSync(writer.journalFd!);
+    writer.journalFd = openSync(journalFileFor(store.file), 'r');
+    const b = store.insertLog(logRow({ guid: 'b' }));
+    await assert.rejects(store.commit());
+    const snapshots = store.stats().snapshots;
+    const c = store.insertLog(logRow({ guid: 'c' }));
+    await store.commit();
+    assert.equal(store.stats().snapshots, snapshots + 1, 'the retry wrote a snapshot');
     const copy = await crash();
     assert.deepEqual(await logIds(copy.dir), [a, b, c]);
   });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WriteThread } from '../../source/store/write-thread.js';
+import { SLOW_SYNC_MS, THREAD_APPENDS_AFTER_SLOW, WriteThread } from '../../source/store/write-thread.js';
 import { tempFileFor } from '../../source/store/persist.js';
 import { journalFileFor } from '../../source/store/journal.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -104,6 +104,44 @@ test('a closed writer refuses to write', async () => {
     await writer.close();
     await assert.rejects(writer.append(Uint8Array.of(2)), /closed/);
   } finally {
+    await temp.cleanup();
+  }
+});
+
+test('appends are made on the calling thread while syncs are fast; a slow sync hands the next ones to the thread, in order', async () => {
+  const temp = await makeTempDir();
+  const file = join(temp.dir, 'jiraline.db');
+  const journal = journalFileFor(file);
+  await writeFile(journal, Uint8Array.of(5), { mode: 0o600 });
+  const clock = 0;
+  let syncMs = 0;
+  // Each append reads the time before and after its sync: the second reading is syncMs later.
+  let reading = 0;
+  const writer = new WriteThread(file, () => (reading++ % 2 === 0 ? clock : clock + syncMs));
+  const internals = writer as unknown as { worker: unknown; threadAppendsLeft: number };
+  try {
+    await writer.append(Uint8Array.of(1));
+    assert.equal(internals.worker, null, 'a fast sync: no thread was needed');
+    syncMs = SLOW_SYNC_MS + 1;
+    await writer.append(Uint8Array.of(2)); // made here, but slow
+    assert.equal(internals.worker, null);
+    syncMs = 0;
+    await writer.append(Uint8Array.of(3));
+    assert.notEqual(internals.worker, null, 'after a slow sync the thread appends');
+    assert.equal(internals.threadAppendsLeft, THREAD_APPENDS_AFTER_SLOW - 1);
+    for (let i = 1; i < THREAD_APPENDS_AFTER_SLOW; i++) await writer.append(Uint8Array.of(4));
+    assert.equal(internals.threadAppendsLeft, 0, 'then the calling thread takes them back');
+    await writer.append(Uint8Array.of(6));
+    const bytes = [...await readFile(journal)];
+    assert.deepEqual(bytes.slice(0, 4), [5, 1, 2, 3], 'one journal, in order, whoever appended');
+    assert.equal(bytes.length, 4 + (THREAD_APPENDS_AFTER_SLOW - 1) + 1);
+    assert.equal(bytes.at(-1), 6);
+    // A snapshot replaces the journal; the next append made here goes to the new one.
+    await writer.snapshot(Uint8Array.of(9), header(7));
+    await writer.append(Uint8Array.of(8));
+    assert.deepEqual([...await readFile(journal)], [7, 7, 7, 8]);
+  } finally {
+    await writer.close();
     await temp.cleanup();
   }
 });
