@@ -60,6 +60,37 @@ function readSpecial(kind: Special, value: string): Shaped<LabelOp[]> {
   return { ok: false, error: kind === 'comment' ? 'comment: expected the comment text, got ""' : 'status: expected a status name such as Done, got ""' };
 }
 
+/** What a line's pairs say besides its fields: comments, the last status, label operations in order. */
+interface LineSpecials {
+  comments: string[];
+  status: string | null;
+  labelOps: LabelOp[];
+}
+
+/**
+ * Reads a line's pairs in order: comment, status and labels are gathered; every other field
+ * goes to `onField`, which may refuse it. The first refusal, in pair order, is the answer.
+ */
+function readPairs(command: AdvancedCommand, catalogue: FieldCatalogue, onField: (def: FieldDef, value: string) => Shaped<unknown> | null): Shaped<LineSpecials> {
+  const specials: LineSpecials = { comments: [], status: null, labelOps: [] };
+  for (const { field, value } of command.pairs) {
+    const classified = classify(field, catalogue);
+    if (!classified.ok) return classified;
+    const { kind, def } = classified.value;
+    if (kind !== null) {
+      const read = readSpecial(kind, value);
+      if (!read.ok) return read;
+      if (kind === 'comment') specials.comments.push(value);
+      else if (kind === 'status') specials.status = value.trim();
+      else specials.labelOps.push(...read.value);
+    } else if (def !== undefined) {
+      const refused = onField(def, value);
+      if (refused !== null && !refused.ok) return refused;
+    }
+  }
+  return { ok: true, value: specials };
+}
+
 function checkSpecial(kind: Special, value: string): string | null {
   const read = readSpecial(kind, value);
   return read.ok ? null : read.error;
@@ -103,22 +134,13 @@ function shapeTemplateRow(row: TemplateRow, def: FieldDef, catalogue: FieldCatal
 /** CREATE: the template's Include rows with the line's fields laid over them, plus the GUID label. */
 export function composeCreate(command: AdvancedCommand, template: TemplateRow[], catalogue: FieldCatalogue, ctx: ShapeContext): Shaped<CreatePlan> {
   if (command.action === 'CALL') return { ok: false, error: CALL_LATER };
-  const comments: string[] = [];
-  let status: string | null = null;
-  let labelOps: LabelOp[] = [];
   const lineFields: Array<[FieldDef, string]> = [];
-  for (const { field, value } of command.pairs) {
-    const classified = classify(field, catalogue);
-    if (!classified.ok) return classified;
-    const { kind, def } = classified.value;
-    if (kind !== null) {
-      const read = readSpecial(kind, value);
-      if (!read.ok) return read;
-      if (kind === 'comment') comments.push(value);
-      else if (kind === 'status') status = value.trim();
-      else labelOps = labelOps.concat(read.value);
-    } else if (def !== undefined) lineFields.push([def, value]);
-  }
+  const read = readPairs(command, catalogue, (def, value) => {
+    lineFields.push([def, value]);
+    return null;
+  });
+  if (!read.ok) return read;
+  const { comments, status, labelOps } = read.value;
 
   const overridden = new Set(lineFields.map(([def]) => def.id));
   const fields: Record<string, unknown> = {};
@@ -166,32 +188,22 @@ export function composeCreate(command: AdvancedCommand, template: TemplateRow[],
 export function composeUpdate(command: AdvancedCommand, catalogue: FieldCatalogue, ctx: ShapeContext, options?: { fromCreate?: boolean }): Shaped<UpdatePlan> {
   if (command.action === 'CALL') return { ok: false, error: CALL_LATER };
   const fromCreate = options?.fromCreate === true;
-  const plan: UpdatePlan = { fields: {}, labelOps: [], comments: [], status: null, lines: 1 };
-  const own = guidLabel(command.guid);
-  for (const { field, value } of command.pairs) {
-    const classified = classify(field, catalogue);
-    if (!classified.ok) return classified;
-    const { kind, def } = classified.value;
-    if (kind !== null) {
-      const read = readSpecial(kind, value);
-      if (!read.ok) return read;
-      if (kind === 'comment') plan.comments.push(value);
-      else if (kind === 'status') plan.status = value.trim();
-      else {
-        for (const op of read.value) {
-          if ('set' in op && fromCreate) plan.labelOps.push(...op.set.map((add) => ({ add })));
-          else if (!('remove' in op && op.remove === own)) plan.labelOps.push(op);
-        }
-      }
-      continue;
-    }
-    if (def === undefined) continue;
-    if (fromCreate && (def.id === 'project' || def.id === 'issuetype' || value === '')) continue;
+  const fields: Record<string, unknown> = {};
+  const read = readPairs(command, catalogue, (def, value) => {
+    if (fromCreate && (def.id === 'project' || def.id === 'issuetype' || value === '')) return null;
     const shaped = catalogue.shape(def, value, ctx, fromCreate ? undefined : CLEAR);
     if (!shaped.ok) return shaped;
-    plan.fields[def.id] = shaped.value;
+    fields[def.id] = shaped.value;
+    return null;
+  });
+  if (!read.ok) return read;
+  const own = guidLabel(command.guid);
+  const labelOps: LabelOp[] = [];
+  for (const op of read.value.labelOps) {
+    if ('set' in op && fromCreate) labelOps.push(...op.set.map((add) => ({ add })));
+    else if (!('remove' in op && op.remove === own)) labelOps.push(op);
   }
-  return { ok: true, value: plan };
+  return { ok: true, value: { fields, labelOps, comments: read.value.comments, status: read.value.status, lines: 1 } };
 }
 
 /** Several waiting updates of one GUID as one: later fields win, comments all kept, label ops in order, last status wins. */
