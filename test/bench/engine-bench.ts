@@ -25,7 +25,7 @@ import { startChildSimulator, stopChild, type ChildSimulator } from './child-sim
 const env = { JIRALINE_USER: 'bench-bot', JIRALINE_PASSWORD: 'bench-password' };
 
 /** A runtime on a fresh data directory, listening on a free loopback port. */
-export async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
+async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
   const dir = existing ?? await mkdtemp(join(tmpdir(), 'jiraline-bench-'));
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify(config));
@@ -53,7 +53,7 @@ async function feed(client: LineClient, text: string[]): Promise<void> {
 }
 
 /** Acknowledged lines/s over `connections` connections, `total` lines in all. */
-export async function ackRate(runtime: Runtime, connections: number, total: number, tag: string): Promise<{ rate: number; cpuUs: number }> {
+async function ackRate(runtime: Runtime, connections: number, total: number, tag: string): Promise<{ rate: number; cpuUs: number }> {
   const clients = await Promise.all(Array.from({ length: connections }, () => connectClient(runtime.listenAddress!)));
   const per = Math.floor(total / connections);
   const cpu = process.cpuUsage();
@@ -123,7 +123,7 @@ function tick() {
 `;
 
 /** Line → reply latencies (ms) at a steady `perSecond`: the first `warmSeconds`, then `seconds` more; from a caller in its own process. */
-export async function latencies(runtime: Runtime, perSecond: number, seconds: number, warmSeconds = 1): Promise<{ warm: number[]; kept: number[] }> {
+async function latencies(runtime: Runtime, perSecond: number, seconds: number, warmSeconds = 1): Promise<{ warm: number[]; kept: number[] }> {
   const colon = runtime.listenAddress!.lastIndexOf(':');
   const args = [runtime.listenAddress!.slice(0, colon), Number(runtime.listenAddress!.slice(colon + 1)), perSecond, warmSeconds, seconds];
   const proc = spawn(process.execPath, ['-e', generatorSource, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -136,7 +136,7 @@ export async function latencies(runtime: Runtime, perSecond: number, seconds: nu
   return { warm: result.warm, kept: result.kept };
 }
 
-export function percentile(values: number[], p: number): number {
+function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -153,7 +153,7 @@ function processCpuMs(pid: number): number {
 }
 
 /** One side of the end-to-end comparison: its rate, and the CPU per ticket of this process and of the simulator. */
-export interface Side {
+interface Side {
   perSecond: number;
   cpuUs: number;
   simCpuUs: number;
@@ -164,7 +164,7 @@ export interface Side {
  * One untimed round of each comes first: the simulator, the client and the engine all start
  * cold, and whichever side went first used to pay for warming the simulator.
  */
-export async function endToEnd(sim: ChildSimulator, perRound: number, rounds: number): Promise<{ socket: Side; bare: Side }> {
+async function endToEnd(sim: ChildSimulator, perRound: number, rounds: number): Promise<{ socket: Side; bare: Side }> {
   let sent = 0;
   const bench = await startBenchRuntime(sim.url, {}, (r) => {
     if (r.event === 'sent') sent += 1;
