@@ -45,8 +45,7 @@ export class JiraGate {
   private failures = 0;
   /** No probe starts before this. */
   private notBefore = 0;
-  private probing = false;
-  /** The GUID whose unit is the probe, and the refusal it met (null: none yet). */
+  /** The GUID whose unit is the probe (null: no probe under way), and the refusal it met. */
   private probeGuid: string | null = null;
   private probeRefusal: JiraError | null = null;
   /** Closings seen so far; a probe compares them at its end (one that closed the gate afresh was counted there). */
@@ -73,9 +72,14 @@ export class JiraGate {
     return this.lastAt;
   }
 
+  /** The GUID whose unit is the probe now (null: none). */
+  get probe(): string | null {
+    return this.probeGuid;
+  }
+
   /** Whether a probe may start now. */
   mayProbe(now: number): boolean {
-    return this.isClosed && !this.probing && now >= this.notBefore;
+    return this.isClosed && this.probeGuid === null && now >= this.notBefore;
   }
 
   /** Jira answered something (success, or a failure of its own making): open. */
@@ -112,12 +116,11 @@ export class JiraGate {
    * the gate closed, a start-up check or a Jira-pane search say nothing about the probe.
    */
   unitRefused(guid: string | null, error: JiraError): void {
-    if (this.probing && guid !== null && guid === this.probeGuid) this.probeRefusal = error;
+    if (guid !== null && guid === this.probeGuid) this.probeRefusal = error;
   }
 
   /** The worker started the probe: the unit of this GUID. */
   probeStarted(guid: string): void {
-    this.probing = true;
     this.probeGuid = guid;
     this.probeRefusal = null;
     this.closingsAtProbe = this.closings;
@@ -129,7 +132,6 @@ export class JiraGate {
    * 1 s when the next probe is another unit, or the one that failed gave up.
    */
   probeEnded(): boolean {
-    this.probing = false;
     this.probeGuid = null;
     const refusal = this.probeRefusal;
     this.probeRefusal = null;

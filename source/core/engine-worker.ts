@@ -49,8 +49,6 @@ export class Worker {
   private readonly held = new Set<string>();
   /** No held unit was accepted before this (it may be earlier than the oldest left): the sweep's shortcut. */
   private heldSince = Infinity;
-  /** The GUID whose unit is the gate's probe now. */
-  private probeGuid: string | null = null;
   private readonly running = new Set<Promise<void>>();
   private wakeTimer: Timer | null = null;
   private throttleTimer: Timer | null = null;
@@ -209,7 +207,6 @@ export class Worker {
       this.held.delete(guid);
       this.consider(guid, now, window, true);
       if (this.busy.has(guid)) {
-        this.probeGuid = guid;
         this.core.gate.probeStarted(guid);
         return;
       }
@@ -262,8 +259,7 @@ export class Worker {
     const run: Promise<void> = this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
       this.busy.delete(guid);
       this.running.delete(run);
-      if (guid === this.probeGuid) {
-        this.probeGuid = null;
+      if (guid === this.core.gate.probe) {
         if (this.core.gate.probeEnded() && !this.core.stopped) this.giveUpHeld();
       }
       if (!this.core.stopped) this.kick(guid);
