@@ -35,7 +35,12 @@ function firstLine(error: unknown): string {
 }
 
 /** Imports keytar if it is there and loads; otherwise says why (missing module, missing libsecret …). */
-export async function loadKeytar(importer: () => Promise<unknown> = () => import('keytar')): Promise<KeychainResult<KeychainBackend>> {
+// The module name is held in a variable so that TypeScript does not resolve it: keytar is
+// optional, and the build and typecheck must pass on a machine where npm left it out. The
+// part of its API jiraline uses is declared above (KeychainBackend) and checked at run time.
+const KEYTAR_MODULE: string = 'keytar';
+
+export async function loadKeytar(importer: () => Promise<unknown> = () => import(KEYTAR_MODULE)): Promise<KeychainResult<KeychainBackend>> {
   try {
     const mod = (await importer()) as { default?: unknown };
     const kt = (mod.default ?? mod) as Partial<KeychainBackend>;
