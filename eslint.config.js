@@ -4,7 +4,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const forbiddenInCore = ['ink', 'ink-*', '@alcalzone/*', 'react', 'react/*', 'undici', 'sql.js', 'keytar',
-  'node:net', 'net', 'node:http', 'http', 'node:https', 'https'];
+  'node:net', 'net', 'node:http', 'http', 'node:https', 'https', 'node:fs', 'fs', 'node:fs/*', 'fs/*',
+  'node:worker_threads', 'worker_threads', 'node:child_process', 'child_process', 'node:timers', 'timers', 'node:timers/*', 'timers/*'];
+// Time in the engine comes from the Clock port, so tests run on fake time (docs/architecture.md).
+const timerGlobals = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate']
+  .map((name) => ({ name, message: 'source/core takes its timers from the Clock port (clock.setTimeout, clock.nextTurn), so tests run on fake time.' }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**'] },
@@ -23,7 +27,13 @@ export default tseslint.config(
     files: ['source/core/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: forbiddenInCore,
-        message: 'source/core imports no UI or I/O library (DESIGN.md): take it through a port in ports.ts.' }] }],
+        message: 'source/core imports no UI or I/O library (docs/architecture.md): take it through a port in ports.ts.' }] }],
+      'no-restricted-globals': ['error', ...timerGlobals],
     },
+  },
+  {
+    // The one real Clock: the only place in core where Node's timers are called.
+    files: ['source/core/clock.ts'],
+    rules: { 'no-restricted-globals': 'off' },
   },
 );

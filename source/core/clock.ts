@@ -13,6 +13,9 @@ export const systemClock: Clock = {
   clearTimeout(handle) {
     clearTimeout(handle as unknown as ReturnType<typeof setTimeout>);
   },
+  nextTurn(fn) {
+    setImmediate(fn);
+  },
 };
 
 /** The local calendar day of a moment, 'YYYY-MM-DD' (statistics count by local day). */

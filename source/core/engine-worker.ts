@@ -130,10 +130,10 @@ export class Worker {
   private runPump(): void {
     this.pumpQueued = false;
     if (this.pump()) {
-      // The turn's budget is spent: go on once the loop has turned (setImmediate, not the
-      // Clock: this is about yielding the thread, not about time).
+      // The turn's budget is spent: go on once the loop has turned (a yield of the thread,
+      // so socket reads and replies get their turn; no time passes on a fake clock).
       this.pumpQueued = true;
-      setImmediate(() => this.runPump());
+      this.core.clock.nextTurn(() => this.runPump());
     }
     this.core.afterActivity();
   }

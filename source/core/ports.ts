@@ -7,6 +7,8 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /** Runs fn once the event loop has turned (I/O first): a yield of the thread, not a wait. */
+  nextTurn(fn: () => void): void;
 }
 
 /** An opaque timer handle returned by Clock.setTimeout. */

@@ -34,6 +34,11 @@ export class FakeClock implements Clock {
     this.timers = this.timers.filter((t) => t.id !== id);
   }
 
+  /** A real yield of the thread: fake time stands still while the loop turns. */
+  nextTurn(fn: () => void): void {
+    setImmediate(fn);
+  }
+
   /** Number of timers not yet fired. */
   get pendingTimers(): number {
     return this.timers.length;
