@@ -7,7 +7,6 @@
 //     100,000 rows) rendered by Ink into a fake 100×30 TTY; from the key written to stdin to
 //     Ink's next write to stdout, for PgDn on the Log pane and for each key of a filter typed
 //     with `/`; goal ≤ 50 ms.
-import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +18,7 @@ import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime } from '../../source/daemon/runtime.js';
 import { openStore } from '../../source/store/index.js';
 import type { BenchResult } from './bench-types.js';
+import { timeMarkers } from './pty-start.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -27,34 +27,14 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** One start of the real binary: ms to the first frame and to the App's first frame. */
-function startOnce(dir: string): Promise<{ first: number; ink: number; app: number }> {
-  return new Promise((resolve, reject) => {
-    const command = `stty cols 100 rows 30; exec env -u CI -u CONTINUOUS_INTEGRATION node ${cli} --demo --data-dir ${join(dir, 'data')} --config ${join(dir, 'config.json')} --listen off`;
-    const t0 = performance.now();
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    let out = '';
-    let first = 0;
-    let ink = 0;
-    let app = 0;
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const now = performance.now() - t0;
-      if (!first && out.includes('5 Jira')) first = now;
-      // Ink's tab bar has the help hint on the right; the early frame does not.
-      if (!ink && out.includes('? help')) ink = now;
-      if (!app && out.includes('Ticket Creation Table')) {
-        app = now;
-        child.stdin.write('q');
-      }
-    });
-    child.on('exit', () => {
-      clearTimeout(killer);
-      if (first && ink && app) resolve({ first, ink, app });
-      else reject(new Error(`no frame from ${cli}; output: ${out.slice(0, 300)}`));
-    });
-  });
+/** One start of the real binary: ms to the first frame, Ink's first frame and the App's first frame. */
+async function startOnce(dir: string): Promise<{ first: number; ink: number; app: number }> {
+  // '5 Jira': the tab bar, drawn before Ink loads (early-frame.ts); '? help': Ink's tab bar
+  // (the early frame has no help hint); 'Ticket Creation Table': the App itself.
+  const [first, ink, app] = await timeMarkers(
+    `node ${cli} --demo --data-dir ${join(dir, 'data')} --config ${join(dir, 'config.json')} --listen off`,
+    ['5 Jira', '? help', 'Ticket Creation Table']);
+  return { first, ink, app };
 }
 
 async function benchFirstFrame(): Promise<BenchResult[]> {

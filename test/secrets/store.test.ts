@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Credentials } from '../../source/core/ports.js';
 import { createSecretStore, makeSecret } from '../../source/secrets/index.js';
 import { loadKeytar } from '../../source/secrets/keychain.js';
+import { keytarMissingReason } from './helpers/keytar-presence.js';
 import { AbsentKeychain, HungKeychain, LockedKeychain, MemoryKeychain } from './helpers/fake-keychain.js';
 
 const base = mkdtempSync(join(tmpdir(), 'jiraline-secrets-store-'));
@@ -90,8 +91,15 @@ test('keytar not installed, or not loadable: the reason says so', async () => {
   assert.deepEqual(missing, { ok: false, reason: 'keytar is not installed; it is optional and builds when libsecret-1-dev is present at npm install' });
   const broken = await loadKeytar(() => Promise.reject(new Error('libsecret-1.so.0: cannot open shared object file\n    at Module._extensions')));
   assert.deepEqual(broken, { ok: false, reason: 'keytar could not load: libsecret-1.so.0: cannot open shared object file' });
+});
+
+test('an installed keytar loads with the functions jiraline uses', { skip: keytarMissingReason() }, async () => {
   const real = await loadKeytar();
   assert.ok(real.ok, `keytar is installed here and must load (${real.ok ? '' : real.reason})`);
+});
+
+test('without keytar installed, loading it says it is optional and how to get it', { skip: keytarMissingReason() === undefined ? 'keytar is installed here' : undefined }, async () => {
+  assert.deepEqual(await loadKeytar(), { ok: false, reason: 'keytar is not installed; it is optional and builds when libsecret-1-dev is present at npm install' });
 });
 
 test('a locked keyring that swallows writes silently is detected by reading back, and the file takes over', async () => {

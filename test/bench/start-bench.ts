@@ -1,0 +1,45 @@
+// Benchmark, newcomer start: `npm start` as typed at the shell, in a pseudo-terminal, from
+// the command to the Creation pane drawn (the Ticket Creation Table on screen), in demo mode.
+//   - cold: no dist/ (a fresh clone after `npm install`): the start compiles source/ first
+//     (emit only, no typecheck: source/tools/ensure-built.mjs);
+//   - warm: nothing changed since the last start: no compile, straight to the program.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResult } from './bench-types.js';
+import { timeMarkers } from './pty-start.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function npmStart(): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'jiraline-startbench-'));
+  try {
+    const [app] = await timeMarkers(
+      `npm start --silent -- --demo --data-dir ${join(dir, 'data')} --config ${join(dir, 'config.json')} --listen off`,
+      ['Ticket Creation Table'], root);
+    return app;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Cold and warm newcomer starts, 3 of each (a cold start rebuilds dist/). */
+export async function benchStart(): Promise<BenchResult[]> {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await rm(join(root, 'dist'), { recursive: true, force: true });
+    cold.push(await npmStart());
+    warm.push(await npmStart());
+  }
+  return [
+    { name: 'start: npm start → Creation pane, cold (no dist/), median of 3', value: median(cold), unit: 'ms' },
+    { name: 'start: npm start → Creation pane, warm (nothing changed), median of 3', value: median(warm), unit: 'ms' },
+  ];
+}
