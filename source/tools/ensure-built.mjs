@@ -9,7 +9,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The project root: this file's grandparent, or --root DIR (the tests build a small project).
+const rootFlag = process.argv.indexOf('--root');
+const root = rootFlag > 0 ? process.argv[rootFlag + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const stamp = join(root, 'dist', '.build-stamp');
 
 function newest(path) {
