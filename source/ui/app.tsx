@@ -35,6 +35,8 @@ export interface AppProps {
   onQuit(reason: QuitReason): void;
   /** Told whenever the shown pane changes (run-app remounts on the same pane). */
   onPaneChange?(pane: PaneId): void;
+  /** Told whenever navigation/edit mode changes (the key reader keeps pastes whole in edit mode). */
+  onModeChange?(mode: InputMode): void;
   redrawIntervalMs?: number;
 }
 
@@ -47,7 +49,7 @@ const panes: Record<PaneId, (props: PaneProps) => React.JSX.Element> = {
 };
 
 /** The whole screen. */
-export function App({ services, size, initialPane = 'creation', memory, onQuit, onPaneChange, redrawIntervalMs = REDRAW_INTERVAL_MS }: AppProps): React.JSX.Element {
+export function App({ services, size, initialPane = 'creation', memory, onQuit, onPaneChange, onModeChange, redrawIntervalMs = REDRAW_INTERVAL_MS }: AppProps): React.JSX.Element {
   const { columns, rows } = useTerminalSize(size);
   const snapshot = useEngineSnapshot(services.engine, redrawIntervalMs);
   const settings = useValueStore(services.settings);
@@ -59,6 +61,10 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   useEffect(() => {
     onPaneChange?.(pane);
   }, [pane, onPaneChange]);
+
+  useEffect(() => {
+    onModeChange?.(mode);
+  }, [mode, onModeChange]);
 
   // Ctrl-C works in every mode: raw mode swallows SIGINT, so the key is the only way in.
   useKeys((input, key) => {

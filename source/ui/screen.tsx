@@ -8,13 +8,17 @@ import type { Runtime } from '../daemon/runtime.js';
 import type { Settings } from '../daemon/settings.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
 import { Splash } from './components/splash.js';
+import { KeyReader } from './key-reader.js';
 
 /** Runs the app on the terminal (on the alternate screen, entered by the caller); resolves with the exit code once the runtime has stopped. */
 export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<number> {
   alt.enter();
   // Ink draws from the cursor down: start from a clean screen (the early frame goes).
   process.stdout.write('\x1b[2J\x1b[H');
-  const splash = render(<Splash demo={settings.demo} jiraUrl={settings.config.jira.url} dataDir={settings.dataDir} />, { exitOnCtrlC: false });
+  // Keys reach Ink one per read (key-reader.ts), on the splash and on the App after it.
+  const keys = new KeyReader(process.stdin);
+  const splash = render(<Splash demo={settings.demo} jiraUrl={settings.config.jira.url} dataDir={settings.dataDir} />,
+    { exitOnCtrlC: false, stdin: keys as unknown as NodeJS.ReadStream });
   let early: ExitCause | null = null;
   const detachEarly = installExitGuards((cause) => {
     early ??= cause;
@@ -40,5 +44,5 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
     if (cause.kind === 'crash') process.stderr.write(`${crashMessage(cause.error)}\n`);
     return cause.kind === 'crash' ? 1 : 0;
   }
-  return session.runSession(runtime, splash, alt);
+  return session.runSession(runtime, splash, alt, keys);
 }

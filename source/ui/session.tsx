@@ -9,11 +9,12 @@ import { App, type QuitReason } from './app.js';
 import type { PaneId } from './app-services.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
 import { editText } from './external-editor.js';
+import type { KeyReader } from './key-reader.js';
 import { runtimeServices } from './runtime-services.js';
 import type { PaneMemory } from './panes/pane-props.js';
 
 /** Shows the App on `splash`'s Ink instance until the operator quits; resolves with the exit code. */
-export async function runSession(runtime: Runtime, splash: Instance, alt: AltScreen): Promise<number> {
+export async function runSession(runtime: Runtime, splash: Instance, alt: AltScreen, keys: KeyReader): Promise<number> {
   let instance: Instance | null = null;
   const memory: PaneMemory = new Map();
   let pane: PaneId = 'creation';
@@ -43,6 +44,7 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
       code = code || 1;
     }
     // Ink leaves stdin readable; let go of it so nothing keeps the process alive.
+    keys.detach();
     process.stdin.pause();
     process.stdin.unref?.();
     resolveExit(code);
@@ -54,6 +56,7 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
   });
 
   const onQuit = (_reason: QuitReason) => void finish(0);
+  const setEditing = (mode: 'navigate' | 'edit') => keys.setEditing(mode === 'edit');
 
   const services = runtimeServices(runtime, {
     async openEditor(text) {
@@ -73,13 +76,13 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
     const app = (
       <App services={services} initialPane={pane} memory={memory} onQuit={onQuit} onPaneChange={(p) => {
         pane = p;
-      }} />
+      }} onModeChange={setEditing} />
     );
     if (over) {
       over.rerender(app);
       instance = over;
     } else {
-      instance = render(app, { exitOnCtrlC: false });
+      instance = render(app, { exitOnCtrlC: false, stdin: keys as unknown as NodeJS.ReadStream });
     }
     const mine = instance;
     mine.waitUntilExit().catch((error: unknown) => {

@@ -68,3 +68,39 @@ test('TextArea inserts line breaks on Enter and takes a multi-line paste whole',
   assert.ok(plain(app.lastFrame()).includes(`json=${JSON.stringify('{\n"a": 1,\n"b": 2\n}')}`), plain(app.lastFrame()));
   app.unmount();
 });
+
+test('readline keys: Ctrl-A/E, Ctrl-B/F, Alt-B/F move; Ctrl-U, Ctrl-K, Ctrl-W, Ctrl-D, Alt-Backspace cut', async () => {
+  const app = await mount(<LineHarness onSubmit={() => undefined} />);
+  const value = () => /value=\[(.*)\]/.exec(plain(app.lastFrame()))?.[1];
+  await paste(app, 'disk full on db-7');
+  await press(app, '\x01'); // Ctrl-A: to the start
+  await type(app, '> ');
+  assert.equal(value(), '> disk full on db-7');
+  await press(app, '\x05', '\x17'); // Ctrl-E, Ctrl-W: the word before the cursor
+  assert.equal(value(), '> disk full on db-');
+  await press(app, '\x1bb', '\x1bb', '\x0b'); // Alt-B twice, Ctrl-K: to the end
+  assert.equal(value(), '> disk full ');
+  await press(app, '\x02', '\x02', '\x15'); // Ctrl-B twice, Ctrl-U: to the start
+  assert.equal(value(), 'l ');
+  await press(app, '\x01', '\x04'); // Ctrl-A, Ctrl-D: the character under the cursor
+  assert.equal(value(), ' ');
+  await paste(app, 'alarm text');
+  await press(app, '\x1b\x7f'); // Alt-Backspace
+  assert.equal(value(), 'alarm  ');
+  await press(app, '\x01', '\x1bf', '\x06'); // Ctrl-A, Alt-F past "alarm", Ctrl-F
+  await type(app, 'X');
+  assert.equal(value(), 'alarm X ');
+  await press(app, keys.home);
+  await type(app, '[');
+  await press(app, keys.end);
+  await type(app, ']');
+  assert.equal(value(), '[alarm X ]');
+  app.unmount();
+});
+
+test('Ctrl-W stops at the start of a line; Ctrl-U and Ctrl-K cut only the cursor\'s line', () => {
+  assert.deepEqual(editReducer({ text: 'one\ntwo three', cursor: 13 }, { type: 'kill-word' }), { text: 'one\ntwo ', cursor: 8 });
+  assert.deepEqual(editReducer({ text: 'one\ntwo', cursor: 4 }, { type: 'kill-word' }), { text: 'onetwo', cursor: 3 });
+  assert.deepEqual(editReducer({ text: 'one\ntwo three', cursor: 8 }, { type: 'kill-start' }), { text: 'one\nthree', cursor: 4 });
+  assert.deepEqual(editReducer({ text: 'one two\nthree', cursor: 3 }, { type: 'kill-end' }), { text: 'one\nthree', cursor: 3 });
+});

@@ -17,6 +17,10 @@ export type EditAction =
   | { type: 'backspace' }
   | { type: 'left' } | { type: 'right' } | { type: 'home' } | { type: 'end' }
   | { type: 'up' } | { type: 'down' }
+  | { type: 'word-left' } | { type: 'word-right' }
+  // Readline's kills: to the line's start (Ctrl-U), to its end (Ctrl-K), the word before the
+  // cursor (Ctrl-W, Alt-Backspace), the character under it (Ctrl-D).
+  | { type: 'kill-start' } | { type: 'kill-end' } | { type: 'kill-word' } | { type: 'delete-forward' }
   | { type: 'set'; text: string };
 
 /** A state with the cursor at the end of the text. */
@@ -33,7 +37,24 @@ function lineEnd(text: string, at: number): number {
   return end === -1 ? text.length : end;
 }
 
-/** Applies one edit. Home/End and Up/Down work on the cursor's line. */
+const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+
+// Readline's word moves: back over non-word characters, then over the word.
+function wordStart(text: string, at: number): number {
+  let i = at;
+  while (i > 0 && !isWordChar(text[i - 1])) i--;
+  while (i > 0 && isWordChar(text[i - 1])) i--;
+  return i;
+}
+
+function wordEnd(text: string, at: number): number {
+  let i = at;
+  while (i < text.length && !isWordChar(text[i])) i++;
+  while (i < text.length && isWordChar(text[i])) i++;
+  return i;
+}
+
+/** Applies one edit. Home/End, Up/Down and the kills work on the cursor's line. */
 export function editReducer(state: EditState, action: EditAction): EditState {
   const { text, cursor } = state;
   switch (action.type) {
@@ -62,10 +83,36 @@ export function editReducer(state: EditState, action: EditAction): EditState {
       const column = cursor - lineStart(text, cursor);
       return { text, cursor: Math.min(end + 1 + column, lineEnd(text, end + 1)) };
     }
+    case 'word-left':
+      return { text, cursor: wordStart(text, cursor) };
+    case 'word-right':
+      return { text, cursor: wordEnd(text, cursor) };
+    case 'kill-start': {
+      const start = lineStart(text, cursor);
+      return { text: text.slice(0, start) + text.slice(cursor), cursor: start };
+    }
+    case 'kill-end':
+      return { text: text.slice(0, cursor) + text.slice(lineEnd(text, cursor)), cursor };
+    case 'kill-word': {
+      // Ctrl-W stops at the line's start, as a shell's does at the prompt.
+      const start = Math.max(wordStart(text, cursor), cursor > 0 && text[cursor - 1] === '\n' ? cursor - 1 : lineStart(text, cursor));
+      return { text: text.slice(0, start) + text.slice(cursor), cursor: start };
+    }
+    case 'delete-forward':
+      return cursor >= text.length ? state : { text: text.slice(0, cursor) + text.slice(cursor + 1), cursor };
     case 'set':
       return editState(action.text);
   }
 }
+
+/** Readline's control and Alt keys (as Ink reports them: the letter with ctrl or meta). */
+const readlineKeys: Record<string, EditAction> = {
+  'ctrl+a': { type: 'home' }, 'ctrl+e': { type: 'end' },
+  'ctrl+b': { type: 'left' }, 'ctrl+f': { type: 'right' },
+  'ctrl+u': { type: 'kill-start' }, 'ctrl+k': { type: 'kill-end' },
+  'ctrl+w': { type: 'kill-word' }, 'ctrl+d': { type: 'delete-forward' }, 'ctrl+h': { type: 'backspace' },
+  'meta+b': { type: 'word-left' }, 'meta+f': { type: 'word-right' },
+};
 
 /** The parts of one read: text to insert, a backspace, or an Enter. */
 export type TypedPart = { kind: 'text'; text: string } | { kind: 'backspace' } | { kind: 'enter' };
@@ -117,11 +164,16 @@ export function keyEffect(input: string, key: Key, multiline: boolean): KeyEffec
   if (key.rightArrow) return { ...none, edits: [{ type: 'right' }] };
   if (key.upArrow) return { ...none, edits: multiline ? [{ type: 'up' }] : [{ type: 'home' }] };
   if (key.downArrow) return { ...none, edits: multiline ? [{ type: 'down' }] : [{ type: 'end' }] };
-  if (key.home || (key.ctrl && input === 'a')) return { ...none, edits: [{ type: 'home' }] };
-  if (key.end || (key.ctrl && input === 'e')) return { ...none, edits: [{ type: 'end' }] };
+  if (key.home) return { ...none, edits: [{ type: 'home' }] };
+  if (key.end) return { ...none, edits: [{ type: 'end' }] };
+  // Alt-Backspace deletes the word before the cursor; Ink reports Backspace (DEL) as `delete`
+  // and cannot tell it from the Delete key, so both erase backwards.
+  if ((key.backspace || key.delete) && key.meta) return { ...none, edits: [{ type: 'kill-word' }] };
   if (key.backspace || key.delete) return { ...none, edits: [{ type: 'backspace' }] };
+  const readline = (key.ctrl || key.meta) && input.length === 1 ? readlineKeys[`${key.ctrl ? 'ctrl' : 'meta'}+${input.toLowerCase()}`] : undefined;
+  if (readline) return { ...none, edits: [readline] };
   if (key.return) return multiline ? { ...none, edits: [{ type: 'insert', text: '\n' }] } : { ...none, enter: 1 };
-  if (key.ctrl || key.tab || key.pageUp || key.pageDown) return none;
+  if (key.ctrl || key.meta || key.tab || key.pageUp || key.pageDown) return none;
   const edits: EditAction[] = [];
   let enter = 0;
   for (const part of splitTyped(input)) {
