@@ -2,6 +2,7 @@
 // config file (SPEC §10) and the merged flags/env/file settings, and it is what the
 // Configuration pane draws its form from (label and help live in each field's meta).
 import { z } from 'zod';
+import { nearest } from './edit-distance.js';
 import { splitHostPort } from './host-port.js';
 
 /** Label and help text for a config field, shown by the Configuration pane. */
@@ -82,6 +83,26 @@ export class ConfigError extends Error {
   }
 }
 
+// The keys an object of the schema takes at `path` (through defaults, optionals, nullables).
+function keysAt(schema: z.ZodType, path: string[]): string[] {
+  let node: unknown = schema;
+  const unwrap = () => {
+    for (;;) {
+      const def = (node as { _zod?: { def?: { innerType?: unknown } } })._zod?.def;
+      if (def?.innerType === undefined) return;
+      node = def.innerType;
+    }
+  };
+  unwrap();
+  for (const step of path) {
+    const shape = (node as { shape?: Record<string, unknown> }).shape;
+    if (shape === undefined || !(step in shape)) return [];
+    node = shape[step];
+    unwrap();
+  }
+  return Object.keys((node as { shape?: Record<string, unknown> }).shape ?? {});
+}
+
 /**
  * Validates raw config data. `origin` says where it came from ("config file /x/config.json",
  * "--listen", "JIRALINE_URL") so the one-line error names what to fix.
@@ -93,7 +114,10 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const key = [...path, issue.keys[0]].join('.');
-    throw new ConfigError(`${origin}: error in ${key}: unknown key (remove it, or check its spelling)`, key);
+    const known = keysAt(configSchema, path);
+    const hint = nearest(issue.keys[0], known);
+    const advice = hint !== null ? `did you mean ${[...path, hint].join('.')}?` : `known keys here: ${known.join(', ')}`;
+    throw new ConfigError(`${origin}: error in ${key}: unknown key — ${advice} (or remove it)`, key);
   }
   const key = path.join('.');
   const where = key || '(top level)';

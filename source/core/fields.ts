@@ -1,6 +1,7 @@
 // The field catalogue: Jira's GET /field (or the built-in system fields when Jira has never
 // answered), looked up by id or by name, and the entry point of value shaping (SPEC §3).
 // The rules themselves live in field-shaping.ts, keyed by the Type column's string.
+import { editDistance } from './edit-distance.js';
 import { BUILTIN_FIELDS } from './builtin-fields.js';
 import { checkByType, fieldType, quote, shapeByType, type ShapeContext, type ShapeOptions, type Shaped } from './field-shaping.js';
 import type { FieldDef } from './ports.js';
@@ -130,40 +131,15 @@ export class FieldCatalogue {
     let best: string | null = null;
     let bestDistance = 3;
     for (const [lower, def] of this.byLowerId) {
-      const d = distance(w, lower, bestDistance);
+      const d = editDistance(w, lower, bestDistance);
       if (d < bestDistance) [bestDistance, best] = [d, def.id];
     }
     for (const [lower, defs] of this.byLowerName) {
-      const d = distance(w, lower, bestDistance);
+      const d = editDistance(w, lower, bestDistance);
       if (d < bestDistance) [bestDistance, best] = [d, defs[0].name];
     }
     return best;
   }
-}
-
-const rowA = new Int32Array(256);
-const rowB = new Int32Array(256);
-
-// Levenshtein distance, giving up (returning `limit`) once it cannot come under `limit`.
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  if (b.length >= rowA.length) return limit;
-  let prev = rowA;
-  let row = rowB;
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    row[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1));
-      row[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin >= limit) return limit;
-    [prev, row] = [row, prev];
-  }
-  return prev[b.length];
 }
 
 /** The shaping context for a Jira: Cloud → accountId users, Server/DataCenter (or unknown) → names. */
