@@ -17,6 +17,7 @@ export const engineOptions = {
   listen: { type: 'string' },
   'jira-url': { type: 'string' },
   demo: { type: 'boolean' },
+  'allow-unauthenticated-remote': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 

@@ -31,6 +31,8 @@ Options of tui and daemon (flags beat environment, environment beats the config 
   --listen HOST:PORT   JIRALINE_LISTEN     default 127.0.0.1:7465 (off disables)
   --jira-url URL       JIRALINE_URL        none: demo mode in the app, an error in the daemon
   --demo                                   run against an in-process simulator
+  --allow-unauthenticated-remote           listen on an address other machines reach without
+                                           a socketToken (refused otherwise)
 Credentials: JIRALINE_USER + JIRALINE_PASSWORD, or JIRALINE_AUTH_KEY; else the keychain,
 else credentials.json (0600) beside the config file.
 

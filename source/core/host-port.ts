@@ -14,3 +14,9 @@ export function parseHostPort(value: string): { host: string; port: number } {
   if (!parts) throw new Error(`expected HOST:PORT, got '${value}'`);
   return parts;
 }
+
+/** Whether a listen host is reachable only from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}

@@ -11,6 +11,7 @@ import { startRuntime } from './runtime.js';
 import { resolveSettings } from './settings.js';
 
 const usage = `Usage: jiraline daemon [--config FILE] [--data-dir DIR] [--listen HOST:PORT|off] [--jira-url URL | --demo]
+                       [--allow-unauthenticated-remote]
   The headless engine: takes Advanced lines on the socket, sends them to Jira, retries,
   throttles and logs. JSON lines on stdout, one object per event. SIGTERM/SIGINT stop it
   cleanly. See jiraline --help for the environment variables.

@@ -129,6 +129,13 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       warn(`the data directory ${store.dir} is open to other users (mode 0${store.dirMode.toString(8)}); jiraline makes its own 0700 (its files are 0600 either way): chmod 700 ${store.dir}`);
     }
 
+    // A socket other machines can reach is said at every start, guarded or not (settings.ts).
+    if (settings.remoteListen === 'unauthenticated') {
+      warn(`the socket listens on ${settings.listen}, which other machines can reach, WITHOUT a socketToken (--allow-unauthenticated-remote): anyone who reaches it files tickets with these Jira credentials`);
+    } else if (settings.remoteListen === 'token') {
+      warn(`the socket listens on ${settings.listen}, which other machines can reach; each connection must send AUTH with the socketToken first`);
+    }
+
     const engine = new Engine({ jira, store, clock: systemClock, config });
     let inUse = loaded.credentials;
     let credentialSource = loaded.source;

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../cli-args.js';
 import { ConfigError, parseConfig, type Config } from '../core/config.js';
 import { writeFileAtomic } from '../atomic-file.js';
+import { isLoopbackHost, splitHostPort } from '../core/host-port.js';
 
 /** The resolved settings of one run of an engine face. */
 export interface Settings {
@@ -22,6 +23,8 @@ export interface Settings {
   listen: string;
   /** Run against an in-process simulator. */
   demo: boolean;
+  /** The socket listens on an address other machines can reach: how it is guarded. */
+  remoteListen: null | 'token' | 'unauthenticated';
 }
 
 /** The flags of tui and daemon that settings care about (cli-args engineOptions). */
@@ -31,6 +34,7 @@ export interface SettingsFlags {
   listen?: string;
   'jira-url'?: string;
   demo?: boolean;
+  'allow-unauthenticated-remote'?: boolean;
 }
 
 /** What flags/env replaced, so saveConfig can keep a one-run override out of the file. */
@@ -148,9 +152,26 @@ export function resolveSettings(flags: SettingsFlags, env: Record<string, string
     }
     demo = true;
   }
-  const settings: Settings = { configPath, configDir: dirname(configPath), dataDir, config, listen: config.listen, demo };
+  const remoteListen = remoteListenGuard(config, configPath, flags['allow-unauthenticated-remote'] === true);
+  const settings: Settings = { configPath, configDir: dirname(configPath), dataDir, config, listen: config.listen, demo, remoteListen };
   overridesOf.set(settings, overrides);
   return settings;
+}
+
+/**
+ * A socket other machines can reach files tickets with jiraline's Jira credentials for
+ * anyone who connects, so without a socketToken it does not start unless the operator
+ * says, with --allow-unauthenticated-remote, that the network is guarded otherwise.
+ */
+function remoteListenGuard(config: Config, configPath: string, allowed: boolean): Settings['remoteListen'] {
+  if (config.listen === 'off') return null;
+  const hostPort = splitHostPort(config.listen);
+  if (hostPort === null || isLoopbackHost(hostPort.host)) return null;
+  if (config.socketToken !== null) return 'token';
+  if (allowed) return 'unauthenticated';
+  throw new UsageError(`listen ${config.listen}: other machines can reach this address, and without a socketToken anyone who can `
+    + `reach it files tickets with jiraline's Jira credentials — set "socketToken" in ${configPath} (clients then send AUTH <token> first), `
+    + 'listen on 127.0.0.1, or pass --allow-unauthenticated-remote if the network is guarded otherwise');
 }
 
 /**

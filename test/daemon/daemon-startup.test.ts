@@ -99,3 +99,24 @@ test('a database file that cannot be read: exit 1 naming the file, and the file 
   assert.ok(result.stderr.includes(file), result.stderr);
   assert.deepEqual(readFileSync(file), garbage, 'untouched');
 });
+
+test('a socket other machines can reach: refused without a socketToken (exit 2, saying how), said at start when allowed or guarded', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const env = isolatedEnv(tmp.dir);
+  const open = await runCli(['daemon', '--jira-url', 'http://127.0.0.1:9', '--listen', '0.0.0.0:0', '--data-dir', join(tmp.dir, 'd1')], env);
+  assert.equal(open.code, 2);
+  assert.match(open.stderr, /^listen 0\.0\.0\.0:0: other machines can reach this address.*set "socketToken" in .*config\.json.*--allow-unauthenticated-remote/);
+  assert.equal(open.stderr.split('\n').length, 2, 'one line');
+  assert.equal(open.stdout.split('\n').filter((l) => l.includes('"listening"')).length, 0, 'it never listened');
+
+  const sim = await startSimulator({});
+  t.after(() => sim.close());
+  // Loopback stays quiet; an explicit choice starts, and the log says what is exposed.
+  const allowed = await startDaemon(['--jira-url', sim.url, '--listen', '0.0.0.0:0', '--allow-unauthenticated-remote', '--data-dir', join(tmp.dir, 'd2')], env);
+  t.after(() => allowed.kill());
+  await allowed.waitFor((r) => r.event === 'warning' && /0\.0\.0\.0:0, which other machines can reach, WITHOUT a socketToken/.test(String(r.message)));
+  const quiet = await startDaemon(['--jira-url', sim.url, '--listen', '127.0.0.1:0', '--data-dir', join(tmp.dir, 'd3')], env);
+  t.after(() => quiet.kill());
+  assert.equal(quiet.records.filter((r) => /other machines can reach/.test(String(r.message))).length, 0, 'loopback says nothing');
+});
