@@ -23,6 +23,8 @@ Usage:
   jiraline stats [--json]         print the statistics
   jiraline responses [--json]     print the recorded Jira responses (not built yet: 3.0)
   jiraline auth set|show|clear    store, show (masked) or remove the credentials
+  jiraline doctor [--json]        check Node.js, config, credentials, Jira, data directory
+                                  and socket, and say what to do about each problem
   jiraline --help | --version
 
 Options of tui and daemon (flags beat environment, environment beats the config file):
@@ -53,6 +55,7 @@ const commands: Record<string, () => Promise<Runner>> = {
     return 1;
   },
   auth: async () => (await import('./secrets/auth-command.js')).runAuth,
+  doctor: async () => async (args: string[]) => (await import('./daemon/doctor-command.js')).runDoctor(args),
 };
 
 async function main(argv: string[]): Promise<number> {
