@@ -45,6 +45,7 @@ const MIN_NODE = [20, 18] as const;
 const JIRA_CHECK_MS = 10_000;
 
 // Text from Jira (a server title, a display name) is shown on a terminal: no control characters.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
 
 function nodeCheck(version: string): Check {
