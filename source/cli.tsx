@@ -23,6 +23,8 @@ Usage:
   jiraline stats [--json]         print the statistics
   jiraline responses [--json]     print the recorded Jira responses (not built yet: 3.0)
   jiraline auth set|show|clear    store, show (masked) or remove the credentials
+  jiraline init                   set up for a Jira: URL, login, project and issue type
+                                  (checked against Jira), config written, secret stored
   jiraline doctor [--json]        check Node.js, config, credentials, Jira, data directory
                                   and socket, and say what to do about each problem
   jiraline --help | --version
@@ -55,6 +57,7 @@ const commands: Record<string, () => Promise<Runner>> = {
     return 1;
   },
   auth: async () => (await import('./secrets/auth-command.js')).runAuth,
+  init: async () => async (args: string[]) => (await import('./daemon/init-command.js')).runInit(args),
   doctor: async () => async (args: string[]) => (await import('./daemon/doctor-command.js')).runDoctor(args),
 };
 
