@@ -36,6 +36,8 @@ export class Durability {
   private generation: number;
   private snapshotWanted: boolean;
   private journalBytes = 0;
+  /** The next record's sequence number in the current journal. */
+  private sequence = 0;
   private readonly coder = new OpsCoder();
   private commitsSinceSettle = 0;
   private readonly counters: DurabilityStats = { snapshots: 0, lastSnapshotBytes: 0, journalBytes: 0 };
@@ -64,13 +66,14 @@ export class Durability {
     const ops = db.takeOps();
     try {
       if (this.snapshotWanted || this.journalBytes >= this.journalLimit()) return this.captureSnapshot();
-      const record = journalRecord(this.coder.encode(ops));
+      const record = journalRecord(this.coder.encode(ops), this.generation, this.sequence);
       // The in-memory transaction that batches mutations only bounds its undo log now (the
       // journal, not an export, makes commits durable): it is committed every so often.
       if (++this.commitsSinceSettle >= settleEvery) {
         db.settle();
         this.commitsSinceSettle = 0;
       }
+      this.sequence += 1;
       return { kind: 'append', record, size: record.length };
     } catch (error) {
       // These ops are gone from the journal's stream: only a snapshot can stand for them now.
@@ -89,6 +92,7 @@ export class Durability {
     const bytes = db.raw.export();
     this.snapshotWanted = false;
     this.journalBytes = 0;
+    this.sequence = 0;
     this.coder.reset();
     return { kind: 'snapshot', bytes, header: journalHeader(this.generation), size: bytes.length };
   }

@@ -3,3 +3,4 @@ export { openStore, databaseFileName, type Store, type StoreOptions } from './st
 export { openStoreSnapshot, type StoreReader } from './snapshot.js';
 export { StoreLockedError, StoreCorruptError, StoreVersionError } from './errors.js';
 export type { WriteStats } from './persist.js';
+export { recoveryMessage, type JournalRecovery } from './journal-recovery.js';

@@ -2,9 +2,11 @@
 // database, and replaying the journal that follows it. The files are only ever read here: a
 // file we cannot understand is left exactly as it is, so the operator can inspect or recover it.
 import { readFile } from 'node:fs/promises';
-import { Db, loadSql } from './database.js';
+import { Db, loadSql, type Op } from './database.js';
 import { StoreCorruptError, StoreVersionError } from './errors.js';
-import { journalFileFor, parseJournal } from './journal.js';
+import { journalFileFor } from './journal.js';
+import { guidsIn, parseJournal, type JournalContents } from './journal-read.js';
+import type { JournalRecovery } from './journal-recovery.js';
 import { readSchemaVersion, schemaVersion } from './migrations.js';
 
 /** The committed state: the database file with its journal replayed. */
@@ -18,6 +20,10 @@ export interface Committed {
   replayed: number;
   /** The journal belongs to this snapshot and holds nothing (a clean close): appends may go on in it. */
   cleanJournal: boolean;
+  /** The journal did not read whole: what was recovered and what not (null: it read whole, or was only torn at its end). */
+  recovery: JournalRecovery | null;
+  /** The journal's bytes when recovery is set (the owner keeps them aside). */
+  journalBytes: Uint8Array | null;
 }
 
 /**
@@ -35,27 +41,57 @@ export async function loadCommitted(file: string): Promise<Committed> {
       if (!existed && bytes !== null && bytes.length > 0) {
         throw new StoreCorruptError(journal, `a journal without its database ${file}`);
       }
-      const contents = parseJournal(bytes, generation, journal);
+      const contents = parseJournal(bytes, generation);
       if (!contents.matches && contents.generation !== null && contents.generation > generation && attempt < 5) {
         db.close();
         continue; // a newer snapshot was written meanwhile
       }
-      if (contents.commits.length > 0) {
-        try {
-          db.transaction(() => {
-            for (const ops of contents.commits) db.replay(ops);
-          });
-        } catch (error) {
-          throw new StoreCorruptError(journal, `it does not fit the database: ${(error as Error).message}`);
-        }
-      }
-      const cleanJournal = contents.matches && contents.commits.length === 0 && !contents.tornTail;
-      return { db, existed, generation, replayed: contents.commits.length, cleanJournal };
+      const { replayed, failed } = replayCommits(db, contents);
+      const recovery = describe(journal, contents, replayed, failed);
+      const cleanJournal = contents.matches && contents.commits.length === 0 && !contents.tornTail && !contents.legacy && recovery === null;
+      return { db, existed, generation, replayed, cleanJournal, recovery, journalBytes: recovery ? bytes : null };
     } catch (error) {
       db.close();
       throw error;
     }
   }
+}
+
+// Each commit replays whole or not at all (a savepoint). One that does not apply — after a
+// lost commit it may not — is counted as lost and named; the commits after it still replay.
+function replayCommits(db: Db, contents: JournalContents): { replayed: number; failed: Op[][] } {
+  const failed: Op[][] = [];
+  let replayed = 0;
+  if (contents.commits.length === 0) return { replayed, failed };
+  db.transaction(() => {
+    for (const commit of contents.commits) {
+      try {
+        db.transaction(() => db.replay(commit.ops));
+        replayed += 1;
+      } catch {
+        failed.push(commit.ops);
+      }
+    }
+  });
+  return { replayed, failed };
+}
+
+function describe(journal: string, contents: JournalContents, replayed: number, failed: Op[][]): JournalRecovery | null {
+  if (contents.damaged.length === 0 && contents.unusable === null && failed.length === 0) return null;
+  const lostGuids = new Set(contents.lostGuids);
+  for (const ops of failed) {
+    for (const guid of guidsIn(Buffer.from(JSON.stringify(ops.map(([, params]) => params))))) lostGuids.add(guid);
+  }
+  return {
+    journal,
+    recovered: replayed,
+    lost: contents.lostRecords + failed.length,
+    unreadableBytes: contents.damaged.reduce((sum, region) => sum + region.bytes, 0),
+    regions: contents.damaged,
+    lostGuids: [...lostGuids],
+    unusable: contents.unusable,
+    keptAs: null,
+  };
 }
 
 async function readJournal(journal: string): Promise<Uint8Array | null> {
