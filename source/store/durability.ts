@@ -6,6 +6,7 @@
 import type { Db } from './database.js';
 import { journalHeader, journalRecord, OpsCoder } from './journal.js';
 import { WriteThread } from './write-thread.js';
+import { MAX_LOADABLE_BYTES } from './load.js';
 
 /** One write: a journal record, or a snapshot with the header of the journal that follows it. */
 export type Persist =
@@ -90,6 +91,11 @@ export class Durability {
     db.settle();
     this.commitsSinceSettle = 0;
     const bytes = db.raw.export();
+    // A snapshot the next start could not load would strand everything in it: refuse to write
+    // it (the commit fails, its lines get ERR) and keep the last one that loads.
+    if (bytes.length > MAX_LOADABLE_BYTES) {
+      throw new Error(`the database has grown to ${bytes.length} bytes, more than a start can load back (${MAX_LOADABLE_BYTES}); lower log.maxEntries or queue.maxBytes and restart`);
+    }
     this.snapshotWanted = false;
     this.journalBytes = 0;
     this.sequence = 0;

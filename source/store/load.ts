@@ -1,9 +1,9 @@
 // Reading the database file into memory, refusing anything that is not a whole jiraline
 // database, and replaying the journal that follows it. The files are only ever read here: a
 // file we cannot understand is left exactly as it is, so the operator can inspect or recover it.
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { Db, loadSql, type Op } from './database.js';
-import { StoreCorruptError, StoreVersionError } from './errors.js';
+import { StoreCorruptError, StoreTooLargeError, StoreVersionError } from './errors.js';
 import { journalFileFor } from './journal.js';
 import { guidsIn, parseJournal, type JournalContents } from './journal-read.js';
 import type { JournalRecovery } from './journal-recovery.js';
@@ -105,14 +105,41 @@ async function readJournal(journal: string): Promise<Uint8Array | null> {
 
 const sqliteMagic = 'SQLite format 3\0';
 
+/**
+ * The largest database file that is loaded. sql.js holds the database in memory and a
+ * snapshot copies it whole, so a store needs two to three times its size; and Node reads or
+ * writes at most 2 GiB in one call. The queue's ceiling (config queue.*) keeps a store far
+ * below this; one that is larger anyway is refused with what to do, before a byte is read.
+ */
+export const MAX_LOADABLE_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Reads a file in pieces (one read is limited to 2 GiB); refuses one over MAX_LOADABLE_BYTES. */
+async function readWhole(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_LOADABLE_BYTES) throw new StoreTooLargeError(file, size, MAX_LOADABLE_BYTES);
+    const bytes = Buffer.allocUnsafe(size);
+    for (let at = 0; at < size;) {
+      const { bytesRead } = await handle.read(bytes, at, Math.min(size - at, 1 << 30), at);
+      if (bytesRead === 0) return bytes.subarray(0, at); // it shrank meanwhile: the header check says so
+      at += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The database in the file, or a new empty one when the file does not exist (not yet migrated). */
 export async function loadDatabase(file: string): Promise<{ db: Db; existed: boolean }> {
   const SQL = await loadSql();
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = await readWhole(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { db: new Db(new SQL.Database()), existed: false };
+    if (error instanceof StoreTooLargeError) throw error;
     throw new StoreCorruptError(file, `reading it failed: ${(error as Error).message}`);
   }
   checkHeader(file, bytes);
