@@ -47,15 +47,22 @@ export interface JournalContents {
 }
 
 // An accepted line's command row as the journal carries it: the INSERT's parameters start
-// type, kind, guid (queue-table.ts's column order). Matched in raw bytes, so it is found
-// even in a payload whose checksum failed.
-const acceptedGuid = /"(?:Automatic|Manual)","(?:create|update)","([A-Za-z0-9._:-]{1,128})"/g;
+// type, kind, guid, line (queue-table.ts's column order), and the line itself starts with the
+// GUID, a '|' and the action. Matched in raw bytes, so it is found even in a payload whose
+// checksum failed, and several ways, so that one damaged byte — in the type and kind, in the
+// GUID, in a quote, or in the line — still leaves one of them spelling the true GUID.
+const guidPatterns = [
+  /"(?:Automatic|Manual)","(?:create|update)","([A-Za-z0-9._:-]{1,128})"/g,
+  /"(?:Automatic|Manual)","(?:create|update)","[^"]{0,130}","([A-Za-z0-9._:-]{1,128})\|/g,
+  /"([A-Za-z0-9._:-]{1,128})","\1\|/g,
+  /"([A-Za-z0-9._:-]{1,128})\|[A-Za-z]{4,6}\|/g,
+];
 
-/** The GUIDs of accepted lines readable in these bytes, in order, without repeats. */
+/** The GUIDs of accepted lines readable in these bytes, without repeats. */
 export function guidsIn(bytes: Uint8Array): string[] {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const found = new Set<string>();
-  for (const match of text.matchAll(acceptedGuid)) found.add(match[1]);
+  for (const pattern of guidPatterns) for (const match of text.matchAll(pattern)) found.add(match[1]);
   return [...found];
 }
 
