@@ -57,6 +57,18 @@ export const configSchema = z.object({
     maxEntries: z.number().int().min(1).max(10_000_000).default(1000).meta(meta('Maximum entries', 'Adding a row beyond this deletes the oldest')),
     removeOlderThanDays: z.number().int().min(1).max(36500).default(30).meta(meta('Remove entries older than (days)', 'Pruned at start and every 24 hours; Pending rows stay')),
   }).strict().prefault({}),
+  // The ceiling on waiting work (accepted, not yet finished). Everything waiting lives in the
+  // database, which sql.js holds in memory and writes whole at each snapshot: without a bound,
+  // a long Jira outage grows it until it can no longer be written or read back (a snapshot
+  // over 2 GiB cannot be written in one call, nor read back by readFile). 64 MiB of lines
+  // keeps a snapshot under about 150 MB and its transient copies well under 1 GB; 50,000
+  // commands is hours of a busy feed. Beyond either, a line is refused before it is acknowledged.
+  queue: z.object({
+    maxCommands: z.number().int().min(1).max(1_000_000).default(50_000)
+      .meta(meta('Max waiting commands', 'Lines accepted and not yet sent; beyond this a line gets ERR queue full')),
+    maxBytes: z.number().int().min(1024 * 1024).max(512 * 1024 * 1024).default(64 * 1024 * 1024)
+      .meta(meta('Max waiting bytes', 'Bytes of the waiting lines (1 MiB to 512 MiB); beyond this a line gets ERR queue full')),
+  }).strict().prefault({}),
   listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
   socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),
   template: z.array(templateRowSchema).default([

@@ -5,6 +5,8 @@
 import { checkCommand, parseAdvancedLine } from './advanced.js';
 import type { EngineCore } from './engine-core.js';
 import { messageOf } from './engine-core.js';
+import { ceilingRefusal } from './engine-ceiling.js';
+import { utf8Bytes } from './engine-queue.js';
 import type { QueuedCommand } from './ports.js';
 
 /** What accept needs from the worker: a nudge when a GUID has something new to send. */
@@ -26,6 +28,9 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
   const ticket = store.getTicket(guid);
   const pendingCreate = queue.hasPendingCreate(guid);
   if (command.action === 'UPDATE' && !ticket && !pendingCreate) return `ERR ${guid} GUID has no ticket — send a CREATE first`;
+  // Refused before anything is stored: an acknowledged line must always fit in the store.
+  const full = ceilingRefusal(core, guid, utf8Bytes(line));
+  if (full !== null) return full;
   // One ticket per GUID: a CREATE for a GUID that has one (or will) updates it instead.
   const kind: QueuedCommand['kind'] = command.action === 'CREATE' && !ticket && !pendingCreate ? 'create' : 'update';
   const now = core.clock.now();

@@ -27,6 +27,16 @@ export interface StatsSnapshot {
   days: DayCount[];
 }
 
+/** How full the queue of waiting work is, against its configured ceiling (queue.maxCommands, queue.maxBytes). */
+export interface QueueFill {
+  commands: number;
+  bytes: number;
+  maxCommands: number;
+  maxBytes: number;
+  /** The larger of the two ratios, 0…1 (1: lines are refused with `queue full`). */
+  fill: number;
+}
+
 /** Everything the status line and the panes draw from; a new object only when something changed. */
 export interface EngineSnapshot {
   connection: ConnectionState;
@@ -34,6 +44,8 @@ export interface EngineSnapshot {
   paused: boolean;
   /** Commands accepted and not finished. */
   queueDepth: number;
+  /** The waiting work against its ceiling (also for /metrics). */
+  queueFill: QueueFill;
   /** Automatic updates started within the current window, of the allowed maximum. */
   throttle: { used: number; max: number; intervalSeconds: number };
   stats: StatsSnapshot;
@@ -54,7 +66,10 @@ export type EngineEvent =
   | { type: 'pruned'; rows: number }
   | { type: 'paused'; reason: string }
   | { type: 'resumed' }
-  | { type: 'connection-changed'; connection: ConnectionState };
+  | { type: 'connection-changed'; connection: ConnectionState }
+  /** The waiting work crossed 80 % of its ceiling (said once), or fell back below 70 %. */
+  | { type: 'queue-filling'; fill: QueueFill }
+  | { type: 'queue-eased'; fill: QueueFill };
 
 /** The outcome of a Manual Execute. */
 export type ExecuteResult =

@@ -41,6 +41,8 @@ export class JiraGate {
   private isClosed = false;
   private last: JiraError | null = null;
   private lastAt = 0;
+  /** When the gate closed (null while open): how long Jira has been unreachable. */
+  private closedSince: number | null = null;
   /** Refusals that count for the gate's own back-off: the closing one, then each failed probe. */
   private failures = 0;
   /** No probe starts before this. */
@@ -77,6 +79,11 @@ export class JiraGate {
     return this.probeGuid;
   }
 
+  /** When the gate closed, or null while it is open. */
+  get closedAt(): number | null {
+    return this.closedSince;
+  }
+
   /** Whether a probe may start now. */
   mayProbe(now: number): boolean {
     return this.isClosed && this.probeGuid === null && now >= this.notBefore;
@@ -86,6 +93,7 @@ export class JiraGate {
   answered(): void {
     if (!this.isClosed) return;
     this.isClosed = false;
+    this.closedSince = null;
     this.failures = 0;
     this.notBefore = 0;
     this.clearTimer();
@@ -99,6 +107,7 @@ export class JiraGate {
     this.lastAt = now;
     if (!this.isClosed) {
       this.isClosed = true;
+      this.closedSince = now;
       this.closings++;
       this.failures = 1;
       this.notBefore = Math.max(this.notBefore, now + retryDelayMs(1, error.retryAfterMs, this.random));

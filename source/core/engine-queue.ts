@@ -10,15 +10,41 @@ export interface QueueEntry {
   staged: boolean;
 }
 
+/** UTF-8 bytes of a string, without a Buffer (this module runs in the core). */
+export function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1; // 2 bytes
+    else if (c >= 0xd800 && c <= 0xdbff) { bytes += 2; i++; } // a surrogate pair: 4 bytes for 2 units
+    else bytes += 2; // 3 bytes
+  }
+  return bytes;
+}
+
+/** What a command weighs in the queue's ceiling: the bytes of its line (or Manual body). */
+export function commandBytes(cmd: QueuedCommand): number {
+  return utf8Bytes(cmd.line ?? '') + utf8Bytes(cmd.payload ?? '');
+}
+
 /** Open commands of each GUID, in accept order. */
 export class CommandQueue {
   private readonly byGuid = new Map<string, QueueEntry[]>();
-  private readonly byId = new Map<number, QueueEntry>();
+  private readonly byId = new Map<number, QueueEntry & { bytes: number }>();
   private stagedCount = 0;
+  private byteCount = 0;
+  /** Called after every add and remove (the engine watches the fill level). */
+  onChange: () => void = () => undefined;
 
   /** Open commands (staged ones included). */
   get size(): number {
     return this.byId.size;
+  }
+
+  /** Bytes of the open commands' lines (what the ceiling queue.maxBytes counts). */
+  get bytes(): number {
+    return this.byteCount;
   }
 
   /** Commands whose commit has not resolved yet. */
@@ -29,12 +55,14 @@ export class CommandQueue {
   /** Adds a command at the end of its GUID's list. */
   add(cmd: QueuedCommand, staged: boolean): void {
     const guid = cmd.guid ?? '';
-    const entry = { cmd, staged };
+    const entry = { cmd, staged, bytes: commandBytes(cmd) };
     const list = this.byGuid.get(guid);
     if (list) list.push(entry);
     else this.byGuid.set(guid, [entry]);
     this.byId.set(cmd.id, entry);
+    this.byteCount += entry.bytes;
     if (staged) this.stagedCount++;
+    this.onChange();
   }
 
   /** The command's commit resolved: the worker may send it. */
@@ -52,11 +80,13 @@ export class CommandQueue {
     if (!entry) return;
     if (entry.staged) this.stagedCount--;
     this.byId.delete(id);
+    this.byteCount -= entry.bytes;
     const guid = entry.cmd.guid ?? '';
     const list = this.byGuid.get(guid) ?? [];
     const at = list.indexOf(entry);
     if (at >= 0) list.splice(at, 1);
     if (list.length === 0) this.byGuid.delete(guid);
+    this.onChange();
   }
 
   /** The open commands of a GUID, oldest first (do not mutate the array). */

@@ -10,6 +10,7 @@ import type {
   ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
 } from './engine-api.js';
 import { EngineCore, META, messageOf } from './engine-core.js';
+import { FillWatch, queueFill } from './engine-ceiling.js';
 import { executeManual } from './engine-manual.js';
 import { authMessage } from './engine-outcome.js';
 import { loadOpenCommands } from './engine-recovery.js';
@@ -53,6 +54,7 @@ export class Engine implements EngineApi {
   private stopPromise: Promise<void> | null = null;
   /** checkConnection() calls under way: the gate opening does not start one more. */
   private checks = 0;
+  private readonly fillWatch: FillWatch;
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
@@ -69,12 +71,16 @@ export class Engine implements EngineApi {
     };
     // Loaded now, not in start(): a line accepted before start must see the pending CREATEs.
     loadOpenCommands(this.core);
+    this.fillWatch = new FillWatch(this.core, this.core.signals);
+    this.core.queue.onChange = () => this.fillWatch.check();
   }
 
   /** Recovery marks committed, log pruned by age, Jira checked in the background, worker running. */
   async start(): Promise<void> {
     if (this.started || this.core.stopping) return;
     this.started = true;
+    // A queue loaded over 80 % full is said now, when the faces listen.
+    this.fillWatch.start();
     this.pruneByAge();
     await this.core.commitQuietly();
     void this.core.track(this.background());
@@ -115,6 +121,7 @@ export class Engine implements EngineApi {
       connection: core.connection,
       paused: core.paused,
       queueDepth: core.queue.size,
+      queueFill: queueFill(core),
       throttle: { used: usedSlots(core.throttleStarts, now, updates.intervalSeconds * 1000), max: updates.maxUpdates,
         intervalSeconds: updates.intervalSeconds },
       stats,

@@ -63,6 +63,15 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
       return { event: 'resumed' };
     case 'connection-changed':
       return connectionRecord(event.connection);
+    case 'queue-filling':
+    case 'queue-eased': {
+      const { commands, bytes, maxCommands, maxBytes, fill } = event.fill;
+      const percent = Math.round(fill * 100);
+      const message = event.type === 'queue-filling'
+        ? `the queue is ${percent} % full (${commands} of ${maxCommands} commands, ${bytes} of ${maxBytes} bytes): at 100 % lines are refused with ERR queue full`
+        : `the queue is back to ${percent} % full`;
+      return { event: event.type === 'queue-filling' ? 'warning' : 'queue-eased', kind: event.type, message, commands, bytes, maxCommands, maxBytes, fill };
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 import { engineOptions, parseCommandArgs, UsageError } from '../cli-args.js';
 import { ConfigError } from '../core/config.js';
 import { programVersion } from '../version.js';
-import { StoreCorruptError, StoreLockedError } from '../store/index.js';
+import { recoveryMessage, StoreCorruptError, StoreLockedError } from '../store/index.js';
 import { batchedWriter, createJsonLog, type LogRecord } from './json-log.js';
 import { startRuntime } from './runtime.js';
 import { resolveSettings } from './settings.js';
@@ -53,6 +53,9 @@ export async function runDaemon(args: string[]): Promise<number> {
     process.stderr.write(`jiraline daemon: ${error.message}\n`);
     return usage ? 2 : 1;
   }
+  // A damaged journal is said on stderr too: an operator starting by hand may not read the JSON.
+  const recovery = runtime.store.journalRecovery;
+  if (recovery) process.stderr.write(`jiraline daemon: warning: ${recoveryMessage(recovery)}\n`);
   log({
     event: 'listening',
     address: runtime.listenAddress ?? 'off',

@@ -9,7 +9,7 @@ import type { CredentialSource, Credentials, SecretStore } from '../core/ports.j
 import { createJiraClient, type JiraClient } from '../jira/index.js';
 import { createSecretStore } from '../secrets/index.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, recoveryMessage, type Store } from '../store/index.js';
 import { engineEventRecord, type LogRecord } from './json-log.js';
 import type { Settings } from './settings.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from './socket-server.js';
@@ -125,6 +125,17 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     const store = await openStore({ dir: settings.dataDir });
     undo.push(() => store.close());
     if (store.tookOverStaleLock) log({ event: 'lock', tookOverStale: true, dir: settings.dataDir });
+    const recovery = store.journalRecovery;
+    if (recovery) {
+      // Said once, in full: the JSON record carries every GUID; the message names the first ones.
+      const message = recoveryMessage(recovery);
+      warnings.push(message);
+      log({
+        event: 'warning', kind: 'journal-damaged', message, journal: recovery.journal, keptAs: recovery.keptAs,
+        recovered: recovery.recovered, lost: recovery.lost, unreadableBytes: recovery.unreadableBytes,
+        regions: recovery.regions, lostGuids: recovery.lostGuids,
+      });
+    }
     if (process.platform !== 'win32' && (store.dirMode & 0o077) !== 0) {
       warn(`the data directory ${store.dir} is open to other users (mode 0${store.dirMode.toString(8)}); jiraline makes its own 0700 (its files are 0600 either way): chmod 700 ${store.dir}`);
     }

@@ -23,8 +23,8 @@ export type Params = SqlValue[];
 /** One row as column name → value. */
 export type Row = Record<string, SqlValue>;
 
-/** One mutation as it ran: its SQL and parameters. The journal replays them in order. */
-export type Op = [sql: string, params: Params];
+/** One mutation as it ran: its SQL, parameters, and for an INSERT the id it gave. The journal replays them in order. */
+export type Op = [sql: string, params: Params, id?: number];
 
 /** A sql.js Database with a statement cache and small run/get/all helpers. */
 export class Db {
@@ -103,10 +103,24 @@ export class Db {
 
   /** Runs recorded mutations again, in order (the journal after a restart); recording stays off. */
   replay(ops: readonly Op[]): void {
-    for (const [sql, params] of ops) {
-      if (params.length === 0) this.raw.exec(sql);
+    for (const [sql, params, id] of ops) {
+      if (id !== undefined) this.replayInsert(sql, params, id);
+      else if (params.length === 0) this.raw.exec(sql);
       else this.run(sql, params);
     }
+  }
+
+  // An INSERT gets the id it had when it first ran, also when a commit before it was lost
+  // to damage: AUTOINCREMENT gives max(sequence, largest id) + 1, so the sequence is raised
+  // to just below the id first. Later records change rows by id; a shifted id would make
+  // them change the wrong row.
+  private replayInsert(sql: string, params: Params, id: number): void {
+    const table = /^INSERT INTO (\w+) /.exec(sql)?.[1];
+    if (table === undefined || !Number.isSafeInteger(id) || id < 1) throw new Error(`not an insert with an id: ${sql.slice(0, 60)}`);
+    this.run('UPDATE sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?', [id - 1, table, id - 1]);
+    this.run('INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)', [table, id - 1, table]);
+    const given = this.insert(sql, params);
+    if (given !== id) throw new Error(`the insert into ${table} was given id ${given}, not ${id}: the journal does not fit the database`);
   }
 
   /** The first row, or undefined. */
@@ -141,8 +155,9 @@ export class Db {
     try {
       statement.bind(params);
       if (!statement.step()) throw new Error('INSERT … RETURNING gave no row');
-      this.ops?.push([sql, params]);
-      return Number(statement.get()[0]);
+      const id = Number(statement.get()[0]);
+      this.ops?.push([sql, params, id]);
+      return id;
     } catch (error) {
       this.checkBatch(error);
       throw error;

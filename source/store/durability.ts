@@ -6,6 +6,7 @@
 import type { Db } from './database.js';
 import { journalHeader, journalRecord, OpsCoder } from './journal.js';
 import { WriteThread } from './write-thread.js';
+import { MAX_LOADABLE_BYTES } from './load.js';
 
 /** One write: a journal record, or a snapshot with the header of the journal that follows it. */
 export type Persist =
@@ -36,6 +37,8 @@ export class Durability {
   private generation: number;
   private snapshotWanted: boolean;
   private journalBytes = 0;
+  /** The next record's sequence number in the current journal. */
+  private sequence = 0;
   private readonly coder = new OpsCoder();
   private commitsSinceSettle = 0;
   private readonly counters: DurabilityStats = { snapshots: 0, lastSnapshotBytes: 0, journalBytes: 0 };
@@ -64,13 +67,14 @@ export class Durability {
     const ops = db.takeOps();
     try {
       if (this.snapshotWanted || this.journalBytes >= this.journalLimit()) return this.captureSnapshot();
-      const record = journalRecord(this.coder.encode(ops));
+      const record = journalRecord(this.coder.encode(ops), this.generation, this.sequence);
       // The in-memory transaction that batches mutations only bounds its undo log now (the
       // journal, not an export, makes commits durable): it is committed every so often.
       if (++this.commitsSinceSettle >= settleEvery) {
         db.settle();
         this.commitsSinceSettle = 0;
       }
+      this.sequence += 1;
       return { kind: 'append', record, size: record.length };
     } catch (error) {
       // These ops are gone from the journal's stream: only a snapshot can stand for them now.
@@ -87,8 +91,14 @@ export class Durability {
     db.settle();
     this.commitsSinceSettle = 0;
     const bytes = db.raw.export();
+    // A snapshot the next start could not load would strand everything in it: refuse to write
+    // it (the commit fails, its lines get ERR) and keep the last one that loads.
+    if (bytes.length > MAX_LOADABLE_BYTES) {
+      throw new Error(`the database has grown to ${bytes.length} bytes, more than a start can load back (${MAX_LOADABLE_BYTES}); lower log.maxEntries or queue.maxBytes and restart`);
+    }
     this.snapshotWanted = false;
     this.journalBytes = 0;
+    this.sequence = 0;
     this.coder.reset();
     return { kind: 'snapshot', bytes, header: journalHeader(this.generation), size: bytes.length };
   }

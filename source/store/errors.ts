@@ -28,6 +28,28 @@ export class StoreCorruptError extends Error {
   }
 }
 
+/**
+ * The database file is larger than this program can hold in memory (sql.js keeps the whole
+ * database there, and a snapshot copies it). Refused before reading a byte; nothing is changed.
+ */
+export class StoreTooLargeError extends StoreCorruptError {
+  /** The file's size in bytes. */
+  readonly size: number;
+  /** The largest size that loads. */
+  readonly limit: number;
+
+  constructor(file: string, size: number, limit: number) {
+    super(file, 'too large');
+    const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+    this.message = `the database ${file} is ${gib(size)}, larger than jiraline can load (${gib(limit)}: it holds the whole database in memory); ` +
+      'it was not modified. Shrink it with the sqlite3 tool (delete old rows of its log table, then VACUUM) and start again, ' +
+      'or move it aside to start afresh';
+    this.name = 'StoreTooLargeError';
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
 /** The database was written by a newer jiraline whose schema this one does not know. */
 export class StoreVersionError extends Error {
   /** The database file. */

@@ -4,30 +4,40 @@
 // cost grew with every ticket kept (the GUID → ticket map only grows) and every commit paid
 // it. The database file is still replaced whole and atomically now and then (a snapshot),
 // which starts a new journal; opening the store, or reading it, replays the journal that
-// belongs to the snapshot found.
+// belongs to the snapshot found (journal-read.ts).
 //
-// File format (written by write-thread.ts, read here):
-//   header  16 bytes: "JLJ1", the snapshot's generation (u32 BE), 8 zero bytes
-//   record  u32 BE payload length, u32 BE CRC-32 of the payload, payload (UTF-8 JSON ops)
-// A payload names each statement's SQL text once and by number after (OpsCoder). The
-// snapshot's generation is its SQLite application_id (a header field made for such use).
-// Each record is appended and fdatasynced before its commit resolves, so only the last one
-// can be torn by a crash: a bad last record is an unfinished commit (never acknowledged)
-// and is ignored; a bad record with more after it is damage, and the store refuses to open.
+// File format "JLJ2" (written by write-thread.ts, read by journal-read.ts):
+//   header  16 bytes: "JLJ2", the snapshot's generation (u32 BE), 4 zero bytes, CRC-32 of the 12 before
+//   record  24-byte head: "JLR2", generation, sequence number (0, 1, 2 … in this journal),
+//           payload length, CRC-32 of the payload, CRC-32 of the head's first 20 bytes;
+//           then the payload (UTF-8 JSON ops).
+// Every record can be recognised and checked on its own — its marker, its head's checksum,
+// its generation, its payload's checksum — so one damaged byte costs only the record it is
+// in: reading resynchronises at the next record that verifies, and the sequence numbers say
+// how many were lost between. For the same reason a payload is self-contained: a statement's
+// SQL text is spelled out once per record and numbered after that within the record, and an
+// INSERT carries the id it was given, so a record replays the same after a lost one.
+// The older format "JLJ1" (header "JLJ1" + generation + 8 zero bytes; records of length,
+// CRC-32 and a payload whose statement numbers run across the whole journal) is still read.
 import { crc32 } from 'node:zlib';
 import { basename, dirname, join } from 'node:path';
 import type { Op } from './database.js';
-import { StoreCorruptError } from './errors.js';
 
 /** The journal's file name beside the database. */
 export function journalFileFor(file: string): string {
   return join(dirname(file), `${basename(file, '.db')}.journal`);
 }
 
-/** The bytes that start every journal file. */
-export const journalMagic = 'JLJ1';
-/** Header length in bytes. */
+/** The bytes that start every journal file this version writes. */
+export const journalMagic = 'JLJ2';
+/** The bytes that started a journal of earlier versions (still read). */
+export const legacyJournalMagic = 'JLJ1';
+/** Header length in bytes (both formats). */
 export const journalHeaderBytes = 16;
+/** The marker that starts every record. */
+export const recordMagic = Buffer.from('JLR2', 'latin1');
+/** A record's head in bytes. */
+export const recordHeadBytes = 24;
 
 // Parameters are strings, numbers and nulls; JSON cannot carry the non-finite numbers SQLite
 // can store, so those travel tagged. Blobs are never bound by this program.
@@ -36,6 +46,7 @@ interface Tagged {
 }
 
 type Param = string | number | null;
+type Encoded = [string | number, Array<Param | Tagged>] | [string | number, Array<Param | Tagged>, number];
 
 function encodeParams(params: readonly unknown[]): Array<Param | Tagged> {
   let plain = true;
@@ -52,38 +63,44 @@ function encodeParams(params: readonly unknown[]): Array<Param | Tagged> {
 }
 
 /**
- * Turns commits into record payloads and back, for one journal. A statement's SQL text is
- * written the first time the journal uses it and by number after that: the texts are most
- * of the bytes otherwise (a log row's INSERT names fifteen columns), and every byte is
- * built, checksummed and written on each commit. A new journal starts a new numbering.
+ * Turns commits into record payloads and back. A statement's SQL text is written the first
+ * time a payload uses it and by number after that: the texts are most of the bytes otherwise
+ * (a log row's INSERT names fifteen columns). `acrossRecords` keeps the numbering from one
+ * payload to the next — only for reading JLJ1 journals, whose writer did that; a JLJ2
+ * payload numbers within itself, so that it can be read without the records before it.
  */
 export class OpsCoder {
   private readonly numbers = new Map<string, number>();
   private readonly texts: string[] = [];
 
-  /** Forgets the numbering (a new journal begins). */
+  constructor(private readonly acrossRecords = false) {}
+
+  /** Forgets the numbering. */
   reset(): void {
     this.numbers.clear();
     this.texts.length = 0;
   }
 
-  /** The payload of one commit: JSON of [sql or its number, params] pairs. */
+  /** The payload of one commit: JSON of [sql or its number, params (, id of an INSERT)] entries. */
   encode(ops: readonly Op[]): string {
-    const out = new Array<[string | number, Array<Param | Tagged>]>(ops.length);
+    if (!this.acrossRecords) this.reset();
+    const out = new Array<Encoded>(ops.length);
     for (let i = 0; i < ops.length; i += 1) {
-      const [sql, params] = ops[i];
+      const [sql, params, id] = ops[i];
       const known = this.numbers.get(sql);
       if (known === undefined) this.numbers.set(sql, this.numbers.size);
-      out[i] = [known ?? sql, encodeParams(params)];
+      out[i] = id === undefined ? [known ?? sql, encodeParams(params)] : [known ?? sql, encodeParams(params), id];
     }
     return JSON.stringify(out);
   }
 
-  /** The ops of a payload (payloads must come in the journal's order). */
+  /** The ops of a payload (with acrossRecords, payloads must come in the journal's order). */
   decode(text: string): Op[] {
-    const pairs = JSON.parse(text) as Array<[string | number, Array<Param | Tagged>]>;
+    if (!this.acrossRecords) this.reset();
+    const entries = JSON.parse(text) as Encoded[];
+    if (!Array.isArray(entries)) throw new Error('a payload is a JSON array');
     const tagged = text.includes('{"$":');
-    return pairs.map(([ref, params]) => {
+    return entries.map(([ref, params, id]) => {
       let sql: string | undefined;
       if (typeof ref === 'string') {
         sql = ref;
@@ -92,7 +109,9 @@ export class OpsCoder {
         sql = this.texts[ref];
       }
       if (sql === undefined) throw new Error(`statement number ${ref} was never defined`);
-      return [sql, tagged ? params.map((v) => (v !== null && typeof v === 'object' ? Number(v.$) : v)) : params as Param[]];
+      if (!Array.isArray(params)) throw new Error('parameters are a JSON array');
+      const values = tagged ? params.map((v) => (v !== null && typeof v === 'object' ? Number(v.$) : v)) : params as Param[];
+      return typeof id === 'number' ? [sql, values, id] : [sql, values];
     });
   }
 }
@@ -102,68 +121,41 @@ export function journalHeader(generation: number): Buffer {
   const header = Buffer.alloc(journalHeaderBytes);
   header.write(journalMagic, 0, 'latin1');
   header.writeUInt32BE(generation >>> 0, 4);
+  header.writeUInt32BE(crc32(header.subarray(0, 12)), 12);
   return header;
 }
 
-/** A record as appended: length, CRC-32, payload (in a buffer of its own, so it can be transferred). */
-export function journalRecord(payload: string): Buffer {
+/**
+ * A record as appended (in a buffer of its own, so it can be transferred): its head (marker,
+ * generation, sequence number, length, payload CRC-32, head CRC-32), then the payload.
+ */
+export function journalRecord(payload: string, generation: number, sequence: number): Buffer {
   const length = Buffer.byteLength(payload, 'utf8');
-  const record = Buffer.allocUnsafeSlow(8 + length);
+  const record = Buffer.allocUnsafeSlow(recordHeadBytes + length);
+  record.write(payload, recordHeadBytes, 'utf8');
+  recordMagic.copy(record, 0);
+  record.writeUInt32BE(generation >>> 0, 4);
+  record.writeUInt32BE(sequence >>> 0, 8);
+  record.writeUInt32BE(length, 12);
+  record.writeUInt32BE(crc32(record.subarray(recordHeadBytes)), 16);
+  record.writeUInt32BE(crc32(record.subarray(0, 20)), 20);
+  return record;
+}
+
+/** A record of the JLJ1 format (length, CRC-32, payload): for tests of reading older journals. */
+export function legacyJournalRecord(payload: string): Buffer {
+  const length = Buffer.byteLength(payload, 'utf8');
+  const record = Buffer.alloc(8 + length);
   record.write(payload, 8, 'utf8');
   record.writeUInt32BE(length, 0);
   record.writeUInt32BE(crc32(record.subarray(8)), 4);
   return record;
 }
 
-/** What a journal holds for a snapshot: the commits to replay, in order (none when it follows another snapshot). */
-export interface JournalContents {
-  /** The journal belongs to this snapshot (same generation). */
-  matches: boolean;
-  /** The generation in the journal's header (null: no journal). */
-  generation: number | null;
-  commits: Op[][];
-  /** An unfinished last record was found and ignored. */
-  tornTail: boolean;
-}
-
-/** Parses a journal's bytes for the snapshot of `generation`; throws StoreCorruptError on damage. */
-export function parseJournal(bytes: Uint8Array | null, generation: number, file: string): JournalContents {
-  if (bytes === null || bytes.length === 0) return { matches: false, generation: null, commits: [], tornTail: false };
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // A journal is only ever installed whole (temp file, rename), so a short or foreign header is damage.
-  if (buffer.length < journalHeaderBytes || buffer.toString('latin1', 0, 4) !== journalMagic) {
-    throw new StoreCorruptError(file, 'not a jiraline journal');
-  }
-  const found = buffer.readUInt32BE(4);
-  if (found !== generation >>> 0) return { matches: false, generation: found, commits: [], tornTail: false };
-  const commits: Op[][] = [];
-  const coder = new OpsCoder();
-  let at = journalHeaderBytes;
-  while (at < buffer.length) {
-    const rest = buffer.length - at;
-    const length = rest >= 8 ? buffer.readUInt32BE(at) : -1;
-    if (length < 0 || rest < 8 + length) return { matches: true, generation: found, commits, tornTail: true };
-    // No record is empty: a zero length is a tail the file system extended without its data.
-    if (length === 0) {
-      if (buffer.subarray(at).every((b) => b === 0)) return { matches: true, generation: found, commits, tornTail: true };
-      throw new StoreCorruptError(file, `damaged journal record at byte ${at}`);
-    }
-    const body = buffer.subarray(at + 8, at + 8 + length);
-    const last = at + 8 + length === buffer.length;
-    let ops: Op[] | null = null;
-    if (crc32(body) === buffer.readUInt32BE(at + 4)) {
-      try {
-        ops = coder.decode(body.toString('utf8'));
-      } catch {
-        ops = null;
-      }
-    }
-    if (ops === null) {
-      if (last) return { matches: true, generation: found, commits, tornTail: true };
-      throw new StoreCorruptError(file, `damaged journal record at byte ${at}`);
-    }
-    commits.push(ops);
-    at += 8 + length;
-  }
-  return { matches: true, generation: found, commits, tornTail: false };
+/** The header of a JLJ1 journal (for tests of reading older journals). */
+export function legacyJournalHeader(generation: number): Buffer {
+  const header = Buffer.alloc(journalHeaderBytes);
+  header.write(legacyJournalMagic, 0, 'latin1');
+  header.writeUInt32BE(generation >>> 0, 4);
+  return header;
 }

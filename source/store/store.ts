@@ -11,6 +11,7 @@ import { migrate } from './migrations.js';
 import { GroupCommit, tempFileFor, type WriteStats } from './persist.js';
 import { Durability, type DurabilityStats, type Persist } from './durability.js';
 import { journalFileFor } from './journal.js';
+import { keepAside, type JournalRecovery } from './journal-recovery.js';
 import { QueueTable } from './queue-table.js';
 import { LogTable } from './log-table.js';
 import { StatsTable } from './stats-table.js';
@@ -42,6 +43,8 @@ export interface Store extends StorePort {
   checkpoint(): Promise<void>;
   /** Runs the synchronous fn whole or not at all (a savepoint; undone if fn throws). Also faster for many mutations. */
   transaction<T>(fn: () => T): T;
+  /** What opening found in a damaged journal (kept aside as `keptAs`), or null when it read whole. */
+  readonly journalRecovery: JournalRecovery | null;
 }
 
 /** Free pages (4 KiB each) worth handing back after a prune. */
@@ -63,6 +66,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await removeDebris(dir, file);
     const loaded = await loadCommitted(file);
     db = loaded.db;
+    let recovery = loaded.recovery;
+    if (recovery && loaded.journalBytes) {
+      // Kept before the snapshot below starts a new journal: the damaged one is never rewritten away.
+      const journal = journalFileFor(file);
+      try {
+        recovery = { ...recovery, keptAs: await keepAside(journal, loaded.journalBytes) };
+      } catch (error) {
+        throw new Error(`the journal ${journal} is damaged and copying it aside failed (${(error as Error).message}); nothing was modified: make room in ${dir} and start again`);
+      }
+    }
     tune(db);
     const migrated = migrate(db);
     db.enableBatching();
@@ -72,7 +85,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const reuseJournal = loaded.existed && migrated === 0 && loaded.cleanJournal;
     // A directory someone else made keeps its mode (it may be shared on purpose); it is reported, not changed.
     const dirMode = (await stat(dir)).mode & 0o777;
-    const store = new SqlStore(db, file, dir, dirMode, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal);
+    const store = new SqlStore(db, file, dir, dirMode, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal, recovery);
     if (!reuseJournal) await store.checkpoint();
     return store;
   } catch (error) {
@@ -120,6 +133,7 @@ class SqlStore implements Store {
     commitDelayMs: number,
     generation: number,
     reuseJournal: boolean,
+    readonly journalRecovery: JournalRecovery | null,
   ) {
     const durability = new Durability(db, file, generation, reuseJournal);
     this.durability = durability;

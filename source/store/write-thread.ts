@@ -35,9 +35,10 @@ function createPrivate(path, flags) {
     return fs.openSync(path, flags, 0o600);
   }
 }
+// In pieces: one write takes at most 2 GiB ("The value of "length" is out of range" beyond).
 function writeAll(fd, bytes) {
   let at = 0;
-  while (at < bytes.length) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+  while (at < bytes.length) at += fs.writeSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30));
 }
 function syncDir() {
   if (dirFd === null) dirFd = fs.openSync(dir, 'r');
@@ -147,7 +148,7 @@ export class WriteThread {
       const started = this.now();
       // The journal of the snapshot the store was opened from (found clean at open), or of the last snapshot.
       this.journalFd ??= openSync(journalFileFor(this.file), 'a');
-      for (let at = 0; at < record.length;) at += writeSync(this.journalFd, record, at, record.length - at);
+      for (let at = 0; at < record.length;) at += writeSync(this.journalFd, record, at, Math.min(record.length - at, 1 << 30));
       fdatasyncSync(this.journalFd);
       if (this.now() - started > SLOW_SYNC_MS) this.threadAppendsLeft = THREAD_APPENDS_AFTER_SLOW;
       return Promise.resolve();

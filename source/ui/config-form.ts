@@ -29,13 +29,14 @@ const groups: Array<{ key: string; title: string }> = [
   { key: 'jira', title: 'Jira' },
   { key: 'updates', title: 'Updates' },
   { key: 'log', title: 'Log' },
+  { key: 'queue', title: 'Queue' },
   { key: 'listen', title: 'Socket' },
   { key: 'socketToken', title: 'Socket' },
 ];
 
 // Settings the engine applies live through setConfig; everything else is read when the
 // runtime starts (the Jira client's URL, TLS and proxy; the socket's address and token).
-const liveGroups = new Set(['updates', 'log', 'template']);
+const liveGroups = new Set(['updates', 'log', 'queue', 'template']);
 
 type ZodLike = { _zod: { def: { type: string; innerType?: ZodLike; shape?: Record<string, ZodLike> } }; meta?: () => unknown };
 

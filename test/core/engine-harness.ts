@@ -14,6 +14,7 @@ import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 export interface ConfigOverrides {
   updates?: Partial<Config['updates']>;
   log?: Partial<Config['log']>;
+  queue?: Partial<Config['queue']>;
   template?: Config['template'];
 }
 
@@ -61,6 +62,7 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
     jira: { ...base.jira, url: 'https://jira.example.test' },
     updates: { ...base.updates, ...overrides.updates },
     log: { ...base.log, ...overrides.log },
+    queue: { ...base.queue, ...overrides.queue },
     template: overrides.template ?? [
       { field: 'project', value: 'OPS', mode: 'Include' },
       { field: 'issuetype', value: 'Incident', mode: 'Include' },

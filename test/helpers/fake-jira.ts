@@ -75,6 +75,13 @@ export class FakeJira implements JiraPort {
     return this;
   }
 
+  /** Drops the outcomes still scripted (for every method when none is named): Jira is back. */
+  unscript(method?: keyof JiraPort): this {
+    if (method) this.scripts.delete(method);
+    else this.scripts.clear();
+    return this;
+  }
+
   /** Calls of `method` wait (after being recorded) until the returned function is called. */
   hold(method: keyof JiraPort): () => void {
     let release!: () => void;

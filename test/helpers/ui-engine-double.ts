@@ -12,6 +12,7 @@ export function emptySnapshot(): EngineSnapshot {
     connection: { state: 'unknown' },
     paused: false,
     queueDepth: 0,
+    queueFill: { commands: 0, bytes: 0, maxCommands: 50_000, maxBytes: 64 * 1024 * 1024, fill: 0 },
     throttle: { used: 0, max: 10, intervalSeconds: 60 },
     stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, days: [] },
     logCount: 0,

@@ -205,3 +205,27 @@ test('crash: SIGKILLed while committing, every acknowledged row is there and the
     await temp.cleanup();
   }
 });
+
+test('a database larger than can be loaded is refused before it is read, saying its size, the limit and what to do; nothing is touched', async () => {
+  const temp = await makeTempDir();
+  try {
+    const file = join(temp.dir, 'jiraline.db');
+    // A sparse file: 2 GiB + 4 KiB on disk costs nothing.
+    await writeFile(file, 'SQLite format 3\0');
+    await truncate(file, 2 * 1024 * 1024 * 1024 + 4096);
+    const before = await stat(file);
+    for (const open of [() => openStore({ dir: temp.dir }), () => openStoreSnapshot(temp.dir)]) {
+      await assert.rejects(open(), (error: unknown) => {
+        assert.ok(error instanceof StoreCorruptError, String(error));
+        assert.match(error.message, /is 2\.00 GiB, larger than jiraline can load \(2\.00 GiB: it holds the whole database in memory\); it was not modified\. Shrink it with the sqlite3 tool/);
+        return true;
+      });
+    }
+    const after = await stat(file);
+    assert.equal(after.size, before.size);
+    assert.equal(after.mtimeMs, before.mtimeMs);
+    assert.equal(await exists(join(temp.dir, 'jiraline.journal')), false, 'no journal was started');
+  } finally {
+    await temp.cleanup();
+  }
+});

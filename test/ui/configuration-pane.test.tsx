@@ -137,3 +137,11 @@ test('Authentication stores the credentials (0600 file here) and shows the sourc
     await live.close();
   }
 });
+
+test('the queue ceilings are in the form with their labels, applied without a restart', () => {
+  const fields = formFields().filter((f) => f.group === 'Queue');
+  assert.deepEqual(fields.map((f) => [f.key, f.label, f.kind, f.restart]), [
+    ['queue.maxCommands', 'Max waiting commands', 'number', false],
+    ['queue.maxBytes', 'Max waiting bytes', 'number', false],
+  ]);
+});

@@ -134,3 +134,14 @@ test('Ctrl-C ends the app from any mode', async () => {
   assert.deepEqual(quits, ['interrupt']);
   await close();
 });
+
+test('the status line shows how full the queue is against its ceiling, and FULL when lines are refused', async () => {
+  const engine = new EngineDouble();
+  const ceiling = { maxCommands: 20, maxBytes: 64 * 1024 * 1024 };
+  engine.update({ queueDepth: 17, queueFill: { commands: 17, bytes: 1000, ...ceiling, fill: 0.85 } });
+  const { app, close } = await frame(engine);
+  assert.match(plain(app.lastFrame()), /queue 17 85% full/);
+  await inAct(() => engine.update({ queueDepth: 20, queueFill: { commands: 20, bytes: 1200, ...ceiling, fill: 1 } }));
+  await waitForFrame(() => app.lastFrame(), (f) => /queue 20 FULL/.test(f));
+  await close();
+});

@@ -36,6 +36,14 @@ export function describeConnection(connection: ConnectionState): { text: string;
   }
 }
 
+/** The queue's depth, and how full it is against its ceiling once that is worth saying. */
+function queuePart(snapshot: EngineSnapshot): StatusPart {
+  const percent = Math.floor(snapshot.queueFill.fill * 100);
+  const full = percent >= 100 ? ' FULL' : percent >= 10 ? ` ${percent}% full` : '';
+  const color = percent >= 80 ? 'red' : snapshot.queueDepth > 0 ? 'yellow' : undefined;
+  return { text: `queue ${snapshot.queueDepth}${full}`, color, bold: percent >= 80 };
+}
+
 /** The parts, in order of importance. */
 export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[] {
   const { snapshot, demo, jiraUrl, credentialSource, listenAddress } = props;
@@ -46,7 +54,7 @@ export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[]
     { text: `${connection.text}${snapshot.paused ? ' (queue paused)' : ''}`, color: snapshot.paused ? 'red' : connection.color },
     { text: `creds: ${credentialSource}` },
     { text: `socket ${listenAddress ?? 'off'}` },
-    { text: `queue ${snapshot.queueDepth}`, color: snapshot.queueDepth > 0 ? 'yellow' : undefined },
+    queuePart(snapshot),
     { text: `throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`, color: t.used >= t.max ? 'yellow' : undefined },
   ];
 }
