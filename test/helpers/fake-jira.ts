@@ -204,15 +204,18 @@ export class FakeJira implements JiraPort {
     });
   }
 
-  search(jql: string): Promise<SearchResult> {
+  search(jql: string, options: { maxResults?: number; startAt?: number } = {}): Promise<SearchResult> {
     return this.run('search', [jql], () => {
-      const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1];
+      // As Jira: labels match case-insensitively, and the answer comes a page at a time (startAt, total).
+      const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1]?.toLowerCase();
       const indexed = this.clock.now() - this.searchLagMs;
       const hits = [...this.issues.values()]
         .filter((i) => (this.madeAt.get(i.key) ?? 0) <= indexed)
-        .filter((i) => label !== undefined && ((i.fields.labels as string[] | undefined) ?? []).includes(label))
+        .filter((i) => label !== undefined && ((i.fields.labels as string[] | undefined) ?? []).some((l) => l.toLowerCase() === label))
         .map((i) => ({ id: i.id, key: i.key, fields: { labels: structuredClone(i.fields.labels) } }));
-      return { issues: [...structuredClone(this.decoys), ...hits] };
+      const all = [...structuredClone(this.decoys), ...hits];
+      const startAt = options.startAt ?? 0;
+      return { issues: all.slice(startAt, startAt + (options.maxResults ?? 50)), total: all.length };
     });
   }
 
