@@ -9,6 +9,7 @@ import { attemptsOf, unitKey } from './engine-core.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
+import { fitNote } from './text-limits.js';
 
 /** Sends one unit (a CREATE, or an update's commands sharing a log row); never rejects. */
 export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
@@ -64,6 +65,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       finishFailed(core, [cmd], plan.error, undefined, log);
       return;
     }
+    if (plan.value.notes) log.error = fitNote(plan.value.notes);
     ticket = core.store.getTicket(guid);
     if (!ticket && unknownOutcome) {
       ticket = (await adoptByLabel(core, cmd)) ?? undefined;
@@ -141,6 +143,7 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
       plans.push(plan.value);
     }
     const merged = mergeUpdatePlans(plans);
+    if (merged.notes) log.error = fitNote(merged.notes);
     const body = updatePlanBody(merged, guid, ctx);
     if (body !== null && !memory.edited) {
       log.request = JSON.stringify(body);
