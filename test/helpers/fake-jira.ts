@@ -5,7 +5,7 @@
 // Tests script failures per method, and can hold calls in flight with a gate.
 import { JiraError } from '../../source/core/jira-error.js';
 import type {
-  Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
+  Clock, CommentPage, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
   SearchResult, ServerInfo, Transition,
 } from '../../source/core/ports.js';
 import { BUILTIN_FIELDS } from '../../source/core/builtin-fields.js';
@@ -191,9 +191,27 @@ export class FakeJira implements JiraPort {
     });
   }
 
-  addComment(key: string, text: string): Promise<void> {
-    return this.run('addComment', [key, text], () => {
+  /** Comment properties are not kept (a Jira that ignores them). */
+  dropsCommentProperties = false;
+  /** Per issue key, what Jira knows of each comment besides its text: its property and time. */
+  private readonly commentInfo = new Map<string, Array<{ marker?: unknown; at: number }>>();
+
+  addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void> {
+    return this.run('addComment', marker ? [key, text, marker] : [key, text], () => {
       this.issue(key).comments.push(text);
+      const info = this.commentInfo.get(key) ?? [];
+      info[this.issue(key).comments.length - 1] = { ...(marker && !this.dropsCommentProperties ? { marker: structuredClone(marker) } : {}), at: this.clock.now() };
+      this.commentInfo.set(key, info);
+    });
+  }
+
+  comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> {
+    return this.run('comments', [key, options], () => {
+      const issue = this.issue(key);
+      const info = this.commentInfo.get(key) ?? [];
+      const all = issue.comments.map((text, i) => ({ id: String(i + 1), text, author: 'ops-bot', created: info[i]?.at ?? 0,
+        ...(info[i]?.marker !== undefined ? { marker: structuredClone(info[i].marker) } : {}) })).reverse();
+      return { comments: all.slice(options.startAt, options.startAt + options.maxResults), total: all.length };
     });
   }
 
