@@ -9,14 +9,18 @@ import { textToAdf } from './adf.js';
 import { applyLabelOps, foldLabelOps, guidLabel, parseLabelValue, type LabelOp } from './advanced-labels.js';
 import type { AdvancedCommand } from './advanced-parse.js';
 import type { TemplateRow } from './config.js';
+import { fieldType } from './field-shaping.js';
 import { fieldLabel, isKnownType, shapeByType, type FieldCatalogue, type ShapeContext, type Shaped } from './fields.js';
 import type { FieldDef, IssuePayload } from './ports.js';
+import { fitLine } from './text-limits.js';
 
 /** What a CREATE sends: the create body, then the comments to add and the status to move to. */
 export interface CreatePlan {
   body: IssuePayload;
   comments: string[];
   status: string | null;
+  /** What was cut to fit Jira's limits (text-limits.ts), for the log row; absent when nothing was. */
+  notes?: string[];
 }
 
 /** What an UPDATE sends (one line, or several merged): edit fields, label verbs, comments, transition. */
@@ -27,6 +31,8 @@ export interface UpdatePlan {
   status: string | null;
   /** How many Advanced lines the plan carries. */
   lines: number;
+  /** What was cut to fit Jira's limits (text-limits.ts), for the log row; absent when nothing was. */
+  notes?: string[];
 }
 
 type Special = 'comment' | 'status' | 'labels';
@@ -142,30 +148,36 @@ export function composeCreate(command: AdvancedCommand, template: TemplateRow[],
   if (!read.ok) return read;
   const { comments, status, labelOps } = read.value;
 
+  // The values in the body's order: the template's rows (a line's field takes its row's place),
+  // then the line's other fields; an empty line value leaves the field out.
   const overridden = new Set(lineFields.map(([def]) => def.id));
-  const fields: Record<string, unknown> = {};
+  const entries = new Map<string, { def: FieldDef; value: string; row?: TemplateRow } | null>();
   for (const row of template) {
     if (row.mode === 'Exclude') continue;
     const resolved = catalogue.resolve(row.field);
     if (!resolved.ok) return { ok: false, error: `template row ${JSON.stringify(row.field)}: ${resolved.error}` };
     const def = resolved.value;
     // Held in place (key order) even when the line overrides it, so the body reads like the table.
-    if (overridden.has(def.id)) {
-      fields[def.id] = undefined;
-      continue;
-    }
-    const shaped = shapeTemplateRow(row, def, catalogue, ctx);
-    if (!shaped.ok) return { ok: false, error: `template row ${JSON.stringify(row.field)}: ${shaped.error}` };
-    fields[def.id] = shaped.value;
+    entries.set(def.id, overridden.has(def.id) ? null : { def, value: row.value, row });
   }
   for (const [def, value] of lineFields) {
-    if (value === '') {
-      delete fields[def.id];
-      continue;
+    if (value === '') entries.delete(def.id);
+    else entries.set(def.id, { def, value });
+  }
+  const texts = fitTexts(entries, comments, ctx, catalogue, true);
+  const fields: Record<string, unknown> = {};
+  // Template rows first, then the line's fields: the first refusal is a template row's.
+  for (const fromTemplate of [true, false]) {
+    for (const [id, entry] of entries) {
+      if (entry === null || (entry.row !== undefined) !== fromTemplate) {
+        if (!(id in fields)) fields[id] = undefined;
+        continue;
+      }
+      const value = texts.values.get(id) ?? entry.value;
+      const shaped = entry.row ? shapeTemplateRow({ ...entry.row, value }, entry.def, catalogue, ctx) : catalogue.shape(entry.def, value, ctx);
+      if (!shaped.ok) return entry.row ? { ok: false, error: `template row ${JSON.stringify(entry.row.field)}: ${shaped.error}` } : shaped;
+      fields[id] = shaped.value;
     }
-    const shaped = catalogue.shape(def, value, ctx);
-    if (!shaped.ok) return shaped;
-    fields[def.id] = shaped.value;
   }
   for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
 
@@ -177,7 +189,38 @@ export function composeCreate(command: AdvancedCommand, template: TemplateRow[],
   const own = guidLabel(command.guid);
   if (!labels.includes(own)) labels.push(own);
   fields.labels = labels;
-  return { ok: true, value: { body: { fields }, comments, status } };
+  return { ok: true, value: { body: { fields }, comments, status, ...(texts.notes.length > 0 ? { notes: texts.notes } : {}) } };
+}
+
+/** Whether a field's value is text Jira limits: the summary, or rich text (description, textarea …). */
+function isLimitedText(def: FieldDef): boolean {
+  return def.id === 'summary' || fieldType(def) === 'text';
+}
+
+/** A value the user gave as JSON (or typed `json`) is sent as given, never cut. */
+function isPlainText(value: string, row?: TemplateRow): boolean {
+  const first = value.charCodeAt(0);
+  return first !== 123 /* { */ && first !== 91 /* [ */ && (row?.type === undefined || row.type === 'string' || row.type === 'text');
+}
+
+/**
+ * Cuts the line's summary, rich-text values and comments to Jira's limits (text-limits.ts).
+ * Returns the texts that changed (by field id; a description may be added to hold a cut
+ * summary in full) and the notes for the log row; comments change in place.
+ */
+function fitTexts(entries: Map<string, { def: FieldDef; value: string; row?: TemplateRow } | null>, comments: string[],
+  ctx: ShapeContext, catalogue: FieldCatalogue, creating: boolean): { values: Map<string, string>; notes: string[] } {
+  const values = new Map<string, string>();
+  const rich = new Set<string>();
+  for (const [id, entry] of entries) {
+    if (entry === null || !isLimitedText(entry.def) || !isPlainText(entry.value, entry.row)) continue;
+    values.set(id, entry.value);
+    if (id !== 'summary') rich.add(id);
+  }
+  const description = creating && !entries.has('description') ? catalogue.resolve('description') : null;
+  const notes = fitLine(values, rich, comments, ctx.apiVersion, description !== null && description.ok);
+  if (description?.ok && values.has('description')) entries.set('description', { def: description.value, value: values.get('description')! });
+  return { values, notes };
 }
 
 /**
@@ -189,21 +232,38 @@ export function composeUpdate(command: AdvancedCommand, catalogue: FieldCatalogu
   if (command.action === 'CALL') return { ok: false, error: CALL_LATER };
   const fromCreate = options?.fromCreate === true;
   const fields: Record<string, unknown> = {};
+  // Text Jira limits is shaped once the whole line is read: a cut summary may go into the description.
+  const texts = new Map<string, { def: FieldDef; value: string } | null>();
   const read = readPairs(command, catalogue, (def, value) => {
     if (fromCreate && (def.id === 'project' || def.id === 'issuetype' || value === '')) return null;
+    if (value !== '' && isLimitedText(def) && isPlainText(value)) {
+      texts.set(def.id, { def, value });
+      fields[def.id] = undefined; // its place in the body
+      return null;
+    }
+    texts.delete(def.id);
     const shaped = catalogue.shape(def, value, ctx, fromCreate ? undefined : CLEAR);
     if (!shaped.ok) return shaped;
     fields[def.id] = shaped.value;
     return null;
   });
   if (!read.ok) return read;
+  const comments = read.value.comments;
+  const fitted = fitTexts(texts, comments, ctx, catalogue, false);
+  for (const [id, entry] of texts) {
+    if (entry === null) continue;
+    const shaped = catalogue.shape(entry.def, fitted.values.get(id) ?? entry.value, ctx);
+    if (!shaped.ok) return shaped;
+    fields[id] = shaped.value;
+  }
   const own = guidLabel(command.guid);
   const labelOps: LabelOp[] = [];
   for (const op of read.value.labelOps) {
     if ('set' in op && fromCreate) labelOps.push(...op.set.map((add) => ({ add })));
     else if (!('remove' in op && op.remove === own)) labelOps.push(op);
   }
-  return { ok: true, value: { fields, labelOps, comments: read.value.comments, status: read.value.status, lines: 1 } };
+  return { ok: true, value: { fields, labelOps, comments, status: read.value.status, lines: 1,
+    ...(fitted.notes.length > 0 ? { notes: fitted.notes } : {}) } };
 }
 
 /** Several waiting updates of one GUID as one: later fields win, comments all kept, label ops in order, last status wins. */
@@ -217,6 +277,7 @@ export function mergeUpdatePlans(plans: UpdatePlan[]): UpdatePlan {
     merged.comments.push(...plan.comments);
     if (plan.status !== null) merged.status = plan.status;
     merged.lines += plan.lines;
+    if (plan.notes) merged.notes = [...(merged.notes ?? []), ...plan.notes.filter((n) => !merged.notes?.includes(n))];
   }
   return merged;
 }

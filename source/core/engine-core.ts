@@ -33,6 +33,10 @@ export interface UnitMemory {
   edited: boolean;
   commentsDone: number;
   transitioned: boolean;
+  /** A comment sent whose outcome is not known yet (stored before the request leaves, engine-steps.ts). */
+  commentInFlight?: { step: number; since: number };
+  /** A transition sent whose outcome is not known yet. */
+  transitionInFlight?: boolean;
 }
 
 /** The engine's shared state. */

@@ -11,6 +11,7 @@
 // gate's own back-off over failed probes (1 s, 2 s, 4 s … 5 min) and any Retry-After.
 import { JiraError } from './jira-error.js';
 import type {
+  CommentPage,
   Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
   SearchResult, ServerInfo, TimerHandle, Transition,
 } from './ports.js';
@@ -241,8 +242,12 @@ export class WatchedJira implements JiraPort {
     return this.watch(this.inner.transitionTo(key, statusName));
   }
 
-  addComment(key: string, text: string): Promise<void> {
-    return this.watch(this.inner.addComment(key, text));
+  addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void> {
+    return this.watch(this.inner.addComment(key, text, marker));
+  }
+
+  comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> {
+    return this.watch(this.inner.comments(key, options));
   }
 
   getIssue(key: string, fields?: string[]): Promise<JiraIssue> {

@@ -96,8 +96,9 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
   core.forgetUnit(unitKey(cmds));
   const logId = cmds[0].logId;
   if (logId !== null) {
+    // An Ok row's Error Message is empty, or says what was cut to fit Jira's limits.
     core.store.updateLog(logId, { ...log, status: 'Ok', ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl,
-      error: null, nextAttemptAt: null });
+      error: log.error ?? null, nextAttemptAt: null });
     // Every command the row carries travels in the unit (a merge is sent whole), so they are its lines.
     core.signals.emit({ type: 'sent', guid: cmds[0].guid, action, ticketKey: ticket.ticketKey, logId, lines: cmds.length });
   }

@@ -1,10 +1,12 @@
 // Exactly one ticket per GUID, also across crashes (SPEC §6). A CREATE whose outcome is
 // unknown — in flight when the process died, or its answer lost to a timeout — is looked up
-// in Jira by its label before it is sent again, and only an issue that really carries the
-// label is adopted: a search may return other issues, and the first hit proves nothing.
+// in Jira by its label before it is sent again. The search is read to its end, only an issue
+// whose label is exactly the GUID's is adopted (a search may return other issues, and Jira
+// matches labels case-insensitively), and of several the oldest.
 import { guidLabel } from './advanced.js';
 import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';
+import { JiraError } from './jira-error.js';
 import type { JiraIssue, QueuedCommand, TicketRef } from './ports.js';
 
 /** What a Manual Execute left in flight becomes: its outcome cannot be looked up (it has no label). */
@@ -43,9 +45,90 @@ export function carriesLabel(issue: JiraIssue, label: string): boolean {
  */
 export const CLOUD_SEARCH_RECHECK_MS = 15_000;
 
+/** Issues asked for per search page (Cloud answers at most 100 when fields are asked for). */
+export const LOOKUP_PAGE_SIZE = 100;
+/**
+ * The most pages a lookup reads. A Jira that narrows by the label returns one or a few
+ * issues; one that ignores the label clause returns every issue, and reading all of a big
+ * Jira for each lookup would be a storm of its own. Past this the outcome stays unknown.
+ */
+export const LOOKUP_MAX_PAGES = 50;
+
+/** What a lookup by label learned: the issues that really carry it, and whether the search was read to its end. */
+interface LabelSearch {
+  matches: JiraIssue[];
+  complete: boolean;
+  pages: number;
+  seen: number;
+}
+
+/**
+ * Reads every page of the label search: Data Center pages by startAt (and says `total`),
+ * Cloud's /search/jql by nextPageToken. Jira matches labels case-insensitively (`CaseX` finds
+ * `casex` too) and a Jira may not narrow by the label at all, so only an exact match counts.
+ * Oldest first, so that new issues made while paging land on later pages, not shift them.
+ */
+async function searchLabel(core: EngineCore, label: string): Promise<LabelSearch> {
+  const jql = `labels = "${label}" ORDER BY created ASC`;
+  const matches: JiraIssue[] = [];
+  let startAt = 0;
+  let nextPageToken: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const result = await core.jira.search(jql, { fields: ['labels', 'created'], maxResults: LOOKUP_PAGE_SIZE,
+      ...(nextPageToken !== undefined ? { nextPageToken } : { startAt }) });
+    for (const issue of result.issues) if (carriesLabel(issue, label)) matches.push(issue);
+    startAt += result.issues.length;
+    nextPageToken = result.nextPageToken;
+    const more = nextPageToken !== undefined
+      || (result.total !== undefined && result.issues.length > 0 && startAt < result.total);
+    if (!more) return { matches, complete: true, pages, seen: startAt };
+    if (pages >= LOOKUP_MAX_PAGES || core.stopping) return { matches, complete: false, pages, seen: startAt };
+  }
+}
+
+/** Jira's `created` (2024-05-01T10:00:00.000+0200) as ms epoch; Infinity when absent or unreadable. */
+function createdAt(issue: JiraIssue): number {
+  const raw = issue.fields.created;
+  if (typeof raw !== 'string') return Infinity;
+  const ms = Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? Infinity : ms;
+}
+
+/** The oldest of several issues: by created time, then by numeric id (Jira's ids grow). */
+export function oldestIssue(issues: readonly JiraIssue[]): JiraIssue | undefined {
+  let best: JiraIssue | undefined;
+  for (const issue of issues) {
+    if (!best) {
+      best = issue;
+      continue;
+    }
+    const a = createdAt(issue);
+    const b = createdAt(best);
+    if (a < b || (a === b && Number(issue.id) < Number(best.id))) best = issue;
+  }
+  return best;
+}
+
+/**
+ * The lookup could not be finished: Jira returned more pages than a lookup reads. Whether
+ * Jira already holds the ticket is unknown, so the CREATE is not sent (it would risk a
+ * second ticket); the lookup is tried again on the retry schedule, and after
+ * updates.retryForHours the command ends Failed with this reason.
+ */
+export function lookupIncomplete(label: string, search: LabelSearch): JiraError {
+  return new JiraError({
+    status: 200, retryable: true, cause: 'lookup-incomplete',
+    message: `could not tell whether Jira already made this ticket: the search for label ${label} still had more after `
+      + `${search.pages} pages (${search.seen} issues) — Jira does not seem to narrow the search by label; `
+      + 'the CREATE is not sent again until a lookup reads to the end',
+  });
+}
+
 async function findLabelled(core: EngineCore, label: string): Promise<JiraIssue | undefined> {
-  const result = await core.jira.search(`labels = "${label}"`, { fields: ['labels'], maxResults: 50 });
-  return result.issues.find((issue) => carriesLabel(issue, label));
+  const search = await searchLabel(core, label);
+  const oldest = oldestIssue(search.matches);
+  if (oldest || search.complete || core.stopping) return oldest;
+  throw lookupIncomplete(label, search);
 }
 
 /**

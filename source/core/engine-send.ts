@@ -8,7 +8,9 @@ import type { EngineCore } from './engine-core.js';
 import { attemptsOf, unitKey } from './engine-core.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
+import { commentOnce, transitionOnce } from './engine-steps.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
+import { fitNote } from './text-limits.js';
 
 /** Sends one unit (a CREATE, or an update's commands sharing a log row); never rejects. */
 export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
@@ -64,6 +66,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       finishFailed(core, [cmd], plan.error, undefined, log);
       return;
     }
+    if (plan.value.notes) log.error = fitNote(plan.value.notes);
     ticket = core.store.getTicket(guid);
     if (!ticket && unknownOutcome) {
       ticket = (await adoptByLabel(core, cmd)) ?? undefined;
@@ -94,17 +97,13 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     }
     // Each step is marked done (and stored) as soon as Jira took it, so neither a retry nor
     // a restart repeats it.
+    // (engine-steps.ts: an unknown outcome is looked up before the step is sent again.)
+    const target = { unit: key, memory, guid, ticketKey: ticket.ticketKey };
     while (memory.commentsDone < plan.value.comments.length) {
-      await core.jira.addComment(ticket.ticketKey, plan.value.comments[memory.commentsDone]);
-      memory.commentsDone++;
-      core.saveUnit(key);
-      if (core.stopped) return;
+      if (!await commentOnce(core, target, memory.commentsDone, plan.value.comments[memory.commentsDone]) || core.stopped) return;
     }
     if (plan.value.status !== null && !memory.transitioned) {
-      await core.jira.transitionTo(ticket.ticketKey, plan.value.status);
-      memory.transitioned = true;
-      core.saveUnit(key);
-      if (core.stopped) return;
+      if (!await transitionOnce(core, target, plan.value.status) || core.stopped) return;
     }
     finishOk(core, [cmd], ticket, 'Create', log);
   } catch (error) {
@@ -141,6 +140,7 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
       plans.push(plan.value);
     }
     const merged = mergeUpdatePlans(plans);
+    if (merged.notes) log.error = fitNote(merged.notes);
     const body = updatePlanBody(merged, guid, ctx);
     if (body !== null && !memory.edited) {
       log.request = JSON.stringify(body);
@@ -150,10 +150,7 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
       if (core.stopped) return;
     }
     if (merged.status !== null && !memory.transitioned) {
-      await core.jira.transitionTo(ticket.ticketKey, merged.status);
-      memory.transitioned = true;
-      core.saveUnit(key);
-      if (core.stopped) return;
+      if (!await transitionOnce(core, { unit: key, memory, guid, ticketKey: ticket.ticketKey }, merged.status) || core.stopped) return;
     }
     core.store.addStats(localDay(core.clock.now()), 0, 1);
     finishOk(core, cmds, ticket, 'Update', log);

@@ -98,6 +98,26 @@ export interface SearchResult {
   total?: number;
 }
 
+/** A comment as Jira lists it, reduced to what tells whether jiraline added it. */
+export interface JiraComment {
+  id: string;
+  /** The body as plain text (ADF on API 3 is read back as text). */
+  text: string;
+  /** The author's accountId (Cloud) or name (Server/DC); null when Jira did not say. */
+  author: string | null;
+  /** When Jira made it (ms epoch); null when unreadable. */
+  created: number | null;
+  /** The value of its `jiraline` entity property, when Jira kept and returned it. */
+  marker?: unknown;
+}
+
+/** One page of an issue's comments. */
+export interface CommentPage {
+  comments: JiraComment[];
+  /** How many the issue has, when Jira says. */
+  total?: number;
+}
+
 /**
  * The Jira REST client as the engine sees it. Every method throws a JiraError
  * (source/core/jira-error.ts) on failure, which says whether to retry.
@@ -118,8 +138,11 @@ export interface JiraPort {
   /** Applies the transition whose target status has this name (case-insensitive).
    *  Throws a final JiraError listing the available target statuses when none matches. */
   transitionTo(key: string, statusName: string): Promise<Transition>;
-  /** Adds a comment; the text is sent as ADF on API 3, as a string otherwise. */
-  addComment(key: string, text: string): Promise<void>;
+  /** Adds a comment; the text is sent as ADF on API 3, as a string otherwise. A marker goes
+   *  with it as the comment's `jiraline` entity property (read back by `comments`). */
+  addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void>;
+  /** One page of an issue's comments, newest first, with their `jiraline` property. */
+  comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage>;
   getIssue(key: string, fields?: string[]): Promise<JiraIssue>;
   /** One page of a JQL search (Cloud /search/jql or Server/DC /search, chosen by deployment). */
   search(jql: string, options?: { fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }): Promise<SearchResult>;

@@ -1,12 +1,12 @@
 // The Jira REST client: implements JiraPort (source/core/ports.ts) over one keep-alive
 // undici pool. Each concern has its own file; this one wires them together.
 import type {
-  CreateMetaField, CreateMetaIssueType, CreatedIssue, Credentials, FieldDef, IssuePayload,
+  CommentPage, CreateMetaField, CreateMetaIssueType, CreatedIssue, Credentials, FieldDef, IssuePayload,
   JiraIssue, JiraPort, JiraUser, SearchResult, ServerInfo, Transition,
 } from '../core/ports.js';
 import { getCreateMetaFields, getCreateMetaIssueTypes, type CreateMetaState } from './createmeta.js';
 import { buildDispatcher } from './dispatcher.js';
-import { addComment, createIssue, editIssue, getIssue } from './issues.js';
+import { addComment, createIssue, editIssue, getIssue, listComments } from './issues.js';
 import { search, type SearchState } from './search.js';
 import { getFields, getMyself, getServerInfo } from './server.js';
 import { getTransitions, transitionTo } from './transitions.js';
@@ -82,7 +82,8 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     editIssue: (key: string, body: IssuePayload): Promise<void> => editIssue(t, ep, key, body),
     transitions: (key: string): Promise<Transition[]> => getTransitions(t, ep, key),
     transitionTo: (key: string, statusName: string): Promise<Transition> => transitionTo(t, ep, key, statusName),
-    addComment: (key: string, text: string): Promise<void> => addComment(t, ep, key, text),
+    addComment: (key: string, text: string, marker?: Record<string, unknown>): Promise<void> => addComment(t, ep, key, text, marker),
+    comments: (key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> => listComments(t, ep, key, options),
     getIssue: (key: string, fields?: string[]): Promise<JiraIssue> => getIssue(t, ep, key, fields),
     search: (jql, searchOptions): Promise<SearchResult> => search(t, ep, searchState, jql, searchOptions),
     browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,

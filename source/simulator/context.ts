@@ -23,6 +23,8 @@ export interface SimState {
   issues: IssueStore;
   mode: 'cloud' | 'datacenter';
   now(): number;
+  /** Whether comment properties are dropped (a Jira that ignores them). */
+  dropCommentProperties(): boolean;
   /** The user a request acts as. */
   me(req: Req): SeedUser;
 }

@@ -31,6 +31,7 @@ export class FaultGate {
       if (v !== undefined && typeof v === 'number' && (!Number.isFinite(v) || v < 0)) throw new RangeError(`simulator fault ${k} must be a number ≥ 0`);
     }
     if ((faults.failureRate ?? 0) > 1) throw new RangeError('simulator fault failureRate must be between 0 and 1');
+    if ((faults.writeAfterTimeoutRate ?? 0) > 1) throw new RangeError('simulator fault writeAfterTimeoutRate must be between 0 and 1');
     this.faults = { ...faults };
     this.windowSecond = -1;
     this.windowCount = 0;
@@ -39,6 +40,22 @@ export class FaultGate {
   /** Added latency in milliseconds (0 for none). */
   latencyMs(): number {
     return this.faults.latencyMs ?? 0;
+  }
+
+  /** How long a write's answer waits after the write was made (0 for none). */
+  lateWriteMs(): number {
+    return this.faults.lateWriteMs ?? 0;
+  }
+
+  /** Whether this write is performed only once the client has given up. */
+  writeAfterTimeout(): boolean {
+    const rate = this.faults.writeAfterTimeoutRate ?? 0;
+    return rate > 0 && this.random() < rate;
+  }
+
+  /** Whether comment properties are dropped. */
+  dropCommentProperties(): boolean {
+    return this.faults.dropCommentProperties === true;
   }
 
   /** A fault reply for this request, or null to serve it. */

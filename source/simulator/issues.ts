@@ -4,7 +4,7 @@ import { renderRichText } from './adf.js';
 import { jiraTime, type Catalog } from './catalog.js';
 import { applySteps, type Plan } from './changes.js';
 import { FIELDS, type SeedProject } from './seed.js';
-import type { SimIssue } from './types.js';
+import type { SimComment, SimIssue } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -69,20 +69,21 @@ export class IssueStore {
     this.list.push(issue);
     this.byKey.set(key, issue);
     this.byId.set(id, issue);
-    for (const body of plan.comments) this.addComment(issue, body, now);
+    for (const body of plan.comments) this.addComment(issue, body, now, reporter);
     return issue;
   }
 
   /** Applies a checked edit plan. */
-  edit(issue: SimIssue, plan: Plan, now: number): void {
+  edit(issue: SimIssue, plan: Plan, now: number, author?: Json): void {
     applySteps(issue.fields, plan.steps);
-    for (const body of plan.comments) this.addComment(issue, body, now);
+    for (const body of plan.comments) this.addComment(issue, body, now, author);
     issue.fields.updated = jiraTime(now);
   }
 
-  /** Adds a checked comment body; returns the comment. */
-  addComment(issue: SimIssue, body: unknown, now: number): SimIssue['comments'][number] {
-    const comment = { id: String(this.nextCommentId++), body, created: jiraTime(now) };
+  /** Adds a checked comment body (by `author`, with entity properties); returns the comment. */
+  addComment(issue: SimIssue, body: unknown, now: number, author?: Json, properties?: SimComment['properties']): SimComment {
+    const comment: SimComment = { id: String(this.nextCommentId++), body, created: jiraTime(now),
+      ...(author ? { author } : {}), ...(properties && properties.length > 0 ? { properties } : {}) };
     issue.comments.push(comment);
     issue.fields.updated = comment.created;
     return comment;
@@ -98,11 +99,13 @@ export class IssueStore {
     issue.fields.updated = time;
   }
 
-  /** A comment as Jira renders it. */
-  renderComment(issue: SimIssue, c: SimIssue['comments'][number], api: 2 | 3, author: Json): Json {
+  /** A comment as Jira renders it; its properties only when asked for (`expand=properties`). */
+  renderComment(issue: SimIssue, c: SimComment, api: 2 | 3, author: Json, withProperties = false): Json {
+    const by = c.author ?? author;
     return {
-      self: `${this.catalog.baseUrl}/rest/api/${api}/issue/${issue.id}/comment/${c.id}`, id: c.id, author,
-      body: renderRichText(c.body, api), updateAuthor: author, created: c.created, updated: c.created, jsdPublic: true,
+      self: `${this.catalog.baseUrl}/rest/api/${api}/issue/${issue.id}/comment/${c.id}`, id: c.id, author: by,
+      body: renderRichText(c.body, api), updateAuthor: by, created: c.created, updated: c.created, jsdPublic: true,
+      ...(withProperties ? { properties: c.properties ?? [] } : {}),
     };
   }
 

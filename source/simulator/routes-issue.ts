@@ -50,7 +50,7 @@ export function editIssue(sim: SimState, req: Req, key: string): Reply {
   if (!issue) return noIssue();
   const checked = planChange(req.body, issue, sim.catalog, req.api);
   if (!checked.ok) return json(400, checked.error);
-  sim.issues.edit(issue, checked.plan, sim.now());
+  sim.issues.edit(issue, checked.plan, sim.now(), author(sim, req));
   if (req.query.get('returnIssue') === 'true') {
     return json(200, sim.issues.render(issue, req.api, parseFieldFilter(undefined, 'all'), author(sim, req)));
   }
@@ -95,25 +95,49 @@ export function doTransition(sim: SimState, req: Req, key: string): Reply {
   if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
   const now = sim.now();
   sim.issues.setStatus(issue, transition.to, now);
-  for (const c of comments) sim.issues.addComment(issue, c, now);
+  for (const c of comments) sim.issues.addComment(issue, c, now, author(sim, req));
   return { status: 204 };
 }
 
-/** POST /issue/{key}/comment → 201 with the comment */
+/** Entity properties of a comment's create body: a list of {key, value}, as Jira takes them. */
+function commentProperties(raw: unknown): Array<{ key: string; value: unknown }> | string {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return 'properties: expected a list of {"key": …, "value": …}';
+  const out: Array<{ key: string; value: unknown }> = [];
+  for (const p of raw) {
+    if (!isObject(p) || typeof p.key !== 'string' || p.key === '' || p.key.length > 255) return 'properties: each needs a "key" of 1 to 255 characters';
+    if (JSON.stringify(p.value ?? null).length > 32768) return 'properties: the value of a property is limited to 32768 characters';
+    out.push({ key: p.key, value: p.value ?? null });
+  }
+  return out;
+}
+
+/** POST /issue/{key}/comment → 201 with the comment (and its properties, kept unless the simulator drops them) */
 export function addComment(sim: SimState, req: Req, key: string): Reply {
   const issue = sim.issues.get(key);
   if (!issue) return noIssue();
   const body = isObject(req.body) ? req.body.body : undefined;
   const problem = checkCommentBody(body, req.api);
   if (problem) return jiraError(400, [], { comment: problem });
-  const comment = sim.issues.addComment(issue, body, sim.now());
+  const properties = commentProperties(isObject(req.body) ? req.body.properties : undefined);
+  if (typeof properties === 'string') return jiraError(400, [properties]);
+  const comment = sim.issues.addComment(issue, body, sim.now(), author(sim, req), sim.dropCommentProperties() ? [] : properties);
   return json(201, sim.issues.renderComment(issue, comment, req.api, author(sim, req)));
 }
 
-/** GET /issue/{key}/comment */
+/** GET /issue/{key}/comment?startAt&maxResults&orderBy=[-+]created&expand=properties */
 export function listComments(sim: SimState, req: Req, key: string): Reply {
   const issue = sim.issues.get(key);
   if (!issue) return noIssue();
-  const comments = issue.comments.map((c) => sim.issues.renderComment(issue, c, req.api, author(sim, req)));
-  return json(200, { startAt: 0, maxResults: comments.length, total: comments.length, comments });
+  const startAt = Number(req.query.get('startAt') ?? 0);
+  const maxResults = Number(req.query.get('maxResults') ?? 5000);
+  if (!Number.isInteger(startAt) || startAt < 0) return jiraError(400, [`The value '${req.query.get('startAt')}' is not valid for startAt.`]);
+  if (!Number.isInteger(maxResults) || maxResults < 0) return jiraError(400, [`The value '${req.query.get('maxResults')}' is not valid for maxResults.`]);
+  const orderBy = req.query.get('orderBy') ?? 'created';
+  if (!/^[-+]?created$/.test(orderBy)) return jiraError(400, [`The value '${orderBy}' is not valid for orderBy: use created or -created.`]);
+  const withProperties = (req.query.get('expand') ?? '').split(',').map((s) => s.trim()).includes('properties');
+  const all = orderBy.startsWith('-') ? [...issue.comments].reverse() : issue.comments;
+  const page = all.slice(startAt, startAt + Math.min(maxResults, 5000));
+  const comments = page.map((c) => sim.issues.renderComment(issue, c, req.api, author(sim, req), withProperties));
+  return json(200, { startAt, maxResults: Math.min(maxResults, 5000), total: all.length, comments });
 }

@@ -8,12 +8,22 @@ import type { SimulatorOptions } from './types.js';
 const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|datacenter]
                           [--user U --password P | --token T]
                           [--failure-rate F] [--latency MS]
+                          [--late-write-ms MS] [--write-after-timeout-rate F]
+                          [--drop-comment-properties]
   --listen HOST:PORT   where to serve (default 127.0.0.1:8080; port 0 picks a free one)
   --mode               cloud or datacenter (default datacenter)
   --user, --password   require HTTP Basic with these credentials
   --token              require "Authorization: Bearer <token>"
   --failure-rate F     answer this share of requests (0..1) with 503 and Retry-After
   --latency MS         add this delay to every answer
+  --late-write-ms MS   make each write (create, edit, comment, transition) at once
+                       but answer it MS later, as a Jira under load does
+  --write-after-timeout-rate F
+                       make this share of writes (0..1) only after the client
+                       gave up waiting (closed the connection), as behind a
+                       gateway that answers 504 while Jira goes on
+  --drop-comment-properties
+                       keep no comment properties (a Jira that ignores them)
 Without --user/--token any credentials (or none) are accepted.
 `;
 
@@ -25,6 +35,9 @@ const options = {
   token: { type: 'string' },
   'failure-rate': { type: 'string' },
   latency: { type: 'string' },
+  'late-write-ms': { type: 'string' },
+  'write-after-timeout-rate': { type: 'string' },
+  'drop-comment-properties': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,7 +75,13 @@ export function simulatorOptions(args: string[]): SimulatorOptions | 'help' {
     : values.user !== undefined ? { user: values.user, password: values.password! } : null;
   const failureRate = number('failure-rate', values['failure-rate'], 0, 1);
   const latencyMs = number('latency', values.latency, 0, 600_000);
-  return { host, port, mode, auth, faults: { ...(failureRate !== undefined ? { failureRate } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}) } };
+  const lateWriteMs = number('late-write-ms', values['late-write-ms'], 0, 600_000);
+  const writeAfterTimeoutRate = number('write-after-timeout-rate', values['write-after-timeout-rate'], 0, 1);
+  return { host, port, mode, auth, faults: {
+    ...(failureRate !== undefined ? { failureRate } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(lateWriteMs !== undefined ? { lateWriteMs } : {}), ...(writeAfterTimeoutRate !== undefined ? { writeAfterTimeoutRate } : {}),
+    ...(values['drop-comment-properties'] ? { dropCommentProperties: true } : {}),
+  } };
 }
 
 /** Runs the simulator until SIGINT/SIGTERM; returns the exit code. */
@@ -81,6 +100,9 @@ export async function runSimulator(args: string[]): Promise<number> {
   const faults = [
     opts.faults?.failureRate !== undefined ? `failure rate ${opts.faults.failureRate} (503 + Retry-After)` : '',
     opts.faults?.latencyMs !== undefined ? `latency ${opts.faults.latencyMs} ms` : '',
+    opts.faults?.lateWriteMs !== undefined ? `writes answered ${opts.faults.lateWriteMs} ms after they were made` : '',
+    opts.faults?.writeAfterTimeoutRate !== undefined ? `${opts.faults.writeAfterTimeoutRate} of writes made only after the client gave up` : '',
+    opts.faults?.dropCommentProperties ? 'comment properties dropped' : '',
   ].filter(Boolean).join(', ');
   process.stdout.write(
     `jiraline simulator: a Jira ${sim.mode === 'cloud' ? 'Cloud' : 'Data Center'} listening on ${sim.url}\n`

@@ -13,6 +13,13 @@ import { route } from './routes.js';
 import type { Simulator, SimulatorOptions } from './types.js';
 
 const MAX_BODY = 10 * 1024 * 1024;
+/** The longest a write is held waiting for the client to give up (writeAfterTimeoutRate). */
+const WRITE_AFTER_TIMEOUT_CAP_MS = 120_000;
+
+/** Whether a request changes Jira (a search by POST does not). */
+function isWrite(method: string, path: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && !/\/search(\/jql)?$/.test(path);
+}
 const NOT_AUTHENTICATED = 'You are not authenticated. Authentication required to perform this operation.';
 
 function write(res: ServerResponse, reply: Reply): void {
@@ -105,13 +112,38 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       method: req.method ?? 'GET', api: m[1] === '3' ? 3 : 2, parts, query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
       body: parsed.body, username: who.username,
     };
-    let reply: Reply;
-    try {
-      reply = route(sim!, request);
-    } catch (e) {
-      reply = jiraError(500, [`Internal server error: ${(e as Error).message}`]);
-    }
-    write(res, reply);
+    const perform = (): Reply => {
+      try {
+        return route(sim!, request);
+      } catch (e) {
+        return jiraError(500, [`Internal server error: ${(e as Error).message}`]);
+      }
+    };
+    if (!isWrite(request.method, path)) return write(res, perform());
+    // A slow Jira: the write is made now and answered later, or made only once the client gave up.
+    const answer = (reply: Reply): void => {
+      const late = faults.lateWriteMs();
+      if (late <= 0 || res.destroyed) return write(res, reply);
+      later(late, () => write(res, reply));
+    };
+    if (!faults.writeAfterTimeout()) return answer(perform());
+    let done = false;
+    const performLate = (): void => {
+      if (done) return;
+      done = true;
+      answer(perform());
+    };
+    res.once('close', performLate);
+    later(WRITE_AFTER_TIMEOUT_CAP_MS, performLate);
+  };
+
+  // A timer that close() clears, so no answer outlives the server.
+  const later = (ms: number, fn: () => void): void => {
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      fn();
+    }, ms);
+    delayed.add(timer);
   };
 
   const server = createServer((req, res) => {
@@ -129,11 +161,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       const raw = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       const latency = faults.latencyMs();
       if (latency <= 0) return handle(req, res, raw);
-      const timer = setTimeout(() => {
-        delayed.delete(timer);
-        handle(req, res, raw);
-      }, latency);
-      delayed.add(timer);
+      later(latency, () => handle(req, res, raw));
     });
   });
   // Clients keep connections open between bursts (undici's default keep-alive is 4 s).
@@ -152,7 +180,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const url = `http://${shownHost}:${address.port}`;
   const catalog = new Catalog(url, mode);
   const issues = new IssueStore(catalog);
-  sim = { catalog, issues, mode, now: () => Date.now(), me: (req) => catalog.me(req.username) };
+  sim = { catalog, issues, mode, now: () => Date.now(), me: (req) => catalog.me(req.username),
+    dropCommentProperties: () => faults.dropCommentProperties() };
 
   return {
     url,

@@ -15,6 +15,16 @@ export interface SimulatorFaults {
   latencyMs?: number;
   /** Injected failures (and rate-limit 429s) come as an HTML page, as a Data Center or a proxy sends. */
   htmlErrors?: boolean;
+  /** Writes (POST/PUT/DELETE other than searches) are performed at once and answered this many ms later. */
+  lateWriteMs?: number;
+  /**
+   * Share of writes (0..1) performed only after the client gave up: the request is held until
+   * the client closes the connection (its timeout), then performed, as behind a gateway that
+   * answers 504 while Jira goes on. Held at most 120 s.
+   */
+  writeAfterTimeoutRate?: number;
+  /** Comment properties sent with a new comment are not kept (a Jira that ignores them). */
+  dropCommentProperties?: boolean;
 }
 
 /** How to start a simulator. */
@@ -37,9 +47,20 @@ export interface SimIssue {
   key: string;
   /** Field id → value: summary string, labels string[], priority {id,name,…}, custom fields … */
   fields: Record<string, unknown>;
-  comments: Array<{ id: string; body: unknown; created: string }>;
+  comments: SimComment[];
   /** Status name: 'To Do', 'In Progress' or 'Done'. */
   status: string;
+}
+
+/** A comment as the simulator holds it. */
+export interface SimComment {
+  id: string;
+  body: unknown;
+  created: string;
+  /** Who wrote it (rendered as Jira's author); absent: the user who asks. */
+  author?: Record<string, unknown>;
+  /** Entity properties set with the comment (`properties` of the create body). */
+  properties?: Array<{ key: string; value: unknown }>;
 }
 
 /** A running simulator. */

@@ -5,7 +5,7 @@
 // Tests script failures per method, and can hold calls in flight with a gate.
 import { JiraError } from '../../source/core/jira-error.js';
 import type {
-  Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
+  Clock, CommentPage, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
   SearchResult, ServerInfo, Transition,
 } from '../../source/core/ports.js';
 import { BUILTIN_FIELDS } from '../../source/core/builtin-fields.js';
@@ -198,9 +198,27 @@ export class FakeJira implements JiraPort {
     });
   }
 
-  addComment(key: string, text: string): Promise<void> {
-    return this.run('addComment', [key, text], () => {
+  /** Comment properties are not kept (a Jira that ignores them). */
+  dropsCommentProperties = false;
+  /** Per issue key, what Jira knows of each comment besides its text: its property and time. */
+  private readonly commentInfo = new Map<string, Array<{ marker?: unknown; at: number }>>();
+
+  addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void> {
+    return this.run('addComment', marker ? [key, text, marker] : [key, text], () => {
       this.issue(key).comments.push(text);
+      const info = this.commentInfo.get(key) ?? [];
+      info[this.issue(key).comments.length - 1] = { ...(marker && !this.dropsCommentProperties ? { marker: structuredClone(marker) } : {}), at: this.clock.now() };
+      this.commentInfo.set(key, info);
+    });
+  }
+
+  comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> {
+    return this.run('comments', [key, options], () => {
+      const issue = this.issue(key);
+      const info = this.commentInfo.get(key) ?? [];
+      const all = issue.comments.map((text, i) => ({ id: String(i + 1), text, author: 'ops-bot', created: info[i]?.at ?? 0,
+        ...(info[i]?.marker !== undefined ? { marker: structuredClone(info[i].marker) } : {}) })).reverse();
+      return { comments: all.slice(options.startAt, options.startAt + options.maxResults), total: all.length };
     });
   }
 
@@ -211,15 +229,18 @@ export class FakeJira implements JiraPort {
     });
   }
 
-  search(jql: string): Promise<SearchResult> {
+  search(jql: string, options: { maxResults?: number; startAt?: number } = {}): Promise<SearchResult> {
     return this.run('search', [jql], () => {
-      const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1];
+      // As Jira: labels match case-insensitively, and the answer comes a page at a time (startAt, total).
+      const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1]?.toLowerCase();
       const indexed = this.clock.now() - this.searchLagMs;
       const hits = [...this.issues.values()]
         .filter((i) => (this.madeAt.get(i.key) ?? 0) <= indexed)
-        .filter((i) => label !== undefined && ((i.fields.labels as string[] | undefined) ?? []).includes(label))
+        .filter((i) => label !== undefined && ((i.fields.labels as string[] | undefined) ?? []).some((l) => l.toLowerCase() === label))
         .map((i) => ({ id: i.id, key: i.key, fields: { labels: structuredClone(i.fields.labels) } }));
-      return { issues: [...structuredClone(this.decoys), ...hits] };
+      const all = [...structuredClone(this.decoys), ...hits];
+      const startAt = options.startAt ?? 0;
+      return { issues: all.slice(startAt, startAt + (options.maxResults ?? 50)), total: all.length };
     });
   }
 

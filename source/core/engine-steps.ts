@@ -1,0 +1,158 @@
+// A unit's comment and transition steps, each applied once also when an answer is lost
+// (a timeout, a 5xx from a gateway while Jira went on, a crash before the next commit).
+// Before a comment leaves, the step is stored as in flight and committed, so that after any
+// failure or crash its outcome is known to be unknown; such a step is looked up before it
+// is sent again. Each comment carries a marker Jira keeps and returns (the `jiraline`
+// entity property: the GUID, the unit, the step and when it left), so the lookup is exact;
+// where a Jira drops the property, a comment with the same text by the same account within
+// COMMENT_MATCH_WINDOW_MS of the step is taken as it. A transition whose outcome is unknown
+// reads the issue's status first: there is then often no transition to the status it is in.
+import type { EngineCore, UnitMemory } from './engine-core.js';
+import { JiraError } from './jira-error.js';
+import type { JiraComment } from './ports.js';
+
+/** Comments read per page when a comment step's outcome is looked up. */
+export const COMMENT_LOOKUP_PAGE = 100;
+/** The most pages read (newest first): an issue's recent comments are all that can be ours. */
+export const COMMENT_LOOKUP_MAX_PAGES = 20;
+/**
+ * How far Jira's clock may be from ours when a comment is matched by its text and author
+ * (a Jira that drops comment properties). A deliberate repeat of the same text by the same
+ * account this close to the step is taken for it; a Jira clock further off makes the step
+ * send again.
+ */
+export const COMMENT_MATCH_WINDOW_MS = 60_000;
+/** Comments older than this before the step started are not read (a marker is exact; this bounds the reading). */
+const MARKER_HORIZON_MS = 10 * 60_000;
+
+/** Where a step belongs: the unit and its memory, the GUID and the ticket. */
+export interface StepTarget {
+  unit: string;
+  memory: UnitMemory;
+  guid: string;
+  ticketKey: string;
+}
+
+/** Whether a failure proves Jira did not take the request (a refusal); anything else leaves it unknown. */
+function refused(error: unknown): boolean {
+  return error instanceof JiraError && error.status >= 400 && !error.retryable;
+}
+
+/** The marker a comment carries: enough to tell this step's comment from any other. */
+function markerOf(target: StepTarget, step: number, since: number): Record<string, unknown> {
+  return { guid: target.guid, command: target.unit, step, sent: since };
+}
+
+function sameMarker(found: unknown, marker: Record<string, unknown>): boolean {
+  if (!found || typeof found !== 'object') return false;
+  const f = found as Record<string, unknown>;
+  return Object.keys(marker).every((k) => f[k] === marker[k]);
+}
+
+/**
+ * Whether the comment of an unknown-outcome step is on the issue: its marker, or (where Jira
+ * kept none) its text by our account within the window. Newest first, paged, bounded.
+ */
+async function commentLanded(core: EngineCore, target: StepTarget, text: string, marker: Record<string, unknown>, since: number): Promise<boolean> {
+  let me: string | null | undefined;
+  const horizon = since - MARKER_HORIZON_MS;
+  const until = core.clock.now() + COMMENT_MATCH_WINDOW_MS;
+  for (let page = 0; page < COMMENT_LOOKUP_MAX_PAGES; page++) {
+    const { comments, total } = await core.jira.comments(target.ticketKey, { startAt: page * COMMENT_LOOKUP_PAGE, maxResults: COMMENT_LOOKUP_PAGE });
+    for (const c of comments) {
+      if (sameMarker(c.marker, marker)) return true;
+      if (c.marker === undefined && c.text === text && inWindow(c, since, until)) {
+        me ??= await myAccount(core);
+        if (me !== null && c.author === me) return true;
+      }
+    }
+    const oldest = comments.at(-1)?.created;
+    const seen = (page + 1) * COMMENT_LOOKUP_PAGE;
+    if (comments.length < COMMENT_LOOKUP_PAGE || (total !== undefined && seen >= total) || (oldest != null && oldest < horizon)) return false;
+  }
+  return false;
+}
+
+function inWindow(c: JiraComment, since: number, until: number): boolean {
+  return c.created !== null && c.created >= since - COMMENT_MATCH_WINDOW_MS && c.created <= until;
+}
+
+async function myAccount(core: EngineCore): Promise<string | null> {
+  const user = await core.jira.myself();
+  return user.accountId ?? user.name ?? null;
+}
+
+/**
+ * Adds the unit's comment number `step` (its `commentsDone`), once. False: the engine is
+ * stopping and nothing was sent (the step stays for the next start, as the unit does).
+ */
+export async function commentOnce(core: EngineCore, target: StepTarget, step: number, text: string): Promise<boolean> {
+  const { memory, unit } = target;
+  const pending = memory.commentInFlight;
+  if (pending && pending.step === step && await commentLanded(core, target, text, markerOf(target, step, pending.since), pending.since)) {
+    stepDone(core, target, step);
+    return true;
+  }
+  if (core.stopping) return false;
+  const since = core.clock.now();
+  memory.commentInFlight = { step, since };
+  core.saveUnit(unit);
+  // On disk before the request leaves: a crash from here on leaves the step known as maybe sent.
+  await core.commitQuietly();
+  if (core.stopping) return false;
+  try {
+    await core.jira.addComment(target.ticketKey, text, markerOf(target, step, since));
+  } catch (error) {
+    if (refused(error)) {
+      memory.commentInFlight = undefined;
+      core.saveUnit(unit);
+    }
+    throw error;
+  }
+  stepDone(core, target, step);
+  return true;
+}
+
+function stepDone(core: EngineCore, target: StepTarget, step: number): void {
+  target.memory.commentsDone = step + 1;
+  target.memory.commentInFlight = undefined;
+  core.saveUnit(target.unit);
+}
+
+/** The issue's status name, as GET /issue answers it. */
+function statusOf(fields: Record<string, unknown>): string | null {
+  const s = fields.status;
+  return s && typeof s === 'object' && typeof (s as Record<string, unknown>).name === 'string' ? (s as { name: string }).name : null;
+}
+
+/** Moves the ticket to `status`, once: after an unknown outcome the issue's status is read first. False: stopping, nothing sent. */
+export async function transitionOnce(core: EngineCore, target: StepTarget, status: string): Promise<boolean> {
+  const { memory, unit } = target;
+  if (memory.transitionInFlight) {
+    const issue = await core.jira.getIssue(target.ticketKey, ['status']);
+    if (statusOf(issue.fields)?.toLowerCase() === status.toLowerCase()) {
+      memory.transitioned = true;
+      memory.transitionInFlight = false;
+      core.saveUnit(unit);
+      return true;
+    }
+  }
+  if (core.stopping) return false;
+  memory.transitionInFlight = true;
+  core.saveUnit(unit);
+  await core.commitQuietly();
+  if (core.stopping) return false;
+  try {
+    await core.jira.transitionTo(target.ticketKey, status);
+  } catch (error) {
+    if (refused(error)) {
+      memory.transitionInFlight = false;
+      core.saveUnit(unit);
+    }
+    throw error;
+  }
+  memory.transitioned = true;
+  memory.transitionInFlight = false;
+  core.saveUnit(unit);
+  return true;
+}

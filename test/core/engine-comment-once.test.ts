@@ -1,0 +1,119 @@
+// Each comment once, each transition once, whatever happens to the answer: a comment step
+// whose outcome is unknown (a timeout after Jira wrote it, a crash while it was on its way)
+// is looked up among the issue's comments before it is sent again — by its marker, or,
+// where Jira drops comment properties, by its text and author — and a transition whose
+// outcome is unknown reads the issue's status first.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createJiraClient } from '../../source/jira/index.js';
+import { startSimulator } from '../../source/simulator/index.js';
+import { JiraError } from '../../source/core/jira-error.js';
+import type { JiraPort } from '../../source/core/ports.js';
+import { harness, runFor, until } from './engine-harness.js';
+import { FakeJira, networkError } from '../helpers/fake-jira.js';
+import { FakeClock, flush } from '../helpers/fake-clock.js';
+
+test('a comment whose answer was lost (Jira wrote it) is found by its marker and not sent again', async (t) => {
+  const h = await harness(t);
+  h.jira.script('addComment', { after: networkError('timeout') });
+  await h.send('M1|CREATE|summary;disk full|comment;paged on-call|');
+  await runFor(h, 5_000, 1000);
+  assert.equal(h.engine.status('M1')?.status, 'Ok');
+  assert.deepEqual(h.jira.created()[0].comments, ['paged on-call'], 'once');
+  assert.equal(h.jira.callsOf('addComment').length, 1);
+  assert.ok(h.jira.callsOf('comments').length >= 1, 'looked up');
+  const [, , marker] = h.jira.callsOf('addComment')[0].args as [string, string, Record<string, unknown>];
+  assert.equal(marker.guid, 'M1');
+  assert.equal(marker.step, 0);
+});
+
+test('a comment that never reached Jira is sent again after the lookup finds nothing', async (t) => {
+  const h = await harness(t);
+  h.jira.script('addComment', networkError('timeout'));
+  await h.send('M2|CREATE|summary;disk full|comment;paged on-call|');
+  await runFor(h, 5_000, 1000);
+  assert.equal(h.engine.status('M2')?.status, 'Ok');
+  assert.deepEqual(h.jira.created()[0].comments, ['paged on-call']);
+  assert.equal(h.jira.callsOf('addComment').length, 2);
+});
+
+test('a Jira that ignores comment properties: the comment is found by its text and author', async (t) => {
+  const h = await harness(t);
+  h.jira.dropsCommentProperties = true;
+  h.jira.script('addComment', { after: networkError('timeout') });
+  await h.send('M3|CREATE|summary;disk full|comment;paged on-call|');
+  await runFor(h, 5_000, 1000);
+  assert.equal(h.engine.status('M3')?.status, 'Ok');
+  assert.deepEqual(h.jira.created()[0].comments, ['paged on-call'], 'once');
+  assert.equal(h.jira.callsOf('myself').length >= 1, true, 'the author was compared with the account in use');
+});
+
+test('a comment on its way when the engine died is looked up at the next start, not sent twice', async (t) => {
+  const clock = new FakeClock();
+  const jira = new FakeJira(clock);
+  const first = await harness(t, { clock, jira });
+  const release = jira.hold('addComment');
+  await first.send('M4|CREATE|summary;disk full|comment;first|comment;second|');
+  await until(() => jira.callsOf('addComment').length === 1, 'the comment is with Jira');
+  await first.close(); // the engine is gone; Jira goes on and writes the comment
+  release();
+  await flush(10);
+  assert.deepEqual(jira.created()[0].comments, ['second']);
+  const second = await harness(t, { clock, jira, temp: first.temp });
+  await runFor(second, 3_000, 1000);
+  assert.equal(second.engine.status('M4')?.status, 'Ok');
+  assert.deepEqual(jira.created()[0].comments, ['second'], 'not sent again');
+});
+
+test('a transition whose answer was lost reads the status first and is not attempted again', async (t) => {
+  const h = await harness(t);
+  h.jira.script('transitionTo', { after: networkError('timeout') });
+  await h.send('M5|CREATE|summary;disk full|status;Done|');
+  await runFor(h, 5_000, 1000);
+  assert.equal(h.engine.status('M5')?.status, 'Ok', h.store.queryLog({ guid: 'M5' })[0].error ?? '');
+  assert.equal(h.jira.callsOf('transitionTo').length, 1);
+  assert.equal(h.jira.created()[0].status, 'Done');
+  assert.ok(h.jira.callsOf('getIssue').length >= 1, 'the status was read');
+});
+
+/** The real client; the first comment's answer is lost after the simulator wrote it. */
+function losingFirstComment(client: JiraPort): JiraPort {
+  let lost = false;
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'addComment') {
+        return async (key: string, text: string, marker?: Record<string, unknown>) => {
+          await target.addComment(key, text, marker);
+          if (!lost) {
+            lost = true;
+            throw new JiraError({ status: 0, message: 'request timed out', cause: 'timeout' });
+          }
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+for (const [mode, drop] of [['datacenter', false], ['cloud', false], ['datacenter', true], ['cloud', true]] as const) {
+  test(`against the simulator (${mode}${drop ? ', comment properties dropped' : ''}): a lost comment answer leaves one comment`, async (t: TestContext) => {
+    const sim = await startSimulator({ mode, auth: null, faults: { dropCommentProperties: drop } });
+    const api = mode === 'cloud' ? 3 : 2;
+    const client = createJiraClient({ baseUrl: sim.url, ticketLocation: `rest/api/${api}/issue`, credentials: null, timeoutMs: 5000, env: {} });
+    t.after(async () => {
+      await client.close();
+      await sim.close();
+    });
+    const template = [{ field: 'project', value: 'OPS', mode: 'Include' as const }, { field: 'issuetype', value: 'Incident', mode: 'Include' as const }];
+    // The simulator stamps comments with the real time; the fallback compares it with the engine's.
+    const clock = new FakeClock(Date.now());
+    const h = await harness(t, { clock, port: losingFirstComment(client), catalogue: false, config: { template } });
+    await h.send('S1|CREATE|summary;disk full|comment;paged on-call\nsecond line|');
+    await runFor(h, 5_000, 1000);
+    assert.equal(h.engine.status('S1')?.status, 'Ok');
+    const [issue] = sim.issues();
+    assert.equal(issue.comments.length, 1, 'once');
+    assert.equal(issue.comments[0].properties?.length ?? 0, drop ? 0 : 1);
+  });
+}
