@@ -16,7 +16,7 @@ export interface StoreReader {
   queryLog(query: LogQuery): LogRow[];
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
   statsDays(fromDay: string, toDay: string): DayCount[];
-  statsTotals(): { created: number; updated: number };
+  statsTotals(): { created: number; updated: number; refused: number };
   /** Frees the in-memory copy. */
   close(): void;
 }

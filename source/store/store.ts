@@ -15,6 +15,8 @@ import { QueueTable } from './queue-table.js';
 import { LogTable } from './log-table.js';
 import { StatsTable } from './stats-table.js';
 import { MetaTable, TicketsTable } from './keyed-tables.js';
+import { bindJira, type JiraBinding } from './jira-binding.js';
+import { UNBOUND_JIRA } from '../core/jira-identity.js';
 
 /** Where and how to open the store. */
 export interface StoreOptions {
@@ -24,6 +26,8 @@ export interface StoreOptions {
   commitDelayMs?: number;
   /** The pid written into the lock file (default process.pid). */
   pid?: number;
+  /** The Jira to bind the directory to (jiraIdentity of its URL); default unbound (tests of the store alone). */
+  jira?: string;
 }
 
 /** The opened store: StorePort plus what the daemon and tests look at. */
@@ -36,6 +40,8 @@ export interface Store extends StorePort {
   readonly tookOverStaleLock: boolean;
   /** The data directory's permission bits at open (0o700 when jiraline made it; the faces warn when others may read it). */
   readonly dirMode: number;
+  /** What binding the directory to this Jira found (the start reports another Jira's map and queue). */
+  readonly binding: JiraBinding;
   /** Write counters (group commit makes far fewer writes than commits). */
   stats(): WriteStats & DurabilityStats;
   /** Writes a whole snapshot of the database now (and starts a new journal); resolves when durable. */
@@ -65,14 +71,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db = loaded.db;
     tune(db);
     const migrated = migrate(db);
+    const binding = bindJira(db, options.jira ?? UNBOUND_JIRA);
     db.enableBatching();
     // After a clean close the file holds everything and the journal goes on; otherwise a
     // snapshot at once puts the replayed journal (or a migration) into the file and starts a
     // new journal, and a new store gets a whole file for readers.
-    const reuseJournal = loaded.existed && migrated === 0 && loaded.cleanJournal;
+    const reuseJournal = loaded.existed && migrated === 0 && loaded.cleanJournal && !binding.changed;
     // A directory someone else made keeps its mode (it may be shared on purpose); it is reported, not changed.
     const dirMode = (await stat(dir)).mode & 0o777;
-    const store = new SqlStore(db, file, dir, dirMode, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal);
+    const store = new SqlStore(db, file, dir, dirMode, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal, binding);
     if (!reuseJournal) await store.checkpoint();
     return store;
   } catch (error) {
@@ -120,6 +127,7 @@ class SqlStore implements Store {
     commitDelayMs: number,
     generation: number,
     reuseJournal: boolean,
+    readonly binding: JiraBinding,
   ) {
     const durability = new Durability(db, file, generation, reuseJournal);
     this.durability = durability;
@@ -129,11 +137,15 @@ class SqlStore implements Store {
       return durability.capture();
     }, (p) => durability.write(p), commitDelayMs, (p) => p.size);
     const changed = () => this.touch();
-    this.queue = new QueueTable(db, changed);
-    this.log = new LogTable(db, changed);
+    this.queue = new QueueTable(db, changed, binding.jira);
+    this.log = new LogTable(db, changed, binding.jira);
     this.statsTable = new StatsTable(db, changed);
-    this.tickets = new TicketsTable(db, changed);
+    this.tickets = new TicketsTable(db, changed, binding.jira);
     this.meta = new MetaTable(db, changed);
+  }
+
+  get jira(): string {
+    return this.binding.jira;
   }
 
   get tookOverStaleLock(): boolean {
@@ -227,14 +239,14 @@ class SqlStore implements Store {
     return this.reclaim(this.log.pruneOlderThan(before));
   }
 
-  addStats(day: string, created: number, updated: number): void {
+  addStats(day: string, created: number, updated: number, refused = 0): void {
     this.open();
-    this.statsTable.add(day, created, updated);
+    this.statsTable.add(day, created, updated, refused);
   }
   statsDays(fromDay: string, toDay: string): DayCount[] {
     return this.statsTable.days(fromDay, toDay);
   }
-  statsTotals(): { created: number; updated: number } {
+  statsTotals(): { created: number; updated: number; refused: number } {
     return this.statsTable.totals();
   }
   resetStatsDaily(): void {

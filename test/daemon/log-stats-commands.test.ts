@@ -69,7 +69,7 @@ test('stats --json: created, updated and total as total/today/yesterday by local
   t.after(() => store.close());
   const now = new Date(2026, 10, 28, 0, 30).getTime();
   store.addStats(localDay(now), 2, 5);
-  store.addStats(localDay(now - 3600_000), 1, 0);
+  store.addStats(localDay(now - 3600_000), 1, 0, 3);
   store.addStats('2026-11-01', 4, 4);
   await store.commit();
 
@@ -79,6 +79,7 @@ test('stats --json: created, updated and total as total/today/yesterday by local
     created: { total: 7, today: 2, yesterday: 1 },
     updated: { total: 9, today: 5, yesterday: 0 },
     total: { total: 16, today: 7, yesterday: 1 },
+    refused: { total: 3, today: 0, yesterday: 3 },
   });
   assert.equal(json.out().split('\n').length, 2, 'one line');
 
@@ -89,5 +90,6 @@ test('stats --json: created, updated and total as total/today/yesterday by local
     ['Created', '7', '2', '1'],
     ['Updated', '9', '5', '0'],
     ['Total', '16', '7', '1'],
+    ['Refused', 'lines', '(answered', 'ERR):', '3', 'in', 'total,', '0', 'today,', '3', 'yesterday'],
   ]);
 });

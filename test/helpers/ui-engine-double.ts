@@ -13,7 +13,7 @@ export function emptySnapshot(): EngineSnapshot {
     paused: false,
     queueDepth: 0,
     throttle: { used: 0, max: 10, intervalSeconds: 60 },
-    stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, days: [] },
+    stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, refused: { ...zero }, days: [] },
     logCount: 0,
     logVersion: 0,
     catalogue: null,
