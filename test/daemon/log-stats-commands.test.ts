@@ -30,9 +30,9 @@ test('log --json: SPEC keys, null where empty, local time with offset, newest la
   assert.equal(await runLog(['--json', '--data-dir', tmp.dir], all.io), 0);
   const rows = all.out().trimEnd().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, 3);
-  assert.deepEqual(Object.keys(rows[0]), ['type', 'action', 'time', 'guid', 'status', 'ticketId', 'ticketKey', 'ticketUrl', 'error', 'lines']);
+  assert.deepEqual(Object.keys(rows[0]), ['type', 'action', 'time', 'guid', 'status', 'ticketId', 'ticketKey', 'ticketUrl', 'error', 'lines', 'jira']);
   assert.deepEqual(rows[0], { type: 'Manual', action: 'Create', time: localIso(base.time), guid: null, status: 'Pending',
-    ticketId: null, ticketKey: null, ticketUrl: null, error: null, lines: 1 });
+    ticketId: null, ticketKey: null, ticketUrl: null, error: null, lines: 1, jira: null });
   assert.match(rows[0].time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
   assert.equal(Date.parse(rows[0].time), base.time, 'the local time with its offset names the same moment');
   assert.deepEqual(rows.map((r) => r.status), ['Pending', 'Ok', 'Failed'], 'newest last');
