@@ -1,6 +1,8 @@
 // What the start says about the Jira the data directory is bound to: when the configured
 // Jira changed, how many GUIDs were mapped to which Jira (that map does not apply to this
 // one), and the commands that wait for another Jira (they are never sent to this one).
+import { jiraIdentity } from '../core/jira-identity.js';
+import type { ServerInfo } from '../core/ports.js';
 import type { JiraBinding, JiraShare } from '../store/jira-binding.js';
 import type { LogRecord } from './json-log.js';
 
@@ -35,4 +37,36 @@ export function bindingRecords(binding: JiraBinding): LogRecord[] {
       message: `${list} wait Pending for their own Jira and are never sent to ${binding.jira}; they go when jiraline is pointed at it again (jiraline log --status Pending shows them)` });
   }
   return records;
+}
+
+/**
+ * A `jira-server-changed` record when the server at the configured URL no longer says it is
+ * the one the map was made with (another deployment type, or another base URL of its own):
+ * a Jira replaced or restored behind the same address. The map stays (the URL is the same);
+ * every mapped ticket is checked for the GUID's label before it is written, so a ticket
+ * that is not the GUID's is never changed. Null when nothing was known or nothing changed.
+ */
+export function serverChangeRecord(known: string | undefined, now: ServerInfo, jira: string): LogRecord | null {
+  let before: Partial<ServerInfo>;
+  try {
+    before = known === undefined ? {} : (JSON.parse(known) as Partial<ServerInfo>);
+  } catch {
+    return null;
+  }
+  if (typeof before.deploymentType !== 'string' || typeof before.baseUrl !== 'string') return null;
+  const sameType = before.deploymentType === now.deploymentType;
+  const sameBase = jiraIdentity(before.baseUrl) === jiraIdentity(now.baseUrl);
+  if (sameType && sameBase) return null;
+  // Jira's own words (hostile input): no control characters, bounded, before the app shows them.
+  // eslint-disable-next-line no-control-regex -- control characters are what is taken out
+  const clean = (v: unknown) => String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 200);
+  const was = { deploymentType: clean(before.deploymentType), baseUrl: clean(before.baseUrl) };
+  const is = { deploymentType: clean(now.deploymentType), baseUrl: clean(now.baseUrl) };
+  return {
+    event: 'jira-server-changed', level: 'warning', jira,
+    before: was,
+    now: is,
+    message: `the Jira at ${jira} now says it is ${is.deploymentType} at ${is.baseUrl}; its map was made when it said ${was.deploymentType} at ${was.baseUrl}. ` +
+      'If another Jira now answers there, its tickets are safe: a mapped ticket is written only when it carries the GUID\'s label jiraline-<GUID>.',
+  };
 }

@@ -15,7 +15,7 @@ import { createSecretStore } from '../secrets/index.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { engineEventRecord, type LogRecord } from './json-log.js';
-import { bindingRecords } from './jira-binding-report.js';
+import { bindingRecords, serverChangeRecord } from './jira-binding-report.js';
 import type { Settings } from './settings.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from './socket-server.js';
 
@@ -143,6 +143,9 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       warn(`the data directory ${store.dir} is open to other users (mode 0${store.dirMode.toString(8)}); jiraline makes its own 0700 (its files are 0600 either way): chmod 700 ${store.dir}`);
     }
 
+    // What this Jira said about itself last time (kept per Jira in the store), to tell when
+    // another server now answers at the same URL.
+    const knownServer = store.getMeta('serverInfo');
     const engine = new Engine({ jira, store, clock: systemClock, config });
     let inUse = loaded.credentials;
     let credentialSource = loaded.source;
@@ -173,8 +176,17 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       if (recheck !== null) clearInterval(recheck);
       recheck = null;
     };
+    let serverChecked = false;
     const unsubscribe = engine.onEvent((event) => {
       log(engineEventRecord(event));
+      if (event.type === 'connection-changed' && event.connection.state === 'ok' && !serverChecked) {
+        serverChecked = true;
+        const record = serverChangeRecord(knownServer, event.connection.serverInfo, store.jira);
+        if (record) {
+          log(record);
+          warnings.push(String(record.message));
+        }
+      }
       if (event.type === 'paused' && recheck === null) {
         recheck = setInterval(() => {
           reloadCredentials('recheck').catch((error: unknown) => log({ event: 'warning', message: `reading the credentials failed: ${(error as Error).message}` }));
