@@ -24,6 +24,8 @@ export interface StatsSnapshot {
   created: Counter;
   updated: Counter;
   total: Counter;
+  /** Lines refused with ERR (by the engine or the socket); not tickets, so not in total. */
+  refused: Counter;
   days: DayCount[];
 }
 
@@ -64,6 +66,10 @@ export type EngineEvent =
   | { type: 'failed'; guid: string | null; action: 'Create' | 'Update'; error: string; logId: number }
   | { type: 'adopted'; guid: string; ticketKey: string }
   | { type: 'pruned'; rows: number }
+  /** A line answered ERR: the GUID it named (or null) and the reason, cut to a bounded length. */
+  | { type: 'refused'; guid: string | null; reason: string }
+  /** A mapped ticket that lacks the GUID's label was not written (the command ends Failed). */
+  | { type: 'not-ours'; guid: string; ticketKey: string }
   | { type: 'paused'; reason: string }
   | { type: 'resumed' }
   | { type: 'connection-changed'; connection: ConnectionState }
@@ -95,6 +101,12 @@ export interface EngineApi {
   /** One Advanced line in; the reply line out (`OK <GUID> queued` / `ERR <GUID|-> <reason>`),
    *  resolved only after the command is durably stored. Never rejects for bad input. */
   submitLine(line: string): Promise<string>;
+  /**
+   * Counts a line the face itself refused (the socket: too long, not UTF-8, bad token) and
+   * reports it as a `refused` event, as submitLine does for the lines it answers ERR.
+   * Optional: an engine in another process may count them on its side.
+   */
+  noteRefused?(reply: string): void;
   status(guid: string): GuidStatus | null;
   /** Manual Execute of a create body: never throttled, logged as Manual. */
   execute(body: IssuePayload): Promise<ExecuteResult>;

@@ -7,6 +7,7 @@ import { guidLabel } from './advanced.js';
 import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';
 import { JiraError } from './jira-error.js';
+import { markVerified } from './engine-verify.js';
 import type { JiraIssue, QueuedCommand, TicketRef } from './ports.js';
 
 /** What a Manual Execute left in flight becomes: its outcome cannot be looked up (it has no label). */
@@ -147,6 +148,7 @@ export async function adoptByLabel(core: EngineCore, cmd: QueuedCommand): Promis
   if (!hit || core.stopped) return null;
   const ticket: TicketRef = { guid, ticketId: hit.id, ticketKey: hit.key, ticketUrl: core.jira.browseUrl(hit.key) };
   core.store.setTicket(ticket);
+  markVerified(core, ticket);
   // The crash came before the created count was stored with the ticket (they commit together).
   core.store.addStats(localDay(core.clock.now()), 1, 0);
   if (cmd.logId !== null) {

@@ -9,6 +9,7 @@ import { attemptsOf, unitKey } from './engine-core.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
 import { commentOnce, transitionOnce } from './engine-steps.js';
+import { checkOwnTicket, markVerified } from './engine-verify.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
 import { fitNote } from './text-limits.js';
 
@@ -68,6 +69,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     }
     if (plan.value.notes) log.error = fitNote(plan.value.notes);
     ticket = core.store.getTicket(guid);
+    const fromMap = ticket !== undefined;
     if (!ticket && unknownOutcome) {
       ticket = (await adoptByLabel(core, cmd)) ?? undefined;
       // Stopping: nothing more goes to Jira now (no POST, no comment); the CREATE stays open and
@@ -91,9 +93,20 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       ticket = { guid, ticketId: created.id, ticketKey: created.key, ticketUrl: core.jira.browseUrl(created.key) };
       // The ticket and its count are stored together: recovery adopts (and counts) only what is not.
       core.store.setTicket(ticket);
+      markVerified(core, ticket);
       core.store.addStats(localDay(core.clock.now()), 1, 0);
       log.response = JSON.stringify({ status: 201, id: created.id, key: created.key });
       core.commitLater();
+    }
+    // A ticket an earlier run put in the map is written only if it carries the GUID's label.
+    const writes = memory.commentsDone < plan.value.comments.length || (plan.value.status !== null && !memory.transitioned);
+    if (fromMap && writes) {
+      const notOurs = await checkOwnTicket(core, ticket);
+      if (core.stopped) return;
+      if (notOurs !== null) {
+        finishFailed(core, [cmd], notOurs, ticket, log);
+        return;
+      }
     }
     // Each step is marked done (and stored) as soon as Jira took it, so neither a retry nor
     // a restart repeats it.
@@ -142,6 +155,15 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     const merged = mergeUpdatePlans(plans);
     if (merged.notes) log.error = fitNote(merged.notes);
     const body = updatePlanBody(merged, guid, ctx);
+    // Never written unless it carries the GUID's label (engine-verify.ts): one GET per ticket.
+    if ((body !== null && !memory.edited) || (merged.status !== null && !memory.transitioned)) {
+      const notOurs = await checkOwnTicket(core, ticket);
+      if (core.stopped) return;
+      if (notOurs !== null) {
+        finishFailed(core, cmds, notOurs, ticket, log);
+        return;
+      }
+    }
     if (body !== null && !memory.edited) {
       log.request = JSON.stringify(body);
       await core.jira.editIssue(ticket.ticketKey, body);

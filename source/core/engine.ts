@@ -12,6 +12,7 @@ import type {
 import { EngineCore, META, messageOf } from './engine-core.js';
 import { FillWatch, queueFill } from './engine-ceiling.js';
 import { executeManual } from './engine-manual.js';
+import { noteRefused } from './engine-refused.js';
 import { authMessage } from './engine-outcome.js';
 import { loadOpenCommands } from './engine-recovery.js';
 import { Worker } from './engine-worker.js';
@@ -143,13 +144,22 @@ export class Engine implements EngineApi {
 
   submitLine(line: string): Promise<string> {
     const reply = acceptLine(this.core, { kick: (guid) => this.worker.kick(guid) }, line)
-      .catch((error: unknown) => `ERR - ${messageOf(error)}`);
+      .catch((error: unknown) => `ERR - ${messageOf(error)}`)
+      .then((answer) => {
+        if (answer.startsWith('ERR ')) this.noteRefused(answer);
+        return answer;
+      });
     return this.core.track(reply);
+  }
+
+  noteRefused(reply: string): void {
+    noteRefused(this.core, reply);
   }
 
   status(guid: string): GuidStatus | null {
     // The newest log row of the GUID carries its latest command (a finished command is deleted).
-    const [row] = this.core.store.queryLog({ guid, limit: 1 });
+    // Only this Jira's rows: a GUID's history on another Jira says nothing about its ticket here.
+    const [row] = this.core.store.queryLog({ guid, limit: 1, jira: this.core.store.jira });
     const ticket = this.core.store.getTicket(guid);
     if (!row && !ticket) return null;
     return { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null };

@@ -226,6 +226,8 @@ export interface LogRow {
   response: string | null;
   attempts: number;
   nextAttemptAt: number | null;
+  /** The Jira the row's command was for (jira-identity.ts); the store fills it in on insert. */
+  jira?: string;
 }
 
 /** A filter for the log table; every part optional. */
@@ -235,6 +237,8 @@ export interface LogQuery {
   status?: LogRow['status'];
   guid?: string;
   ticketKey?: string;
+  /** Only the rows of this Jira (its identity, jira-identity.ts). */
+  jira?: string;
   /** Free text: matched against GUID, key, error and action. */
   text?: string;
 }
@@ -252,10 +256,18 @@ export interface DayCount {
   day: string;
   created: number;
   updated: number;
+  /** Lines refused (ERR) that day. */
+  refused?: number;
 }
 
 /** The durable store (source/store implements it with sql.js). */
 export interface StorePort {
+  /**
+   * The Jira the store is bound to (jira-identity.ts): the GUID → ticket map, the open
+   * commands and new log rows are this Jira's; another Jira's stay as they are, unused.
+   */
+  readonly jira: string;
+
   // queue
   insertCommand(command: Omit<QueuedCommand, 'id'>): number;
   updateCommand(id: number, patch: Partial<Omit<QueuedCommand, 'id'>>): void;
@@ -269,7 +281,7 @@ export interface StorePort {
   /** Removes finished commands older than this (ms epoch); their log rows stay. */
   purgeFinishedCommands(before: number): number;
 
-  // GUID → ticket
+  // GUID → ticket (on the store's Jira)
   getTicket(guid: string): TicketRef | undefined;
   setTicket(ref: TicketRef): void;
 
@@ -287,10 +299,10 @@ export interface StorePort {
 
   // statistics
   /** Adds to a day's counters and to the totals. */
-  addStats(day: string, created: number, updated: number): void;
+  addStats(day: string, created: number, updated: number, refused?: number): void;
   /** Counters of the given days (missing days are absent). */
   statsDays(fromDay: string, toDay: string): DayCount[];
-  statsTotals(): { created: number; updated: number };
+  statsTotals(): { created: number; updated: number; refused?: number };
   resetStatsDaily(): void;
   resetStatsTotals(): void;
 

@@ -27,10 +27,11 @@ export function nextLocalMidnight(now: number): number {
 }
 
 /** The snapshot from the stored day counters and totals, as seen at `now`. */
-export function buildStats(days: readonly DayCount[], totals: { created: number; updated: number }, now: number): StatsSnapshot {
+export function buildStats(days: readonly DayCount[], totals: { created: number; updated: number; refused?: number }, now: number): StatsSnapshot {
   const wanted = lastDays(now, CHART_DAYS);
   const byDay = new Map(days.map((d) => [d.day, d]));
-  const chart = wanted.map((day) => ({ day, created: byDay.get(day)?.created ?? 0, updated: byDay.get(day)?.updated ?? 0 }));
+  const chart = wanted.map((day) => ({ day, created: byDay.get(day)?.created ?? 0, updated: byDay.get(day)?.updated ?? 0,
+    refused: byDay.get(day)?.refused ?? 0 }));
   const today = chart[chart.length - 1];
   const yesterday = chart[chart.length - 2];
   const counter = (total: number, t: number, y: number): Counter => ({ total, today: t, yesterday: y });
@@ -38,6 +39,8 @@ export function buildStats(days: readonly DayCount[], totals: { created: number;
     created: counter(totals.created, today.created, yesterday.created),
     updated: counter(totals.updated, today.updated, yesterday.updated),
     total: counter(totals.created + totals.updated, today.created + today.updated, yesterday.created + yesterday.updated),
+    // Not tickets, so not in `total`: lines answered ERR (a typo in a fire-and-forget `nc` shows here).
+    refused: counter(totals.refused ?? 0, today.refused, yesterday.refused),
     days: chart,
   };
 }

@@ -4,15 +4,61 @@
 import type { EngineEvent } from '../core/engine-api.js';
 import { localIso } from '../core/local-time.js';
 
-/** One record of the daemon log, before `time` is added. */
-export type LogRecord = { event: string; [key: string]: unknown };
+/** One record of the daemon log, before `time` is added; `level` defaults by event (levelOf). */
+export type LogRecord = { event: string; level?: LogLevel; [key: string]: unknown };
 
-/** Writes records as JSON lines through `write`, stamped with `now()`. */
-export function createJsonLog(write: (text: string) => void, now: () => number = Date.now): (record: LogRecord) => void {
+/** How much a record matters: failures an operator must act on are `error`. */
+export type LogLevel = 'info' | 'warning' | 'error';
+
+/** Events that mean something failed for good or needs a person. */
+const errorEvents = new Set(['start-failed', 'failed', 'paused', 'not-ours']);
+/** Events that may need a look. */
+const warningEvents = new Set(['warning', 'refused', 'retry', 'jira-changed', 'jira-pending-elsewhere']);
+
+/** The level of a record without an explicit one. */
+export function levelOf(record: LogRecord): LogLevel {
+  if (record.level) return record.level;
+  if (errorEvents.has(record.event)) return 'error';
+  if (warningEvents.has(record.event)) return 'warning';
+  // Jira refusing the credentials stops all sending; Jira down is retried on its own.
+  if (record.event === 'jira' && record.state === 'auth-refused') return 'error';
+  if (record.event === 'jira' && record.state === 'down') return 'warning';
+  return 'info';
+}
+
+/** syslog priorities (sd-daemon(3)): journald reads a `<N>` prefix as the line's priority. */
+const priorityOf: Record<LogLevel, number> = { error: 3, warning: 4, info: 6 };
+
+/** Options of createJsonLog. */
+export interface JsonLogOptions {
+  /**
+   * Start each line with its syslog priority (`<3>{…}`), which journald strips and keeps as
+   * the entry's priority (`journalctl -p err`). Only when stdout is the journal's stream:
+   * anyone else reading stdout gets plain JSON lines (see journalStream).
+   */
+  priorityPrefix?: boolean;
+}
+
+/** Writes records as JSON lines through `write`, stamped with `now()` and their level. */
+export function createJsonLog(write: (text: string) => void, now: () => number = Date.now, options: JsonLogOptions = {}): (record: LogRecord) => void {
   return (record) => {
-    const { event, ...rest } = record;
-    write(`${JSON.stringify({ time: localIso(now()), event, ...rest })}\n`);
+    const { event, level: _level, ...rest } = record;
+    const level = levelOf(record);
+    const prefix = options.priorityPrefix ? `<${priorityOf[level]}>` : '';
+    write(`${prefix}${JSON.stringify({ time: localIso(now()), event, level, ...rest })}\n`);
   };
+}
+
+/**
+ * Whether stdout is connected to journald: systemd sets JOURNAL_STREAM to the stream's
+ * `device:inode`, and it is ours only if stdout still is that stream (not redirected by a
+ * wrapper script to a file or a pipe, whose readers expect plain JSON).
+ */
+export function stdoutIsJournal(env: Record<string, string | undefined>, stat: () => { dev: number; ino: number } | null): boolean {
+  const stream = env.JOURNAL_STREAM;
+  if (!stream) return false;
+  const mine = stat();
+  return mine !== null && stream === `${mine.dev}:${mine.ino}`;
 }
 
 /**
@@ -57,6 +103,11 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
       return { event: 'adopted', guid: event.guid, ticketKey: event.ticketKey };
     case 'pruned':
       return { event: 'pruned', rows: event.rows };
+    case 'refused':
+      // A line answered ERR: the GUID and our reason only, never the line (it may carry anything).
+      return { event: 'refused', guid: event.guid, reason: event.reason };
+    case 'not-ours':
+      return { event: 'not-ours', guid: event.guid, ticketKey: event.ticketKey };
     case 'paused':
       return { event: 'paused', reason: event.reason };
     case 'resumed':

@@ -8,14 +8,24 @@ import { processIo, type CommandIo } from './command-io.js';
 import { localDateTime, localIso } from '../core/local-time.js';
 import { existingDataDir } from './settings.js';
 import { renderTable } from './text-table.js';
+import { followLog, logSignature, type FollowOptions } from './log-follow.js';
 
-const usage = `Usage: jiraline log [--json] [--limit N] [--data-dir DIR]
+const usage = `Usage: jiraline log [--json] [--limit N] [--status S] [--follow] [--data-dir DIR]
   Prints the log (one row per command sent to Jira), newest last.
   --json       one JSON object per line: type, action, time, guid, status, ticketId,
-               ticketKey, ticketUrl, error (null where empty), lines
+               ticketKey, ticketUrl, error (null where empty), lines, jira (the Jira the
+               command was for)
   --limit N    only the newest N rows
+  --status S   only rows that are Pending, Ok or Failed
+  --follow     keep printing rows as they come, and again when a Pending row ends
+               (with --status: when it ends so); Ctrl-C stops. Reads without the lock,
+               beside a running daemon or app.
   --data-dir   default JIRALINE_DATA_DIR, else $XDG_DATA_HOME/jiraline
+  Lines refused with ERR are not log rows: see the daemon's "refused" events and
+  jiraline stats.
 `;
+
+const statuses: ReadonlyArray<LogRow['status']> = ['Pending', 'Ok', 'Failed'];
 
 /** A log row as `--json` prints it (SPEC §7 keys, null where empty). */
 export function logRowJson(row: LogRow): Record<string, unknown> {
@@ -31,7 +41,23 @@ export function logRowJson(row: LogRow): Record<string, unknown> {
     ticketUrl: orNull(row.ticketUrl),
     error: orNull(row.error),
     lines: row.lines,
+    jira: orNull(row.jira ?? null),
   };
+}
+
+/** Parses --status: one of Pending, Ok, Failed (any case). */
+function parseStatus(value: string | undefined): LogRow['status'] | undefined {
+  if (value === undefined) return undefined;
+  const status = statuses.find((s) => s.toLowerCase() === value.toLowerCase());
+  if (!status) throw new UsageError(`jiraline log: --status expects Pending, Ok or Failed, got '${value}'`);
+  return status;
+}
+
+/** One row on one line, for --follow (a table cannot be drawn before its last row is known). */
+function followLine(row: LogRow, withJira: boolean): string {
+  const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '-' : v);
+  return [localDateTime(row.time), row.status.padEnd(7), row.type, row.action, dash(row.guid), `lines=${row.lines}`, dash(row.ticketKey),
+    dash(row.ticketUrl), ...(withJira ? [`jira=${dash(row.jira)}`] : []), dash(row.error?.replace(/\s+/g, ' ') ?? null)].join('  ') + '\n';
 }
 
 /** Parses --limit: a whole number ≥ 0. */
@@ -42,10 +68,12 @@ function parseLimit(value: string | undefined): number | undefined {
 }
 
 /** Runs `jiraline log`; returns the exit code. */
-export async function runLog(args: string[], io: CommandIo = processIo()): Promise<number> {
+export async function runLog(args: string[], io: CommandIo = processIo(), follow: Pick<FollowOptions, 'signal' | 'pollMs'> = {}): Promise<number> {
   const { values } = parseCommandArgs('log', args, {
     json: { type: 'boolean' },
     limit: { type: 'string' },
+    status: { type: 'string' },
+    follow: { type: 'boolean', short: 'f' },
     'data-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -54,27 +82,43 @@ export async function runLog(args: string[], io: CommandIo = processIo()): Promi
     return 0;
   }
   const limit = parseLimit(values.limit);
-  const reader = await openStoreSnapshot(existingDataDir(values['data-dir'], io.env));
+  const status = parseStatus(values.status);
+  const dir = existingDataDir(values['data-dir'], io.env);
+  const since = values.follow ? await logSignature(dir) : '';
+  const reader = await openStoreSnapshot(dir);
+  let rows: LogRow[];
+  let newest: number;
+  let pending: number[];
+  let withJira: boolean;
   try {
-    const rows = (limit === 0 ? [] : reader.queryLog(limit === undefined ? {} : { limit })).reverse();
-    if (values.json) {
-      // One write: a 100,000-row log must not become 100,000 writes to a pipe.
-      io.stdout.write(rows.map((row) => `${JSON.stringify(logRowJson(row))}\n`).join(''));
-      return 0;
-    }
-    if (rows.length === 0) {
-      io.stdout.write('The log is empty.\n');
-      return 0;
-    }
-    const dash = (v: string | null) => (v === null || v === '' ? '-' : v);
-    io.stdout.write(renderTable(
-      [{ title: 'Type' }, { title: 'Action' }, { title: 'Time' }, { title: 'GUID' }, { title: 'Status' }, { title: 'Lines', align: 'right' },
-        { title: 'Ticket ID' }, { title: 'Ticket Key' }, { title: 'Ticket URL' }, { title: 'Error Message' }],
-      rows.map((r) => [r.type, r.action, localDateTime(r.time), dash(r.guid), r.status, String(r.lines),
-        dash(r.ticketId), dash(r.ticketKey), dash(r.ticketUrl), dash(r.error?.replace(/\s+/g, ' ') ?? null)]),
-    ));
-    return 0;
+    const filter = status === undefined ? {} : { status };
+    rows = (limit === 0 ? [] : reader.queryLog(limit === undefined ? filter : { ...filter, limit })).reverse();
+    newest = reader.queryLog({ limit: 1 })[0]?.id ?? 0;
+    // --follow tells when these end; with --status Pending they would not be printed again anyway.
+    pending = values.follow && status !== 'Pending' ? reader.queryLog({ status: 'Pending' }).map((r) => r.id) : [];
+    // The Jira column only matters once the directory has served more than one Jira.
+    withJira = new Set(rows.map((r) => r.jira ?? '')).size > 1;
   } finally {
     reader.close();
   }
+  const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '-' : v);
+  if (values.json) {
+    // One write: a 100,000-row log must not become 100,000 writes to a pipe.
+    io.stdout.write(rows.map((row) => `${JSON.stringify(logRowJson(row))}\n`).join(''));
+  } else if (rows.length === 0) {
+    if (!values.follow) io.stdout.write(status === undefined ? 'The log is empty.\n' : `No ${status} rows.\n`);
+  } else {
+    io.stdout.write(renderTable(
+      [{ title: 'Type' }, { title: 'Action' }, { title: 'Time' }, { title: 'GUID' }, { title: 'Status' }, { title: 'Lines', align: 'right' },
+        { title: 'Ticket ID' }, { title: 'Ticket Key' }, { title: 'Ticket URL' }, ...(withJira ? [{ title: 'Jira' }] : []), { title: 'Error Message' }],
+      rows.map((r) => [r.type, r.action, localDateTime(r.time), dash(r.guid), r.status, String(r.lines),
+        dash(r.ticketId), dash(r.ticketKey), dash(r.ticketUrl), ...(withJira ? [dash(r.jira)] : []), dash(r.error?.replace(/\s+/g, ' ') ?? null)]),
+    ));
+  }
+  if (!values.follow) return 0;
+  await followLog({
+    ...follow, dir, status, afterId: newest, pending, since,
+    print: (more) => io.stdout.write(more.map((row) => (values.json ? `${JSON.stringify(logRowJson(row))}\n` : followLine(row, true))).join('')),
+  });
+  return 0;
 }

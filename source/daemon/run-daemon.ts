@@ -6,7 +6,8 @@ import { engineOptions, parseCommandArgs, UsageError } from '../cli-args.js';
 import { ConfigError } from '../core/config.js';
 import { programVersion } from '../version.js';
 import { recoveryMessage, StoreCorruptError, StoreLockedError } from '../store/index.js';
-import { batchedWriter, createJsonLog, type LogRecord } from './json-log.js';
+import { fstatSync } from 'node:fs';
+import { batchedWriter, createJsonLog, stdoutIsJournal, type LogRecord } from './json-log.js';
 import { startRuntime } from './runtime.js';
 import { resolveSettings } from './settings.js';
 
@@ -29,7 +30,17 @@ export async function runDaemon(args: string[]): Promise<number> {
   }
   const settings = resolveSettings(values, process.env, 'daemon');
   const out = batchedWriter((text) => process.stdout.write(text));
-  const log: (record: LogRecord) => void = createJsonLog(out.write);
+  // Under systemd, stdout is the journal's stream: each line then starts with its syslog
+  // priority, which journald takes off and keeps (journalctl -p err); elsewhere plain JSON.
+  const journal = stdoutIsJournal(process.env, () => {
+    try {
+      const s = fstatSync(1);
+      return { dev: s.dev, ino: s.ino };
+    } catch {
+      return null;
+    }
+  });
+  const log: (record: LogRecord) => void = createJsonLog(out.write, Date.now, { priorityPrefix: journal });
   log({
     event: 'start',
     version: programVersion(),
@@ -62,6 +73,8 @@ export async function runDaemon(args: string[]): Promise<number> {
     credentials: runtime.credentialSource,
     jiraUrl: runtime.config.jira.url,
     demo: settings.demo,
+    // In demo mode a directory of its own, removed at exit (the real one is never written).
+    dataDir: runtime.store.dir,
   });
 
   // With the socket off nothing else holds the event loop (engine timers are unref'd).

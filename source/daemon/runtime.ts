@@ -2,7 +2,11 @@
 // credentials → Jira client (or, in demo mode, an in-process simulator) → store → engine
 // → socket. Shared by `jiraline daemon` and the full-screen app; stop() takes it all down
 // in the reverse order, so every accepted line is committed before the store closes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { systemClock } from '../core/clock.js';
+import { jiraIdentity } from '../core/jira-identity.js';
 import type { Config, TemplateRow } from '../core/config.js';
 import { Engine } from '../core/engine.js';
 import type { CredentialSource, Credentials, SecretStore } from '../core/ports.js';
@@ -11,6 +15,7 @@ import { createSecretStore } from '../secrets/index.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { openStore, recoveryMessage, type Store } from '../store/index.js';
 import { engineEventRecord, type LogRecord } from './json-log.js';
+import { bindingRecords, serverChangeRecord } from './jira-binding-report.js';
 import type { Settings } from './settings.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from './socket-server.js';
 
@@ -122,8 +127,17 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       warn('no credentials: set JIRALINE_USER + JIRALINE_PASSWORD or JIRALINE_AUTH_KEY, or run jiraline auth set');
     }
 
-    const store = await openStore({ dir: settings.dataDir });
+    // Demo mode never touches the real data directory: its simulator forgets its tickets at
+    // exit, so a map kept from it could only mislead (and must never follow into real use).
+    // It gets a directory of its own for this run, removed when it stops.
+    const dataDir = simulator ? await mkdtemp(join(tmpdir(), 'jiraline-demo-')) : settings.dataDir;
+    if (simulator) undo.push(() => rm(dataDir, { recursive: true, force: true }));
+    const store = await openStore({ dir: dataDir, jira: jiraIdentity(baseUrl) });
     undo.push(() => store.close());
+    for (const record of bindingRecords(store.binding)) {
+      log(record);
+      if (record.level === 'warning') warnings.push(String(record.message));
+    }
     if (store.tookOverStaleLock) log({ event: 'lock', tookOverStale: true, dir: settings.dataDir });
     const recovery = store.journalRecovery;
     if (recovery) {
@@ -147,6 +161,9 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       warn(`the socket listens on ${settings.listen}, which other machines can reach; each connection must send AUTH with the socketToken first`);
     }
 
+    // What this Jira said about itself last time (kept per Jira in the store), to tell when
+    // another server now answers at the same URL.
+    const knownServer = store.getMeta('serverInfo');
     const engine = new Engine({ jira, store, clock: systemClock, config });
     let inUse = loaded.credentials;
     let credentialSource = loaded.source;
@@ -177,8 +194,17 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       if (recheck !== null) clearInterval(recheck);
       recheck = null;
     };
+    let serverChecked = false;
     const unsubscribe = engine.onEvent((event) => {
       log(engineEventRecord(event));
+      if (event.type === 'connection-changed' && event.connection.state === 'ok' && !serverChecked) {
+        serverChecked = true;
+        const record = serverChangeRecord(knownServer, event.connection.serverInfo, store.jira);
+        if (record) {
+          log(record);
+          warnings.push(String(record.message));
+        }
+      }
       if (event.type === 'paused' && recheck === null) {
         recheck = setInterval(() => {
           reloadCredentials('recheck').catch((error: unknown) => log({ event: 'warning', message: `reading the credentials failed: ${(error as Error).message}` }));
@@ -232,6 +258,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
           await store.close();
           await jira.close();
           await simulator?.close();
+          if (simulator) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
         })();
         return stopping;
       },

@@ -62,7 +62,7 @@ export class SocketConnection {
 
   constructor(
     private readonly socket: Socket,
-    private readonly engine: Pick<EngineApi, 'submitLine' | 'status'>,
+    private readonly engine: Pick<EngineApi, 'submitLine' | 'status' | 'noteRefused'>,
     private readonly limits: ConnectionLimits,
     private readonly onLog?: (record: { event: string; [key: string]: unknown }) => void,
   ) {
@@ -126,8 +126,8 @@ export class SocketConnection {
   }
 
   private handle(frame: Frame): void {
-    if (frame.kind === 'too-long') return this.answer('ERR - line too long');
-    if (!isUtf8(frame.bytes)) return this.answer(`ERR ${guidOf(frame.bytes.toString('latin1'))} line is not valid UTF-8`);
+    if (frame.kind === 'too-long') return this.refuse('ERR - line too long');
+    if (!isUtf8(frame.bytes)) return this.refuse(`ERR ${guidOf(frame.bytes.toString('latin1'))} line is not valid UTF-8`);
     const text = frame.bytes.toString('utf8');
     // Linear on purpose: a 64 KiB line must not make this regex backtrack.
     const word = /^(AUTH|PING|STATUS)(?:\s+([^]*))?$/i.exec(text.trim());
@@ -151,8 +151,14 @@ export class SocketConnection {
       this.authed = true;
       return this.answer('OK auth');
     }
-    this.answer(given === null ? 'ERR - AUTH required' : 'ERR - bad token');
+    this.refuse(given === null ? 'ERR - AUTH required' : 'ERR - bad token');
     this.noMoreLines = true;
+  }
+
+  /** A line refused here, before the engine saw it: counted and logged by the engine too, like its own ERRs. */
+  private refuse(reply: string): void {
+    this.engine.noteRefused?.(reply);
+    this.answer(reply);
   }
 
   private status(guid: string): void {

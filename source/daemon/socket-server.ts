@@ -8,7 +8,7 @@ import { parseHostPort } from '../core/host-port.js';
 import { SocketConnection, type ConnectionLimits } from './socket-connection.js';
 
 /** The part of the engine the socket needs. */
-export type SocketEngine = Pick<EngineApi, 'submitLine' | 'status'>;
+export type SocketEngine = Pick<EngineApi, 'submitLine' | 'status' | 'noteRefused'>;
 
 /** How to run the socket; every limit has the SPEC's default. */
 export interface SocketServerOptions {

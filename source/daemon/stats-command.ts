@@ -9,7 +9,8 @@ import { renderTable } from './text-table.js';
 
 const usage = `Usage: jiraline stats [--json] [--data-dir DIR]
   Prints how many tickets were created and updated: in total, today and yesterday.
-  --json   {"created": {"total", "today", "yesterday"}, "updated": {…}, "total": {…}}
+  --json   {"created": {"total", "today", "yesterday"}, "updated": {…}, "total": {…},
+            "refused": {…}}   (refused: lines answered ERR; not tickets, not in total)
 `;
 
 /** Runs `jiraline stats`; returns the exit code. */
@@ -30,9 +31,9 @@ export async function runStats(args: string[], io: CommandIo = processIo(), now:
   } finally {
     reader.close();
   }
-  const { created, updated, total } = stats;
+  const { created, updated, total, refused } = stats;
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ created, updated, total })}\n`);
+    io.stdout.write(`${JSON.stringify({ created, updated, total, refused })}\n`);
     return 0;
   }
   io.stdout.write(renderTable(
@@ -40,5 +41,6 @@ export async function runStats(args: string[], io: CommandIo = processIo(), now:
     ([['Created', created], ['Updated', updated], ['Total', total]] as const)
       .map(([name, c]) => [name, String(c.total), String(c.today), String(c.yesterday)]),
   ));
+  io.stdout.write(`Refused lines (answered ERR): ${refused.total} in total, ${refused.today} today, ${refused.yesterday} yesterday\n`);
   return 0;
 }

@@ -3,23 +3,23 @@
 import type { TicketRef } from '../core/ports.js';
 import type { Db } from './database.js';
 
-/** GUID → ticket. */
+/** GUID → ticket, on the one Jira the store is bound to (the map of another Jira stays, unused). */
 export class TicketsTable {
-  constructor(private readonly db: Db, private readonly changed: () => void) {}
+  constructor(private readonly db: Db, private readonly changed: () => void, private readonly jira: string) {}
 
-  /** The ticket a GUID names. */
+  /** The ticket a GUID names on this Jira. */
   get(guid: string): TicketRef | undefined {
-    const row = this.db.get('SELECT guid, ticket_id, ticket_key, ticket_url FROM tickets WHERE guid = ?', [guid]);
+    const row = this.db.get('SELECT guid, ticket_id, ticket_key, ticket_url FROM tickets WHERE jira = ? AND guid = ?', [this.jira, guid]);
     if (!row) return undefined;
     return { guid: String(row.guid), ticketId: String(row.ticket_id), ticketKey: String(row.ticket_key), ticketUrl: String(row.ticket_url) };
   }
 
-  /** Links a GUID to a ticket (replacing any earlier link). */
+  /** Links a GUID to a ticket on this Jira (replacing any earlier link there). */
   set(ref: TicketRef): void {
     this.db.run(
-      'INSERT INTO tickets (guid, ticket_id, ticket_key, ticket_url) VALUES (?, ?, ?, ?) ' +
-        'ON CONFLICT (guid) DO UPDATE SET ticket_id = excluded.ticket_id, ticket_key = excluded.ticket_key, ticket_url = excluded.ticket_url',
-      [ref.guid, ref.ticketId, ref.ticketKey, ref.ticketUrl],
+      'INSERT INTO tickets (jira, guid, ticket_id, ticket_key, ticket_url) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (jira, guid) DO UPDATE SET ticket_id = excluded.ticket_id, ticket_key = excluded.ticket_key, ticket_url = excluded.ticket_url',
+      [this.jira, ref.guid, ref.ticketId, ref.ticketKey, ref.ticketUrl],
     );
     this.changed();
   }

@@ -21,6 +21,7 @@ const columns: ColumnMap = {
   response: { column: 'response' },
   attempts: { column: 'attempts' },
   nextAttemptAt: { column: 'next_attempt_at' },
+  jira: { column: 'jira' },
 };
 const { id: _id, ...insertColumns } = columns;
 
@@ -35,6 +36,10 @@ function where(query: Omit<LogQuery, 'offset' | 'limit'>): { clause: string; par
   if (query.guid !== undefined) {
     parts.push('guid = ?');
     params.push(query.guid);
+  }
+  if (query.jira !== undefined) {
+    parts.push('jira = ?');
+    params.push(query.jira);
   }
   if (query.ticketKey !== undefined) {
     parts.push('ticket_key = ?');
@@ -90,7 +95,7 @@ export class LogTable extends LogReader {
   // during an outage (every new row Pending) each insert would look again for nothing.
   private anyFinished = true;
 
-  constructor(db: Db, private readonly changed: () => void) {
+  constructor(db: Db, private readonly changed: () => void, private readonly jira: string) {
     super(db);
     this.total = this.count();
   }
@@ -101,9 +106,9 @@ export class LogTable extends LogReader {
     this.anyFinished = true;
   }
 
-  /** Adds a row; returns its id. */
+  /** Adds a row (marked with the Jira the store is bound to, unless it names one); returns its id. */
   insert(row: Omit<LogRow, 'id'>): number {
-    const { sql, params } = insertSql('log', insertColumns, row);
+    const { sql, params } = insertSql('log', insertColumns, { ...row, jira: row.jira ?? this.jira });
     const id = this.db.insert(sql, params);
     this.total += 1;
     if (row.status !== 'Pending') this.anyFinished = true;

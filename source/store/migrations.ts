@@ -83,6 +83,33 @@ const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Every ticket key, queued command and log row belongs to the Jira it was made on (its
+      -- URL identity, source/core/jira-identity.ts): OPS-7 on one Jira is not OPS-7 on another.
+      -- Rows from before are '' and go to the first Jira configured after the upgrade.
+      ALTER TABLE commands ADD COLUMN jira TEXT NOT NULL DEFAULT '';
+      ALTER TABLE log ADD COLUMN jira TEXT NOT NULL DEFAULT '';
+      DROP INDEX commands_guid;
+      CREATE INDEX commands_guid ON commands (jira, guid, id);
+      CREATE TABLE tickets_by_jira (
+        jira TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        ticket_key TEXT NOT NULL,
+        ticket_url TEXT NOT NULL,
+        PRIMARY KEY (jira, guid)
+      ) WITHOUT ROWID;
+      INSERT INTO tickets_by_jira (jira, guid, ticket_id, ticket_key, ticket_url)
+        SELECT '', guid, ticket_id, ticket_key, ticket_url FROM tickets;
+      DROP TABLE tickets;
+      ALTER TABLE tickets_by_jira RENAME TO tickets;
+      -- Lines refused on the socket are counted like tickets: per local day and in total.
+      ALTER TABLE stats_days ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE stats_totals ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The newest schema version this program knows. */

@@ -19,15 +19,20 @@ const columns: ColumnMap = {
   logId: { column: 'log_id' },
   throttleCounted: { column: 'throttle_counted', kind: 'bool' },
 };
-const { id: _id, ...insertColumns } = columns;
+const { id: _id, ...updateColumns } = columns;
+// The Jira a command is for is set once, at insert, from the store's binding.
+const insertColumns: ColumnMap = { ...updateColumns, jira: { column: 'jira' } };
 
-/** The commands table. */
+/**
+ * The commands table. Only the commands for the Jira the store is bound to are open here:
+ * those accepted for another Jira wait, Pending, until jiraline points at that Jira again.
+ */
 export class QueueTable {
-  constructor(private readonly db: Db, private readonly changed: () => void) {}
+  constructor(private readonly db: Db, private readonly changed: () => void, private readonly jira: string) {}
 
-  /** Stores a new command; returns its id (accept order). */
+  /** Stores a new command for this Jira; returns its id (accept order). */
   insert(command: Omit<QueuedCommand, 'id'>): number {
-    const { sql, params } = insertSql('commands', insertColumns, command);
+    const { sql, params } = insertSql('commands', insertColumns, { ...command, jira: this.jira });
     const id = this.db.insert(sql, params);
     this.changed();
     return id;
@@ -35,7 +40,7 @@ export class QueueTable {
 
   /** Changes the given fields of a command (an unknown id changes nothing). */
   update(id: number, patch: Partial<Omit<QueuedCommand, 'id'>>): void {
-    const statement = updateSql('commands', insertColumns, id, patch);
+    const statement = updateSql('commands', updateColumns, id, patch);
     if (!statement) return;
     this.db.run(statement.sql, statement.params);
     this.changed();
@@ -47,16 +52,16 @@ export class QueueTable {
     return row ? fromRow<QueuedCommand>(columns, row) : undefined;
   }
 
-  /** Commands queued or in flight, in accept order. */
+  /** Commands for this Jira queued or in flight, in accept order. */
   open(): QueuedCommand[] {
     return this.db
-      .all("SELECT * FROM commands WHERE state IN ('queued', 'inflight') ORDER BY id")
+      .all("SELECT * FROM commands WHERE state IN ('queued', 'inflight') AND jira = ? ORDER BY id", [this.jira])
       .map((row) => fromRow<QueuedCommand>(columns, row));
   }
 
-  /** The latest command of a GUID. */
+  /** The latest command of a GUID for this Jira. */
   latestFor(guid: string): QueuedCommand | undefined {
-    const row = this.db.get('SELECT * FROM commands WHERE guid = ? ORDER BY id DESC LIMIT 1', [guid]);
+    const row = this.db.get('SELECT * FROM commands WHERE jira = ? AND guid = ? ORDER BY id DESC LIMIT 1', [this.jira, guid]);
     return row ? fromRow<QueuedCommand>(columns, row) : undefined;
   }
 

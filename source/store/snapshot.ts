@@ -14,9 +14,11 @@ import { databaseFileName } from './store.js';
 export interface StoreReader {
   /** Newest first. */
   queryLog(query: LogQuery): LogRow[];
+  /** One row by id (`log --follow` looks again at the rows it saw Pending). */
+  getLog(id: number): LogRow | undefined;
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
   statsDays(fromDay: string, toDay: string): DayCount[];
-  statsTotals(): { created: number; updated: number };
+  statsTotals(): { created: number; updated: number; refused: number };
   /** Frees the in-memory copy. */
   close(): void;
 }
@@ -30,6 +32,7 @@ export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
   const stats = new StatsReader(db);
   return {
     queryLog: (query) => log.query(query),
+    getLog: (id) => log.get(id),
     countLog: (query) => log.count(query),
     statsDays: (fromDay, toDay) => stats.days(fromDay, toDay),
     statsTotals: () => stats.totals(),

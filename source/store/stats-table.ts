@@ -10,46 +10,55 @@ export class StatsReader {
   /** The counters of the days from..to inclusive ('YYYY-MM-DD'), oldest first; days without counts are absent. */
   days(fromDay: string, toDay: string): DayCount[] {
     return this.db
-      .all('SELECT day, created, updated FROM stats_days WHERE day BETWEEN ? AND ? ORDER BY day', [fromDay, toDay])
-      .map((row) => ({ day: String(row.day), created: Number(row.created), updated: Number(row.updated) }));
+      .all('SELECT day, created, updated, refused FROM stats_days WHERE day BETWEEN ? AND ? ORDER BY day', [fromDay, toDay])
+      .map((row) => ({ day: String(row.day), created: Number(row.created), updated: Number(row.updated), refused: Number(row.refused ?? 0) }));
   }
 
   /** The running totals. */
-  totals(): { created: number; updated: number } {
-    const row = this.db.get('SELECT created, updated FROM stats_totals WHERE id = 1');
-    return { created: Number(row?.created ?? 0), updated: Number(row?.updated ?? 0) };
+  totals(): Totals {
+    const row = this.db.get('SELECT created, updated, refused FROM stats_totals WHERE id = 1');
+    return { created: Number(row?.created ?? 0), updated: Number(row?.updated ?? 0), refused: Number(row?.refused ?? 0) };
   }
+}
+
+/** Counts of one day or of all time. */
+interface Totals {
+  created: number;
+  updated: number;
+  refused: number;
 }
 
 /** Counts added and not yet written into the tables. */
 export interface StatsBuffer {
-  days: Map<string, { created: number; updated: number }>;
-  totals: { created: number; updated: number };
+  days: Map<string, Totals>;
+  totals: Totals;
 }
 
 /** The statistics tables with writes. */
 export class StatsTable extends StatsReader {
   // Counts wait here until the commit that makes them durable (flush) or a read that needs
   // them: each ticket made two statements of its own, the same two every time.
-  private readonly pendingDays = new Map<string, { created: number; updated: number }>();
-  private pendingTotals = { created: 0, updated: 0 };
+  private readonly pendingDays = new Map<string, Totals>();
+  private pendingTotals: Totals = { created: 0, updated: 0, refused: 0 };
 
   constructor(db: Db, private readonly changed: () => void) {
     super(db);
   }
 
   /** Adds to one day's counters and to the totals. */
-  add(day: string, created: number, updated: number): void {
-    if (created === 0 && updated === 0) return;
+  add(day: string, created: number, updated: number, refused = 0): void {
+    if (created === 0 && updated === 0 && refused === 0) return;
     const counts = this.pendingDays.get(day);
     if (counts) {
       counts.created += created;
       counts.updated += updated;
+      counts.refused += refused;
     } else {
-      this.pendingDays.set(day, { created, updated });
+      this.pendingDays.set(day, { created, updated, refused });
     }
     this.pendingTotals.created += created;
     this.pendingTotals.updated += updated;
+    this.pendingTotals.refused += refused;
     this.changed();
   }
 
@@ -62,14 +71,15 @@ export class StatsTable extends StatsReader {
     if (this.pendingDays.size === 0) return;
     for (const [day, counts] of this.pendingDays) {
       this.db.run(
-        'INSERT INTO stats_days (day, created, updated) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (day) DO UPDATE SET created = created + excluded.created, updated = updated + excluded.updated',
-        [day, counts.created, counts.updated],
+        'INSERT INTO stats_days (day, created, updated, refused) VALUES (?, ?, ?, ?) ' +
+          'ON CONFLICT (day) DO UPDATE SET created = created + excluded.created, updated = updated + excluded.updated, refused = refused + excluded.refused',
+        [day, counts.created, counts.updated, counts.refused],
       );
       this.pendingDays.delete(day);
     }
-    this.db.run('UPDATE stats_totals SET created = created + ?, updated = updated + ? WHERE id = 1', [this.pendingTotals.created, this.pendingTotals.updated]);
-    this.pendingTotals = { created: 0, updated: 0 };
+    this.db.run('UPDATE stats_totals SET created = created + ?, updated = updated + ?, refused = refused + ? WHERE id = 1',
+      [this.pendingTotals.created, this.pendingTotals.updated, this.pendingTotals.refused]);
+    this.pendingTotals = { created: 0, updated: 0, refused: 0 };
   }
 
   /** A copy of the counts not written yet (the store keeps one across a transaction). */
@@ -89,7 +99,7 @@ export class StatsTable extends StatsReader {
     return super.days(fromDay, toDay);
   }
 
-  override totals(): { created: number; updated: number } {
+  override totals(): Totals {
     this.flush();
     return super.totals();
   }
@@ -104,7 +114,7 @@ export class StatsTable extends StatsReader {
   /** Sets the totals back to zero. */
   resetTotals(): void {
     this.flush();
-    this.db.run('UPDATE stats_totals SET created = 0, updated = 0 WHERE id = 1');
+    this.db.run('UPDATE stats_totals SET created = 0, updated = 0, refused = 0 WHERE id = 1');
     this.changed();
   }
 }

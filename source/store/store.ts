@@ -16,6 +16,8 @@ import { QueueTable } from './queue-table.js';
 import { LogTable } from './log-table.js';
 import { StatsTable } from './stats-table.js';
 import { MetaTable, TicketsTable } from './keyed-tables.js';
+import { bindJira, type JiraBinding } from './jira-binding.js';
+import { UNBOUND_JIRA } from '../core/jira-identity.js';
 
 /** Where and how to open the store. */
 export interface StoreOptions {
@@ -25,6 +27,8 @@ export interface StoreOptions {
   commitDelayMs?: number;
   /** The pid written into the lock file (default process.pid). */
   pid?: number;
+  /** The Jira to bind the directory to (jiraIdentity of its URL); default unbound (tests of the store alone). */
+  jira?: string;
 }
 
 /** The opened store: StorePort plus what the daemon and tests look at. */
@@ -37,6 +41,8 @@ export interface Store extends StorePort {
   readonly tookOverStaleLock: boolean;
   /** The data directory's permission bits at open (0o700 when jiraline made it; the faces warn when others may read it). */
   readonly dirMode: number;
+  /** What binding the directory to this Jira found (the start reports another Jira's map and queue). */
+  readonly binding: JiraBinding;
   /** Write counters (group commit makes far fewer writes than commits). */
   stats(): WriteStats & DurabilityStats;
   /** Writes a whole snapshot of the database now (and starts a new journal); resolves when durable. */
@@ -78,14 +84,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     }
     tune(db);
     const migrated = migrate(db);
+    const binding = bindJira(db, options.jira ?? UNBOUND_JIRA);
     db.enableBatching();
     // After a clean close the file holds everything and the journal goes on; otherwise a
     // snapshot at once puts the replayed journal (or a migration) into the file and starts a
     // new journal, and a new store gets a whole file for readers.
-    const reuseJournal = loaded.existed && migrated === 0 && loaded.cleanJournal;
+    const reuseJournal = loaded.existed && migrated === 0 && loaded.cleanJournal && !binding.changed;
     // A directory someone else made keeps its mode (it may be shared on purpose); it is reported, not changed.
     const dirMode = (await stat(dir)).mode & 0o777;
-    const store = new SqlStore(db, file, dir, dirMode, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal, recovery);
+    const store = new SqlStore(db, file, dir, dirMode, lock, options.commitDelayMs ?? 2, loaded.generation, reuseJournal, recovery, binding);
     if (!reuseJournal) await store.checkpoint();
     return store;
   } catch (error) {
@@ -134,6 +141,7 @@ class SqlStore implements Store {
     generation: number,
     reuseJournal: boolean,
     readonly journalRecovery: JournalRecovery | null,
+    readonly binding: JiraBinding,
   ) {
     const durability = new Durability(db, file, generation, reuseJournal);
     this.durability = durability;
@@ -143,11 +151,15 @@ class SqlStore implements Store {
       return durability.capture();
     }, (p) => durability.write(p), commitDelayMs, (p) => p.size);
     const changed = () => this.touch();
-    this.queue = new QueueTable(db, changed);
-    this.log = new LogTable(db, changed);
+    this.queue = new QueueTable(db, changed, binding.jira);
+    this.log = new LogTable(db, changed, binding.jira);
     this.statsTable = new StatsTable(db, changed);
-    this.tickets = new TicketsTable(db, changed);
+    this.tickets = new TicketsTable(db, changed, binding.jira);
     this.meta = new MetaTable(db, changed);
+  }
+
+  get jira(): string {
+    return this.binding.jira;
   }
 
   get tookOverStaleLock(): boolean {
@@ -241,14 +253,14 @@ class SqlStore implements Store {
     return this.reclaim(this.log.pruneOlderThan(before));
   }
 
-  addStats(day: string, created: number, updated: number): void {
+  addStats(day: string, created: number, updated: number, refused = 0): void {
     this.open();
-    this.statsTable.add(day, created, updated);
+    this.statsTable.add(day, created, updated, refused);
   }
   statsDays(fromDay: string, toDay: string): DayCount[] {
     return this.statsTable.days(fromDay, toDay);
   }
-  statsTotals(): { created: number; updated: number } {
+  statsTotals(): { created: number; updated: number; refused: number } {
     return this.statsTable.totals();
   }
   resetStatsDaily(): void {

@@ -242,7 +242,8 @@ test('a refusal of a unit that was with Jira before the gate closed does not hol
   // by an earlier run, its ticket made.
   const first = await harness(t, { clock, jira, noStart: true });
   const made = { id: '10900', key: 'OPS-900' };
-  jira.issues.set(made.key, { ...made, fields: { summary: 'x' }, comments: [], status: 'To Do' });
+  // Made by jiraline, so it carries the GUID's label (an update checks it before writing).
+  jira.issues.set(made.key, { ...made, fields: { summary: 'x', labels: ['jiraline-X'] }, comments: [], status: 'To Do' });
   const ticket = { guid: 'X', ticketId: made.id, ticketKey: made.key, ticketUrl: jira.browseUrl(made.key) };
   first.store.setTicket(ticket);
   const now = clock.now();

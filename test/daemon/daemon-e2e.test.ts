@@ -97,6 +97,8 @@ test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good 
       created: { total: 2, today: 2, yesterday: 0 },
       updated: { total: 1, today: 1, yesterday: 0 },
       total: { total: 3, today: 3, yesterday: 0 },
+      // The four bad lines above: answered ERR, counted.
+      refused: { total: 4, today: 4, yesterday: 0 },
     });
   } else {
     // The run crossed local midnight: each ticket counts today or yesterday, never both.

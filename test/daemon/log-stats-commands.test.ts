@@ -30,9 +30,9 @@ test('log --json: SPEC keys, null where empty, local time with offset, newest la
   assert.equal(await runLog(['--json', '--data-dir', tmp.dir], all.io), 0);
   const rows = all.out().trimEnd().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, 3);
-  assert.deepEqual(Object.keys(rows[0]), ['type', 'action', 'time', 'guid', 'status', 'ticketId', 'ticketKey', 'ticketUrl', 'error', 'lines']);
+  assert.deepEqual(Object.keys(rows[0]), ['type', 'action', 'time', 'guid', 'status', 'ticketId', 'ticketKey', 'ticketUrl', 'error', 'lines', 'jira']);
   assert.deepEqual(rows[0], { type: 'Manual', action: 'Create', time: localIso(base.time), guid: null, status: 'Pending',
-    ticketId: null, ticketKey: null, ticketUrl: null, error: null, lines: 1 });
+    ticketId: null, ticketKey: null, ticketUrl: null, error: null, lines: 1, jira: null });
   assert.match(rows[0].time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
   assert.equal(Date.parse(rows[0].time), base.time, 'the local time with its offset names the same moment');
   assert.deepEqual(rows.map((r) => r.status), ['Pending', 'Ok', 'Failed'], 'newest last');
@@ -69,7 +69,7 @@ test('stats --json: created, updated and total as total/today/yesterday by local
   t.after(() => store.close());
   const now = new Date(2026, 10, 28, 0, 30).getTime();
   store.addStats(localDay(now), 2, 5);
-  store.addStats(localDay(now - 3600_000), 1, 0);
+  store.addStats(localDay(now - 3600_000), 1, 0, 3);
   store.addStats('2026-11-01', 4, 4);
   await store.commit();
 
@@ -79,6 +79,7 @@ test('stats --json: created, updated and total as total/today/yesterday by local
     created: { total: 7, today: 2, yesterday: 1 },
     updated: { total: 9, today: 5, yesterday: 0 },
     total: { total: 16, today: 7, yesterday: 1 },
+    refused: { total: 3, today: 0, yesterday: 3 },
   });
   assert.equal(json.out().split('\n').length, 2, 'one line');
 
@@ -89,5 +90,6 @@ test('stats --json: created, updated and total as total/today/yesterday by local
     ['Created', '7', '2', '1'],
     ['Updated', '9', '5', '0'],
     ['Total', '16', '7', '1'],
+    ['Refused', 'lines', '(answered', 'ERR):', '3', 'in', 'total,', '0', 'today,', '3', 'yesterday'],
   ]);
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime } from '../../source/daemon/runtime.js';
 import { openStore } from '../../source/store/index.js';
@@ -57,9 +57,10 @@ test('demo mode: the in-process simulator, the demo template, and a clean stop',
     s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
   assert.equal(refused, 'ECONNREFUSED');
-  const store = await openStore({ dir: dataDir });
-  assert.equal(store.countLog(), 1);
-  await store.close();
+  // Demo mode has a directory of its own, gone when it stops: nothing made in demo follows into real use.
+  assert.equal(existsSync(join(dataDir, 'jiraline.db')), false, 'demo mode never writes into the real data directory');
+  assert.notEqual(runtime.store.dir, dataDir);
+  assert.equal(existsSync(runtime.store.dir), false, 'its own directory is removed at stop');
 });
 
 test('listen off: no socket; a busy address is a clear error and leaves nothing running', async (t) => {

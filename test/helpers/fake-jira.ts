@@ -222,8 +222,8 @@ export class FakeJira implements JiraPort {
     });
   }
 
-  getIssue(key: string): Promise<JiraIssue> {
-    return this.run('getIssue', [key], () => {
+  getIssue(key: string, fields?: string[]): Promise<JiraIssue> {
+    return this.run('getIssue', fields === undefined ? [key] : [key, fields], () => {
       const issue = this.issue(key);
       return { id: issue.id, key: issue.key, fields: { ...structuredClone(issue.fields), status: { name: issue.status } } };
     });

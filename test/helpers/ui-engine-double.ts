@@ -14,7 +14,7 @@ export function emptySnapshot(): EngineSnapshot {
     queueDepth: 0,
     queueFill: { commands: 0, bytes: 0, maxCommands: 50_000, maxBytes: 64 * 1024 * 1024, fill: 0 },
     throttle: { used: 0, max: 10, intervalSeconds: 60 },
-    stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, days: [] },
+    stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, refused: { ...zero }, days: [] },
     logCount: 0,
     logVersion: 0,
     catalogue: null,

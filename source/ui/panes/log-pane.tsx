@@ -56,6 +56,8 @@ export function logRowLines(row: LogRow, now: number): ViewLine[] {
     { text: `Ticket      ${row.ticketKey ?? '-'}${row.ticketId ? ` (id ${row.ticketId})` : ''}` },
   ];
   if (row.ticketUrl) lines.push({ prefix: 'URL         ', text: row.ticketUrl, url: row.ticketUrl });
+  // The Jira the command was for: a directory pointed at another Jira before keeps its rows.
+  if (row.jira) lines.push({ text: `Jira        ${row.jira}` });
   lines.push({ text: `Attempts    ${row.attempts}` });
   lines.push({ text: `Next retry  ${row.nextAttemptAt !== null && row.status === 'Pending' ? `${formatTime(row.nextAttemptAt)} (${formatRelative(row.nextAttemptAt, now)})` : '-'}` });
   if (row.error) {

@@ -36,7 +36,7 @@ export function StatisticsPane({ services, snapshot, isActive, height, setMode }
     );
   };
 
-  const { created, updated, total } = snapshot.stats;
+  const { created, updated, total, refused } = snapshot.stats;
   const line = (label: string, c: { total: number; today: number; yesterday: number }, bold = false) => (
     <Text bold={bold}>{label.padEnd(10)}{String(c.total).padStart(10)}{String(c.today).padStart(10)}{String(c.yesterday).padStart(12)}</Text>
   );
@@ -48,6 +48,7 @@ export function StatisticsPane({ services, snapshot, isActive, height, setMode }
       {line('Created', created)}
       {line('Updated', updated)}
       {line('Total', total, true)}
+      <Text dimColor>{'Refused'.padEnd(10)}{String(refused.total).padStart(10)}{String(refused.today).padStart(10)}{String(refused.yesterday).padStart(12)}  lines answered ERR</Text>
       {asking ? (
         <ConfirmDialog<StatsReset>
           title="Reset which counters?"
