@@ -8,7 +8,21 @@ import type { EngineCore } from './engine-core.js';
 import { attemptsOf, unitKey } from './engine-core.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
+import { JiraError } from './jira-error.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
+
+/**
+ * Whether a failed CREATE may still have made a ticket, so it must be looked up before it is
+ * sent again: no answer after the request was written (a timeout, a connection lost), a
+ * gateway's 502/504 (it may have forwarded the request), or a 2xx we could not read. A refusal
+ * Jira answered (4xx, 429, 500, 503) or a request never written (connection refused) made nothing.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof JiraError)) return true;
+  const s = error.status;
+  if (s === 0) return error.cause_ !== 'unreached' && error.cause_ !== 'tls' && error.cause_ !== 'stopped';
+  return s === 502 || s === 504 || (s >= 200 && s < 300);
+}
 
 /** Sends one unit (a CREATE, or an update's commands sharing a log row); never rejects. */
 export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
@@ -79,8 +93,8 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       try {
         created = await core.jira.createIssue(plan.value.body);
       } catch (error) {
-        // A refusal (4xx) proves nothing was made; a passing failure leaves it open.
-        unknownOutcome = (error as { retryable?: boolean }).retryable === true;
+        // An answer (4xx, 429, 503, 500) proves nothing was made: it is sent again without a lookup.
+        unknownOutcome = outcomeUnknown(error);
         throw error;
       }
       if (core.stopped) return;

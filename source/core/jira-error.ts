@@ -13,7 +13,11 @@ export class JiraError extends Error {
   readonly messages: string[];
   /** Jira's errors: field id → message. */
   readonly fieldErrors: Record<string, string>;
-  /** A short machine-readable cause: 'http', 'network', 'timeout', 'tls', 'no-transition'. */
+  /**
+   * A short machine-readable cause: 'http', 'network' (the connection failed, perhaps after the
+   * request was written), 'unreached' (no request was written: refused, unknown host), 'timeout',
+   * 'tls', 'no-transition', 'stopped' (jiraline stopped before sending it).
+   */
   readonly cause_: string;
 
   constructor(init: {

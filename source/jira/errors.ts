@@ -148,7 +148,9 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
   const proxyHint = 'the proxy settings (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, jira.bypassProxy)';
   const seconds = Math.max(1, Math.round(ctx.timeoutMs / 1000));
   if (has(/UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|ETIMEDOUT|timeout/i) && !codes.some((c) => tlsCodes.test(c))) {
-    return new JiraError({ status: 0, cause: 'timeout', retryable: true,
+    // A connect timeout never wrote the request: Jira cannot have acted on it.
+    const unreached = codes.includes('UND_ERR_CONNECT_TIMEOUT');
+    return new JiraError({ status: 0, cause: unreached ? 'unreached' : 'timeout', retryable: true,
       message: `no answer from ${where} within ${seconds} s — check the network and ${proxyHint}, or raise jira.timeoutSeconds` });
   }
   const tlsCode = codes.find((c) => tlsCodes.test(c));
@@ -172,7 +174,9 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
   else if (codes.includes('EHOSTUNREACH') || codes.includes('ENETUNREACH')) reason = 'no route to the host';
   else if (texts.some((t) => /proxy/i.test(t))) reason = `the proxy refused the connection (${oneLine(texts.find((t) => /proxy/i.test(t)) ?? '', 120)})`;
   else reason = oneLine(texts.find((t) => t !== '') ?? codes[0] ?? 'unknown error', 160);
-  return new JiraError({ status: 0, cause: 'network', retryable: true, message: `cannot reach ${where}: ${reason} — ${hint}` });
+  // Refused, unknown host, no route: no request was written, so Jira did nothing (a CREATE needs no lookup).
+  const unreached = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].some((c) => codes.includes(c));
+  return new JiraError({ status: 0, cause: unreached ? 'unreached' : 'network', retryable: true, message: `cannot reach ${where}: ${reason} — ${hint}` });
 }
 
 function causeChain(error: unknown): unknown[] {

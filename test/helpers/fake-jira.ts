@@ -46,7 +46,7 @@ export function httpError(status: number, options: { retryAfterMs?: number; mess
 }
 
 /** A connection failure or timeout (status 0). */
-export function networkError(cause: 'network' | 'timeout' = 'timeout'): JiraError {
+export function networkError(cause: 'network' | 'timeout' | 'unreached' = 'timeout'): JiraError {
   return new JiraError({ status: 0, message: `request failed: ${cause}`, cause });
 }
 
