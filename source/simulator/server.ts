@@ -8,6 +8,7 @@ import { Catalog } from './catalog.js';
 import type { Req, SimState } from './context.js';
 import { FaultGate } from './faults.js';
 import { IssueStore } from './issues.js';
+import { RateLimiter } from './rate-limits.js';
 import { jiraError, type Reply } from './reply.js';
 import { route } from './routes.js';
 import type { Simulator, SimulatorOptions } from './types.js';
@@ -73,6 +74,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const mode = options.mode ?? 'datacenter';
   const auth = options.auth ?? null;
   const faults = new FaultGate(options.faults);
+  const limits = new RateLimiter(options.faults?.rateLimits);
   let count = 0;
   // Answers held back by injected latency; close() drops them so no timer outlives the server.
   const delayed = new Set<ReturnType<typeof setTimeout>>();
@@ -80,8 +82,17 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   let sim: SimState | null = null;
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
-    const fault = faults.check(Date.now());
+    const now = Date.now();
+    const fault = faults.check(now, req.method);
     if (fault) return write(res, fault);
+    let rateHeaders: Record<string, string> | null = null;
+    if (limits.any) {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const verdict = limits.check(req.method ?? 'GET', q >= 0 ? url.slice(0, q) : url, now);
+      if (verdict.refusal) return write(res, verdict.refusal);
+      rateHeaders = verdict.headers;
+    }
     const who = checkAuth(req.headers.authorization, auth);
     if (!who.ok) {
       return write(res, jiraError(401, [NOT_AUTHENTICATED], {}, {
@@ -111,6 +122,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     } catch (e) {
       reply = jiraError(500, [`Internal server error: ${(e as Error).message}`]);
     }
+    if (rateHeaders) reply = { ...reply, headers: { ...reply.headers, ...rateHeaders } };
     write(res, reply);
   };
 
@@ -126,6 +138,9 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     });
     req.on('end', () => {
       if (tooBig) return write(res, jiraError(413, ['The request body is too large.']));
+      // Counted from arrival to answer, latency included: that is what a concurrency limit sees.
+      limits.begin();
+      res.once('close', () => limits.done());
       const raw = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       const latency = faults.latencyMs();
       if (latency <= 0) return handle(req, res, raw);
@@ -159,7 +174,10 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     mode,
     issues: () => [...issues.all()],
     issue: (key) => issues.get(key),
-    setFaults: (f) => faults.set(f),
+    setFaults: (f) => {
+      faults.set(f);
+      limits.set(f.rateLimits ?? {});
+    },
     requestCount: () => count,
     close: () => new Promise<void>((resolve, reject) => {
       for (const timer of delayed) clearTimeout(timer);

@@ -1,12 +1,21 @@
 // The simulator's public types (re-exported by index.ts): the agreed contract between
 // the simulator and the engineers who run the client, daemon, app and benchmarks on it.
+import type { SimulatorRateLimits } from './rate-limits.js';
+
+export type { SimulatorRateLimits } from './rate-limits.js';
 
 /** Faults injected on every request, for tests and benchmarks of the retry paths. */
 export interface SimulatorFaults {
   /** Share of requests (0..1) answered with failureStatus instead of being served. */
   failureRate?: number;
-  /** Status of an injected failure; default 503. */
-  failureStatus?: 503 | 429 | 500 | 502 | 504;
+  /** Status of an injected failure; default 503. A list: each failure picks one at random. */
+  failureStatus?: FailureStatus | FailureStatus[];
+  /**
+   * Inject failures only into writes (POST/PUT/DELETE), as a Jira whose writes are refused now
+   * and then. An injected 429 then names Cloud's per-issue write limit (RateLimit-Reason
+   * jira-per-issue-on-write): a refusal of that one write, not of the whole site.
+   */
+  failureWritesOnly?: boolean;
   /** Retry-After (seconds) sent with injected 429/503 failures and with rate limiting; default 1. */
   retryAfterSeconds?: number;
   /** Requests allowed per wall-clock second; the excess is answered 429 with Retry-After. */
@@ -15,7 +24,12 @@ export interface SimulatorFaults {
   latencyMs?: number;
   /** Injected failures (and rate-limit 429s) come as an HTML page, as a Data Center or a proxy sends. */
   htmlErrors?: boolean;
+  /** Jira's own rate limiting (rate-limits.ts): Data Center's bucket, Cloud's burst and per-issue limits, concurrency. */
+  rateLimits?: SimulatorRateLimits;
 }
+
+/** A status an injected failure may have. */
+export type FailureStatus = 503 | 429 | 500 | 502 | 504;
 
 /** How to start a simulator. */
 export interface SimulatorOptions {
