@@ -7,6 +7,7 @@ import { EngineSignals } from './engine-events.js';
 import { JiraGate, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
+import { Pacer, type PaceLimits } from './pacer.js';
 import type { Clock, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
 
 /** Store meta keys the engine owns. */
@@ -33,6 +34,8 @@ export interface UnitMemory {
   edited: boolean;
   commentsDone: number;
   transitioned: boolean;
+  /** 429s the unit met (Jira pacing us; not attempts): shown in its log row. */
+  rateRefusals?: number;
 }
 
 /** The engine's shared state. */
@@ -69,7 +72,9 @@ export class EngineCore {
   afterActivity: () => void = () => undefined;
   /** Closed while Jira is not taking requests: one probe at a time (engine-gate.ts). */
   readonly gate: JiraGate;
-  /** Jira as the engine reaches it: every call's outcome opens or closes the gate. */
+  /** One pace for every request to Jira (pacer.ts). */
+  readonly pacer: Pacer;
+  /** Jira as the engine reaches it: every call paced; its outcome opens or closes the gate. */
   readonly jira: JiraPort;
 
   constructor(
@@ -80,7 +85,13 @@ export class EngineCore {
     public config: Config,
   ) {
     this.gate = new JiraGate(clock, random);
-    this.jira = new WatchedJira(jira, this.gate);
+    this.pacer = new Pacer(clock, paceLimits(config), {
+      changed: (state, why) => {
+        this.signals.emit({ type: 'pacing', perSecond: state.perSecond, limitedByJira: state.limitedByJira, waiting: state.waiting, reason: why });
+      },
+      queued: () => this.afterActivity(),
+    });
+    this.jira = new WatchedJira(jira, this.gate, this.pacer);
     this.loadMeta();
   }
 
@@ -220,9 +231,12 @@ export class EngineCore {
     for (const done of [...this.waits]) done();
   }
 
-  /** Whether tracked work is under way. */
+  /**
+   * Whether tracked work is under way that does not merely wait for the pacer: a unit waiting
+   * for its permit waits for time to pass, as a sleeping one does (whenIdle on a fake clock).
+   */
   get busy(): boolean {
-    return this.busyCount > 0;
+    return this.busyCount > this.pacer.waiting;
   }
 
   /** Counts the promise as work under way until it settles. */
@@ -264,6 +278,11 @@ export class EngineCore {
       // Not lost: the changes are in the in-memory database and go with the next commit.
     }));
   }
+}
+
+/** The pacer's ceilings from the configuration. */
+export function paceLimits(config: Config): PaceLimits {
+  return { maxRequestsPerSecond: config.jira.maxRequestsPerSecond, maxConcurrent: config.jira.maxConcurrent };
 }
 
 function parseJson<T>(text: string | undefined): T | null {

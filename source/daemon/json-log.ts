@@ -63,6 +63,10 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
       return { event: 'resumed' };
     case 'connection-changed':
       return connectionRecord(event.connection);
+    case 'pacing':
+      // "pacing at 12 req/s (Jira's rate limit)": why the queue drains slower than lines arrive.
+      return { event: 'pacing', message: event.limitedByJira ? `pacing at ${event.perSecond} req/s (Jira's rate limit)` : `pacing at ${event.perSecond} req/s (the configured ceiling)`,
+        perSecond: event.perSecond, limitedByJira: event.limitedByJira, waiting: event.waiting, reason: event.reason };
   }
 }
 

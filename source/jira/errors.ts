@@ -2,6 +2,7 @@
 // defensively: Jira's {errorMessages, errors}, an HTML page (a Data Center 429, a proxy's
 // 502), plain text, or nothing at all.
 import { JiraError, isRetryableStatus } from '../core/jira-error.js';
+import { rateLimitReason as rateLimitReasonOf, resetAfterMs } from './rate-headers.js';
 
 /** What a failed request was, for messages: "POST /rest/api/2/issue" at a Jira URL. */
 export interface RequestContext {
@@ -87,7 +88,10 @@ function oneLine(text: string, max: number): string {
 export function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: string, ctx: RequestContext): JiraError {
   const contentType = headerValue(headers['content-type']);
   const { messages, fieldErrors } = parseErrorBody(body, contentType);
-  const retryAfterMs = status === 429 || status === 503 || status >= 500 ? parseRetryAfter(headers['retry-after']) : null;
+  // Cloud may send only X-RateLimit-Reset (when the limit resets) on a 429.
+  const retryAfterMs = status === 429 || status === 503 || status >= 500
+    ? parseRetryAfter(headers['retry-after']) ?? (status === 429 ? resetAfterMs(headers, Date.now()) : null) : null;
+  const rateLimitReason = status === 429 ? rateLimitReasonOf(headers) : null;
   const detail = [...messages, ...Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m}`)].join('; ');
   const said = detail ? ` (Jira said: ${detail})` : '';
   const what = `${ctx.method} ${ctx.path}`;
@@ -129,7 +133,7 @@ export function httpError(status: number, headers: Record<string, string | strin
         message = `${status} from Jira on ${what}${said}`;
       }
   }
-  return new JiraError({ status, message, messages, fieldErrors, retryAfterMs, retryable: isRetryableStatus(status) });
+  return new JiraError({ status, message, messages, fieldErrors, retryAfterMs, rateLimitReason, retryable: isRetryableStatus(status) });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

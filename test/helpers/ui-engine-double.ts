@@ -13,6 +13,7 @@ export function emptySnapshot(): EngineSnapshot {
     paused: false,
     queueDepth: 0,
     throttle: { used: 0, max: 10, intervalSeconds: 60 },
+    pacing: { perSecond: 10, concurrent: 10, limitedByJira: false, waiting: 0, inFlight: 0, refusals: 0, pausedUntil: null },
     stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, days: [] },
     logCount: 0,
     logVersion: 0,
