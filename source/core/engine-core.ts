@@ -76,6 +76,7 @@ export class EngineCore {
   readonly pacer: Pacer;
   /** Jira as the engine reaches it: every call paced; its outcome opens or closes the gate. */
   readonly jira: JiraPort;
+  private readonly watched: WatchedJira;
 
   constructor(
     jira: JiraPort,
@@ -91,7 +92,8 @@ export class EngineCore {
       },
       queued: () => this.afterActivity(),
     });
-    this.jira = new WatchedJira(jira, this.gate, this.pacer);
+    this.watched = new WatchedJira(jira, this.gate, this.pacer);
+    this.jira = this.watched;
     this.loadMeta();
   }
 
@@ -103,6 +105,11 @@ export class EngineCore {
     const starts = parseJson<number[]>(this.store.getMeta(META.throttle));
     if (Array.isArray(starts)) this.throttleStarts = starts.filter((n) => typeof n === 'number');
     for (const key of this.store.metaKeys(UNIT_PREFIX)) this.storedUnits.add(key.slice(UNIT_PREFIX.length));
+  }
+
+  /** A unit's call to Jira, queued at the pacer behind older commands only (`id`: its first command's). */
+  sendFor<T>(id: number, send: (jira: JiraPort) => Promise<T>): Promise<T> {
+    return this.watched.withPriority(id, () => send(this.jira));
   }
 
   /** Keeps Jira's field catalogue (and, when `persist`, stores it for the next start). */

@@ -188,8 +188,24 @@ export class WatchedJira implements JiraPort {
     return this.inner.apiVersion;
   }
 
+  /** The priority of the next call (see withPriority); read before watch's first await. */
+  private priority = 0;
+
+  /**
+   * Runs `send` (which must call this port at once, synchronously) with its requests queued at
+   * the pacer by `priority` — a unit's command id, so that the oldest command goes first.
+   */
+  withPriority<T>(priority: number, send: () => Promise<T>): Promise<T> {
+    this.priority = priority;
+    try {
+      return send();
+    } finally {
+      this.priority = 0;
+    }
+  }
+
   private async watch<T>(endpoint: string, issue: string | null, call: () => Promise<T>, cost = 1): Promise<T> {
-    const permit = await this.pacer.acquire({ endpoint, issue, cost });
+    const permit = await this.pacer.acquire({ endpoint, issue, cost, priority: this.priority });
     let outcome: PaceOutcome = { kind: 'other' };
     try {
       const result = await call();

@@ -91,7 +91,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       unknownOutcome = true;
       let created;
       try {
-        created = await core.jira.createIssue(plan.value.body);
+        created = await core.sendFor(cmd.id, (jira) => jira.createIssue(plan.value.body));
       } catch (error) {
         // An answer (4xx, 429, 503, 500) proves nothing was made: it is sent again without a lookup.
         unknownOutcome = outcomeUnknown(error);
@@ -109,13 +109,16 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     // Each step is marked done (and stored) as soon as Jira took it, so neither a retry nor
     // a restart repeats it.
     while (memory.commentsDone < plan.value.comments.length) {
-      await core.jira.addComment(ticket.ticketKey, plan.value.comments[memory.commentsDone]);
+      const issueKey = ticket.ticketKey;
+      const text = plan.value.comments[memory.commentsDone];
+      await core.sendFor(cmd.id, (jira) => jira.addComment(issueKey, text));
       memory.commentsDone++;
       core.saveUnit(key);
       if (core.stopped) return;
     }
     if (plan.value.status !== null && !memory.transitioned) {
-      await core.jira.transitionTo(ticket.ticketKey, plan.value.status);
+      const [issueKey, status] = [ticket.ticketKey, plan.value.status];
+      await core.sendFor(cmd.id, (jira) => jira.transitionTo(issueKey, status));
       memory.transitioned = true;
       core.saveUnit(key);
       if (core.stopped) return;
@@ -158,13 +161,15 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     const body = updatePlanBody(merged, guid, ctx);
     if (body !== null && !memory.edited) {
       log.request = JSON.stringify(body);
-      await core.jira.editIssue(ticket.ticketKey, body);
+      const issueKey = ticket.ticketKey;
+      await core.sendFor(cmds[0].id, (jira) => jira.editIssue(issueKey, body));
       memory.edited = true;
       core.saveUnit(key);
       if (core.stopped) return;
     }
     if (merged.status !== null && !memory.transitioned) {
-      await core.jira.transitionTo(ticket.ticketKey, merged.status);
+      const [issueKey, status] = [ticket.ticketKey, merged.status];
+      await core.sendFor(cmds[0].id, (jira) => jira.transitionTo(issueKey, status));
       memory.transitioned = true;
       core.saveUnit(key);
       if (core.stopped) return;

@@ -22,6 +22,12 @@ export interface PaceScope {
   issue: string | null;
   /** Requests the call makes (a transition reads the transitions, then posts one). */
   cost?: number;
+  /**
+   * Lower goes first among the waiting: a unit's command id, so a retry (an older command)
+   * does not queue behind hundreds accepted after it; 0 (the default) for what a person or a
+   * check waits on (Manual Execute, the Jira pane, checkConnection).
+   */
+  priority?: number;
 }
 
 /** Data Center's bucket as its headers describe it. */
@@ -172,7 +178,17 @@ export class Pacer {
       if (permit) return Promise.resolve(permit);
     }
     return new Promise<Permit>((resolve, reject) => {
-      this.waiters.push({ scope, resolve, reject });
+      const waiter = { scope, resolve, reject };
+      const priority = scope.priority ?? 0;
+      // Kept in priority order (arrival order among equals); a binary search for the place.
+      let lo = 0;
+      let hi = this.waiters.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((this.waiters[mid].scope.priority ?? 0) <= priority) lo = mid + 1;
+        else hi = mid;
+      }
+      this.waiters.splice(lo, 0, waiter);
       this.pump();
       if (this.waiters.length > 0) this.hooks.queued?.();
     });
@@ -247,7 +263,7 @@ export class Pacer {
     return { scope, startedAt: now };
   }
 
-  /** Grants what may go now, in arrival order; a waiter whose scope is paused lets the others by. */
+  /** Grants what may go now, in priority order; a waiter whose scope is paused lets the others by. */
   private pump(): void {
     if (this.stopError !== null) return;
     const now = this.clock.now();

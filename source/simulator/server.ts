@@ -8,7 +8,7 @@ import { Catalog } from './catalog.js';
 import type { Req, SimState } from './context.js';
 import { FaultGate } from './faults.js';
 import { IssueStore } from './issues.js';
-import { RateLimiter } from './rate-limits.js';
+import { endpointOf, RateLimiter } from './rate-limits.js';
 import { jiraError, type Reply } from './reply.js';
 import { route } from './routes.js';
 import type { Simulator, SimulatorOptions } from './types.js';
@@ -16,7 +16,14 @@ import type { Simulator, SimulatorOptions } from './types.js';
 const MAX_BODY = 10 * 1024 * 1024;
 const NOT_AUTHENTICATED = 'You are not authenticated. Authentication required to perform this operation.';
 
-function write(res: ServerResponse, reply: Reply): void {
+/** Per-endpoint and 429 counts, for tests and the benchmark. */
+interface Tally {
+  byEndpoint: Map<string, number>;
+  refused: number;
+}
+
+function write(res: ServerResponse, reply: Reply, tally?: Tally): void {
+  if (tally && reply.status === 429) tally.refused += 1;
   const headers: Record<string, string | number> = { ...(reply.headers ?? {}) };
   let payload: string | undefined;
   if (reply.text !== undefined) payload = reply.text;
@@ -81,16 +88,19 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   // The catalog needs the base URL, known once listening; routes only run after that.
   let sim: SimState | null = null;
 
+  const tally: Tally = { byEndpoint: new Map(), refused: 0 };
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const now = Date.now();
+    const endpoint = endpointOf(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+    tally.byEndpoint.set(endpoint, (tally.byEndpoint.get(endpoint) ?? 0) + 1);
     const fault = faults.check(now, req.method);
-    if (fault) return write(res, fault);
+    if (fault) return write(res, fault, tally);
     let rateHeaders: Record<string, string> | null = null;
     if (limits.any) {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const verdict = limits.check(req.method ?? 'GET', q >= 0 ? url.slice(0, q) : url, now);
-      if (verdict.refusal) return write(res, verdict.refusal);
+      if (verdict.refusal) return write(res, verdict.refusal, tally);
       rateHeaders = verdict.headers;
     }
     const who = checkAuth(req.headers.authorization, auth);
@@ -179,6 +189,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       limits.set(f.rateLimits ?? {});
     },
     requestCount: () => count,
+    requestsByEndpoint: () => Object.fromEntries(tally.byEndpoint),
+    rateLimitedCount: () => tally.refused,
     close: () => new Promise<void>((resolve, reject) => {
       for (const timer of delayed) clearTimeout(timer);
       delayed.clear();

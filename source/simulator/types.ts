@@ -69,6 +69,10 @@ export interface Simulator {
   setFaults(f: SimulatorFaults): void;
   /** Requests received so far, failed and refused ones included. */
   requestCount(): number;
+  /** Requests served so far by endpoint and method (`POST /issue`, `GET /search`), refused ones included. */
+  requestsByEndpoint(): Record<string, number>;
+  /** Answers with status 429 so far (rate limits and injected ones). */
+  rateLimitedCount(): number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
