@@ -105,8 +105,12 @@ function rateRefused(core: EngineCore, cmds: QueuedCommand[], error: JiraError, 
   const at = now + pause.ms;
   const memory = core.unit(unitKey(cmds));
   memory.rateRefusals = (memory.rateRefusals ?? 0) + 1;
+  // An update Jira applied nothing of (typically refused by Cloud's per-issue write limit) is
+  // waiting again as if never sent: updates of its GUID that arrive during the pause merge into
+  // it (one request when the issue may be written again), as they do before a first send.
+  const untouched = cmds[0].kind === 'update' && !memory.edited && !memory.transitioned && memory.commentsDone === 0;
   for (const cmd of cmds) {
-    core.patchCommand(cmd, { attempts: Math.max(0, cmd.attempts - 1), firstSentAt: cmd.firstSentAt,
+    core.patchCommand(cmd, { attempts: Math.max(0, cmd.attempts - 1), firstSentAt: untouched ? null : cmd.firstSentAt,
       state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
   }
   const t = context.ticket;

@@ -185,3 +185,30 @@ test('engine: a command refused 429 again and again is never given up on nor bac
   assert.equal(row.attempts, 1);
   assert.equal(row.error, null, 'refusals for rate are no error');
 });
+
+test('engine: updates of an issue in its per-issue pause keep merging, and go as one request (one row, one slot) after it', async (t) => {
+  const h = await harness(t);
+  await h.send('M1|CREATE|summary;x|');
+  await h.engine.whenIdle();
+  h.jira.script('editIssue', httpError(429, { retryAfterMs: 5000, rateLimitReason: 'jira-per-issue-on-write' }));
+  const t0 = h.clock.now();
+  await h.send('M1|UPDATE|comment;first|');
+  await h.engine.whenIdle();
+  assert.equal(h.jira.callsOf('editIssue').length, 1, 'refused: the issue is in its pause');
+  await h.clock.advance(2000);
+  await h.send('M1|UPDATE|comment;second|', 'M1|UPDATE|labels;+late|');
+  await h.engine.whenIdle();
+  await h.clock.advanceTo(t0 + 4999);
+  await h.engine.whenIdle();
+  assert.equal(h.jira.callsOf('editIssue').length, 1, 'nothing for the issue during its pause');
+  await runFor(h, 2000, 500);
+  assert.equal(h.jira.callsOf('editIssue').length, 2, 'one request carries all three lines');
+  const issue = h.jira.created()[0];
+  assert.deepEqual(issue.comments, ['first', 'second']);
+  assert.ok((issue.fields.labels as string[]).includes('late'));
+  const rows = h.store.queryLog({ guid: 'M1' });
+  assert.equal(rows.length, 2, 'the CREATE row and one update row');
+  assert.equal(rows[0].lines, 3);
+  assert.equal(rows[0].status, 'Ok');
+  assert.equal(h.engine.getSnapshot().throttle.used, 1, 'one throttle slot');
+});
