@@ -142,6 +142,8 @@ function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number,
 /** The unit is done: commands finished, row Ok with the ticket, 'sent'. */
 export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: 'Create' | 'Update', log: LogPatch = {}): void {
   for (const cmd of cmds) core.finishCommand(cmd, 'done');
+  const refusals = core.unit(unitKey(cmds)).rateRefusals ?? 0;
+  if (refusals > 0) log = { ...log, response: withRefusals(log.response, refusals) };
   core.forgetUnit(unitKey(cmds));
   const logId = cmds[0].logId;
   if (logId !== null) {
@@ -154,6 +156,18 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
   // (it would be sent again, its comments twice).
   if (action === 'Create') core.commitLater();
   else void core.commitQuietly();
+}
+
+/** Jira's last answer, with the rate-limit refusals met on the way (they were not failures). */
+function withRefusals(response: string | null | undefined, refusals: number): string {
+  let answer: Record<string, unknown> = { status: 'ok' };
+  try {
+    const parsed: unknown = response ? JSON.parse(response) : null;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) answer = parsed as Record<string, unknown>;
+  } catch {
+    // Not ours to read: the note stands alone.
+  }
+  return JSON.stringify({ ...answer, paced: `met ${refusals} refusal(s) for Jira's rate limit on the way (not attempts)` }).slice(0, RESPONSE_LIMIT);
 }
 
 /**

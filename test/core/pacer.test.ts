@@ -184,6 +184,7 @@ test('engine: a command refused 429 again and again is never given up on nor bac
   const row = h.store.queryLog({ guid: 'P1' })[0];
   assert.equal(row.attempts, 1);
   assert.equal(row.error, null, 'refusals for rate are no error');
+  assert.match(row.response ?? '', /met 8 refusal\(s\) for Jira's rate limit on the way \(not attempts\)/, 'the row view shows them');
 });
 
 test('engine: updates of an issue in its per-issue pause keep merging, and go as one request (one row, one slot) after it', async (t) => {
