@@ -43,6 +43,14 @@ export const configSchema = z.object({
     caFile: z.string().nullable().default(null).meta(meta('CA file', 'PEM bundle of a private CA (self-signed Jira Server)')),
     insecure: z.boolean().default(false).meta(meta('Skip TLS verification', 'Dangerous: accepts any certificate; warned about on every start')),
     timeoutSeconds: z.number().int().min(1).max(600).default(30).meta(meta('Timeout (s)', 'Connect, header and body timeout of each request')),
+    // Defaults a Jira Cloud site accepts: its burst limits are per endpoint and method, and 10
+    // requests a second in all stays under each of them; 10 at once stays far under the
+    // concurrency Cloud tolerates. The pace adapts below these to what Jira answers; a Data
+    // Center admin who grants more raises them.
+    maxRequestsPerSecond: z.number().min(0.5).max(10_000).default(10)
+      .meta(meta('Max requests/s', 'Ceiling of the request rate to Jira; jiraline paces below it when Jira rate-limits')),
+    maxConcurrent: z.number().int().min(1).max(1024).default(10)
+      .meta(meta('Max requests at once', 'Ceiling of the requests at Jira at the same time')),
   }).strict().prefault({}),
   auth: z.object({
     method: z.enum(['basic', 'key']).default('basic').meta(meta('Method', 'basic: username + password/API token; key: Authorization Key')),

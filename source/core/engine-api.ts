@@ -1,6 +1,7 @@
 // What the two faces (the Ink app and the daemon's socket) may ask of the engine.
 // The panes read snapshots through useSyncExternalStore(subscribe, getSnapshot) and never
 // call Jira or the store themselves.
+import type { PacingState } from './pacer.js';
 import type { Config } from './config.js';
 import type { DayCount, FieldDef, IssuePayload, JiraIssue, JiraUser, LogQuery, LogRow, SearchResult, ServerInfo } from './ports.js';
 
@@ -50,6 +51,11 @@ export interface EngineSnapshot {
   queueFill: QueueFill;
   /** Automatic updates started within the current window, of the allowed maximum. */
   throttle: { used: number; max: number; intervalSeconds: number };
+  /**
+   * The pace of requests to Jira: requests a second, whether Jira's rate limit (not the
+   * configured ceiling) sets it, requests waiting for the pacer, 429s met since the start.
+   */
+  pacing: PacingState;
   stats: StatsSnapshot;
   logCount: number;
   /** Bumps whenever a log row is added, changed or pruned; the Log pane re-queries on change. */
@@ -75,7 +81,9 @@ export type EngineEvent =
   | { type: 'connection-changed'; connection: ConnectionState }
   /** The waiting work crossed 80 % of its ceiling (said once), or fell back below 70 %. */
   | { type: 'queue-filling'; fill: QueueFill }
-  | { type: 'queue-eased'; fill: QueueFill };
+  | { type: 'queue-eased'; fill: QueueFill }
+  /** The pace changed because of Jira's rate limit (or is back at the configured ceiling). */
+  | { type: 'pacing'; perSecond: number; limitedByJira: boolean; waiting: number; reason: string };
 
 /** The outcome of a Manual Execute. */
 export type ExecuteResult =

@@ -7,6 +7,7 @@ import { EngineSignals } from './engine-events.js';
 import { JiraGate, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
+import { Pacer, type PaceLimits } from './pacer.js';
 import type { Clock, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
 
 /** Store meta keys the engine owns. */
@@ -37,6 +38,8 @@ export interface UnitMemory {
   commentInFlight?: { step: number; since: number };
   /** A transition sent whose outcome is not known yet. */
   transitionInFlight?: boolean;
+  /** 429s the unit met (Jira pacing us; not attempts): shown in its log row. */
+  rateRefusals?: number;
 }
 
 /** The engine's shared state. */
@@ -73,8 +76,11 @@ export class EngineCore {
   afterActivity: () => void = () => undefined;
   /** Closed while Jira is not taking requests: one probe at a time (engine-gate.ts). */
   readonly gate: JiraGate;
-  /** Jira as the engine reaches it: every call's outcome opens or closes the gate. */
+  /** One pace for every request to Jira (pacer.ts). */
+  readonly pacer: Pacer;
+  /** Jira as the engine reaches it: every call paced; its outcome opens or closes the gate. */
   readonly jira: JiraPort;
+  private readonly watched: WatchedJira;
 
   constructor(
     jira: JiraPort,
@@ -84,7 +90,14 @@ export class EngineCore {
     public config: Config,
   ) {
     this.gate = new JiraGate(clock, random);
-    this.jira = new WatchedJira(jira, this.gate);
+    this.pacer = new Pacer(clock, paceLimits(config), {
+      changed: (state, why) => {
+        this.signals.emit({ type: 'pacing', perSecond: state.perSecond, limitedByJira: state.limitedByJira, waiting: state.waiting, reason: why });
+      },
+      queued: () => this.afterActivity(),
+    });
+    this.watched = new WatchedJira(jira, this.gate, this.pacer);
+    this.jira = this.watched;
     this.loadMeta();
   }
 
@@ -96,6 +109,11 @@ export class EngineCore {
     const starts = parseJson<number[]>(this.store.getMeta(META.throttle));
     if (Array.isArray(starts)) this.throttleStarts = starts.filter((n) => typeof n === 'number');
     for (const key of this.store.metaKeys(UNIT_PREFIX)) this.storedUnits.add(key.slice(UNIT_PREFIX.length));
+  }
+
+  /** A unit's call to Jira, queued at the pacer behind older commands only (`id`: its first command's). */
+  sendFor<T>(id: number, send: (jira: JiraPort) => Promise<T>): Promise<T> {
+    return this.watched.withPriority(id, () => send(this.jira));
   }
 
   /** Keeps Jira's field catalogue (and, when `persist`, stores it for the next start). */
@@ -224,9 +242,12 @@ export class EngineCore {
     for (const done of [...this.waits]) done();
   }
 
-  /** Whether tracked work is under way. */
+  /**
+   * Whether tracked work is under way that does not merely wait for the pacer: a unit waiting
+   * for its permit waits for time to pass, as a sleeping one does (whenIdle on a fake clock).
+   */
   get busy(): boolean {
-    return this.busyCount > 0;
+    return this.busyCount > this.pacer.waiting;
   }
 
   /** Counts the promise as work under way until it settles. */
@@ -268,6 +289,11 @@ export class EngineCore {
       // Not lost: the changes are in the in-memory database and go with the next commit.
     }));
   }
+}
+
+/** The pacer's ceilings from the configuration. */
+export function paceLimits(config: Config): PaceLimits {
+  return { maxRequestsPerSecond: config.jira.maxRequestsPerSecond, maxConcurrent: config.jira.maxConcurrent };
 }
 
 function parseJson<T>(text: string | undefined): T | null {

@@ -1,13 +1,13 @@
-// The gate: when Jira as a whole is not taking requests (no answer at all, 429, 502, 503,
-// 504), every queued unit retrying on its own schedule is a retry storm — thousands of
-// doomed requests, a saturated thread, and on Cloud (where 429 is a per-user limit) a
-// thundering herd once their Retry-Afters end together. So one such failure closes the
-// gate, and while it is closed one unit at a time goes to Jira (the probe); the rest are
-// held, untouched, until Jira answers anything at all. Every call through the engine's
+// The gate: when Jira is not answering at all (connection refused, timeouts, a gateway's
+// 502/504), every queued unit retrying on its own schedule is a retry storm — thousands of
+// doomed requests and a saturated thread. So one such failure closes the gate, and while it
+// is closed one unit at a time goes to Jira (the probe); the rest are held, untouched, until
+// Jira answers anything at all. A 429 is not for the gate: it is an answer, Jira pacing us,
+// and the pacer (pacer.ts) slows everything down instead. Every call through the engine's
 // JiraPort is watched (sends, recovery searches, checkConnection, Manual Execute, the Jira
 // pane), so any of them can close or open it. The worker decides which unit probes
 // (engine-worker.ts): only a unit whose own retry time has come is held or probes, so each
-// keeps SPEC §6's schedule; this file only knows when the next probe may go — after the
+// keeps its own schedule; this file only knows when the next probe may go — after the
 // gate's own back-off over failed probes (1 s, 2 s, 4 s … 5 min) and any Retry-After.
 import { JiraError } from './jira-error.js';
 import type {
@@ -15,16 +15,19 @@ import type {
   Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
   SearchResult, ServerInfo, TimerHandle, Transition,
 } from './ports.js';
-import { retryDelayMs } from './retry.js';
+import type { Pacer, PaceOutcome } from './pacer.js';
+import { MAX_RETRY_AFTER_MS, retryDelayMs } from './retry.js';
 
 /**
- * Whether a failure says "Jira as a whole is not taking requests". A 500 does not: it can be
- * one issue's problem (SPEC §6 caps it per command). 401/403 have their own pause.
+ * Whether a failure says "Jira is not answering at all": no answer (refused, timed out) or a
+ * gateway's 502/504. A 429 is an answer — Jira pacing us, which the pacer handles (pacer.ts) —
+ * and so are 503 (one node busy) and 500 (one issue's problem, capped per command).
+ * 401/403 have their own pause. A stop before sending says nothing about Jira.
  */
 export function closesGate(error: unknown): error is JiraError {
   if (!(error instanceof JiraError)) return false;
   const s = error.status;
-  return s === 0 || s === 429 || s === 502 || s === 503 || s === 504;
+  return (s === 0 && error.cause_ !== 'stopped') || s === 502 || s === 504;
 }
 
 /** What the gate tells the engine. */
@@ -116,7 +119,7 @@ export class JiraGate {
       if (!this.stopped) this.hooks.closed(error);
       return;
     }
-    if (error.retryAfterMs !== null && error.retryAfterMs > 0) this.notBefore = Math.max(this.notBefore, now + error.retryAfterMs);
+    if (error.retryAfterMs !== null && error.retryAfterMs > 0) this.notBefore = Math.max(this.notBefore, now + Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS));
     this.arm();
   }
 
@@ -181,9 +184,11 @@ export class JiraGate {
   }
 }
 
-/** The JiraPort the engine uses: the real one, with every answer and refusal shown to the gate. */
+/** The JiraPort the engine uses: the real one, every call paced (pacer.ts), every answer and refusal shown to the gate. */
 export class WatchedJira implements JiraPort {
-  constructor(private readonly inner: JiraPort, private readonly gate: JiraGate) {}
+  constructor(private readonly inner: JiraPort, private readonly gate: JiraGate, private readonly pacer: Pacer) {
+    inner.observeRate?.((headers) => pacer.observe(headers));
+  }
 
   get baseUrl(): string {
     return this.inner.baseUrl;
@@ -193,69 +198,94 @@ export class WatchedJira implements JiraPort {
     return this.inner.apiVersion;
   }
 
-  private async watch<T>(call: Promise<T>): Promise<T> {
+  /** The priority of the next call (see withPriority); read before watch's first await. */
+  private priority = 0;
+
+  /**
+   * Runs `send` (which must call this port at once, synchronously) with its requests queued at
+   * the pacer by `priority` — a unit's command id, so that the oldest command goes first.
+   */
+  withPriority<T>(priority: number, send: () => Promise<T>): Promise<T> {
+    this.priority = priority;
     try {
-      const result = await call;
+      return send();
+    } finally {
+      this.priority = 0;
+    }
+  }
+
+  private async watch<T>(endpoint: string, issue: string | null, call: () => Promise<T>, cost = 1): Promise<T> {
+    const permit = await this.pacer.acquire({ endpoint, issue, cost, priority: this.priority });
+    let outcome: PaceOutcome = { kind: 'other' };
+    try {
+      const result = await call();
+      outcome = { kind: 'answered' };
       this.gate.answered();
       return result;
     } catch (error) {
+      if (error instanceof JiraError && error.status === 429) {
+        outcome = { kind: 'rate-limited', retryAfterMs: error.retryAfterMs, reason: error.rateLimitReason };
+      }
       if (closesGate(error)) this.gate.refused(error);
-      // Jira's own verdict (400, 404, 500, 401 …) is an answer; anything else (a bug) says nothing.
+      // Jira's own verdict (400, 404, 429, 500, 503, 401 …) is an answer; anything else (a bug) says nothing.
       else if (error instanceof JiraError) this.gate.answered();
       throw error;
+    } finally {
+      this.pacer.release(permit, outcome);
     }
   }
 
   serverInfo(): Promise<ServerInfo> {
-    return this.watch(this.inner.serverInfo());
+    return this.watch('serverInfo', null, () => this.inner.serverInfo());
   }
 
   myself(): Promise<JiraUser> {
-    return this.watch(this.inner.myself());
+    return this.watch('myself', null, () => this.inner.myself());
   }
 
   fields(): Promise<FieldDef[]> {
-    return this.watch(this.inner.fields());
+    return this.watch('fields', null, () => this.inner.fields());
   }
 
   createMetaIssueTypes(project: string): Promise<CreateMetaIssueType[]> {
-    return this.watch(this.inner.createMetaIssueTypes(project));
+    return this.watch('createMeta', null, () => this.inner.createMetaIssueTypes(project));
   }
 
   createMetaFields(project: string, issueTypeId: string): Promise<CreateMetaField[]> {
-    return this.watch(this.inner.createMetaFields(project, issueTypeId));
+    return this.watch('createMeta', null, () => this.inner.createMetaFields(project, issueTypeId));
   }
 
   createIssue(body: IssuePayload): Promise<CreatedIssue> {
-    return this.watch(this.inner.createIssue(body));
+    return this.watch('createIssue', null, () => this.inner.createIssue(body));
   }
 
   editIssue(key: string, body: IssuePayload): Promise<void> {
-    return this.watch(this.inner.editIssue(key, body));
+    return this.watch('editIssue', key, () => this.inner.editIssue(key, body));
   }
 
   transitions(key: string): Promise<Transition[]> {
-    return this.watch(this.inner.transitions(key));
+    return this.watch('transitions', null, () => this.inner.transitions(key));
   }
 
   transitionTo(key: string, statusName: string): Promise<Transition> {
-    return this.watch(this.inner.transitionTo(key, statusName));
+    // Two requests: the transitions are read, then one is posted.
+    return this.watch('transitionTo', key, () => this.inner.transitionTo(key, statusName), 2);
   }
 
   addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void> {
-    return this.watch(this.inner.addComment(key, text, marker));
+    return this.watch('addComment', key, () => this.inner.addComment(key, text, marker));
   }
 
   comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> {
-    return this.watch(this.inner.comments(key, options));
+    return this.watch('comments', null, () => this.inner.comments(key, options));
   }
 
   getIssue(key: string, fields?: string[]): Promise<JiraIssue> {
-    return this.watch(this.inner.getIssue(key, fields));
+    return this.watch('getIssue', null, () => this.inner.getIssue(key, fields));
   }
 
   search(jql: string, options?: Parameters<JiraPort['search']>[1]): Promise<SearchResult> {
-    return this.watch(this.inner.search(jql, options));
+    return this.watch('search', null, () => this.inner.search(jql, options));
   }
 
   browseUrl(key: string): string {

@@ -5,6 +5,7 @@ import { attemptsOf, messageOf, unitKey } from './engine-core.js';
 import { closesGate } from './engine-gate.js';
 import { JiraError } from './jira-error.js';
 import type { LogRow, QueuedCommand, TicketRef } from './ports.js';
+import { pauseFor } from './pacer.js';
 import { decideRetry } from './retry.js';
 
 /** What a failure may ask of the worker. */
@@ -44,8 +45,14 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
     finishFailed(core, cmds, messageOf(error), context.ticket, context.log);
     return;
   }
+  // Stopping before the request left: nothing happened; the unit stays open for the next start.
+  if (error.cause_ === 'stopped') return;
   // The gate learns whether its probe was refused, whatever is decided for the unit below.
   if (closesGate(error)) core.gate.unitRefused(cmds[0].guid, error);
+  if (error.status === 429) {
+    rateRefused(core, cmds, error, context);
+    return;
+  }
   const key = unitKey(cmds);
   const memory = core.unit(key);
   if (error.status === 500) {
@@ -81,6 +88,48 @@ function attemptMarks(cmd: QueuedCommand): Pick<QueuedCommand, 'attempts' | 'fir
   return { attempts: cmd.attempts, firstSentAt: cmd.firstSentAt };
 }
 
+/**
+ * Jira paced us (429): not the command's failure. The attempt is not counted (so neither
+ * retryForHours' "gave up after N attempts" nor the command's own back-off grows), the pacer has
+ * already slowed down and paused the scope the refusal names, and the unit goes again once its
+ * Retry-After is over (at least 1 s, at most MAX_PAUSE_MS). The row stays Pending without an
+ * error: its answer shows the refusal and how many the command met.
+ */
+function rateRefused(core: EngineCore, cmds: QueuedCommand[], error: JiraError, context: FailureContext): void {
+  const now = core.clock.now();
+  const pause = pauseFor(error.retryAfterMs);
+  if (pause.capped) {
+    const seconds = Math.round((error.retryAfterMs ?? 0) / 1000);
+    core.signals.emit({ type: 'pacing', ...pacingOf(core), reason: `Jira asked to wait ${seconds} s (Retry-After); waiting ${pause.ms / 60_000} min instead` });
+  }
+  const at = now + pause.ms;
+  const memory = core.unit(unitKey(cmds));
+  memory.rateRefusals = (memory.rateRefusals ?? 0) + 1;
+  // An update Jira applied nothing of (typically refused by Cloud's per-issue write limit) is
+  // waiting again as if never sent: updates of its GUID that arrive during the pause merge into
+  // it (one request when the issue may be written again), as they do before a first send.
+  const untouched = cmds[0].kind === 'update' && !memory.edited && !memory.transitioned && memory.commentsDone === 0;
+  for (const cmd of cmds) {
+    core.patchCommand(cmd, { attempts: Math.max(0, cmd.attempts - 1), firstSentAt: untouched ? null : cmd.firstSentAt,
+      state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
+  }
+  const t = context.ticket;
+  const answer = JSON.stringify({ status: 429, paced: `Jira's rate limit; refused ${memory.rateRefusals} time(s) so far, not counted as attempts`,
+    reason: error.rateLimitReason, error: error.detail() }).slice(0, RESPONSE_LIMIT);
+  const logId = cmds[0].logId;
+  if (logId !== null) {
+    core.store.updateLog(logId, { ...context.log, response: answer, attempts: attemptsOf(cmds), nextAttemptAt: at,
+      ...(t ? { ticketId: t.ticketId, ticketKey: t.ticketKey, ticketUrl: t.ticketUrl } : {}) });
+  }
+  core.signals.changed();
+  void core.commitQuietly();
+}
+
+function pacingOf(core: EngineCore): { perSecond: number; limitedByJira: boolean; waiting: number } {
+  const s = core.pacer.state();
+  return { perSecond: s.perSecond, limitedByJira: s.limitedByJira, waiting: s.waiting };
+}
+
 function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number, reason: string, unknownOutcome: boolean, log: LogPatch): void {
   const at = core.clock.now() + delayMs;
   for (const cmd of cmds) core.patchCommand(cmd, { ...attemptMarks(cmd), state: unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: at });
@@ -93,6 +142,8 @@ function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number,
 /** The unit is done: commands finished, row Ok with the ticket, 'sent'. */
 export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: 'Create' | 'Update', log: LogPatch = {}): void {
   for (const cmd of cmds) core.finishCommand(cmd, 'done');
+  const refusals = core.unit(unitKey(cmds)).rateRefusals ?? 0;
+  if (refusals > 0) log = { ...log, response: withRefusals(log.response, refusals) };
   core.forgetUnit(unitKey(cmds));
   const logId = cmds[0].logId;
   if (logId !== null) {
@@ -106,6 +157,18 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
   // (it would be sent again, its comments twice).
   if (action === 'Create') core.commitLater();
   else void core.commitQuietly();
+}
+
+/** Jira's last answer, with the rate-limit refusals met on the way (they were not failures). */
+function withRefusals(response: string | null | undefined, refusals: number): string {
+  let answer: Record<string, unknown> = { status: 'ok' };
+  try {
+    const parsed: unknown = response ? JSON.parse(response) : null;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) answer = parsed as Record<string, unknown>;
+  } catch {
+    // Not ours to read: the note stands alone.
+  }
+  return JSON.stringify({ ...answer, paced: `met ${refusals} refusal(s) for Jira's rate limit on the way (not attempts)` }).slice(0, RESPONSE_LIMIT);
 }
 
 /**

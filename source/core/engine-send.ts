@@ -10,8 +10,22 @@ import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch
 import { adoptByLabel } from './engine-recovery.js';
 import { commentOnce, transitionOnce } from './engine-steps.js';
 import { checkOwnTicket, markVerified } from './engine-verify.js';
+import { JiraError } from './jira-error.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
 import { fitNote } from './text-limits.js';
+
+/**
+ * Whether a failed CREATE may still have made a ticket, so it must be looked up before it is
+ * sent again: no answer after the request was written (a timeout, a connection lost), a
+ * gateway's 502/504 (it may have forwarded the request), or a 2xx we could not read. A refusal
+ * Jira answered (4xx, 429, 500, 503) or a request never written (connection refused) made nothing.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof JiraError)) return true;
+  const s = error.status;
+  if (s === 0) return error.cause_ !== 'unreached' && error.cause_ !== 'tls' && error.cause_ !== 'stopped';
+  return s === 502 || s === 504 || (s >= 200 && s < 300);
+}
 
 /** Sends one unit (a CREATE, or an update's commands sharing a log row); never rejects. */
 export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
@@ -82,10 +96,10 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       unknownOutcome = true;
       let created;
       try {
-        created = await core.jira.createIssue(plan.value.body);
+        created = await core.sendFor(cmd.id, (jira) => jira.createIssue(plan.value.body));
       } catch (error) {
-        // A refusal (4xx) proves nothing was made; a passing failure leaves it open.
-        unknownOutcome = (error as { retryable?: boolean }).retryable === true;
+        // An answer (4xx, 429, 503, 500) proves nothing was made: it is sent again without a lookup.
+        unknownOutcome = outcomeUnknown(error);
         throw error;
       }
       if (core.stopped) return;
@@ -111,7 +125,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     // Each step is marked done (and stored) as soon as Jira took it, so neither a retry nor
     // a restart repeats it.
     // (engine-steps.ts: an unknown outcome is looked up before the step is sent again.)
-    const target = { unit: key, memory, guid, ticketKey: ticket.ticketKey };
+    const target = { unit: key, commandId: cmd.id, memory, guid, ticketKey: ticket.ticketKey };
     while (memory.commentsDone < plan.value.comments.length) {
       if (!await commentOnce(core, target, memory.commentsDone, plan.value.comments[memory.commentsDone]) || core.stopped) return;
     }
@@ -166,13 +180,14 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     }
     if (body !== null && !memory.edited) {
       log.request = JSON.stringify(body);
-      await core.jira.editIssue(ticket.ticketKey, body);
+      const issueKey = ticket.ticketKey;
+      await core.sendFor(cmds[0].id, (jira) => jira.editIssue(issueKey, body));
       memory.edited = true;
       core.saveUnit(key);
       if (core.stopped) return;
     }
     if (merged.status !== null && !memory.transitioned) {
-      if (!await transitionOnce(core, { unit: key, memory, guid, ticketKey: ticket.ticketKey }, merged.status) || core.stopped) return;
+      if (!await transitionOnce(core, { unit: key, commandId: cmds[0].id, memory, guid, ticketKey: ticket.ticketKey }, merged.status) || core.stopped) return;
     }
     core.store.addStats(localDay(core.clock.now()), 0, 1);
     finishOk(core, cmds, ticket, 'Update', log);

@@ -28,6 +28,8 @@ const MARKER_HORIZON_MS = 10 * 60_000;
 /** Where a step belongs: the unit and its memory, the GUID and the ticket. */
 export interface StepTarget {
   unit: string;
+  /** The unit's first command: its place in the pacer's queue (older commands go first). */
+  commandId: number;
   memory: UnitMemory;
   guid: string;
   ticketKey: string;
@@ -58,7 +60,7 @@ async function commentLanded(core: EngineCore, target: StepTarget, text: string,
   const horizon = since - MARKER_HORIZON_MS;
   const until = core.clock.now() + COMMENT_MATCH_WINDOW_MS;
   for (let page = 0; page < COMMENT_LOOKUP_MAX_PAGES; page++) {
-    const { comments, total } = await core.jira.comments(target.ticketKey, { startAt: page * COMMENT_LOOKUP_PAGE, maxResults: COMMENT_LOOKUP_PAGE });
+    const { comments, total } = await core.sendFor(target.commandId, (jira) => jira.comments(target.ticketKey, { startAt: page * COMMENT_LOOKUP_PAGE, maxResults: COMMENT_LOOKUP_PAGE }));
     for (const c of comments) {
       if (sameMarker(c.marker, marker)) return true;
       if (c.marker === undefined && c.text === text && inWindow(c, since, until)) {
@@ -101,7 +103,7 @@ export async function commentOnce(core: EngineCore, target: StepTarget, step: nu
   await core.commitQuietly();
   if (core.stopping) return false;
   try {
-    await core.jira.addComment(target.ticketKey, text, markerOf(target, step, since));
+    await core.sendFor(target.commandId, (jira) => jira.addComment(target.ticketKey, text, markerOf(target, step, since)));
   } catch (error) {
     if (refused(error)) {
       memory.commentInFlight = undefined;
@@ -129,7 +131,7 @@ function statusOf(fields: Record<string, unknown>): string | null {
 export async function transitionOnce(core: EngineCore, target: StepTarget, status: string): Promise<boolean> {
   const { memory, unit } = target;
   if (memory.transitionInFlight) {
-    const issue = await core.jira.getIssue(target.ticketKey, ['status']);
+    const issue = await core.sendFor(target.commandId, (jira) => jira.getIssue(target.ticketKey, ['status']));
     if (statusOf(issue.fields)?.toLowerCase() === status.toLowerCase()) {
       memory.transitioned = true;
       memory.transitionInFlight = false;
@@ -143,7 +145,7 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
   await core.commitQuietly();
   if (core.stopping) return false;
   try {
-    await core.jira.transitionTo(target.ticketKey, status);
+    await core.sendFor(target.commandId, (jira) => jira.transitionTo(target.ticketKey, status));
   } catch (error) {
     if (refused(error)) {
       memory.transitionInFlight = false;

@@ -9,7 +9,7 @@ import { acceptLine } from './engine-accept.js';
 import type {
   ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
 } from './engine-api.js';
-import { EngineCore, META, messageOf } from './engine-core.js';
+import { EngineCore, META, messageOf, paceLimits } from './engine-core.js';
 import { FillWatch, queueFill } from './engine-ceiling.js';
 import { executeManual } from './engine-manual.js';
 import { noteRefused } from './engine-refused.js';
@@ -53,6 +53,8 @@ export class Engine implements EngineApi {
   private authTimer: TimerHandle | null = null;
   private started = false;
   private stopPromise: Promise<void> | null = null;
+  /** The last good connection check: restored when the gate opens again. */
+  private lastOk: Extract<ConnectionState, { state: 'ok' }> | null = null;
   /** checkConnection() calls under way: the gate opening does not start one more. */
   private checks = 0;
   private readonly fillWatch: FillWatch;
@@ -62,11 +64,17 @@ export class Engine implements EngineApi {
     this.worker = new Worker(this.core, { pause: (reason) => this.pause(reason) });
     this.core.afterActivity = () => this.checkIdle();
     this.core.gate.hooks = {
-      closed: (error) => this.setConnection({ state: 'down', error: error.detail(), checkedAt: this.core.clock.now() }),
+      closed: (error) => {
+        if (this.core.connection.state === 'ok') this.lastOk = this.core.connection;
+        this.setConnection({ state: 'down', error: error.detail(), checkedAt: this.core.clock.now() });
+      },
       opened: () => {
         this.worker.release();
-        // The faces learn Jira is back (and who we are to it) from one full check.
-        if (this.checks === 0 && !this.core.stopping) void this.core.track(this.checkConnection());
+        // Jira answered: who we are to it has not changed since the last good check, so the faces
+        // learn it is back from that — a flapping gateway does not cost a check per reopening.
+        // Only when no check ever succeeded is one made now.
+        if (this.lastOk) this.setConnection({ ...this.lastOk, checkedAt: this.core.clock.now() });
+        else if (this.checks === 0 && !this.core.stopping) void this.core.track(this.checkConnection());
       },
       due: () => this.worker.probeDue(),
     };
@@ -125,6 +133,7 @@ export class Engine implements EngineApi {
       queueFill: queueFill(core),
       throttle: { used: usedSlots(core.throttleStarts, now, updates.intervalSeconds * 1000), max: updates.maxUpdates,
         intervalSeconds: updates.intervalSeconds },
+      pacing: core.pacer.state(),
       stats,
       logCount,
       // Bumped on every rebuild: a rebuild follows a change, and most changes touch the log.
@@ -276,6 +285,7 @@ export class Engine implements EngineApi {
 
   setConfig(config: Config): void {
     this.core.config = config;
+    this.core.pacer.setLimits(paceLimits(config));
     if (!this.core.stopped) this.core.pruneToCount();
     this.core.signals.changed();
     this.worker.rescan();
@@ -321,6 +331,8 @@ export class Engine implements EngineApi {
     for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
     this.pruneTimer = this.midnightTimer = this.authTimer = null;
     core.gate.stop();
+    // Requests waiting for the pacer are not sent: their units stay open for the next start.
+    core.pacer.stop(new JiraError({ status: 0, cause: 'stopped', message: 'jiraline is stopping: the request was not sent' }));
     core.endWaits();
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });

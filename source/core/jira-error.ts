@@ -9,11 +9,17 @@ export class JiraError extends Error {
   readonly retryable: boolean;
   /** Retry-After in milliseconds, when Jira sent one. */
   readonly retryAfterMs: number | null;
+  /** A 429's RateLimit-Reason (jira-burst-based, jira-per-issue-on-write, a quota): the scope to pace. */
+  readonly rateLimitReason: string | null;
   /** Jira's errorMessages (or a summary of a non-JSON body). */
   readonly messages: string[];
   /** Jira's errors: field id → message. */
   readonly fieldErrors: Record<string, string>;
-  /** A short machine-readable cause: 'http', 'network', 'timeout', 'tls', 'no-transition'. */
+  /**
+   * A short machine-readable cause: 'http', 'network' (the connection failed, perhaps after the
+   * request was written), 'unreached' (no request was written: refused, unknown host), 'timeout',
+   * 'tls', 'no-transition', 'stopped' (jiraline stopped before sending it).
+   */
   readonly cause_: string;
 
   constructor(init: {
@@ -21,6 +27,7 @@ export class JiraError extends Error {
     message: string;
     retryable?: boolean;
     retryAfterMs?: number | null;
+    rateLimitReason?: string | null;
     messages?: string[];
     fieldErrors?: Record<string, string>;
     cause?: string;
@@ -30,6 +37,7 @@ export class JiraError extends Error {
     this.status = init.status;
     this.retryable = init.retryable ?? isRetryableStatus(init.status);
     this.retryAfterMs = init.retryAfterMs ?? null;
+    this.rateLimitReason = init.rateLimitReason ?? null;
     this.messages = init.messages ?? [];
     this.fieldErrors = init.fieldErrors ?? {};
     this.cause_ = init.cause ?? (init.status === 0 ? 'network' : 'http');

@@ -1,6 +1,7 @@
 // The ports: the small interfaces through which the engine reaches the outside world.
 // source/core imports no I/O; source/jira, source/store, source/secrets and the clock
 // implementations in source/daemon implement these, and tests pass fakes that behave alike.
+import type { RateHeaders } from './pacer.js';
 
 /** Milliseconds since the epoch and timers; injected so tests run on fake time. */
 export interface Clock {
@@ -148,6 +149,12 @@ export interface JiraPort {
   search(jql: string, options?: { fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }): Promise<SearchResult>;
   /** `{baseUrl}/browse/{key}` */
   browseUrl(key: string): string;
+  /**
+   * Hears Jira's rate-limit headers on every answer that carries them (Data Center's bucket,
+   * Cloud's near-limit warning), for the engine's pacer. Optional: a port without it is paced
+   * on its 429s alone.
+   */
+  observeRate?(listener: ((headers: RateHeaders) => void) | null): void;
   /** Releases sockets. */
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ export const BASE_DELAY_MS = 1000;
 export const MAX_DELAY_MS = 5 * 60 * 1000;
 /** How much a delay may be stretched (0.25 = up to +25 %). */
 export const JITTER = 0.25;
+/** The longest Retry-After honoured as sent (15 minutes). */
+export const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
 /** A 500 is retried at most this many times (SPEC §6). */
 export const MAX_500_RETRIES = 5;
 
@@ -25,7 +27,9 @@ export function backoffMs(failures: number): number {
  * replaces the back-off step; `random` (0 ≤ r < 1) stretches the delay by r × 25 %.
  */
 export function retryDelayMs(failures: number, retryAfterMs: number | null, random: () => number): number {
-  const base = retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : backoffMs(failures);
+  // A huge Retry-After is cut to the longest back-off step: a timer cannot hold more than
+  // 2^31 ms (it would fire at once), and a day's wait is a misconfigured gateway.
+  const base = retryAfterMs !== null && retryAfterMs > 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : backoffMs(failures);
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.ceil(base * (1 + JITTER * r));
 }

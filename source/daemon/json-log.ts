@@ -123,6 +123,10 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
         : `the queue is back to ${percent} % full`;
       return { event: event.type === 'queue-filling' ? 'warning' : 'queue-eased', kind: event.type, message, commands, bytes, maxCommands, maxBytes, fill };
     }
+    case 'pacing':
+      // "pacing at 12 req/s (Jira's rate limit)": why the queue drains slower than lines arrive.
+      return { event: 'pacing', message: event.limitedByJira ? `pacing at ${event.perSecond} req/s (Jira's rate limit)` : `pacing at ${event.perSecond} req/s (the configured ceiling)`,
+        perSecond: event.perSecond, limitedByJira: event.limitedByJira, waiting: event.waiting, reason: event.reason };
   }
 }
 

@@ -2,6 +2,7 @@
 // defensively: Jira's {errorMessages, errors}, an HTML page (a Data Center 429, a proxy's
 // 502), plain text, or nothing at all.
 import { JiraError, isRetryableStatus } from '../core/jira-error.js';
+import { rateLimitReason as rateLimitReasonOf, resetAfterMs } from './rate-headers.js';
 
 /** What a failed request was, for messages: "POST /rest/api/2/issue" at a Jira URL. */
 export interface RequestContext {
@@ -87,7 +88,10 @@ function oneLine(text: string, max: number): string {
 export function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: string, ctx: RequestContext): JiraError {
   const contentType = headerValue(headers['content-type']);
   const { messages, fieldErrors } = parseErrorBody(body, contentType);
-  const retryAfterMs = status === 429 || status === 503 || status >= 500 ? parseRetryAfter(headers['retry-after']) : null;
+  // Cloud may send only X-RateLimit-Reset (when the limit resets) on a 429.
+  const retryAfterMs = status === 429 || status === 503 || status >= 500
+    ? parseRetryAfter(headers['retry-after']) ?? (status === 429 ? resetAfterMs(headers, Date.now()) : null) : null;
+  const rateLimitReason = status === 429 ? rateLimitReasonOf(headers) : null;
   const detail = [...messages, ...Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m}`)].join('; ');
   const said = detail ? ` (Jira said: ${detail})` : '';
   const what = `${ctx.method} ${ctx.path}`;
@@ -129,7 +133,7 @@ export function httpError(status: number, headers: Record<string, string | strin
         message = `${status} from Jira on ${what}${said}`;
       }
   }
-  return new JiraError({ status, message, messages, fieldErrors, retryAfterMs, retryable: isRetryableStatus(status) });
+  return new JiraError({ status, message, messages, fieldErrors, retryAfterMs, rateLimitReason, retryable: isRetryableStatus(status) });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -148,7 +152,9 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
   const proxyHint = 'the proxy settings (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, jira.bypassProxy)';
   const seconds = Math.max(1, Math.round(ctx.timeoutMs / 1000));
   if (has(/UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|ETIMEDOUT|timeout/i) && !codes.some((c) => tlsCodes.test(c))) {
-    return new JiraError({ status: 0, cause: 'timeout', retryable: true,
+    // A connect timeout never wrote the request: Jira cannot have acted on it.
+    const unreached = codes.includes('UND_ERR_CONNECT_TIMEOUT');
+    return new JiraError({ status: 0, cause: unreached ? 'unreached' : 'timeout', retryable: true,
       message: `no answer from ${where} within ${seconds} s — check the network and ${proxyHint}, or raise jira.timeoutSeconds` });
   }
   const tlsCode = codes.find((c) => tlsCodes.test(c));
@@ -172,7 +178,9 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
   else if (codes.includes('EHOSTUNREACH') || codes.includes('ENETUNREACH')) reason = 'no route to the host';
   else if (texts.some((t) => /proxy/i.test(t))) reason = `the proxy refused the connection (${oneLine(texts.find((t) => /proxy/i.test(t)) ?? '', 120)})`;
   else reason = oneLine(texts.find((t) => t !== '') ?? codes[0] ?? 'unknown error', 160);
-  return new JiraError({ status: 0, cause: 'network', retryable: true, message: `cannot reach ${where}: ${reason} — ${hint}` });
+  // Refused, unknown host, no route: no request was written, so Jira did nothing (a CREATE needs no lookup).
+  const unreached = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].some((c) => codes.includes(c));
+  return new JiraError({ status: 0, cause: unreached ? 'unreached' : 'network', retryable: true, message: `cannot reach ${where}: ${reason} — ${hint}` });
 }
 
 function causeChain(error: unknown): unknown[] {

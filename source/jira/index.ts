@@ -69,6 +69,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
       return searchState.deployment;
     },
     setCredentials: (c) => t.setCredentials(c),
+    observeRate: (listener) => t.observeRate(listener),
     async serverInfo(): Promise<ServerInfo> {
       const info = await getServerInfo(t, ep);
       searchState.deployment = info.deploymentType;

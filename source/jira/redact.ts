@@ -23,6 +23,7 @@ export function redactError(error: JiraError, secrets: readonly string[]): JiraE
     message: redactText(error.message, secrets),
     retryable: error.retryable,
     retryAfterMs: error.retryAfterMs,
+    rateLimitReason: error.rateLimitReason,
     messages: error.messages.map((m) => redactText(m, secrets)),
     fieldErrors,
     cause: error.cause_,

@@ -3,7 +3,9 @@
 // with the credentials scrubbed out.
 import type { Dispatcher } from 'undici';
 import { JiraError } from '../core/jira-error.js';
+import type { RateHeaders } from '../core/pacer.js';
 import type { Credentials } from '../core/ports.js';
+import { rateHeaders } from './rate-headers.js';
 import { authorizationHeader, secretStrings } from './auth.js';
 import { httpError, networkError, type RequestContext } from './errors.js';
 import { redactError } from './redact.js';
@@ -27,6 +29,8 @@ export interface CallResult<T> {
 export interface Transport {
   call<T>(spec: CallSpec): Promise<CallResult<T>>;
   setCredentials(credentials: Credentials | null): void;
+  /** Hears the rate-limit headers of every answer that carries them (the engine's pacer). */
+  observeRate(listener: ((headers: RateHeaders) => void) | null): void;
 }
 
 /** What the transport needs: where Jira is, the pool, and the timeout for messages. */
@@ -45,6 +49,7 @@ export function createTransport(options: TransportOptions): Transport {
   // The Pool carries the timeouts; a ProxyAgent's absolute-URI client does not, so they go per request there.
   const perRequestTimeouts = options.proxy ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs } : {};
   let credentials = options.credentials;
+  let rateListener: ((headers: RateHeaders) => void) | null = null;
   // Headers and secret list are rebuilt only when the credentials change: they sit on the hot path.
   let getHeaders: Record<string, string> = {};
   let sendHeaders: Record<string, string> = {};
@@ -89,6 +94,10 @@ export function createTransport(options: TransportOptions): Transport {
       throw redactError(networkError(error, context(spec, path)), secrets);
     }
     const status = response.statusCode;
+    if (rateListener) {
+      const rate = rateHeaders(response.headers);
+      if (rate) rateListener(rate);
+    }
     if (status < 200 || status >= 300) {
       throw redactError(httpError(status, response.headers, text, context(spec, path)), secrets);
     }
@@ -111,6 +120,9 @@ export function createTransport(options: TransportOptions): Transport {
     setCredentials(next) {
       credentials = next;
       rebuild();
+    },
+    observeRate(listener) {
+      rateListener = listener;
     },
   };
 }

@@ -27,7 +27,8 @@ export class FaultGate {
 
   /** Replaces the faults (and restarts the rate window). */
   set(faults: SimulatorFaults): void {
-    for (const [k, v] of Object.entries(faults)) {
+    const numbers = { ...faults, ...faults.rateLimits, ...faults.rateLimits?.dataCenter };
+    for (const [k, v] of Object.entries(numbers)) {
       if (v !== undefined && typeof v === 'number' && (!Number.isFinite(v) || v < 0)) throw new RangeError(`simulator fault ${k} must be a number ≥ 0`);
     }
     if ((faults.failureRate ?? 0) > 1) throw new RangeError('simulator fault failureRate must be between 0 and 1');
@@ -59,12 +60,15 @@ export class FaultGate {
   }
 
   /** A fault reply for this request, or null to serve it. */
-  check(now: number): Reply | null {
+  check(now: number, method = 'GET'): Reply | null {
     const f = this.faults;
     const retryAfter = String(f.retryAfterSeconds ?? 1);
-    if (f.failureRate && this.random() < f.failureRate) {
-      const status = f.failureStatus ?? 503;
+    const eligible = !f.failureWritesOnly || method !== 'GET';
+    if (f.failureRate && eligible && this.random() < f.failureRate) {
+      const choices = f.failureStatus ?? 503;
+      const status = Array.isArray(choices) ? choices[Math.floor(this.random() * choices.length) % choices.length] ?? 503 : choices;
       const headers: Record<string, string> = status === 429 || status === 503 ? { 'Retry-After': retryAfter } : {};
+      if (status === 429 && f.failureWritesOnly) headers['RateLimit-Reason'] = 'jira-per-issue-on-write';
       return this.fail(status, headers, status === 429 ? 'Rate limit exceeded.' : `${REASONS[status]}: injected failure.`);
     }
     if (f.maxRequestsPerSecond !== undefined) {

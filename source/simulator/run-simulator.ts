@@ -3,11 +3,13 @@
 import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { splitHostPort } from '../core/host-port.js';
 import { startSimulator } from './index.js';
-import type { SimulatorOptions } from './types.js';
+import type { FailureStatus, SimulatorFaults, SimulatorOptions, SimulatorRateLimits } from './types.js';
 
 const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|datacenter]
                           [--user U --password P | --token T]
-                          [--failure-rate F] [--latency MS]
+                          [--failure-rate F] [--failure-status S[,S…]] [--failure-writes-only]
+                          [--latency MS] [--dc-rate-limit N | CAP,FILL,SECONDS]
+                          [--burst-limit N] [--issue-write-limit N] [--max-concurrent N]
                           [--late-write-ms MS] [--write-after-timeout-rate F]
                           [--drop-comment-properties]
   --listen HOST:PORT   where to serve (default 127.0.0.1:8080; port 0 picks a free one)
@@ -15,6 +17,9 @@ const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|data
   --user, --password   require HTTP Basic with these credentials
   --token              require "Authorization: Bearer <token>"
   --failure-rate F     answer this share of requests (0..1) with 503 and Retry-After
+  --failure-status S   status of those failures: 503 (default), 429, 500, 502, 504, or a list
+  --failure-writes-only  inject failures into writes only (an injected 429 then names the
+                       per-issue write limit, as Jira Cloud does)
   --latency MS         add this delay to every answer
   --late-write-ms MS   make each write (create, edit, comment, transition) at once
                        but answer it MS later, as a Jira under load does
@@ -24,6 +29,13 @@ const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|data
                        gateway that answers 504 while Jira goes on
   --drop-comment-properties
                        keep no comment properties (a Jira that ignores them)
+  --dc-rate-limit      Data Center's rate limiting: a token bucket of N tokens refilled N a
+                       second (or CAP tokens, FILL every SECONDS); X-RateLimit-* on every answer,
+                       429 + Retry-After when empty
+  --burst-limit N      Jira Cloud's burst limit: N requests a second per endpoint and method
+                       (429, RateLimit-Reason jira-burst-based, X-RateLimit-NearLimit)
+  --issue-write-limit N  Jira Cloud's per-issue write limit: N writes a second to one issue
+  --max-concurrent N   refuse (429) a request beyond N being answered at once
 Without --user/--token any credentials (or none) are accepted.
 `;
 
@@ -38,6 +50,12 @@ const options = {
   'late-write-ms': { type: 'string' },
   'write-after-timeout-rate': { type: 'string' },
   'drop-comment-properties': { type: 'boolean' },
+  'failure-status': { type: 'string' },
+  'failure-writes-only': { type: 'boolean' },
+  'dc-rate-limit': { type: 'string' },
+  'burst-limit': { type: 'string' },
+  'issue-write-limit': { type: 'string' },
+  'max-concurrent': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -77,11 +95,40 @@ export function simulatorOptions(args: string[]): SimulatorOptions | 'help' {
   const latencyMs = number('latency', values.latency, 0, 600_000);
   const lateWriteMs = number('late-write-ms', values['late-write-ms'], 0, 600_000);
   const writeAfterTimeoutRate = number('write-after-timeout-rate', values['write-after-timeout-rate'], 0, 1);
-  return { host, port, mode, auth, faults: {
+  const faults: SimulatorFaults = {
     ...(failureRate !== undefined ? { failureRate } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(lateWriteMs !== undefined ? { lateWriteMs } : {}), ...(writeAfterTimeoutRate !== undefined ? { writeAfterTimeoutRate } : {}),
     ...(values['drop-comment-properties'] ? { dropCommentProperties: true } : {}),
-  } };
+  };
+  if (values['failure-status'] !== undefined) faults.failureStatus = failureStatuses(values['failure-status']);
+  if (values['failure-writes-only']) faults.failureWritesOnly = true;
+  const rateLimits: SimulatorRateLimits = {};
+  if (values['dc-rate-limit'] !== undefined) rateLimits.dataCenter = dcBucket(values['dc-rate-limit']);
+  const burst = number('burst-limit', values['burst-limit'], 1, 100_000);
+  if (burst !== undefined) rateLimits.burstPerSecond = burst;
+  const issueWrites = number('issue-write-limit', values['issue-write-limit'], 1, 100_000);
+  if (issueWrites !== undefined) rateLimits.issueWritesPerSecond = issueWrites;
+  const concurrent = number('max-concurrent', values['max-concurrent'], 1, 100_000);
+  if (concurrent !== undefined) rateLimits.maxConcurrent = concurrent;
+  if (Object.keys(rateLimits).length > 0) faults.rateLimits = rateLimits;
+  return { host, port, mode, auth, faults };
+}
+
+function failureStatuses(raw: string): FailureStatus[] {
+  const allowed = [503, 429, 500, 502, 504];
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !allowed.includes(n))) {
+    throw new UsageError(`jiraline simulator: --failure-status must be one or more of 503, 429, 500, 502, 504 (comma-separated), got '${raw}'`);
+  }
+  return list as FailureStatus[];
+}
+
+function dcBucket(raw: string): NonNullable<SimulatorRateLimits['dataCenter']> {
+  const parts = raw.split(',').map((s) => s.trim());
+  const bad = () => new UsageError(`jiraline simulator: --dc-rate-limit must be N (requests a second) or CAPACITY,FILL,SECONDS, got '${raw}'`);
+  const n = parts.map(Number);
+  if ((parts.length !== 1 && parts.length !== 3) || n.some((x, i) => !Number.isFinite(x) || parts[i] === '' || x < 1 || x > 100_000)) throw bad();
+  return parts.length === 1 ? { capacity: n[0], fillRate: n[0], intervalSeconds: 1 } : { capacity: n[0], fillRate: n[1], intervalSeconds: n[2] };
 }
 
 /** Runs the simulator until SIGINT/SIGTERM; returns the exit code. */
@@ -98,11 +145,12 @@ export async function runSimulator(args: string[]): Promise<number> {
       : `HTTP Basic, user '${auth.user}' (password set)`;
   const curlAuth = !auth ? '' : 'token' in auth ? `-H 'Authorization: Bearer TOKEN' ` : `-u '${auth.user}:PASSWORD' `;
   const faults = [
-    opts.faults?.failureRate !== undefined ? `failure rate ${opts.faults.failureRate} (503 + Retry-After)` : '',
+    opts.faults?.failureRate !== undefined ? `failure rate ${opts.faults.failureRate} (${String(opts.faults.failureStatus ?? 503)})` : '',
     opts.faults?.latencyMs !== undefined ? `latency ${opts.faults.latencyMs} ms` : '',
     opts.faults?.lateWriteMs !== undefined ? `writes answered ${opts.faults.lateWriteMs} ms after they were made` : '',
     opts.faults?.writeAfterTimeoutRate !== undefined ? `${opts.faults.writeAfterTimeoutRate} of writes made only after the client gave up` : '',
     opts.faults?.dropCommentProperties ? 'comment properties dropped' : '',
+    opts.faults?.rateLimits ? `rate limits ${JSON.stringify(opts.faults.rateLimits)}` : '',
   ].filter(Boolean).join(', ');
   process.stdout.write(
     `jiraline simulator: a Jira ${sim.mode === 'cloud' ? 'Cloud' : 'Data Center'} listening on ${sim.url}\n`

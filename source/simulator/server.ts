@@ -8,6 +8,7 @@ import { Catalog } from './catalog.js';
 import type { Req, SimState } from './context.js';
 import { FaultGate } from './faults.js';
 import { IssueStore } from './issues.js';
+import { endpointOf, RateLimiter } from './rate-limits.js';
 import { jiraError, type Reply } from './reply.js';
 import { route } from './routes.js';
 import type { Simulator, SimulatorOptions } from './types.js';
@@ -22,7 +23,14 @@ function isWrite(method: string, path: string): boolean {
 }
 const NOT_AUTHENTICATED = 'You are not authenticated. Authentication required to perform this operation.';
 
-function write(res: ServerResponse, reply: Reply): void {
+/** Per-endpoint and 429 counts, for tests and the benchmark. */
+interface Tally {
+  byEndpoint: Map<string, number>;
+  refused: number;
+}
+
+function write(res: ServerResponse, reply: Reply, tally?: Tally): void {
+  if (tally && reply.status === 429) tally.refused += 1;
   const headers: Record<string, string | number> = { ...(reply.headers ?? {}) };
   let payload: string | undefined;
   if (reply.text !== undefined) payload = reply.text;
@@ -80,15 +88,28 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const mode = options.mode ?? 'datacenter';
   const auth = options.auth ?? null;
   const faults = new FaultGate(options.faults);
+  const limits = new RateLimiter(options.faults?.rateLimits);
   let count = 0;
   // Answers held back by injected latency; close() drops them so no timer outlives the server.
   const delayed = new Set<ReturnType<typeof setTimeout>>();
   // The catalog needs the base URL, known once listening; routes only run after that.
   let sim: SimState | null = null;
 
+  const tally: Tally = { byEndpoint: new Map(), refused: 0 };
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
-    const fault = faults.check(Date.now());
-    if (fault) return write(res, fault);
+    const now = Date.now();
+    const endpoint = endpointOf(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+    tally.byEndpoint.set(endpoint, (tally.byEndpoint.get(endpoint) ?? 0) + 1);
+    const fault = faults.check(now, req.method);
+    if (fault) return write(res, fault, tally);
+    let rateHeaders: Record<string, string> | null = null;
+    if (limits.any) {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const verdict = limits.check(req.method ?? 'GET', q >= 0 ? url.slice(0, q) : url, now);
+      if (verdict.refusal) return write(res, verdict.refusal, tally);
+      rateHeaders = verdict.headers;
+    }
     const who = checkAuth(req.headers.authorization, auth);
     if (!who.ok) {
       return write(res, jiraError(401, [NOT_AUTHENTICATED], {}, {
@@ -113,11 +134,13 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       body: parsed.body, username: who.username,
     };
     const perform = (): Reply => {
+      let reply: Reply;
       try {
-        return route(sim!, request);
+        reply = route(sim!, request);
       } catch (e) {
-        return jiraError(500, [`Internal server error: ${(e as Error).message}`]);
+        reply = jiraError(500, [`Internal server error: ${(e as Error).message}`]);
       }
+      return rateHeaders ? { ...reply, headers: { ...reply.headers, ...rateHeaders } } : reply;
     };
     if (!isWrite(request.method, path)) return write(res, perform());
     // A slow Jira: the write is made now and answered later, or made only once the client gave up.
@@ -158,6 +181,9 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     });
     req.on('end', () => {
       if (tooBig) return write(res, jiraError(413, ['The request body is too large.']));
+      // Counted from arrival to answer, latency included: that is what a concurrency limit sees.
+      limits.begin();
+      res.once('close', () => limits.done());
       const raw = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       const latency = faults.latencyMs();
       if (latency <= 0) return handle(req, res, raw);
@@ -188,8 +214,13 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     mode,
     issues: () => [...issues.all()],
     issue: (key) => issues.get(key),
-    setFaults: (f) => faults.set(f),
+    setFaults: (f) => {
+      faults.set(f);
+      limits.set(f.rateLimits ?? {});
+    },
     requestCount: () => count,
+    requestsByEndpoint: () => Object.fromEntries(tally.byEndpoint),
+    rateLimitedCount: () => tally.refused,
     close: () => new Promise<void>((resolve, reject) => {
       for (const timer of delayed) clearTimeout(timer);
       delayed.clear();

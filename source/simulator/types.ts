@@ -1,12 +1,21 @@
 // The simulator's public types (re-exported by index.ts): the agreed contract between
 // the simulator and the engineers who run the client, daemon, app and benchmarks on it.
+import type { SimulatorRateLimits } from './rate-limits.js';
+
+export type { SimulatorRateLimits } from './rate-limits.js';
 
 /** Faults injected on every request, for tests and benchmarks of the retry paths. */
 export interface SimulatorFaults {
   /** Share of requests (0..1) answered with failureStatus instead of being served. */
   failureRate?: number;
-  /** Status of an injected failure; default 503. */
-  failureStatus?: 503 | 429 | 500 | 502 | 504;
+  /** Status of an injected failure; default 503. A list: each failure picks one at random. */
+  failureStatus?: FailureStatus | FailureStatus[];
+  /**
+   * Inject failures only into writes (POST/PUT/DELETE), as a Jira whose writes are refused now
+   * and then. An injected 429 then names Cloud's per-issue write limit (RateLimit-Reason
+   * jira-per-issue-on-write): a refusal of that one write, not of the whole site.
+   */
+  failureWritesOnly?: boolean;
   /** Retry-After (seconds) sent with injected 429/503 failures and with rate limiting; default 1. */
   retryAfterSeconds?: number;
   /** Requests allowed per wall-clock second; the excess is answered 429 with Retry-After. */
@@ -25,7 +34,12 @@ export interface SimulatorFaults {
   writeAfterTimeoutRate?: number;
   /** Comment properties sent with a new comment are not kept (a Jira that ignores them). */
   dropCommentProperties?: boolean;
+  /** Jira's own rate limiting (rate-limits.ts): Data Center's bucket, Cloud's burst and per-issue limits, concurrency. */
+  rateLimits?: SimulatorRateLimits;
 }
+
+/** A status an injected failure may have. */
+export type FailureStatus = 503 | 429 | 500 | 502 | 504;
 
 /** How to start a simulator. */
 export interface SimulatorOptions {
@@ -76,6 +90,10 @@ export interface Simulator {
   setFaults(f: SimulatorFaults): void;
   /** Requests received so far, failed and refused ones included. */
   requestCount(): number;
+  /** Requests served so far by endpoint and method (`POST /issue`, `GET /search`), refused ones included. */
+  requestsByEndpoint(): Record<string, number>;
+  /** Answers with status 429 so far (rate limits and injected ones). */
+  rateLimitedCount(): number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }

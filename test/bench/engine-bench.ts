@@ -23,6 +23,12 @@ import type { BenchResult } from './bench-types.js';
 import { startChildSimulator, stopChild, type ChildSimulator } from './child-simulator.js';
 
 const env = { JIRALINE_USER: 'bench-bot', JIRALINE_PASSWORD: 'bench-password' };
+/**
+ * The pacer's ceilings lifted (as high as the engine itself goes: 256 units): these figures
+ * compare against a bare Pool that has no pacer, on a simulator without rate limits. Pacing
+ * has a benchmark of its own (pacing-bench.ts).
+ */
+const unpaced = { jira: { maxRequestsPerSecond: 10_000, maxConcurrent: 256 } };
 
 /** A runtime on a fresh data directory, listening on a free loopback port. */
 async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
@@ -166,7 +172,7 @@ interface Side {
  */
 async function endToEnd(sim: ChildSimulator, perRound: number, rounds: number): Promise<{ socket: Side; bare: Side }> {
   let sent = 0;
-  const bench = await startBenchRuntime(sim.url, {}, (r) => {
+  const bench = await startBenchRuntime(sim.url, unpaced, (r) => {
     if (r.event === 'sent') sent += 1;
   });
   const pool = new Pool(sim.url, { connections: 16, pipelining: 1 });
@@ -233,7 +239,7 @@ async function endToEnd(sim: ChildSimulator, perRound: number, rounds: number): 
 /** Child: line → reply latencies at 1,000 lines/s on a runtime (fresh, or on `dir`) and a simulator of its own; prints them. */
 export async function latencyRun(dir: string | null): Promise<void> {
   const jira = await startChildSimulator();
-  const bench = await startBenchRuntime(jira.url, {}, () => undefined, dir ?? undefined);
+  const bench = await startBenchRuntime(jira.url, unpaced, () => undefined, dir ?? undefined);
   try {
     process.stdout.write(`${JSON.stringify(await latencies(bench.runtime, 1000, 5, 3))}\n`);
   } finally {
@@ -306,7 +312,7 @@ export async function benchEngine(): Promise<BenchResult[]> {
   const sim = await startChildSimulator();
   try {
     // Acceptance: CREATEs pour in while the engine sends them to Jira at the same time.
-    const accept = await startBenchRuntime(sim.url, {}, () => undefined);
+    const accept = await startBenchRuntime(sim.url, unpaced, () => undefined);
     let keep = false;
     try {
       await ackRate(accept.runtime, 1, 2000, 'warm');
@@ -375,7 +381,7 @@ export async function benchEngine(): Promise<BenchResult[]> {
 
   // An outage: Jira refuses connections (nothing listens on port 9 of the loopback) while lines
   // keep coming. Every line is still stored and answered; none can be sent.
-  const down = await startBenchRuntime('http://127.0.0.1:9', {}, () => undefined);
+  const down = await startBenchRuntime('http://127.0.0.1:9', unpaced, () => undefined);
   try {
     const waiting = await ackRate(down.runtime, 1, 30_000, 'down');
     push('acknowledged lines/s, Jira unreachable', waiting.rate, 'lines/s', { text: '≥ 5,000', ok: waiting.rate >= 5000 });

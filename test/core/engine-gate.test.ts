@@ -1,5 +1,5 @@
-// The gate (engine-gate.ts) on fake time: while Jira is not taking requests (no answer,
-// 429, 502, 503, 504) one unit at a time probes on the back-off schedule and the rest wait
+// The gate (engine-gate.ts) on fake time: while Jira is not answering (no answer, a gateway's
+// 502 or 504; a 429 is the pacer's, see pacer.test.ts) one unit at a time probes on the back-off schedule and the rest wait
 // untouched; any answer from Jira sends them all. Without the gate each of these would see
 // every queued unit retrying on its own (the retry storm).
 import { test, type TestContext } from 'node:test';
@@ -105,45 +105,47 @@ test('Jira back: the probe succeeds, then every held unit goes at once, one tick
       || (c.method === 'createIssue' && (c.args[0] as { fields: { summary: string } }).fields.summary === g)).map((c) => c.method);
     assert.deepEqual(seq, ['createIssue', 'editIssue', 'transitionTo'], g);
   }
-  // The faces saw Jira go down, then come back (one full check when the gate opened).
+  // The faces saw Jira go down, then come back — from the last good check, without a new one.
   const states = h.events.flatMap((e) => (e.type === 'connection-changed' ? [e.connection.state] : []));
-  assert.deepEqual(states.slice(-3), ['down', 'checking', 'ok']);
+  assert.deepEqual(states.slice(-3), ['ok', 'down', 'ok']);
   assert.equal(h.engine.getSnapshot().connection.state, 'ok');
+  assert.equal(h.jira.callsOf('serverInfo').length, 1, 'the start\'s check only: none at the reopening');
 });
 
-test('a 429 with Retry-After 30 s: nothing at all for 30 s, then the probe alone, then everything', async (t) => {
+test('a 429 with Retry-After 30 s is not for the gate: the pacer holds everything 30 s, Jira is not shown down, no check runs', async (t) => {
   const h = await harness(t);
   h.jira.script('createIssue', httpError(429, { retryAfterMs: 30_000, messages: ['Rate limit exceeded'] }));
   const t0 = h.clock.now();
   await h.send('R0|CREATE|summary;limited|');
   await h.engine.whenIdle();
+  const checks = h.jira.callsOf('serverInfo').length;
   await step(h, 10_000);
   await h.send(...createLines('R', 6).slice(1)); // accepted while the limit runs
   await h.engine.whenIdle();
   await h.clock.advanceTo(t0 + 29_999);
   await h.engine.whenIdle();
   assert.equal(h.jira.callsOf('createIssue').length, 1, 'nothing sent before Retry-After is over');
-  const release = h.jira.hold('createIssue');
+  assert.notEqual(h.engine.getSnapshot().connection.state, 'down', 'Jira answered: it is not down');
+  assert.equal(h.engine.getSnapshot().pacing.waiting, 5, 'the five new CREATEs wait for the pacer');
   await h.clock.advanceTo(t0 + 30_000);
-  assert.equal(h.jira.callsOf('createIssue').length, 2, 'one probe goes, alone');
-  assert.equal(h.engine.getSnapshot().connection.state, 'down');
-  release();
   await h.engine.whenIdle();
-  assert.equal(h.clock.now(), t0 + 30_000);
-  assert.equal(h.jira.callsOf('createIssue').length, 7, 'then all the others, R0 once more (after its label search)');
-  assert.ok(h.jira.callsOf('createIssue').slice(1).every((c) => c.at === t0 + 30_000));
+  assert.equal(h.jira.callsOf('createIssue').length, 7, 'then all, R0 once more — without a label search');
+  assert.equal(h.jira.callsOf('search').length, 0);
+  assert.equal(h.jira.callsOf('serverInfo').length, checks, 'no connection check at the reopening');
   assert.equal(h.store.countLog({ status: 'Ok' }), 6);
   assert.equal(h.jira.created().length, 6);
+  assert.equal(h.store.queryLog({ guid: 'R0' })[0].attempts, 1, 'the refusal was not an attempt');
+  assert.ok(!h.events.some((e) => e.type === 'retry'), 'and no retry');
 });
 
 test('a 500 does not close the gate, and as an answer it opens a closed one', async (t) => {
   const h = await harness(t);
-  h.jira.script('createIssue', httpError(503), httpError(500, { messages: ['NullPointerException'] }));
+  h.jira.script('createIssue', httpError(502), httpError(500, { messages: ['NullPointerException'] }));
   await h.send('S0|CREATE|summary;x|');
   await h.engine.whenIdle();
   await h.send('S1|CREATE|summary;x|', 'S2|CREATE|summary;x|');
   await h.engine.whenIdle();
-  assert.equal(h.jira.callsOf('createIssue').length, 1, 'the 503 closed the gate: S1 and S2 are held');
+  assert.equal(h.jira.callsOf('createIssue').length, 1, 'the 502 closed the gate: S1 and S2 are held');
   await step(h, 1000);
   // S1 probed and got a 500: Jira answered, so S2 and S0 went at once; S1 is retried as a 500 is.
   assert.equal(h.jira.callsOf('createIssue').length, 4);
@@ -255,16 +257,16 @@ test('a refusal of a unit that was with Jira before the gate closed does not hol
 
   const h = await harness(t, { clock, jira, temp: first.temp, noStart: true });
   const releaseEdit = jira.hold('editIssue');
-  jira.script('editIssue', httpError(503));
+  jira.script('editIssue', httpError(502));
   await h.engine.start();
   await until(() => jira.callsOf('editIssue').length === 1, 'X is with Jira');
-  jira.script('createIssue', httpError(503), httpError(503), httpError(503));
+  jira.script('createIssue', httpError(502), httpError(502), httpError(502));
   await h.send('Y|CREATE|summary;y|');
-  await until(() => h.engine.getSnapshot().connection.state === 'down', 'Y\'s 503 closes the gate');
+  await until(() => h.engine.getSnapshot().connection.state === 'down', 'Y\'s 502 closes the gate');
   const releaseProbe = jira.hold('createIssue');
   await clock.advance(1000);
   await until(() => jira.callsOf('createIssue').length === 2, 'the probe is with Jira');
-  releaseEdit(); // X's 503 comes back during the probe: X retries in 5 minutes
+  releaseEdit(); // X's 502 comes back during the probe: X retries in 5 minutes
   await until(() => h.store.queryLog({ guid: 'X' })[0].attempts === 10, 'X refused');
   releaseProbe(); // the probe is refused too: the gate waits 2 s
   await until(() => h.events.filter((e) => e.type === 'retry' && e.guid === 'Y').length === 2, 'the probe refused');

@@ -12,6 +12,7 @@ import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
 /** Overrides of the parts of the config the engine reads. */
 export interface ConfigOverrides {
+  jira?: Partial<Config['jira']>;
   updates?: Partial<Config['updates']>;
   log?: Partial<Config['log']>;
   queue?: Partial<Config['queue']>;
@@ -59,7 +60,8 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
   const base = defaultConfig();
   return {
     ...base,
-    jira: { ...base.jira, url: 'https://jira.example.test' },
+    // The pacer is not under test in most files: ceilings no test reaches (pacer tests set their own).
+    jira: { ...base.jira, url: 'https://jira.example.test', maxRequestsPerSecond: 10_000, maxConcurrent: 1024, ...overrides.jira },
     updates: { ...base.updates, ...overrides.updates },
     log: { ...base.log, ...overrides.log },
     queue: { ...base.queue, ...overrides.queue },

@@ -74,15 +74,29 @@ test('a CREATE whose answer was lost (timeout) is looked up before it is retried
   assert.equal(h.jira.created()[0].status, 'Done');
 });
 
-test('a CREATE refused with a 503 is sent again only after a lookup finds nothing', async (t) => {
-  const h = await harness(t);
-  h.jira.script('createIssue', httpError(503));
-  await h.send('K4|CREATE|summary;x|');
-  await runFor(h, 2000, 500);
-  assert.deepEqual(h.jira.calls.filter((c) => c.method === 'createIssue' || c.method === 'search').map((c) => c.method),
-    ['createIssue', 'search', 'createIssue']);
-  assert.equal(h.jira.created().length, 1);
-});
+// Only an unknown outcome is looked up: a refusal Jira answered made nothing, so a label search
+// before the resend would only add load (and on a rate-limited Jira be refused itself).
+for (const [what, error, lookedUp] of [
+  ['a 503', httpError(503), false],
+  ['a 429', httpError(429, { retryAfterMs: 1000 }), false],
+  ['a 500', httpError(500), false],
+  ['a refused connection (nothing written)', networkError('unreached'), false],
+  ['a 502 (a gateway may have forwarded it)', httpError(502), true],
+  ['a 504 (a gateway may have forwarded it)', httpError(504), true],
+  ['a timeout after the request was written', networkError('timeout'), true],
+  ['a connection lost after the request was written', networkError('network'), true],
+] as const) {
+  test(`a CREATE refused with ${what} is sent again ${lookedUp ? 'after' : 'without'} a lookup`, async (t) => {
+    const h = await harness(t);
+    h.jira.script('createIssue', error);
+    await h.send('K4|CREATE|summary;x|');
+    await runFor(h, 3000, 500);
+    assert.deepEqual(h.jira.calls.filter((c) => c.method === 'createIssue' || c.method === 'search').map((c) => c.method),
+      lookedUp ? ['createIssue', 'search', 'createIssue'] : ['createIssue', 'createIssue']);
+    assert.equal(h.jira.created().length, 1);
+    assert.equal(h.engine.status('K4')?.status, 'Ok');
+  });
+}
 
 test('open commands survive a restart and go in accept order: the CREATE, then its UPDATE', async (t) => {
   const clock = new FakeClock();

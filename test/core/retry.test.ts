@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { backoffMs, decideRetry, retryDelayMs, MAX_DELAY_MS } from '../../source/core/retry.js';
+import { backoffMs, decideRetry, retryDelayMs, MAX_DELAY_MS, MAX_RETRY_AFTER_MS } from '../../source/core/retry.js';
 import { JiraError } from '../../source/core/jira-error.js';
 
 const H = 3_600_000;
@@ -27,10 +27,19 @@ test('jitter stretches each step by 0–25 %, never shortens it', () => {
 test('a Retry-After replaces the back-off and is never undercut', () => {
   assert.equal(retryDelayMs(1, 30_000, () => 0), 30_000);
   assert.equal(retryDelayMs(7, 2_000, () => 0), 2_000);
-  fc.assert(fc.property(fc.integer({ min: 1, max: 86_400_000 }), fc.double({ min: 0, max: 0.9999999, noNaN: true }), (ra, r) => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: MAX_RETRY_AFTER_MS }), fc.double({ min: 0, max: 0.9999999, noNaN: true }), (ra, r) => {
     const d = retryDelayMs(3, ra, () => r);
     assert.ok(d >= ra && d <= Math.ceil(ra * 1.25));
   }));
+});
+
+test('a huge Retry-After is capped (a timer cannot hold it); Retry-After 0 falls back to the back-off, at least 1 s', () => {
+  for (const ra of [MAX_RETRY_AFTER_MS + 1, 86_400_000, 2 ** 31, 1e15]) {
+    const d = retryDelayMs(1, ra, () => 0);
+    assert.equal(d, MAX_RETRY_AFTER_MS, String(ra));
+    assert.ok(d < 2 ** 31 - 1, 'fits a timer');
+  }
+  assert.equal(retryDelayMs(1, 0, () => 0), 1000);
 });
 
 test('decideRetry: 401/403 pause, other 4xx fail with Jira\'s messages, passing errors retry', () => {

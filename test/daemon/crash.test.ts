@@ -29,9 +29,9 @@ test('SIGKILL during a feed, restart: every acknowledged line is exactly one tic
   t.after(() => sim.close());
   const dataDir = join(tmp.dir, 'data');
   const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
-  // The throttle is not under test here: let the UPDATEs through as fast as they come.
+  // The throttle and the pacer are not under test here: let the lines through as fast as they come.
   const config = join(tmp.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 } }));
+  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 }, jira: { maxRequestsPerSecond: 1000, maxConcurrent: 64 } }));
   const args = ['--config', config, '--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'];
   let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
   t.after(() => daemon.kill());

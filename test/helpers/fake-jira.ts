@@ -40,13 +40,15 @@ export const FAKE_CUSTOM_FIELDS: FieldDef[] = [
 ];
 
 /** A 4xx/5xx as the client would throw it. */
-export function httpError(status: number, options: { retryAfterMs?: number; messages?: string[]; fieldErrors?: Record<string, string> } = {}): JiraError {
+export function httpError(status: number, options: { retryAfterMs?: number; messages?: string[]; fieldErrors?: Record<string, string>;
+  rateLimitReason?: string } = {}): JiraError {
   return new JiraError({ status, message: `Jira answered ${status}`, retryAfterMs: options.retryAfterMs ?? null,
+    rateLimitReason: options.rateLimitReason ?? null,
     messages: options.messages ?? [], fieldErrors: options.fieldErrors ?? {} });
 }
 
 /** A connection failure or timeout (status 0). */
-export function networkError(cause: 'network' | 'timeout' = 'timeout'): JiraError {
+export function networkError(cause: 'network' | 'timeout' | 'unreached' = 'timeout'): JiraError {
   return new JiraError({ status: 0, message: `request failed: ${cause}`, cause });
 }
 

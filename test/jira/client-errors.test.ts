@@ -101,7 +101,7 @@ test('connection refused: status 0, retryable, names the URL and what to check',
       assert.ok(e instanceof JiraError);
       assert.equal(e.status, 0);
       assert.equal(e.retryable, true);
-      assert.equal(e.cause_, 'network');
+      assert.equal(e.cause_, 'unreached', 'nothing was written: a CREATE refused so needs no lookup');
       assert.match(e.message, new RegExp(`^cannot reach Jira at http://127\\.0\\.0\\.1:${port}: connection refused — check the Jira URL, the proxy settings`));
       return true;
     });

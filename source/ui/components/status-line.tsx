@@ -1,5 +1,6 @@
 // The status line at the bottom (SPEC §12): Jira URL or DEMO, connection state,
-// credential source, socket address, queue depth, throttle window use. When the parts do
+// credential source, socket address, queue depth, throttle window use, and the pace while
+// Jira's rate limit sets it. When the parts do
 // not fit one line (80 columns), they wrap onto a second line rather than being cut.
 import React from 'react';
 import { Box, Text } from 'ink';
@@ -56,6 +57,10 @@ export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[]
     { text: `socket ${listenAddress ?? 'off'}` },
     queuePart(snapshot),
     { text: `throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`, color: t.used >= t.max ? 'yellow' : undefined },
+    // Only while Jira's rate limit sets the pace: why the queue drains slower than it fills.
+    ...(snapshot.pacing?.limitedByJira
+      ? [{ text: `pacing at ${snapshot.pacing.perSecond} req/s (Jira's rate limit), ${snapshot.pacing.waiting} waiting`, color: 'yellow' }]
+      : []),
   ];
 }
 
