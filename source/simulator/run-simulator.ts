@@ -2,18 +2,26 @@
 // It prints the URL it serves and the credentials it expects — never a password or token.
 import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { splitHostPort } from '../core/host-port.js';
+import { hostileModes, type HostileMode } from './hostile.js';
 import { startSimulator } from './index.js';
 import type { SimulatorOptions } from './types.js';
 
 const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|datacenter]
                           [--user U --password P | --token T]
                           [--failure-rate F] [--latency MS]
+                          [--hostile MODE [--hostile-creates-only]]
   --listen HOST:PORT   where to serve (default 127.0.0.1:8080; port 0 picks a free one)
   --mode               cloud or datacenter (default datacenter)
   --user, --password   require HTTP Basic with these credentials
   --token              require "Authorization: Bearer <token>"
   --failure-rate F     answer this share of requests (0..1) with 503 and Retry-After
   --latency MS         add this delay to every answer
+  --hostile MODE       answer like a broken Jira or proxy, to try a client against it:
+                       drip (one byte every 5 s), huge (100 MiB answers), html (a 503
+                       page of 300 KB of '<'), cut (answers cut in half), bad-key (a
+                       create answers a key with newlines), echo-credentials (a 400
+                       whose message repeats the credentials)
+  --hostile-creates-only  only creates (POST …/issue) get the hostile answer
 Without --user/--token any credentials (or none) are accepted.
 `;
 
@@ -25,6 +33,8 @@ const options = {
   token: { type: 'string' },
   'failure-rate': { type: 'string' },
   latency: { type: 'string' },
+  hostile: { type: 'string' },
+  'hostile-creates-only': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,7 +72,13 @@ export function simulatorOptions(args: string[]): SimulatorOptions | 'help' {
     : values.user !== undefined ? { user: values.user, password: values.password! } : null;
   const failureRate = number('failure-rate', values['failure-rate'], 0, 1);
   const latencyMs = number('latency', values.latency, 0, 600_000);
-  return { host, port, mode, auth, faults: { ...(failureRate !== undefined ? { failureRate } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}) } };
+  const hostile = values.hostile;
+  if (hostile !== undefined && !hostileModes.includes(hostile as HostileMode)) {
+    throw new UsageError(`jiraline simulator: --hostile must be one of ${hostileModes.join(', ')}, got '${hostile}'`);
+  }
+  if (values['hostile-creates-only'] && hostile === undefined) throw new UsageError('jiraline simulator: --hostile-creates-only goes with --hostile MODE');
+  return { host, port, mode, auth, faults: { ...(failureRate !== undefined ? { failureRate } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(hostile !== undefined ? { hostile: { mode: hostile as HostileMode, ...(values['hostile-creates-only'] ? { createsOnly: true } : {}) } } : {}) } };
 }
 
 /** Runs the simulator until SIGINT/SIGTERM; returns the exit code. */
@@ -81,6 +97,7 @@ export async function runSimulator(args: string[]): Promise<number> {
   const faults = [
     opts.faults?.failureRate !== undefined ? `failure rate ${opts.faults.failureRate} (503 + Retry-After)` : '',
     opts.faults?.latencyMs !== undefined ? `latency ${opts.faults.latencyMs} ms` : '',
+    opts.faults?.hostile !== undefined ? `hostile: ${opts.faults.hostile.mode}${opts.faults.hostile.createsOnly ? ' (creates only)' : ''}` : '',
   ].filter(Boolean).join(', ');
   process.stdout.write(
     `jiraline simulator: a Jira ${sim.mode === 'cloud' ? 'Cloud' : 'Data Center'} listening on ${sim.url}\n`

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Catalog } from './catalog.js';
 import type { Req, SimState } from './context.js';
 import { FaultGate } from './faults.js';
+import { appliesTo, hostileReplacement, replacesTheAnswer, writeHostile } from './hostile.js';
 import { IssueStore } from './issues.js';
 import { jiraError, type Reply } from './reply.js';
 import { route } from './routes.js';
@@ -101,6 +102,9 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     } catch {
       return write(res, jiraError(400, ['The request path is not valid.']));
     }
+    const hostile = faults.hostile();
+    const misbehave = hostile !== undefined && appliesTo(hostile, req.method ?? 'GET', parts);
+    if (misbehave && replacesTheAnswer(hostile)) return write(res, hostileReplacement(hostile, req));
     const request: Req = {
       method: req.method ?? 'GET', api: m[1] === '3' ? 3 : 2, parts, query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
       body: parsed.body, username: who.username,
@@ -111,6 +115,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     } catch (e) {
       reply = jiraError(500, [`Internal server error: ${(e as Error).message}`]);
     }
+    if (misbehave) return writeHostile(res, reply, hostile, delayed);
     write(res, reply);
   };
 

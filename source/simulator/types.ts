@@ -1,5 +1,8 @@
 // The simulator's public types (re-exported by index.ts): the agreed contract between
 // the simulator and the engineers who run the client, daemon, app and benchmarks on it.
+import type { HostileFault } from './hostile.js';
+
+export type { HostileFault, HostileMode } from './hostile.js';
 
 /** Faults injected on every request, for tests and benchmarks of the retry paths. */
 export interface SimulatorFaults {
@@ -15,6 +18,8 @@ export interface SimulatorFaults {
   latencyMs?: number;
   /** Injected failures (and rate-limit 429s) come as an HTML page, as a Data Center or a proxy sends. */
   htmlErrors?: boolean;
+  /** A hostile Jira: answers that drip, are huge, HTML, cut short, forge keys or echo credentials (hostile.ts). */
+  hostile?: HostileFault;
 }
 
 /** How to start a simulator. */
