@@ -3,11 +3,11 @@
 // Newest last, as a log reads; --limit keeps the newest N.
 import { parseCommandArgs, UsageError } from '../cli-args.js';
 import type { LogRow } from '../core/ports.js';
-import { openStoreSnapshot } from '../store/index.js';
+import { openStoreSnapshot, type StoreReader } from '../store/index.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { localDateTime, localIso } from '../core/local-time.js';
 import { existingDataDir } from './settings.js';
-import { renderTable } from './text-table.js';
+import { columnWidths, renderRows, type TextColumn } from './text-table.js';
 import { followLog, logSignature, type FollowOptions } from './log-follow.js';
 
 const usage = `Usage: jiraline log [--json] [--limit N] [--status S] [--follow] [--data-dir DIR]
@@ -60,11 +60,40 @@ function followLine(row: LogRow, withJira: boolean): string {
     dash(row.ticketUrl), ...(withJira ? [`jira=${dash(row.jira)}`] : []), dash(row.error?.replace(/\s+/g, ' ') ?? null)].join('  ') + '\n';
 }
 
-/** Parses --limit: a whole number ≥ 0. */
+/** Parses --limit: a whole number ≥ 0; one beyond any log's size (even beyond 2^53) means every row. */
 function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`jiraline log: --limit expects a whole number ≥ 0, got '${value}'`);
-  return Number(value);
+  const digits = value.replace(/^0+(?=\d)/, '');
+  return digits.length > 15 ? undefined : Number(digits);
+}
+
+/** Rows are read and printed this many at a time: the table and --json stream, whatever the log's size. */
+const PAGE_ROWS = 5000;
+
+/** The newest `count` rows (of those `filter` lets through), oldest first, one page at a time. */
+function* pages(reader: StoreReader, count: number, filter: { status?: LogRow['status'] } = {}): Generator<LogRow[]> {
+  for (let end = count; end > 0; end -= PAGE_ROWS) {
+    const size = Math.min(PAGE_ROWS, end);
+    yield reader.queryLog({ ...filter, limit: size, offset: end - size }).reverse();
+  }
+}
+
+/** Writes, waiting for a pipe that is full to drain, so memory stays bounded. */
+async function write(io: CommandIo, text: string): Promise<void> {
+  const out = io.stdout as CommandIo['stdout'] & { once?: (event: string, fn: () => void) => unknown };
+  if (out.write(text) === false && typeof out.once === 'function') await new Promise<void>((resolve) => out.once!('drain', resolve));
+}
+
+const columns: TextColumn[] = [{ title: 'Type' }, { title: 'Action' }, { title: 'Time' }, { title: 'GUID' }, { title: 'Status' },
+  { title: 'Lines', align: 'right' }, { title: 'Ticket ID' }, { title: 'Ticket Key' }, { title: 'Ticket URL' }, { title: 'Error Message' }];
+
+const dash = (v: string | null) => (v === null || v === '' ? '-' : v);
+
+/** A log row as the table's cells; text from Jira is one line there (control characters are made spaces when printed). */
+function cells(r: LogRow): string[] {
+  return [r.type, r.action, localDateTime(r.time), dash(r.guid), r.status, String(r.lines),
+    dash(r.ticketId), dash(r.ticketKey), dash(r.ticketUrl), dash(r.error?.replace(/\s+/g, ' ') ?? null)];
 }
 
 /** Runs `jiraline log`; returns the exit code. */
@@ -86,34 +115,38 @@ export async function runLog(args: string[], io: CommandIo = processIo(), follow
   const dir = existingDataDir(values['data-dir'], io.env);
   const since = values.follow ? await logSignature(dir) : '';
   const reader = await openStoreSnapshot(dir);
-  let rows: LogRow[];
   let newest: number;
   let pending: number[];
-  let withJira: boolean;
   try {
     const filter = status === undefined ? {} : { status };
-    rows = (limit === 0 ? [] : reader.queryLog(limit === undefined ? filter : { ...filter, limit })).reverse();
+    const total = reader.countLog(filter);
+    const count = limit === undefined ? total : Math.min(limit, total);
     newest = reader.queryLog({ limit: 1 })[0]?.id ?? 0;
     // --follow tells when these end; with --status Pending they would not be printed again anyway.
     pending = values.follow && status !== 'Pending' ? reader.queryLog({ status: 'Pending' }).map((r) => r.id) : [];
-    // The Jira column only matters once the directory has served more than one Jira.
-    withJira = new Set(rows.map((r) => r.jira ?? '')).size > 1;
+    if (values.json) {
+      // One write per page: a 100,000-row log must not become 100,000 writes to a pipe.
+      for (const rows of pages(reader, count, filter)) await write(io, rows.map((row) => `${JSON.stringify(logRowJson(row))}\n`).join(''));
+    } else if (count === 0) {
+      if (!values.follow) io.stdout.write(status === undefined ? 'The log is empty.\n' : `No ${status} rows.\n`);
+    } else {
+      // The Jira column only matters once the directory has served more than one Jira.
+      const jiras = new Set<string>();
+      for (const rows of pages(reader, count, filter)) for (const r of rows) jiras.add(r.jira ?? '');
+      const withJira = jiras.size > 1;
+      const cols = withJira ? [...columns.slice(0, -1), { title: 'Jira' }, columns[columns.length - 1]] : columns;
+      const cellsOf = (r: LogRow) => {
+        const c = cells(r);
+        return withJira ? [...c.slice(0, -1), dash(r.jira ?? null), c[c.length - 1]] : c;
+      };
+      const widths = columnWidths(cols, (function* () {
+        for (const rows of pages(reader, count, filter)) yield rows.map(cellsOf);
+      })());
+      await write(io, renderRows(cols, widths, [cols.map((c) => c.title)]));
+      for (const rows of pages(reader, count, filter)) await write(io, renderRows(cols, widths, rows.map(cellsOf)));
+    }
   } finally {
     reader.close();
-  }
-  const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '-' : v);
-  if (values.json) {
-    // One write: a 100,000-row log must not become 100,000 writes to a pipe.
-    io.stdout.write(rows.map((row) => `${JSON.stringify(logRowJson(row))}\n`).join(''));
-  } else if (rows.length === 0) {
-    if (!values.follow) io.stdout.write(status === undefined ? 'The log is empty.\n' : `No ${status} rows.\n`);
-  } else {
-    io.stdout.write(renderTable(
-      [{ title: 'Type' }, { title: 'Action' }, { title: 'Time' }, { title: 'GUID' }, { title: 'Status' }, { title: 'Lines', align: 'right' },
-        { title: 'Ticket ID' }, { title: 'Ticket Key' }, { title: 'Ticket URL' }, ...(withJira ? [{ title: 'Jira' }] : []), { title: 'Error Message' }],
-      rows.map((r) => [r.type, r.action, localDateTime(r.time), dash(r.guid), r.status, String(r.lines),
-        dash(r.ticketId), dash(r.ticketKey), dash(r.ticketUrl), ...(withJira ? [dash(r.jira)] : []), dash(r.error?.replace(/\s+/g, ' ') ?? null)]),
-    ));
   }
   if (!values.follow) return 0;
   await followLog({

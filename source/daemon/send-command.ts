@@ -7,6 +7,7 @@ import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { resolveSettings } from './settings.js';
 import { parseHostPort } from '../core/host-port.js';
+import { neutralise } from '../core/safe-text.js';
 
 const usage = `Usage: jiraline send [--listen HOST:PORT] [--token T] [--config FILE] [LINE…]
   Sends Advanced lines to a running jiraline engine and prints each reply, in order.
@@ -91,7 +92,8 @@ export async function runSend(args: string[], io: CommandIo = processIo()): Prom
         replies += 1;
       }
       if (reply.startsWith('ERR')) errors += 1;
-      io.stdout.write(`${reply}\n`);
+      // The engine neutralises its replies; a stranger on that port may not: no ESC or CR reaches the terminal.
+      io.stdout.write(`${neutralise(reply)}\n`);
     }
   });
 

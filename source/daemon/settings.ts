@@ -1,7 +1,8 @@
 // Settings of the engine faces (tui, daemon): flags beat environment, environment beats
 // the config file, the config file beats defaults (SPEC §1). Every mistake is one line
 // naming the flag, variable, key or file at fault, and the CLI turns it into exit 2.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { MAX_CONFIG_BYTES, readBoundedTextFile, RefusedFileError } from '../bounded-file.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../cli-args.js';
@@ -59,12 +60,15 @@ function xdgDir(env: Record<string, string | undefined>, name: string, fallback:
   return join(envValue(env, 'HOME') ?? homedir(), fallback);
 }
 
-/** Reads the config file: missing is fine ({}); unreadable or not JSON names the file. */
+/** Reads the config file: missing is fine ({}); unreadable, not a file, too large or not JSON names the file. */
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedTextFile(path, MAX_CONFIG_BYTES);
   } catch (error) {
+    if (error instanceof RefusedFileError) {
+      throw new ConfigError(`config file ${path}: cannot be read (${error.message}) — give the path of a JSON config file (--config or JIRALINE_CONFIG)`, '');
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return {};
     throw new ConfigError(`config file ${path}: cannot be read (${code ?? (error as Error).message})`, '');
@@ -115,7 +119,21 @@ export function existingDataDir(flag: string | undefined, env: Record<string, st
   const dir = resolveDataDir(flag, env);
   const named = flag !== undefined ? '--data-dir' : envValue(env, 'JIRALINE_DATA_DIR') !== undefined ? 'JIRALINE_DATA_DIR' : null;
   if (named !== null && !existsSync(dir)) throw new UsageError(`${named}: no directory ${dir} — check the path (the engine creates it on its first start)`);
+  requireDirectory(dir, named);
   return dir;
+}
+
+/** A data directory that exists must be a directory: a file there is a wrong path, not a damaged database. */
+function requireDirectory(dir: string, named: string | null): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    return; // absent (the engine creates it) or unreadable (opening says why)
+  }
+  if (!isDirectory) {
+    throw new UsageError(`${named ?? 'the data directory'}: ${dir} is a file, not a directory — give the directory that holds jiraline.db (--data-dir or JIRALINE_DATA_DIR)`);
+  }
 }
 
 /**
@@ -126,6 +144,7 @@ export function existingDataDir(flag: string | undefined, env: Record<string, st
 export function resolveSettings(flags: SettingsFlags, env: Record<string, string | undefined>, face: 'daemon' | 'tui'): Settings {
   const configPath = resolveConfigPath(flags.config, env);
   const dataDir = resolveDataDir(flags['data-dir'], env);
+  requireDirectory(dataDir, flags['data-dir'] !== undefined ? '--data-dir' : envValue(env, 'JIRALINE_DATA_DIR') !== undefined ? 'JIRALINE_DATA_DIR' : null);
   const raw = readConfigFile(configPath);
   const config = parseConfig(raw, `config file ${configPath}`);
   const overrides: Overrides = {};

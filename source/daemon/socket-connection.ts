@@ -7,15 +7,26 @@ import { isUtf8 } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { EngineApi } from '../core/engine-api.js';
+import { neutralise } from '../core/safe-text.js';
 import { LineFramer, type Frame } from './line-framer.js';
 
 /** The per-connection limits the server passes down. */
 export interface ConnectionLimits {
   token: string | null;
+  /** With a token: a connection that has not authenticated this long after connecting is closed. */
+  authTimeoutMs: number;
   idleTimeoutMs: number;
   maxLineBytes: number;
   maxUnanswered: number;
   maxUnansweredBytes: number;
+}
+
+/** What the server decides about a connection that authenticates (the slots of authenticated ones). */
+export interface AuthHooks {
+  /** Whether an authenticated slot is free; the connection has not authenticated yet. */
+  admit(): boolean;
+  /** The connection authenticated and now holds a slot. */
+  authenticated(): void;
 }
 
 /** A reply known now, or computed when it reaches the head (STATUS sees every earlier line). */
@@ -59,16 +70,24 @@ export class SocketConnection {
   private writeBlocked = false;
   private paused = false;
   private ending = false;
+  private authTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly socket: Socket,
     private readonly engine: Pick<EngineApi, 'submitLine' | 'status' | 'noteRefused'>,
     private readonly limits: ConnectionLimits,
     private readonly onLog?: (record: { event: string; [key: string]: unknown }) => void,
+    private readonly authHooks?: AuthHooks,
   ) {
     this.framer = new LineFramer(limits.maxLineBytes);
     this.authed = limits.token === null;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    // A deadline from the connect, not an idle timer: a newline now and then must not keep
+    // an unauthenticated connection open.
+    if (!this.authed) {
+      this.authTimer = setTimeout(() => this.dismiss(`ERR - AUTH not given within ${Math.max(1, Math.round(limits.authTimeoutMs / 1000))} s`), limits.authTimeoutMs);
+      socket.once('close', () => this.clearAuthTimer());
+    }
     socket.setTimeout(limits.idleTimeoutMs);
     socket.on('timeout', () => this.onIdle());
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -81,6 +100,28 @@ export class SocketConnection {
       // A client that resets is its own business; lines it sent are still committed.
       if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') this.onLog?.({ event: 'connection-error', error: error.message });
     });
+  }
+
+  /** Whether the connection has authenticated (always, without a token). */
+  get authenticated(): boolean {
+    return this.authed;
+  }
+
+  /** Closes a connection that has not authenticated: its reply, then the socket (forcibly soon after). */
+  dismiss(reply: string): void {
+    this.clearAuthTimer();
+    if (this.authed || this.noMoreLines) return;
+    this.noMoreLines = true;
+    this.socket.pause();
+    this.answer(reply);
+    this.flush();
+    const timer = setTimeout(() => this.socket.destroy(), 2000);
+    timer.unref();
+  }
+
+  private clearAuthTimer(): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
   }
 
   /** Lines read and not yet answered. */
@@ -148,7 +189,14 @@ export class SocketConnection {
   private authenticate(given: string | null): void {
     if (this.limits.token === null) return this.answer('OK auth');
     if (given !== null && sameToken(given, this.limits.token)) {
+      this.clearAuthTimer();
+      if (this.authHooks && !this.authHooks.admit()) {
+        this.answer('ERR - too many connections');
+        this.noMoreLines = true;
+        return;
+      }
       this.authed = true;
+      this.authHooks?.authenticated();
       return this.answer('OK auth');
     }
     this.refuse(given === null ? 'ERR - AUTH required' : 'ERR - bad token');
@@ -196,7 +244,8 @@ export class SocketConnection {
       const slot = this.slots[this.head];
       if (slot.reply === null && slot.atHead) slot.reply = slot.atHead();
       if (slot.reply === null) break;
-      out += `${slot.reply}\n`;
+      // One reply is one line: text from Jira (a key, a URL, a message) must not forge more.
+      out += `${neutralise(slot.reply)}\n`;
       this.unansweredBytes -= slot.bytes ?? 0;
       this.head += 1;
     }

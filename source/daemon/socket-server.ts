@@ -19,8 +19,16 @@ export interface SocketServerOptions {
   token?: string | null;
   /** Close a connection idle this long (default 5 min). */
   idleTimeoutMs?: number;
-  /** Connections served at once; more are refused with a reply (default 256). */
+  /** Connections served at once; more are refused with a reply (default 256). With a token: authenticated ones. */
   maxConnections?: number;
+  /**
+   * With a token: connections not yet authenticated, on a budget of their own (default 16),
+   * so that they can never take the slots authenticated clients need. A new one beyond it
+   * closes the oldest one still waiting.
+   */
+  maxUnauthenticated?: number;
+  /** With a token: a connection that has not sent a good AUTH this long after connecting is closed (default 5 s). */
+  authTimeoutMs?: number;
   /** Line cap in bytes without the `\n` (default 64 KiB). */
   maxLineBytes?: number;
   /**
@@ -57,26 +65,42 @@ function formatAddress(host: string, port: number): string {
 export async function startSocketServer(options: SocketServerOptions): Promise<SocketServer> {
   const limits: ConnectionLimits = {
     token: options.token ?? null,
+    authTimeoutMs: options.authTimeoutMs ?? 5000,
     idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
     maxLineBytes: options.maxLineBytes ?? 64 * 1024,
     maxUnanswered: options.maxUnanswered ?? 8192,
     maxUnansweredBytes: options.maxUnansweredBytes ?? 8 * 1024 * 1024,
   };
   const maxConnections = options.maxConnections ?? 256;
+  const maxUnauthenticated = options.maxUnauthenticated ?? 16;
   const connections = new Set<SocketConnection>();
+  // Not yet authenticated, oldest first (a Set keeps insertion order).
+  const waiting = new Set<SocketConnection>();
   const refused = new Set<Socket>();
   let closing = false;
 
   // allowHalfOpen: a client that shuts down its side after its last line (nc -q,
   // shutdown(SHUT_WR)) must still receive every reply before we close ours.
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    if (closing || connections.size >= maxConnections) {
+    if (closing || (limits.token === null && connections.size >= maxConnections)) {
       refuse(socket, closing ? 'ERR - shutting down\n' : 'ERR - too many connections\n');
       return;
     }
-    const connection = new SocketConnection(socket, options.engine, limits, options.onLog);
+    if (limits.token !== null && waiting.size >= maxUnauthenticated) {
+      const oldest = waiting.values().next().value as SocketConnection;
+      waiting.delete(oldest);
+      oldest.dismiss('ERR - too many connections waiting for AUTH');
+    }
+    const connection = new SocketConnection(socket, options.engine, limits, options.onLog, limits.token === null ? undefined : {
+      admit: () => connections.size - waiting.size < maxConnections,
+      authenticated: () => waiting.delete(connection),
+    });
     connections.add(connection);
-    connection.closed.then(() => connections.delete(connection));
+    if (!connection.authenticated) waiting.add(connection);
+    connection.closed.then(() => {
+      connections.delete(connection);
+      waiting.delete(connection);
+    });
   });
 
   function refuse(socket: Socket, reply: string): void {

@@ -7,6 +7,7 @@ import type { CreateMetaField, CreateMetaIssueType, FieldDef } from '../core/por
 import { expectObject } from './server.js';
 import type { Transport } from './transport.js';
 import { keySegment, type JiraEndpoint } from './urls.js';
+import { ANSWER_CAPS } from './answer-body.js';
 
 /** Remembers that this Jira has only the old createmeta, so later calls go there directly. */
 export interface CreateMetaState {
@@ -20,7 +21,7 @@ const maxPages = 50;
 async function pages(t: Transport, path: string, listKeys: string[]): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (let page = 0, startAt = 0; page < maxPages; page++) {
-    const { json } = await t.call<unknown>({ method: 'GET', path, query: { startAt, maxResults: pageSize } });
+    const { json } = await t.call<unknown>({ method: 'GET', path, query: { startAt, maxResults: pageSize }, maxBytes: ANSWER_CAPS.large });
     const o = expectObject(json, 'createmeta');
     const list = listKeys.map((k) => o[k]).find(Array.isArray) as unknown[] | undefined;
     const items = (list ?? []).filter((x): x is Record<string, unknown> => !!x && typeof x === 'object');
@@ -77,7 +78,7 @@ function notFound(): JiraError {
 async function legacyProjects(t: Transport, ep: JiraEndpoint, project: string, issueTypeId: string | null, expand: string): Promise<Record<string, unknown>[] | null> {
   const projectParam = /^\d+$/.test(project) ? { projectIds: project } : { projectKeys: project };
   const { json } = await t.call<unknown>({ method: 'GET', path: `${ep.issuePath}/createmeta`,
-    query: { ...projectParam, ...(issueTypeId ? { issuetypeIds: issueTypeId } : {}), expand } });
+    query: { ...projectParam, ...(issueTypeId ? { issuetypeIds: issueTypeId } : {}), expand }, maxBytes: ANSWER_CAPS.large });
   const projects = expectObject(json, 'createmeta').projects;
   if (!Array.isArray(projects) || projects.length === 0) return null;
   const p = projects[0] as Record<string, unknown>;

@@ -3,6 +3,10 @@
 // 502), plain text, or nothing at all.
 import { JiraError, isRetryableStatus } from '../core/jira-error.js';
 import { rateLimitReason as rateLimitReasonOf, resetAfterMs } from './rate-headers.js';
+import { oneLine } from '../core/safe-text.js';
+
+/** How much of a non-JSON body is looked at for a message: the title is near the top of a page. */
+export const TEXT_SCAN_CHARS = 4096;
 
 /** What a failed request was, for messages: "POST /rest/api/2/issue" at a Jira URL. */
 export interface RequestContext {
@@ -37,11 +41,12 @@ export function parseErrorBody(body: string, contentType: string | undefined): {
       // Not JSON after all: fall through to the text summary.
     }
   }
-  if (/^<|html/i.test(text.slice(0, 200)) || /html/i.test(contentType ?? '')) {
-    const summary = htmlSummary(text);
+  const head = text.slice(0, TEXT_SCAN_CHARS);
+  if (/^<|html/i.test(head.slice(0, 200)) || /html/i.test(contentType ?? '')) {
+    const summary = htmlSummary(head);
     return { messages: summary ? [summary] : [], fieldErrors: {} };
   }
-  return { messages: [oneLine(text, 300)], fieldErrors: {} };
+  return { messages: [oneLine(head, 300)], fieldErrors: {} };
 }
 
 function fromJson(json: unknown): { messages: string[]; fieldErrors: Record<string, string> } {
@@ -65,23 +70,55 @@ function fromJson(json: unknown): { messages: string[]; fieldErrors: Record<stri
   return { messages, fieldErrors };
 }
 
-/** The title (or first text) of an HTML page, so a proxy's error page reads as one line. */
+/**
+ * The title (or first text) of an HTML page, so a proxy's error page reads as one line.
+ * Only the first TEXT_SCAN_CHARS are looked at, and by plain scans (indexOf), never by a
+ * regular expression that could go back over the text: a page of 300 KB of `<` once took
+ * 36 s to summarise.
+ */
 export function htmlSummary(html: string): string {
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-  const text = (title ?? heading ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' '))
-    .replace(/<[^>]*>/g, ' ');
-  return oneLine(decodeEntities(text), 200);
+  const page = html.slice(0, TEXT_SCAN_CHARS);
+  const lower = page.toLowerCase();
+  const inner = (tag: string): string | undefined => {
+    const open = lower.indexOf(`<${tag}`);
+    if (open === -1) return undefined;
+    const start = lower.indexOf('>', open);
+    if (start === -1) return undefined;
+    const end = lower.indexOf(`</${tag}>`, start);
+    return end === -1 ? undefined : page.slice(start + 1, end);
+  };
+  const text = inner('title') ?? inner('h1') ?? withoutTags(page, lower);
+  return oneLine(decodeEntities(withoutTags(text, text.toLowerCase())), 200);
+}
+
+/** The text outside tags, scripts and styles, in one pass; an unclosed tag ends the text. */
+function withoutTags(html: string, lower: string): string {
+  let out = '';
+  let at = 0;
+  while (at < html.length) {
+    const open = html.indexOf('<', at);
+    if (open === -1) {
+      out += html.slice(at);
+      break;
+    }
+    out += `${html.slice(at, open)} `;
+    let close = html.indexOf('>', open);
+    if (close === -1) break;
+    for (const block of ['script', 'style']) {
+      if (lower.startsWith(block, open + 1)) {
+        const end = lower.indexOf(`</${block}`, close);
+        close = end === -1 ? html.length : html.indexOf('>', end);
+        if (close === -1) close = html.length;
+      }
+    }
+    at = close + 1;
+  }
+  return out;
 }
 
 function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) =>
     ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e] ?? ' ');
-}
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }
 
 /** A JiraError for an HTTP answer outside 2xx. */
@@ -126,7 +163,7 @@ export function httpError(status: number, headers: Record<string, string | strin
     default:
       if (status >= 300 && status < 400) {
         const location = headerValue(headers.location);
-        message = `${status} from Jira: redirected${location ? ` to ${location}` : ''} — set the Jira URL to the address Jira answers on`;
+        message = `${status} from Jira: redirected${location ? ` to ${oneLine(location, 300)}` : ''} — set the Jira URL to the address Jira answers on`;
       } else if (status >= 500) {
         message = `${status} from Jira on ${what}: Jira (or a proxy in front of it) failed${isRetryableStatus(status) ? ' — jiraline will retry' : ''}${said}`;
       } else {

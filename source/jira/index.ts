@@ -59,6 +59,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
   const t = createTransport({ origin: ep.origin, baseUrl: ep.baseUrl, dispatcher: built.dispatcher, proxy: built.proxy, timeoutMs, credentials: options.credentials });
   const searchState: SearchState = { deployment: options.deploymentType, jqlEndpoint: false };
   const metaState: CreateMetaState = { legacy: false };
+  let closing: Promise<void> | null = null;
 
   return {
     baseUrl: ep.baseUrl,
@@ -88,8 +89,12 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     getIssue: (key: string, fields?: string[]): Promise<JiraIssue> => getIssue(t, ep, key, fields),
     search: (jql, searchOptions): Promise<SearchResult> => search(t, ep, searchState, jql, searchOptions),
     browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,
-    close: async (): Promise<void> => {
-      await built.dispatcher.close();
+    close: (): Promise<void> => {
+      // Requests still waiting for an answer are cut off rather than waited for: a dripping
+      // answer would otherwise hold the shutdown for as long as it drips.
+      t.abortAll();
+      closing ??= built.dispatcher.close();
+      return closing;
     },
   };
 }

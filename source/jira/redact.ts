@@ -1,13 +1,37 @@
 // Keeps credentials out of every message the client produces: Jira (or a proxy) may echo
-// a request back, and a key or password may sit in a path the user typed.
+// a request back, and a key or password may sit in a path the user typed. Masking comes
+// before any cut: a message cut first could keep the first half of a secret, which the
+// masking would then no longer recognise.
 import { JiraError } from '../core/jira-error.js';
 
-/** Replaces every occurrence of the secrets (and their URL-encoded forms) with ****. */
+/** The forms a secret can take in an answer: as it is, URL-encoded, JSON-escaped. */
+function formsOf(secret: string): string[] {
+  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])].filter((f) => f.length > 0);
+}
+
+/** Replaces every occurrence of the secrets (and their URL-encoded and JSON-escaped forms) with ****. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
-      if (form.length > 0) out = out.split(form).join('****');
+    for (const form of formsOf(secret)) out = out.split(form).join('****');
+  }
+  return out;
+}
+
+/**
+ * Like redactText, for a text that was cut off at its end (an answer read only up to its cap):
+ * an end that is the beginning of a secret is masked too, since the cut left only part of it.
+ */
+export function redactCutText(text: string, secrets: readonly string[]): string {
+  let out = redactText(text, secrets);
+  for (const secret of secrets) {
+    for (const form of formsOf(secret)) {
+      for (let n = Math.min(form.length - 1, out.length); n >= 2; n -= 1) {
+        if (out.endsWith(form.slice(0, n))) {
+          out = `${out.slice(0, out.length - n)}****`;
+          break;
+        }
+      }
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { toIssue } from './issues.js';
 import { expectObject, looksLikeCloud } from './server.js';
 import type { Transport } from './transport.js';
 import type { JiraEndpoint } from './urls.js';
+import { ANSWER_CAPS } from './answer-body.js';
 
 /** What the client knows about which search endpoint works. */
 export interface SearchState {
@@ -47,7 +48,7 @@ async function searchJql(t: Transport, ep: JiraEndpoint, jql: string, options: S
   // /search/jql returns only ids unless fields are asked for.
   const body = { jql, maxResults: options.maxResults ?? 50, fields: options.fields ?? ['*navigable'],
     ...(options.nextPageToken ? { nextPageToken: options.nextPageToken } : {}) };
-  const { json } = await t.call<unknown>({ method: 'POST', path: `${ep.contextPath}/rest/api/3/search/jql`, body });
+  const { json } = await t.call<unknown>({ method: 'POST', path: `${ep.contextPath}/rest/api/3/search/jql`, body, maxBytes: ANSWER_CAPS.large });
   const o = expectObject(json, 'search');
   const result: SearchResult = { issues: issuesOf(o) };
   if (typeof o.nextPageToken === 'string' && o.nextPageToken !== '' && o.isLast !== true) result.nextPageToken = o.nextPageToken;
@@ -57,13 +58,14 @@ async function searchJql(t: Transport, ep: JiraEndpoint, jql: string, options: S
 
 async function searchClassic(t: Transport, ep: JiraEndpoint, jql: string, options: SearchOptions): Promise<SearchResult> {
   const body = { jql, startAt: options.startAt ?? 0, maxResults: options.maxResults ?? 50, ...(options.fields ? { fields: options.fields } : {}) };
-  const { json } = await t.call<unknown>({ method: 'POST', path: `${ep.contextPath}/rest/api/2/search`, body });
+  const { json } = await t.call<unknown>({ method: 'POST', path: `${ep.contextPath}/rest/api/2/search`, body, maxBytes: ANSWER_CAPS.large });
   const o = expectObject(json, 'search');
   return { issues: issuesOf(o), ...(typeof o.total === 'number' ? { total: o.total } : {}) };
 }
 
 function issuesOf(o: Record<string, unknown>) {
   return Array.isArray(o.issues)
-    ? o.issues.filter((i): i is Record<string, unknown> => !!i && typeof i === 'object').map(toIssue)
+    // An issue whose key is not Jira's syntax is left out: it can be neither shown nor adopted.
+    ? o.issues.filter((i): i is Record<string, unknown> => !!i && typeof i === 'object').map(toIssue).filter((i) => i.key !== '')
     : [];
 }

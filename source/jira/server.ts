@@ -4,6 +4,7 @@ import { JiraError } from '../core/jira-error.js';
 import type { FieldDef, JiraUser, ServerInfo } from '../core/ports.js';
 import type { Transport } from './transport.js';
 import type { JiraEndpoint } from './urls.js';
+import { ANSWER_CAPS } from './answer-body.js';
 
 /** Cloud sites live under these domains; used only until serverInfo says otherwise. */
 export function looksLikeCloud(origin: string): boolean {
@@ -42,7 +43,7 @@ export async function getMyself(t: Transport, ep: JiraEndpoint): Promise<JiraUse
 
 /** GET /field: the field catalogue, each entry reduced to what FieldDef holds. */
 export async function getFields(t: Transport, ep: JiraEndpoint): Promise<FieldDef[]> {
-  const { json } = await t.call<unknown>({ method: 'GET', path: `${ep.apiPath}/field` });
+  const { json } = await t.call<unknown>({ method: 'GET', path: `${ep.apiPath}/field`, maxBytes: ANSWER_CAPS.large });
   if (!Array.isArray(json)) throw unexpected('field', json);
   return json.filter((f): f is Record<string, unknown> => !!f && typeof f === 'object' && typeof (f as { id?: unknown }).id === 'string')
     .map((f) => ({

@@ -6,10 +6,11 @@ import { getIssue } from './issues.js';
 import { expectObject } from './server.js';
 import type { Transport } from './transport.js';
 import { keySegment, type JiraEndpoint } from './urls.js';
+import { ANSWER_CAPS } from './answer-body.js';
 
 /** GET {location}/{key}/transitions. */
 export async function getTransitions(t: Transport, ep: JiraEndpoint, key: string): Promise<Transition[]> {
-  const { json } = await t.call<unknown>({ method: 'GET', path: `${ep.issuePath}/${keySegment(key)}/transitions` });
+  const { json } = await t.call<unknown>({ method: 'GET', path: `${ep.issuePath}/${keySegment(key)}/transitions`, maxBytes: ANSWER_CAPS.large });
   const list = expectObject(json, 'transitions').transitions;
   if (!Array.isArray(list)) return [];
   return list.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object').map((x) => {
@@ -34,7 +35,7 @@ export async function transitionTo(t: Transport, ep: JiraEndpoint, key: string, 
   const transitions = await getTransitions(t, ep, key);
   const chosen = pickTransition(transitions, statusName);
   if (chosen) {
-    await t.call({ method: 'POST', path: `${ep.issuePath}/${keySegment(key)}/transitions`, body: { transition: { id: chosen.id } } });
+    await t.call({ method: 'POST', path: `${ep.issuePath}/${keySegment(key)}/transitions`, body: { transition: { id: chosen.id } }, discardBody: true });
     return chosen;
   }
   const issue = await getIssue(t, ep, key, ['status']);

@@ -1,14 +1,18 @@
-// One request to Jira: headers (auth, JSON), the call through the pool, the body read in
-// full (so the keep-alive socket is freed), and every failure turned into a JiraError
-// with the credentials scrubbed out.
+// One request to Jira: headers (auth, JSON), the call through the pool, the body read up
+// to its cap, and every failure turned into a JiraError with the credentials masked out
+// before anything is cut. Each request has one deadline for the whole answer — headers
+// and body — so a body that drips a byte at a time cannot hold a command (or the outage
+// probe) for longer than jira.timeoutSeconds; close() aborts what is in flight at once.
 import type { Dispatcher } from 'undici';
 import { JiraError } from '../core/jira-error.js';
 import type { RateHeaders } from '../core/pacer.js';
 import type { Credentials } from '../core/ports.js';
+import { oneLine } from '../core/safe-text.js';
+import { ANSWER_CAPS, describeCap, readCapped, type CappedBody } from './answer-body.js';
 import { rateHeaders } from './rate-headers.js';
 import { authorizationHeader, secretStrings } from './auth.js';
-import { httpError, networkError, type RequestContext } from './errors.js';
-import { redactError } from './redact.js';
+import { httpError, networkError, TEXT_SCAN_CHARS, type RequestContext } from './errors.js';
+import { redactCutText, redactError, redactText } from './redact.js';
 import { withQuery } from './urls.js';
 
 /** One call: method, path from the origin, optional query and JSON body. */
@@ -17,7 +21,16 @@ export interface CallSpec {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** How much of a 2xx answer is read (default ANSWER_CAPS.small); a longer one is an error. */
+  maxBytes?: number;
+  /** The answer's body is not used (an edit, a comment, a transition): a 2xx is success, whatever it holds. */
+  discardBody?: boolean;
 }
+
+/** Said (cause 'cut') when a 2xx answer was longer than its cap: the request may have been carried out. */
+export const CUT_CAUSE = 'cut';
+/** Said (cause 'not-json') when a 2xx answer could not be read as JSON. */
+export const NOT_JSON_CAUSE = 'not-json';
 
 /** A 2xx answer: its status and parsed JSON (undefined for an empty body, e.g. 204). */
 export interface CallResult<T> {
@@ -31,6 +44,8 @@ export interface Transport {
   setCredentials(credentials: Credentials | null): void;
   /** Hears the rate-limit headers of every answer that carries them (the engine's pacer). */
   observeRate(listener: ((headers: RateHeaders) => void) | null): void;
+  /** Aborts every request in flight (shutdown): each fails at once instead of waiting for its answer. */
+  abortAll(): void;
 }
 
 /** What the transport needs: where Jira is, the pool, and the timeout for messages. */
@@ -71,35 +86,66 @@ export function createTransport(options: TransportOptions): Transport {
     proxy: options.proxy,
   });
 
+  const inFlight = new Set<AbortController>();
+  let closing = false;
+
   async function call<T>(spec: CallSpec): Promise<CallResult<T>> {
     const path = withQuery(spec.path, spec.query);
     const hasBody = spec.body !== undefined;
-    let response: Dispatcher.ResponseData;
+    const ctx = () => context(spec, path);
+    if (closing) throw stoppingError(ctx());
+    const controller = new AbortController();
+    let late = false;
+    const deadline = setTimeout(() => {
+      late = true;
+      controller.abort();
+    }, options.timeoutMs);
+    inFlight.add(controller);
+    // Whatever ends the wait — the deadline, close(), the network — says so in Jira's terms.
+    const failed = (error: unknown) => redactError(
+      late ? networkError(Object.assign(new Error('timeout'), { code: 'UND_ERR_BODY_TIMEOUT' }), ctx())
+        : closing ? stoppingError(ctx()) : networkError(error, ctx()), secrets);
+    let status: number;
+    let headers: Dispatcher.ResponseData['headers'];
+    let answer: CappedBody;
     try {
-      response = await dispatcher.request({
+      const response = await dispatcher.request({
         origin,
         path,
         method: spec.method,
         headers: hasBody ? sendHeaders : getHeaders,
         body: hasBody ? JSON.stringify(spec.body) : undefined,
+        signal: controller.signal,
         ...perRequestTimeouts,
       });
+      status = response.statusCode;
+      headers = response.headers;
+      const ok = status >= 200 && status < 300;
+      answer = await readCapped(response.body, ok ? spec.maxBytes ?? ANSWER_CAPS.small : ANSWER_CAPS.error);
     } catch (error) {
-      throw redactError(networkError(error, context(spec, path)), secrets);
+      throw failed(error);
+    } finally {
+      clearTimeout(deadline);
+      inFlight.delete(controller);
     }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw redactError(networkError(error, context(spec, path)), secrets);
-    }
-    const status = response.statusCode;
     if (rateListener) {
-      const rate = rateHeaders(response.headers);
+      const rate = rateHeaders(headers);
       if (rate) rateListener(rate);
     }
+    // Masked before anything below cuts it (a message, a summary, the log's 2 KB).
+    const text = answer.cut ? redactCutText(answer.text, secrets) : redactText(answer.text, secrets);
+    const what = `${spec.method} ${path.split('?')[0]}`;
+    const cutNote = `the answer to ${what} was longer than ${describeCap(answer.cap)} and was cut there`;
     if (status < 200 || status >= 300) {
-      throw redactError(httpError(status, response.headers, text, context(spec, path)), secrets);
+      const error = httpError(status, headers, text, ctx());
+      if (!answer.cut) throw redactError(error, secrets);
+      throw redactError(new JiraError({ status, message: `${error.message} (${cutNote})`, retryable: error.retryable,
+        retryAfterMs: error.retryAfterMs, messages: [...error.messages, cutNote], fieldErrors: error.fieldErrors, cause: error.cause_ }), secrets);
+    }
+    if (spec.discardBody) return { status, json: undefined };
+    if (answer.cut) {
+      throw redactError(new JiraError({ status, retryable: false, cause: CUT_CAUSE, messages: [cutNote],
+        message: `${cutNote} — Jira (or a proxy in front of it) sent far more than this request is answered with; check the Jira URL` }), secrets);
     }
     if (text === '' || status === 204) return { status, json: undefined };
     try {
@@ -109,8 +155,9 @@ export function createTransport(options: TransportOptions): Transport {
       throw redactError(new JiraError({
         status,
         retryable: false,
-        message: `${status} from ${spec.method} ${path.split('?')[0]} was not JSON (a login page or a proxy?) — check the Jira URL and the Ticket Location URL`,
-        messages: [text.replace(/\s+/g, ' ').trim().slice(0, 200)],
+        cause: NOT_JSON_CAUSE,
+        message: `${status} from ${what} was not JSON (a login page or a proxy?) — check the Jira URL and the Ticket Location URL`,
+        messages: [oneLine(text.slice(0, TEXT_SCAN_CHARS), 200)],
       }), secrets);
     }
   }
@@ -124,5 +171,16 @@ export function createTransport(options: TransportOptions): Transport {
     observeRate(listener) {
       rateListener = listener;
     },
+    abortAll() {
+      closing = true;
+      for (const controller of inFlight) controller.abort();
+      inFlight.clear();
+    },
   };
+}
+
+/** The error of a request cut off because jiraline is stopping: passing, so the command stays Pending. */
+function stoppingError(ctx: RequestContext): JiraError {
+  return new JiraError({ status: 0, cause: 'network', retryable: true,
+    message: `${ctx.method} ${ctx.path} was cut off because jiraline is stopping; it is taken up again at the next start` });
 }

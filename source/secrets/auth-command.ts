@@ -1,7 +1,7 @@
 // `jiraline auth set|show|clear` (SPEC §1, §2): store, show (masked) or remove the
 // credentials in the place the engine reads them from. Nothing here ever prints a secret:
 // values go through describeCredentials, and errors never quote what was typed.
-import { readFileSync } from 'node:fs';
+import { readBoundedTextFile } from '../bounded-file.js';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseCommandArgs, UsageError } from '../cli-args.js';
@@ -41,7 +41,7 @@ const common = { config: { type: 'string' }, help: { type: 'boolean', short: 'h'
 // report; here it only saves asking for a username that is already configured.
 function configAuth(configPath: string): { username?: string; method?: string } {
   try {
-    const auth = (JSON.parse(readFileSync(configPath, 'utf8')) as { auth?: Record<string, unknown> }).auth ?? {};
+    const auth = (JSON.parse(readBoundedTextFile(configPath)) as { auth?: Record<string, unknown> }).auth ?? {};
     return {
       ...(typeof auth.username === 'string' && auth.username !== '' ? { username: auth.username } : {}),
       ...(typeof auth.method === 'string' ? { method: auth.method } : {}),

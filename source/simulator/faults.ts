@@ -2,7 +2,7 @@
 // and HTML error pages — what a busy Jira Cloud, a Data Center or a proxy in front of it
 // does. Cheap per request (a counter and one random number), so benchmarks are not skewed.
 import type { Reply } from './reply.js';
-import type { SimulatorFaults } from './types.js';
+import type { HostileFault, SimulatorFaults } from './types.js';
 
 const REASONS: Record<number, string> = {
   429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
@@ -29,6 +29,7 @@ export class FaultGate {
   set(faults: SimulatorFaults): void {
     const numbers = { ...faults, ...faults.rateLimits, ...faults.rateLimits?.dataCenter };
     for (const [k, v] of Object.entries(numbers)) {
+      if (k === 'hostile') continue;
       if (v !== undefined && typeof v === 'number' && (!Number.isFinite(v) || v < 0)) throw new RangeError(`simulator fault ${k} must be a number ≥ 0`);
     }
     if ((faults.failureRate ?? 0) > 1) throw new RangeError('simulator fault failureRate must be between 0 and 1');
@@ -36,6 +37,11 @@ export class FaultGate {
     this.faults = { ...faults };
     this.windowSecond = -1;
     this.windowCount = 0;
+  }
+
+  /** The hostile behaviour, if any (hostile.ts). */
+  hostile(): HostileFault | undefined {
+    return this.faults.hostile;
   }
 
   /** Added latency in milliseconds (0 for none). */

@@ -2,6 +2,7 @@
 // It prints the URL it serves and the credentials it expects — never a password or token.
 import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { splitHostPort } from '../core/host-port.js';
+import { hostileModes, type HostileMode } from './hostile.js';
 import { startSimulator } from './index.js';
 import type { FailureStatus, SimulatorFaults, SimulatorOptions, SimulatorRateLimits } from './types.js';
 
@@ -12,6 +13,7 @@ const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|data
                           [--burst-limit N] [--issue-write-limit N] [--max-concurrent N]
                           [--late-write-ms MS] [--write-after-timeout-rate F]
                           [--drop-comment-properties]
+                          [--hostile MODE [--hostile-creates-only]]
   --listen HOST:PORT   where to serve (default 127.0.0.1:8080; port 0 picks a free one)
   --mode               cloud or datacenter (default datacenter)
   --user, --password   require HTTP Basic with these credentials
@@ -36,6 +38,12 @@ const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|data
                        (429, RateLimit-Reason jira-burst-based, X-RateLimit-NearLimit)
   --issue-write-limit N  Jira Cloud's per-issue write limit: N writes a second to one issue
   --max-concurrent N   refuse (429) a request beyond N being answered at once
+  --hostile MODE       answer like a broken Jira or proxy, to try a client against it:
+                       drip (one byte every 5 s), huge (100 MiB answers), html (a 503
+                       page of 300 KB of '<'), cut (answers cut in half), bad-key (a
+                       create answers a key with newlines), echo-credentials (a 400
+                       whose message repeats the credentials)
+  --hostile-creates-only  only creates (POST …/issue) get the hostile answer
 Without --user/--token any credentials (or none) are accepted.
 `;
 
@@ -56,6 +64,8 @@ const options = {
   'burst-limit': { type: 'string' },
   'issue-write-limit': { type: 'string' },
   'max-concurrent': { type: 'string' },
+  hostile: { type: 'string' },
+  'hostile-creates-only': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -111,6 +121,12 @@ export function simulatorOptions(args: string[]): SimulatorOptions | 'help' {
   const concurrent = number('max-concurrent', values['max-concurrent'], 1, 100_000);
   if (concurrent !== undefined) rateLimits.maxConcurrent = concurrent;
   if (Object.keys(rateLimits).length > 0) faults.rateLimits = rateLimits;
+  const hostile = values.hostile;
+  if (hostile !== undefined && !hostileModes.includes(hostile as HostileMode)) {
+    throw new UsageError(`jiraline simulator: --hostile must be one of ${hostileModes.join(', ')}, got '${hostile}'`);
+  }
+  if (values['hostile-creates-only'] && hostile === undefined) throw new UsageError('jiraline simulator: --hostile-creates-only goes with --hostile MODE');
+  if (hostile !== undefined) faults.hostile = { mode: hostile as HostileMode, ...(values['hostile-creates-only'] ? { createsOnly: true } : {}) };
   return { host, port, mode, auth, faults };
 }
 
@@ -151,6 +167,7 @@ export async function runSimulator(args: string[]): Promise<number> {
     opts.faults?.writeAfterTimeoutRate !== undefined ? `${opts.faults.writeAfterTimeoutRate} of writes made only after the client gave up` : '',
     opts.faults?.dropCommentProperties ? 'comment properties dropped' : '',
     opts.faults?.rateLimits ? `rate limits ${JSON.stringify(opts.faults.rateLimits)}` : '',
+    opts.faults?.hostile !== undefined ? `hostile: ${opts.faults.hostile.mode}${opts.faults.hostile.createsOnly ? ' (creates only)' : ''}` : '',
   ].filter(Boolean).join(', ');
   process.stdout.write(
     `jiraline simulator: a Jira ${sim.mode === 'cloud' ? 'Cloud' : 'Data Center'} listening on ${sim.url}\n`

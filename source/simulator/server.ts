@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Catalog } from './catalog.js';
 import type { Req, SimState } from './context.js';
 import { FaultGate } from './faults.js';
+import { appliesTo, hostileReplacement, replacesTheAnswer, writeHostile } from './hostile.js';
 import { IssueStore } from './issues.js';
 import { endpointOf, RateLimiter } from './rate-limits.js';
 import { jiraError, type Reply } from './reply.js';
@@ -129,6 +130,9 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     } catch {
       return write(res, jiraError(400, ['The request path is not valid.']));
     }
+    const hostile = faults.hostile();
+    const misbehave = hostile !== undefined && appliesTo(hostile, req.method ?? 'GET', parts);
+    if (misbehave && replacesTheAnswer(hostile)) return write(res, hostileReplacement(hostile, req));
     const request: Req = {
       method: req.method ?? 'GET', api: m[1] === '3' ? 3 : 2, parts, query: new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''),
       body: parsed.body, username: who.username,
@@ -142,12 +146,14 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       }
       return rateHeaders ? { ...reply, headers: { ...reply.headers, ...rateHeaders } } : reply;
     };
-    if (!isWrite(request.method, path)) return write(res, perform());
+    // A hostile Jira (hostile.ts) mangles the answer on its way out.
+    const send = (reply: Reply): void => (misbehave ? writeHostile(res, reply, hostile!, delayed) : write(res, reply));
+    if (!isWrite(request.method, path)) return send(perform());
     // A slow Jira: the write is made now and answered later, or made only once the client gave up.
     const answer = (reply: Reply): void => {
       const late = faults.lateWriteMs();
-      if (late <= 0 || res.destroyed) return write(res, reply);
-      later(late, () => write(res, reply));
+      if (late <= 0 || res.destroyed) return send(reply);
+      later(late, () => send(reply));
     };
     if (!faults.writeAfterTimeout()) return answer(perform());
     let done = false;

@@ -3,6 +3,9 @@
 import type { SimulatorRateLimits } from './rate-limits.js';
 
 export type { SimulatorRateLimits } from './rate-limits.js';
+import type { HostileFault } from './hostile.js';
+
+export type { HostileFault, HostileMode } from './hostile.js';
 
 /** Faults injected on every request, for tests and benchmarks of the retry paths. */
 export interface SimulatorFaults {
@@ -36,6 +39,8 @@ export interface SimulatorFaults {
   dropCommentProperties?: boolean;
   /** Jira's own rate limiting (rate-limits.ts): Data Center's bucket, Cloud's burst and per-issue limits, concurrency. */
   rateLimits?: SimulatorRateLimits;
+  /** A hostile Jira: answers that drip, are huge, HTML, cut short, forge keys or echo credentials (hostile.ts). */
+  hostile?: HostileFault;
 }
 
 /** A status an injected failure may have. */

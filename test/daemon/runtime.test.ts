@@ -135,3 +135,20 @@ test('the data directory: made 0700; one that others may read is used as it is, 
   assert.match(warning ?? '', /open to other users \(mode 0755\).*chmod 700 /);
   assert.ok(records.some((r) => r.event === 'warning' && String(r.message).includes('chmod 700')), 'the daemon log says it too');
 });
+
+test('stop() with a create whose answer drips in flight: done after the grace, the CREATE kept for the next start', { timeout: 60_000 }, async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  // One byte every 5 s: the answer would take minutes, as a stuck proxy's does.
+  const sim = await startSimulator({ auth: null, faults: { hostile: { mode: 'drip', createsOnly: true } } });
+  t.after(() => sim.close());
+  const dataDir = join(tmp.dir, 'data');
+  const settings = resolveSettings({ 'data-dir': dataDir, listen: 'off', 'jira-url': sim.url }, { HOME: tmp.dir }, 'daemon');
+  const runtime = await startRuntime(settings, { env: {}, keychain: null });
+  assert.equal(await runtime.engine.submitLine('drip-1|CREATE|summary;stuck answer|'), 'OK drip-1 queued');
+  await waitUntil(() => sim.issues().length === 1, 'Jira made the ticket and is dripping its answer');
+  await runtime.stop(200);
+  const store = await openStore({ dir: dataDir });
+  t.after(() => store.close());
+  assert.deepEqual(store.openCommands().map((c) => c.guid), ['drip-1'], 'nothing acknowledged is lost: looked up by label at the next start');
+});

@@ -111,3 +111,18 @@ test('with no engine listening, send says so and exits 1', async (t) => {
   assert.equal(io.err(), `no jiraline engine at 127.0.0.1:${port} — start \`jiraline daemon\`\n`);
   assert.equal(io.out(), '');
 });
+
+test('send never prints control characters a reply carries (ESC, CR): the terminal cannot be driven', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  // A stranger on the port (or an older engine) answering with terminal escapes.
+  const server = createServer((socket) => {
+    socket.on('data', () => undefined);
+    socket.on('end', () => socket.end('OK X \u001b[2J\u001b]0;owned\u0007 queued\r\n'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const io = captureIo({ HOME: tmp.dir });
+  assert.equal(await runSend(['--listen', `127.0.0.1:${(server.address() as { port: number }).port}`, 'X|CREATE|'], io.io), 0);
+  assert.equal(io.out(), 'OK X  [2J ]0;owned  queued \n');
+});

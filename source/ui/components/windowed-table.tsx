@@ -4,6 +4,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { osc8 } from './hyperlink.js';
+import { neutralise } from '../../core/safe-text.js';
 
 /** One column: its title, width in cells, and what a row shows in it. */
 export interface Column<T> {
@@ -30,9 +31,9 @@ export interface WindowedTableProps<T> {
   height?: number;
 }
 
-/** Cuts or pads to exactly `width` cells (an ellipsis marks a cut). */
+/** Cuts or pads to exactly `width` cells (an ellipsis marks a cut); control characters (ESC, newlines) become spaces. */
 export function fit(text: string, width: number): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  const flat = neutralise(text.replace(/[\r\n\t]+/g, ' '));
   const chars = Array.from(flat);
   if (chars.length <= width) return flat + ' '.repeat(width - chars.length);
   if (width <= 1) return chars.slice(0, width).join('');

@@ -15,6 +15,7 @@ import { TextInput } from '../components/text-input.js';
 import { ScrollView, type ViewLine } from '../components/scroll-view.js';
 import { useValueStore } from '../value-store.js';
 import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
+import { neutralise } from '../../core/safe-text.js';
 
 /** `project = <template project> AND resolution = Unresolved ORDER BY created DESC`. */
 export function defaultJql(template: TemplateRow[]): string {
@@ -67,7 +68,8 @@ export function ticketLines(issue: JiraIssue, url: string, catalogue: FieldDef[]
     const body = typeof c.body === 'string' ? c.body : adfToText(c.body);
     for (const l of body.split('\n')) lines.push({ text: `    ${l}` });
   }
-  return lines;
+  // Everything here came from Jira: no ESC or carriage return reaches the terminal.
+  return lines.map((line) => ({ ...line, text: neutralise(line.text) }));
 }
 
 const columns = (width: number): Array<Column<JiraIssue>> => [
