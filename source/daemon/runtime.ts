@@ -13,6 +13,11 @@ import { openStore, type Store } from '../store/index.js';
 import { engineEventRecord, type LogRecord } from './json-log.js';
 import type { Settings } from './settings.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from './socket-server.js';
+import { createSharedSettings, type SharedSettings } from './shared-settings.js';
+import { controlSocketPath } from '../control/control-address.js';
+import type { EngineFace } from '../control/control-protocol.js';
+import { startControlServer, type ControlServer } from '../control/control-server.js';
+import { programVersion } from '../version.js';
 
 /** The template demo mode creates tickets with: the simulator's DEMO project. */
 export const demoTemplate: TemplateRow[] = [
@@ -38,6 +43,10 @@ export interface Runtime {
   simulator: Simulator | null;
   /** Warnings to show at start (insecure TLS, credentials kept in a file, …); also logged. */
   warnings: string[];
+  /** The settings every face of this engine shares (the app here, apps attached over the control socket). */
+  shared: SharedSettings;
+  /** The control socket apps attach to, or null when it is off. */
+  control: ControlServer | null;
   /**
    * Reads the credentials again (SIGHUP, and every 30 s while paused on 401/403); when
    * they differ from those in use, hands them to the client and resumes the engine.
@@ -69,6 +78,10 @@ export interface RuntimeOptions {
   socket?: Partial<Pick<SocketServerOptions, 'idleTimeoutMs' | 'maxConnections' | 'maxLineBytes' | 'maxUnanswered' | 'maxUnansweredBytes'>>;
   /** 'auto' (default) tries the OS keychain; null skips it. */
   keychain?: 'auto' | null;
+  /** Who runs the engine, for `jiraline status` (default 'daemon'). */
+  face?: EngineFace;
+  /** false: no control socket (apps cannot attach). Default true. */
+  control?: boolean;
 }
 
 /** The config the engine runs with: in demo mode, the simulator and the demo template. */
@@ -189,7 +202,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     }
 
     let stopping: Promise<void> | null = null;
-    return {
+    const runtime: Runtime = {
       engine,
       settings,
       config,
@@ -202,10 +215,15 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       listenAddress: socket?.address ?? null,
       simulator,
       warnings,
+      shared: null as unknown as SharedSettings,
+      control: null,
       reloadCredentials,
       stop(graceMs = 5000) {
         stopping ??= (async () => {
           stopRecheck();
+          // Attached apps learn at once that the engine is going.
+          await runtime.control?.close();
+          await runtime.shared.settled();
           // The socket first: no new lines, the read ones answered once committed.
           await socket?.close(graceMs);
           await engine.stop(graceMs);
@@ -218,6 +236,30 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
         return stopping;
       },
     };
+    runtime.shared = createSharedSettings(runtime);
+    if (options.control ?? true) {
+      try {
+        runtime.control = await startControlServer({
+          engine,
+          shared: runtime.shared,
+          info: {
+            pid: process.pid, version: programVersion(), since: Date.now(), face: options.face ?? 'daemon',
+            dataDir: store.dir, socket: await controlSocketPath(store.dir),
+          },
+          describe: () => ({
+            demo: simulator !== null, jiraUrl: jira.baseUrl, listenAddress: socket?.address ?? null,
+            apiVersion: jira.apiVersion, warnings,
+          }),
+          onLog: log,
+        });
+        const control = runtime.control;
+        undo.push(() => control.close());
+        log({ event: 'control', socket: control.path });
+      } catch (error) {
+        warn(`the control socket could not be opened, so apps cannot attach: ${(error as Error).message}`);
+      }
+    }
+    return runtime;
   } catch (error) {
     await unwind();
     throw error;

@@ -5,6 +5,8 @@
 import React from 'react';
 import { render, type Instance } from 'ink';
 import type { Runtime } from '../daemon/runtime.js';
+import type { RemoteEngine } from '../control/remote-engine.js';
+import { remoteServices } from './remote-services.js';
 import { App, type QuitReason } from './app.js';
 import type { PaneId } from './app-services.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
@@ -12,8 +14,11 @@ import { editText } from './external-editor.js';
 import { runtimeServices } from './runtime-services.js';
 import type { PaneMemory } from './panes/pane-props.js';
 
+/** What the app shows: an engine of its own, or one in another process it is attached to. */
+export type SessionEngine = { kind: 'own'; runtime: Runtime } | { kind: 'attached'; engine: RemoteEngine; warnings: string[] };
+
 /** Shows the App on `splash`'s Ink instance until the operator quits; resolves with the exit code. */
-export async function runSession(runtime: Runtime, splash: Instance, alt: AltScreen): Promise<number> {
+export async function runSession(source: SessionEngine, splash: Instance, alt: AltScreen): Promise<number> {
   let instance: Instance | null = null;
   const memory: PaneMemory = new Map();
   let pane: PaneId = 'creation';
@@ -36,8 +41,13 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
     detachGuards();
     if (message) process.stderr.write(`${message}\n`);
     try {
-      await services.settled();
-      await runtime.stop();
+      if (source.kind === 'own') {
+        await source.runtime.shared.settled();
+        await source.runtime.stop();
+      } else {
+        // Attached: the engine is another process's and keeps running.
+        await source.engine.stop();
+      }
     } catch (error) {
       process.stderr.write(`jiraline: while stopping: ${(error as Error).message}\n`);
       code = code || 1;
@@ -55,8 +65,8 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
 
   const onQuit = (_reason: QuitReason) => void finish(0);
 
-  const services = runtimeServices(runtime, {
-    async openEditor(text) {
+  const editor = {
+    async openEditor(text: string) {
       // Off the screen while the editor owns the terminal; back on the same state after.
       instance?.unmount();
       instance = null;
@@ -67,7 +77,8 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
       mount();
       return outcome;
     },
-  });
+  };
+  const services = source.kind === 'own' ? runtimeServices(source.runtime, editor) : remoteServices(source.engine, { ...editor, warnings: source.warnings });
 
   const mount = (over?: Instance) => {
     const app = (

@@ -1,0 +1,75 @@
+// Apps attached to a running engine over the control socket, as an operator uses them
+// beside the daemon: the daemon's rows in the Log pane, Execute logged by the daemon as
+// Manual, a template edit used by the daemon's next automatic CREATE and shown in the
+// other attached app, the status line saying who it is attached to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectClient } from '../daemon/helpers/line-client.js';
+import { keys, plain, press, waitForFrame, waitUntil } from '../ui/support.js';
+import { attachApp, startEngineHost } from './attach-helpers.js';
+
+const template = [
+  { field: 'project', value: 'OPS', mode: 'Include' },
+  { field: 'issuetype', value: 'Task', mode: 'Include' },
+  { field: 'summary', value: 'by hand', mode: 'Include' },
+  { field: 'description', value: 'from-the-template', mode: 'Exclude' },
+];
+
+test('two apps attached to a running engine: rows, Execute, a template edit used by the next CREATE and seen by the other app', async (t) => {
+  const host = await startEngineHost({ template });
+  t.after(() => host.close());
+  const engine = host.runtime.engine;
+  const tcp = await connectClient(host.runtime.listenAddress as string);
+  t.after(() => tcp.destroy());
+
+  await tcp.write('A1|CREATE|summary;first alarm|\n');
+  assert.deepEqual(await tcp.waitFor(1), ['OK A1 queued']);
+  await waitUntil(() => engine.status('A1')?.status === 'Ok', 'A1 sent');
+  const key1 = engine.status('A1')?.ticketKey as string;
+  assert.equal(host.simulator.issue(key1)?.fields.description, undefined, 'the Exclude row is left out');
+
+  const one = await attachApp(host.dataDir, 'log');
+  t.after(() => one.close());
+  const two = await attachApp(host.dataDir, 'creation');
+  t.after(() => two.close());
+
+  // The daemon's row, in the attached app's Log pane; the status line names the engine.
+  let frame = await waitForFrame(one.app.lastFrame, (f) => new RegExp(`Automatic Create .*A1\\s+Ok\\s+${key1}\\s`).test(f));
+  assert.match(frame, new RegExp(`attached to pid ${process.pid}`));
+  assert.match(frame, /Log 1 row/);
+
+  // A line fed while attached shows up without a key pressed.
+  await tcp.write('A2|CREATE|summary;second alarm|\n');
+  await tcp.waitFor(2);
+  await waitUntil(() => engine.status('A2')?.status === 'Ok', 'A2 sent');
+  const key2 = engine.status('A2')?.ticketKey as string;
+  frame = await waitForFrame(one.app.lastFrame, (f) => new RegExp(`A2\\s+Ok\\s+${key2}\\s`).test(f) && /Log 2 rows/.test(f));
+
+  // Execute in app one: the engine logs it as Manual.
+  await press(one.app, '1');
+  await waitForFrame(one.app.lastFrame, (f) => f.includes('Ticket Creation Table'));
+  await press(one.app, 'x');
+  frame = await waitForFrame(one.app.lastFrame, (f) => /Created OPS-\d+/.test(f));
+  const manualKey = /Created (OPS-\d+)/.exec(frame)?.[1] as string;
+  const manual = engine.queryLog({ ticketKey: manualKey });
+  assert.equal(manual.length, 1);
+  assert.equal(manual[0].type, 'Manual');
+  assert.equal(manual[0].status, 'Ok');
+
+  // App two shows the description row excluded; app one includes it (m on its row).
+  assert.match(plain(two.app.lastFrame()), /description\s+from-the-template\s+\S+\s+Exclude/);
+  await press(one.app, keys.down, keys.down, keys.down, 'm');
+  await waitForFrame(one.app.lastFrame, (f) => /description\s+from-the-template\s+\S+\s+Include/.test(f));
+  await waitUntil(() => host.runtime.shared.store.get().config.template.some((r) => r.field === 'description' && r.mode === 'Include'), 'the engine has the new template');
+  // … the other app shows it …
+  await waitForFrame(two.app.lastFrame, (f) => /description\s+from-the-template\s+\S+\s+Include/.test(f));
+  // … and the engine's next automatic CREATE uses it.
+  await tcp.write('A3|CREATE|summary;third alarm|\n');
+  await tcp.waitFor(3);
+  await waitUntil(() => engine.status('A3')?.status === 'Ok', 'A3 sent');
+  const key3 = engine.status('A3')?.ticketKey as string;
+  assert.equal(host.simulator.issue(key3)?.fields.description, 'from-the-template');
+
+  // Both apps are listed as attached.
+  assert.equal(host.runtime.control?.clients().length, 2);
+});
