@@ -96,7 +96,7 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   for (const warning of services.warnings) notices.push(`warning: ${warning}`);
   if (settings.credentialWarning) notices.push(`warning: ${settings.credentialWarning}`);
   if (attachment?.state === 'lost') {
-    notices.push(`✗ the engine (pid ${attachment.pid}) went away at ${new Date(attachment.since).toLocaleTimeString()}: ${attachment.reason}. Showing what it last said; reattaching when it is back.`);
+    notices.push(`✗ the engine (pid ${attachment.pid}) went away at ${new Date(attachment.since).toLocaleTimeString()}; reattaching when it is back (shown: what it last said)`);
     if (attachment.waitedLong) notices.push('✗ no engine came back: start it again (systemctl start jiraline), or quit (q) and run jiraline to start one in the app.');
   }
   const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment };

@@ -4,6 +4,8 @@
 // other attached app, the status line saying who it is attached to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { makeSecret } from '../../source/secrets/index.js';
 import { connectClient } from '../daemon/helpers/line-client.js';
 import { keys, plain, press, waitForFrame, waitUntil } from '../ui/support.js';
 import { attachApp, startEngineHost } from './attach-helpers.js';
@@ -72,4 +74,42 @@ test('two apps attached to a running engine: rows, Execute, a template edit used
 
   // Both apps are listed as attached.
   assert.equal(host.runtime.control?.clients().length, 2);
+});
+
+test('attached: Statistics and its reset, the Jira pane, the config applied live by the engine, credentials stored by it, Test connection, the Advanced input', async (t) => {
+  const host = await startEngineHost({ template });
+  t.after(() => host.close());
+  const engine = host.runtime.engine;
+  assert.equal(await engine.submitLine('S1|CREATE|summary;Router down|'), 'OK S1 queued');
+  await waitUntil(() => engine.status('S1')?.status === 'Ok', 'S1 sent');
+
+  const app = await attachApp(host.dataDir, 'statistics');
+  t.after(() => app.close());
+  await waitForFrame(app.app.lastFrame, (f) => /Created\s+1\s+1\s+0/.test(f));
+  await press(app.app, 'r', 'd');
+  await waitForFrame(app.app.lastFrame, (f) => /Daily counters .* reset\./.test(f) && /Created\s+1\s+0\s+0/.test(f));
+  assert.equal(engine.getSnapshot().stats.created.today, 0, 'the engine reset them');
+
+  await press(app.app, '5');
+  const jira = await waitForFrame(app.app.lastFrame, (f) => /1 shown/.test(f));
+  assert.match(jira, /Router down/);
+
+  // The Configuration pane's save: the engine applies it live and writes the file.
+  const config = app.services.settings.get().config;
+  await app.services.saveConfig({ ...config, updates: { ...config.updates, maxUpdates: 3 } });
+  assert.equal(engine.getSnapshot().throttle.max, 3);
+  await waitForFrame(app.app.lastFrame, (f) => /throttle 0\/3 per 60s/.test(f));
+  await host.runtime.shared.settled();
+  assert.equal(JSON.parse(await readFile(host.configPath, 'utf8')).updates.maxUpdates, 3);
+
+  // Authentication: the engine stores the credentials and uses them.
+  const saved = await app.services.saveCredentials({ method: 'basic', username: 'ops-bot', password: makeSecret('s3cret-attached') });
+  assert.equal(saved.source, 'file');
+  assert.equal(host.runtime.credentialSource, 'file');
+  await waitUntil(() => app.services.settings.get().credentialSource === 'file', 'the app sees the new source');
+
+  // Test connection and the Advanced input go through the engine too.
+  assert.equal((await app.services.engine.checkConnection()).state, 'ok');
+  assert.match(await app.services.engine.submitLine('S1|UPDATE|comment;from the app|'), /^OK S1 queued$/);
+  assert.match(await app.services.engine.submitLine('bad line'), /^ERR - /);
 });
