@@ -17,7 +17,7 @@ import type { SharedSettings } from '../daemon/shared-settings.js';
 import { removeControlRecord, writeControlRecord } from './control-address.js';
 import { controlMethods } from './control-methods.js';
 import {
-  MAX_MESSAGE_BYTES, PROTOCOL_VERSION, UPDATE_INTERVAL_MS, wireSnapshot,
+  MAX_MESSAGE_BYTES, PROTOCOL_VERSION, STATUS_CLIENT, UPDATE_INTERVAL_MS, wireSnapshot,
   type AttachedClient, type EngineInfo, type HelloState, type ServerMessage,
 } from './control-protocol.js';
 
@@ -72,7 +72,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const methods = controlMethods({ engine, shared, status: () => ({
     engine: info,
     snapshot: wireSnapshot(engine.getSnapshot()),
-    clients: [...clients].filter((c) => c.ready).map((c) => c.about),
+    // `jiraline status` asking is not an attached app.
+    clients: [...clients].filter((c) => c.ready && c.about.client !== STATUS_CLIENT).map((c) => c.about),
     listenAddress: options.describe().listenAddress,
     jiraUrl: options.describe().jiraUrl,
     demo: options.describe().demo,
