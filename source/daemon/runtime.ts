@@ -18,6 +18,8 @@ import { controlSocketPath } from '../control/control-address.js';
 import type { EngineFace } from '../control/control-protocol.js';
 import { startControlServer, type ControlServer } from '../control/control-server.js';
 import { programVersion } from '../version.js';
+import { createEngineMetrics } from '../metrics/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 
 /** The template demo mode creates tickets with: the simulator's DEMO project. */
 export const demoTemplate: TemplateRow[] = [
@@ -47,6 +49,8 @@ export interface Runtime {
   shared: SharedSettings;
   /** The control socket apps attach to, or null when it is off. */
   control: ControlServer | null;
+  /** Where /metrics and /healthz are served (HOST:PORT), or null when off. */
+  metricsAddress: string | null;
   /**
    * Reads the credentials again (SIGHUP, and every 30 s while paused on 401/403); when
    * they differ from those in use, hands them to the client and resumes the engine.
@@ -82,6 +86,8 @@ export interface RuntimeOptions {
   face?: EngineFace;
   /** false: no control socket (apps cannot attach). Default true. */
   control?: boolean;
+  /** HOST:PORT to serve /metrics and /healthz on; null or absent: off. */
+  metrics?: string | null;
 }
 
 /** The config the engine runs with: in demo mode, the simulator and the demo template. */
@@ -142,7 +148,10 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       warn(`the data directory ${store.dir} is open to other users (mode 0${store.dirMode.toString(8)}); jiraline makes its own 0700 (its files are 0600 either way): chmod 700 ${store.dir}`);
     }
 
-    const engine = new Engine({ jira, store, clock: systemClock, config });
+    const metrics = options.metrics ? createEngineMetrics() : null;
+    const engine = new Engine({ jira: metrics ? metrics.wrapJira(jira) : jira, store, clock: systemClock, config });
+    // The faces that take lines count them when metrics are on.
+    const intake = metrics ? metrics.wrapLines(engine) : engine;
     let inUse = loaded.credentials;
     let credentialSource = loaded.source;
     // One reload at a time: a SIGHUP during the paused re-check must not apply twice.
@@ -193,7 +202,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     let socket: SocketServer | null = null;
     if (settings.listen !== 'off') {
       try {
-        socket = await startSocketServer({ ...options.socket, engine, listen: settings.listen, token: config.socketToken, onLog: log });
+        socket = await startSocketServer({ ...options.socket, engine: intake, listen: settings.listen, token: config.socketToken, onLog: log });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const why = code === 'EADDRINUSE' ? 'the address is in use (another jiraline?)' : (error as Error).message;
@@ -201,7 +210,21 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       }
     }
 
+    let metricsServer: MetricsServer | null = null;
     let stopping: Promise<void> | null = null;
+    if (metrics && options.metrics) {
+      const unfollow = metrics.follow(engine, { journal: () => store.stats() });
+      undo.push(async () => unfollow());
+      try {
+        metricsServer = await startMetricsServer({ listen: options.metrics, engine, metrics, stopping: () => stopping !== null });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'EADDRINUSE' ? 'the address is in use' : (error as Error).message;
+        throw new Error(`cannot serve metrics on ${options.metrics}: ${why}; choose another with --metrics or "metrics" in the config`);
+      }
+      const served = metricsServer;
+      undo.push(() => served.close());
+    }
     const runtime: Runtime = {
       engine,
       settings,
@@ -217,12 +240,14 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       warnings,
       shared: null as unknown as SharedSettings,
       control: null,
+      metricsAddress: metricsServer?.address ?? null,
       reloadCredentials,
       stop(graceMs = 5000) {
         stopping ??= (async () => {
           stopRecheck();
           // Attached apps learn at once that the engine is going.
           await runtime.control?.close();
+          await metricsServer?.close();
           await runtime.shared.settled();
           // The socket first: no new lines, the read ones answered once committed.
           await socket?.close(graceMs);
@@ -240,7 +265,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     if (options.control ?? true) {
       try {
         runtime.control = await startControlServer({
-          engine,
+          engine: intake,
           shared: runtime.shared,
           info: {
             pid: process.pid, version: programVersion(), since: Date.now(), face: options.face ?? 'daemon',
