@@ -40,6 +40,8 @@ export interface AppServices {
   warnings: string[];
   /** Set when the engine runs in another process and this app is attached to it. */
   attachment?: ValueStore<AttachmentState>;
+  /** Attached, once no engine came back: starts one in this app (only ever on the user's word). */
+  startOwnEngine?(): void;
 }
 
 

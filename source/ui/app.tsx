@@ -78,6 +78,8 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
     if (isKey('switch-pane', input, key)) {
       const tab = paneTabs[Number(input) - 1];
       if (tab) setPane(tab.id);
+    } else if (isKey('start-engine', input, key) && attachment?.state === 'lost' && attachment.waitedLong) {
+      services.startOwnEngine?.();
     } else if (isKey('help', input, key)) {
       setOverlay('help');
     } else if (isKey('quit', input, key)) {
@@ -97,7 +99,11 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   if (settings.credentialWarning) notices.push(`warning: ${settings.credentialWarning}`);
   if (attachment?.state === 'lost') {
     notices.push(`✗ the engine (pid ${attachment.pid}) went away at ${new Date(attachment.since).toLocaleTimeString()}; reattaching when it is back (shown: what it last said)`);
-    if (attachment.waitedLong) notices.push('✗ no engine came back: start it again (systemctl start jiraline), or quit (q) and run jiraline to start one in the app.');
+    if (attachment.waitedLong) {
+      notices.push(services.startOwnEngine
+        ? '✗ no engine came back: start the daemon again (it is reattached at once), or press S to start an engine here in the app'
+        : '✗ no engine came back: start the daemon again (it is reattached at once), or quit and run jiraline to start one in the app');
+    }
   }
   const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment };
   const bodyHeight = Math.max(3, height - 1 - statusHeight(status, columns) - notices.length);

@@ -22,9 +22,11 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
   });
   let source: SessionEngine;
   let session: typeof import('./session.js');
+  let startRuntimeOnce: typeof import('../daemon/runtime.js').startRuntime;
   try {
     const [runtimeModule, sessionModule] = await Promise.all([import('../daemon/runtime.js'), import('./session.js')]);
     session = sessionModule;
+    startRuntimeOnce = runtimeModule.startRuntime;
     source = await ownOrAttached(settings, runtimeModule.startRuntime);
   } catch (error) {
     detachEarly();
@@ -42,7 +44,7 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
     if (cause.kind === 'crash') process.stderr.write(`${crashMessage(cause.error)}\n`);
     return cause.kind === 'crash' ? 1 : 0;
   }
-  return session.runSession(source, splash, alt);
+  return session.runSession(source, splash, alt, () => startRuntimeOnce(settings, { face: 'app' }));
 }
 
 /** How long the app waits for an engine that holds the data directory to open its control socket. */

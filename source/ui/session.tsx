@@ -8,7 +8,7 @@ import type { Runtime } from '../daemon/runtime.js';
 import type { RemoteEngine } from '../control/remote-engine.js';
 import { remoteServices } from './remote-services.js';
 import { App, type QuitReason } from './app.js';
-import type { PaneId } from './app-services.js';
+import type { AppServices, PaneId } from './app-services.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
 import { editText } from './external-editor.js';
 import { runtimeServices } from './runtime-services.js';
@@ -18,7 +18,8 @@ import type { PaneMemory } from './panes/pane-props.js';
 export type SessionEngine = { kind: 'own'; runtime: Runtime } | { kind: 'attached'; engine: RemoteEngine; warnings: string[] };
 
 /** Shows the App on `splash`'s Ink instance until the operator quits; resolves with the exit code. */
-export async function runSession(source: SessionEngine, splash: Instance, alt: AltScreen): Promise<number> {
+export async function runSession(first: SessionEngine, splash: Instance, alt: AltScreen, startOwn?: () => Promise<Runtime>): Promise<number> {
+  let source = first;
   let instance: Instance | null = null;
   const memory: PaneMemory = new Map();
   let pane: PaneId = 'creation';
@@ -78,7 +79,29 @@ export async function runSession(source: SessionEngine, splash: Instance, alt: A
       return outcome;
     },
   };
-  const services = source.kind === 'own' ? runtimeServices(source.runtime, editor) : remoteServices(source.engine, { ...editor, warnings: source.warnings });
+  const servicesOf = (of: SessionEngine): AppServices => (of.kind === 'own' ? runtimeServices(of.runtime, editor)
+    : { ...remoteServices(of.engine, { ...editor, warnings: of.warnings }), startOwnEngine: startOwn && (() => void switchToOwn()) });
+  // Attached, the engine gone and the user asking for one here: start it, then show it.
+  let switching = false;
+  const switchToOwn = async () => {
+    if (switching || source.kind !== 'attached' || !startOwn) return;
+    switching = true;
+    try {
+      const runtime = await startOwn();
+      const attached = source;
+      source = { kind: 'own', runtime };
+      await attached.engine.stop();
+      services = servicesOf(source);
+      instance?.unmount();
+      instance = null;
+      mount();
+    } catch {
+      // An engine came back meanwhile (the lock is taken): the attached app reattaches to it.
+    } finally {
+      switching = false;
+    }
+  };
+  let services = servicesOf(source);
 
   const mount = (over?: Instance) => {
     const app = (

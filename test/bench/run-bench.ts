@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark part in turn, printed as one table with its goal.
 // Speed and memory targets live here, never as timed assertions in `npm test`.
-// Run one part with `npm run bench -- client` (or core, engine, ui).
+// Run one part with `npm run bench -- client` (or core, engine, ui, attach).
 import type { BenchResult } from './bench-types.js';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
@@ -8,6 +8,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   core: async () => (await import('./core-bench.js')).benchCore(),
   engine: async () => (await import('./engine-bench.js')).benchEngine(),
   ui: async () => (await import('./ui-bench.js')).benchUi(),
+  attach: async () => (await import('./attach-bench.js')).benchAttach(),
 };
 
 function format(value: number): string {

@@ -52,9 +52,10 @@ export interface AttachedApp {
 }
 
 /** Attaches an app to the engine on dataDir and renders it. */
-export async function attachApp(dataDir: string, pane: PaneId = 'creation', size = { columns: 120, rows: 30 }): Promise<AttachedApp> {
-  const engine = await attachEngine(dataDir, { retryMs: 50, offerAfterMs: 60_000, client: 'test-app' });
-  const services = remoteServices(engine, { openEditor: async (text) => ({ ok: true, text }) });
+export async function attachApp(dataDir: string, pane: PaneId = 'creation', size = { columns: 120, rows: 30 },
+  options: { offerAfterMs?: number; startOwnEngine?: () => void } = {}): Promise<AttachedApp> {
+  const engine = await attachEngine(dataDir, { retryMs: 50, offerAfterMs: options.offerAfterMs ?? 60_000, client: 'test-app' });
+  const services = { ...remoteServices(engine, { openEditor: async (text) => ({ ok: true, text }) }), startOwnEngine: options.startOwnEngine };
   const app = await mount(<App services={services} size={size} initialPane={pane} onQuit={() => undefined} />);
   return {
     engine, services, app,

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { makeSecret } from '../../source/secrets/index.js';
+import { lockHolder } from '../../source/control/control-address.js';
 import { connectClient } from '../daemon/helpers/line-client.js';
 import { keys, plain, press, waitForFrame, waitUntil } from '../ui/support.js';
 import { attachApp, startEngineHost } from './attach-helpers.js';
@@ -112,4 +113,23 @@ test('attached: Statistics and its reset, the Jira pane, the config applied live
   assert.equal((await app.services.engine.checkConnection()).state, 'ok');
   assert.match(await app.services.engine.submitLine('S1|UPDATE|comment;from the app|'), /^OK S1 queued$/);
   assert.match(await app.services.engine.submitLine('bad line'), /^ERR - /);
+});
+
+test('the engine gone and none back: the app starts no engine of its own until the user presses S', async (t) => {
+  const host = await startEngineHost({ template });
+  t.after(() => host.close());
+  let asked = 0;
+  const app = await attachApp(host.dataDir, 'statistics', { columns: 120, rows: 30 }, { offerAfterMs: 1500, startOwnEngine: () => (asked += 1) });
+  t.after(() => app.close());
+  await waitForFrame(app.app.lastFrame, (f) => f.includes(`attached to pid ${process.pid}`));
+  await host.runtime.stop();
+  await waitForFrame(app.app.lastFrame, (f) => f.includes(`engine pid ${process.pid} gone`));
+  await press(app.app, 'S');
+  assert.equal(asked, 0, 'not offered yet: S does nothing');
+  assert.equal(await lockHolder(host.dataDir), null);
+  const frame = await waitForFrame(app.app.lastFrame, (f) => /no engine came back/.test(f));
+  assert.match(frame, /press S to start an engine here/);
+  assert.equal(await lockHolder(host.dataDir), null, 'still none started behind the user\'s back');
+  await press(app.app, 'S');
+  assert.equal(asked, 1);
 });
