@@ -72,7 +72,11 @@ export class LogWindowCache {
     const limit = query.limit ?? 50;
     const block = this.blocks.get(key);
     const covers = block !== undefined && offset >= block.start && (offset + limit <= block.start + block.rows.length || block.atEnd);
-    if (!covers || block.version !== this.version) this.fetchRows(key, { ...filter, offset, limit });
+    // Near an edge of what is held, the next window is fetched ahead, so that paging on
+    // finds its rows already here and draws once, without waiting for a round trip.
+    const nearEnd = covers && !block.atEnd && offset + 2 * limit > block.start + block.rows.length;
+    const nearStart = covers && block.start > 0 && offset - limit < block.start;
+    if (!covers || block.version !== this.version || nearEnd || nearStart) this.fetchRows(key, { ...filter, offset, limit });
     if (!block) return [];
     if (covers) return block.rows.slice(offset - block.start, offset - block.start + limit);
     // Not fetched yet: the nearest rows there are, so the table does not blank while scrolling.
