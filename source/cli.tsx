@@ -11,7 +11,9 @@ const version = programVersion();
 const help = `jiraline ${version} — creates and updates Jira tickets
 
 Usage:
-  jiraline [tui] [options]        full-screen app; the engine and socket run inside it
+  jiraline [tui] [options]        full-screen app; the engine and socket run inside it, or,
+                                  when an engine already runs on the data directory, the
+                                  app attaches to it
   jiraline daemon [options]       headless engine: socket, scheduler; JSON-lines log on stdout
   jiraline simulator [--listen HOST:PORT] [--mode cloud|datacenter]
                      [--user U --password P | --token T]
@@ -21,6 +23,9 @@ Usage:
                                   engine, print each reply; exit 1 if any reply is ERR
   jiraline log [--json] [--limit N]   print the log table from the data directory
   jiraline stats [--json]         print the statistics
+  jiraline status [--json] [--data-dir DIR]
+                                  whether an engine runs there: pid, Jira's state, queue,
+                                  throttle, sockets, attached apps (exit 0 running, 3 not)
   jiraline responses [--json]     print the recorded Jira responses (not built yet: 3.0)
   jiraline auth set|show|clear    store, show (masked) or remove the credentials
   jiraline init                   set up for a Jira: URL, login, project and issue type
@@ -52,6 +57,7 @@ const commands: Record<string, () => Promise<Runner>> = {
   send: async () => (await import('./daemon/send-command.js')).runSend,
   log: async () => (await import('./daemon/log-command.js')).runLog,
   stats: async () => (await import('./daemon/stats-command.js')).runStats,
+  status: async () => (await import('./control/status-command.js')).runStatus,
   responses: async () => async () => {
     process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue (SPEC §9); not built yet\n');
     return 1;

@@ -79,6 +79,8 @@ export const configSchema = z.object({
   }).strict().prefault({}),
   listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
   socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),
+  metrics: hostPort.refine((v) => v !== 'off', { message: 'expected HOST:PORT (e.g. 127.0.0.1:9465), or null for off' }).nullable().default(null)
+    .meta(meta('Metrics address', 'HOST:PORT where the daemon serves Prometheus /metrics and /healthz; empty is off')),
   template: z.array(templateRowSchema).default([
     { field: 'project', value: 'OPS', mode: 'Include' },
     { field: 'issuetype', value: 'Incident', mode: 'Include' },

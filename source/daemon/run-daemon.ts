@@ -4,6 +4,7 @@
 // few seconds, commits and exits 0; on SIGHUP it reads the credentials again.
 import { engineOptions, parseCommandArgs, UsageError } from '../cli-args.js';
 import { ConfigError } from '../core/config.js';
+import { splitHostPort } from '../core/host-port.js';
 import { programVersion } from '../version.js';
 import { recoveryMessage, StoreCorruptError, StoreLockedError } from '../store/index.js';
 import { fstatSync } from 'node:fs';
@@ -12,10 +13,11 @@ import { startRuntime } from './runtime.js';
 import { resolveSettings } from './settings.js';
 
 const usage = `Usage: jiraline daemon [--config FILE] [--data-dir DIR] [--listen HOST:PORT|off] [--jira-url URL | --demo]
-                       [--allow-unauthenticated-remote]
+                       [--metrics HOST:PORT] [--allow-unauthenticated-remote]
   The headless engine: takes Advanced lines on the socket, sends them to Jira, retries,
   throttles and logs. JSON lines on stdout, one object per event. SIGTERM/SIGINT stop it
-  cleanly. See jiraline --help for the environment variables.
+  cleanly. --metrics (or "metrics" in the config) serves Prometheus /metrics and /healthz.
+  See jiraline --help for the environment variables.
 `;
 
 /** How long in-flight requests get to finish on SIGTERM/SIGINT. */
@@ -23,12 +25,16 @@ const stopGraceMs = 5000;
 
 /** Runs the daemon until a signal stops it; returns the exit code. */
 export async function runDaemon(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('daemon', args, engineOptions);
+  const { values } = parseCommandArgs('daemon', args, { ...engineOptions, metrics: { type: 'string' } });
   if (values.help) {
     process.stdout.write(usage);
     return 0;
   }
   const settings = resolveSettings(values, process.env, 'daemon');
+  const metrics = values.metrics ?? settings.config.metrics;
+  if (values.metrics !== undefined && (values.metrics === 'off' || splitHostPort(values.metrics) === null)) {
+    throw new UsageError(`--metrics: expected HOST:PORT (e.g. 127.0.0.1:9465), got '${values.metrics}'`);
+  }
   const out = batchedWriter((text) => process.stdout.write(text));
   // Under systemd, stdout is the journal's stream: each line then starts with its syslog
   // priority, which journald takes off and keeps (journalctl -p err); elsewhere plain JSON.
@@ -53,7 +59,7 @@ export async function runDaemon(args: string[]): Promise<number> {
 
   let runtime;
   try {
-    runtime = await startRuntime(settings, { onLog: log });
+    runtime = await startRuntime(settings, { onLog: log, face: 'daemon', metrics });
   } catch (error) {
     // The 'start' record is out already: whoever reads stdout learns why no 'listening' follows.
     // The exit codes are cli.tsx's: a configuration the runtime refuses (caFile, proxy) is 2.
@@ -70,6 +76,8 @@ export async function runDaemon(args: string[]): Promise<number> {
   log({
     event: 'listening',
     address: runtime.listenAddress ?? 'off',
+    control: runtime.control?.path ?? null,
+    metrics: runtime.metricsAddress,
     credentials: runtime.credentialSource,
     jiraUrl: runtime.config.jira.url,
     demo: settings.demo,

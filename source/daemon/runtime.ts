@@ -18,6 +18,13 @@ import { engineEventRecord, type LogRecord } from './json-log.js';
 import { bindingRecords, serverChangeRecord } from './jira-binding-report.js';
 import type { Settings } from './settings.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from './socket-server.js';
+import { createSharedSettings, type SharedSettings } from './shared-settings.js';
+import { controlSocketPath } from '../control/control-address.js';
+import type { EngineFace } from '../control/control-protocol.js';
+import { startControlServer, type ControlServer } from '../control/control-server.js';
+import { programVersion } from '../version.js';
+import { createEngineMetrics } from '../metrics/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 
 /** The template demo mode creates tickets with: the simulator's DEMO project. */
 export const demoTemplate: TemplateRow[] = [
@@ -43,6 +50,12 @@ export interface Runtime {
   simulator: Simulator | null;
   /** Warnings to show at start (insecure TLS, credentials kept in a file, …); also logged. */
   warnings: string[];
+  /** The settings every face of this engine shares (the app here, apps attached over the control socket). */
+  shared: SharedSettings;
+  /** The control socket apps attach to, or null when it is off. */
+  control: ControlServer | null;
+  /** Where /metrics and /healthz are served (HOST:PORT), or null when off. */
+  metricsAddress: string | null;
   /**
    * Reads the credentials again (SIGHUP, and every 30 s while paused on 401/403); when
    * they differ from those in use, hands them to the client and resumes the engine.
@@ -74,6 +87,12 @@ export interface RuntimeOptions {
   socket?: Partial<Pick<SocketServerOptions, 'idleTimeoutMs' | 'maxConnections' | 'maxLineBytes' | 'maxUnanswered' | 'maxUnansweredBytes'>>;
   /** 'auto' (default) tries the OS keychain; null skips it. */
   keychain?: 'auto' | null;
+  /** Who runs the engine, for `jiraline status` (default 'daemon'). */
+  face?: EngineFace;
+  /** false: no control socket (apps cannot attach). Default true. */
+  control?: boolean;
+  /** HOST:PORT to serve /metrics and /healthz on; null or absent: off. */
+  metrics?: string | null;
 }
 
 /** The config the engine runs with: in demo mode, the simulator and the demo template. */
@@ -164,7 +183,10 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     // What this Jira said about itself last time (kept per Jira in the store), to tell when
     // another server now answers at the same URL.
     const knownServer = store.getMeta('serverInfo');
-    const engine = new Engine({ jira, store, clock: systemClock, config });
+    const metrics = options.metrics ? createEngineMetrics() : null;
+    const engine = new Engine({ jira: metrics ? metrics.wrapJira(jira) : jira, store, clock: systemClock, config });
+    // The faces that take lines count them when metrics are on.
+    const intake = metrics ? metrics.wrapLines(engine) : engine;
     let inUse = loaded.credentials;
     let credentialSource = loaded.source;
     // One reload at a time: a SIGHUP during the paused re-check must not apply twice.
@@ -224,7 +246,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     let socket: SocketServer | null = null;
     if (settings.listen !== 'off') {
       try {
-        socket = await startSocketServer({ ...options.socket, engine, listen: settings.listen, token: config.socketToken, onLog: log });
+        socket = await startSocketServer({ ...options.socket, engine: intake, listen: settings.listen, token: config.socketToken, onLog: log });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const why = code === 'EADDRINUSE' ? 'the address is in use (another jiraline?)' : (error as Error).message;
@@ -232,8 +254,22 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       }
     }
 
+    let metricsServer: MetricsServer | null = null;
     let stopping: Promise<void> | null = null;
-    return {
+    if (metrics && options.metrics) {
+      const unfollow = metrics.follow(engine, { journal: () => store.stats() });
+      undo.push(async () => unfollow());
+      try {
+        metricsServer = await startMetricsServer({ listen: options.metrics, engine, metrics, stopping: () => stopping !== null });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'EADDRINUSE' ? 'the address is in use' : (error as Error).message;
+        throw new Error(`cannot serve metrics on ${options.metrics}: ${why}; choose another with --metrics or "metrics" in the config`);
+      }
+      const served = metricsServer;
+      undo.push(() => served.close());
+    }
+    const runtime: Runtime = {
       engine,
       settings,
       config,
@@ -246,10 +282,17 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       listenAddress: socket?.address ?? null,
       simulator,
       warnings,
+      shared: null as unknown as SharedSettings,
+      control: null,
+      metricsAddress: metricsServer?.address ?? null,
       reloadCredentials,
       stop(graceMs = 5000) {
         stopping ??= (async () => {
           stopRecheck();
+          // Attached apps learn at once that the engine is going.
+          await runtime.control?.close();
+          await metricsServer?.close();
+          await runtime.shared.settled();
           // The socket first: no new lines, the read ones answered once committed.
           await socket?.close(graceMs);
           await engine.stop(graceMs);
@@ -263,6 +306,30 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
         return stopping;
       },
     };
+    runtime.shared = createSharedSettings(runtime);
+    if (options.control ?? true) {
+      try {
+        runtime.control = await startControlServer({
+          engine: intake,
+          shared: runtime.shared,
+          info: {
+            pid: process.pid, version: programVersion(), since: Date.now(), face: options.face ?? 'daemon',
+            dataDir: store.dir, socket: await controlSocketPath(store.dir),
+          },
+          describe: () => ({
+            demo: simulator !== null, jiraUrl: jira.baseUrl, listenAddress: socket?.address ?? null,
+            apiVersion: jira.apiVersion, warnings,
+          }),
+          onLog: log,
+        });
+        const control = runtime.control;
+        undo.push(() => control.close());
+        log({ event: 'control', socket: control.path });
+      } catch (error) {
+        warn(`the control socket could not be opened, so apps cannot attach: ${(error as Error).message}`);
+      }
+    }
+    return runtime;
   } catch (error) {
     await unwind();
     throw error;

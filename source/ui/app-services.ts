@@ -5,17 +5,13 @@
 import type { Config } from '../core/config.js';
 import type { EngineApi } from '../core/engine-api.js';
 import type { CredentialSource, Credentials } from '../core/ports.js';
+import type { SettingsState } from '../daemon/shared-settings.js';
+import type { AttachmentState } from '../control/remote-engine.js';
 import type { ValueStore } from './value-store.js';
 
-/** Settings state shared by the panes and the status line. */
-export interface SettingsState {
-  config: Config;
-  credentialSource: CredentialSource;
-  /** A warning from the secrets module (e.g. "kept in credentials.json: no keychain"). */
-  credentialWarning?: string;
-  /** A masked description of the credentials in use, e.g. "basic ops-bot / ****1234". */
-  credentialSummary?: string;
-}
+/** Settings state shared by the panes and the status line (one store per engine). */
+export type { SettingsState } from '../daemon/shared-settings.js';
+export type { AttachmentState } from '../control/remote-engine.js';
 
 /** The outcome of editing text in $VISUAL/$EDITOR. */
 export type EditorOutcome = { ok: true; text: string } | { ok: false; error: string };
@@ -42,7 +38,12 @@ export interface AppServices {
   openEditor(text: string): Promise<EditorOutcome>;
   /** Warnings to show once at start (insecure TLS, credentials file …). */
   warnings: string[];
+  /** Set when the engine runs in another process and this app is attached to it. */
+  attachment?: ValueStore<AttachmentState>;
+  /** Attached, once no engine came back: starts one in this app (only ever on the user's word). */
+  startOwnEngine?(): void;
 }
+
 
 /** The panes. */
 export type PaneId = 'creation' | 'configuration' | 'log' | 'statistics' | 'jira';

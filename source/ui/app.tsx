@@ -1,10 +1,10 @@
 // The frame: tab bar, demo hint, the shown pane (or the help / quit overlay), status
 // line. It owns only what is global — which pane is shown, navigation vs edit mode, the
 // overlays — and hands each pane the engine snapshot and its share of the screen.
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './hooks/use-keys.js';
-import type { AppServices, PaneId } from './app-services.js';
+import type { AppServices, AttachmentState, PaneId } from './app-services.js';
 import { paneTabs } from './app-services.js';
 import { isKey } from './key-bindings.js';
 import { useEngineSnapshot, REDRAW_INTERVAL_MS } from './hooks/use-engine.js';
@@ -48,11 +48,20 @@ const panes: Record<PaneId, (props: PaneProps) => React.JSX.Element> = {
   jira: JiraPane,
 };
 
+const noSubscription = () => () => undefined;
+
+/** The attachment state when the app shows an engine in another process, else undefined. */
+function useAttachment(services: AppServices): AttachmentState | undefined {
+  const store = services.attachment;
+  return useSyncExternalStore(store?.subscribe ?? noSubscription, () => store?.get());
+}
+
 /** The whole screen. */
 export function App({ services, size, initialPane = 'creation', memory, onQuit, onPaneChange, onModeChange, redrawIntervalMs = REDRAW_INTERVAL_MS }: AppProps): React.JSX.Element {
   const { columns, rows } = useTerminalSize(size);
   const snapshot = useEngineSnapshot(services.engine, redrawIntervalMs);
   const settings = useValueStore(services.settings);
+  const attachment = useAttachment(services);
   const [pane, setPane] = useState<PaneId>(initialPane);
   const [mode, setMode] = useState<InputMode>('navigate');
   const [overlay, setOverlay] = useState<'none' | 'help' | 'quit'>('none');
@@ -75,10 +84,13 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
     if (isKey('switch-pane', input, key)) {
       const tab = paneTabs[Number(input) - 1];
       if (tab) setPane(tab.id);
+    } else if (isKey('start-engine', input, key) && attachment?.state === 'lost' && attachment.waitedLong) {
+      services.startOwnEngine?.();
     } else if (isKey('help', input, key)) {
       setOverlay('help');
     } else if (isKey('quit', input, key)) {
-      if (services.engine.pendingCount() > 0) setOverlay('quit');
+      // Attached, the pending commands are the engine's, which keeps running: nothing to ask.
+      if (!services.attachment && services.engine.pendingCount() > 0) setOverlay('quit');
       else onQuit('quit');
     }
   }, { isActive: mode === 'navigate' && overlay === 'none' });
@@ -91,7 +103,15 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   if (services.demo) notices.push('DEMO: the built-in Jira simulator (project DEMO). For a real Jira: 2 Configuration → Jira URL, or --jira-url URL / JIRALINE_URL.');
   for (const warning of services.warnings) notices.push(`warning: ${warning}`);
   if (settings.credentialWarning) notices.push(`warning: ${settings.credentialWarning}`);
-  const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress };
+  if (attachment?.state === 'lost') {
+    notices.push(`✗ the engine (pid ${attachment.pid}) went away at ${new Date(attachment.since).toLocaleTimeString()}; reattaching when it is back (shown: what it last said)`);
+    if (attachment.waitedLong) {
+      notices.push(services.startOwnEngine
+        ? '✗ no engine came back: start the daemon again (it is reattached at once), or press S to start an engine here in the app'
+        : '✗ no engine came back: start the daemon again (it is reattached at once), or quit and run jiraline to start one in the app');
+    }
+  }
+  const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment };
   const bodyHeight = Math.max(3, height - 1 - statusHeight(status, columns) - notices.length);
   const Pane = panes[pane];
   const pending = snapshot.queueDepth;
@@ -100,7 +120,7 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
     <Box flexDirection="column" width={columns} height={height}>
       <TabBar tabs={paneTabs.map((t) => ({ key: t.key, title: t.title }))} current={paneTabs.find((t) => t.id === pane)?.key ?? '1'} mode={mode} width={columns} />
       {notices.map((notice, i) => (
-        <Text key={i} color={notice.startsWith('DEMO') ? 'magenta' : 'yellow'} wrap="truncate-end">{notice}</Text>
+        <Text key={i} color={notice.startsWith('DEMO') ? 'magenta' : notice.startsWith('✗') ? 'red' : 'yellow'} wrap="truncate-end">{notice}</Text>
       ))}
       <Box flexDirection="column" height={bodyHeight} width={columns} overflow="hidden" flexShrink={0}>
         {overlay === 'help' ? (

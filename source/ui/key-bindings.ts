@@ -8,7 +8,7 @@ export type KeyScope = 'Global' | 'Lists' | 'Editing' | 'Dialogs' | 'Creation' |
 
 /** The things a key can do. */
 export type KeyAction =
-  | 'switch-pane' | 'next-region' | 'prev-region' | 'help' | 'quit' | 'interrupt'
+  | 'switch-pane' | 'next-region' | 'prev-region' | 'help' | 'quit' | 'interrupt' | 'start-engine'
   | 'up' | 'down' | 'left' | 'right' | 'page-up' | 'page-down' | 'home' | 'end' | 'edit' | 'leave'
   | 'commit' | 'newline'
   | 'yes' | 'no'
@@ -40,6 +40,7 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'quit', scope: 'Global', keys: 'q', description: 'quit (asks first while commands are pending)', match: char('q') },
   { action: 'interrupt', scope: 'Global', keys: 'Ctrl-C', description: 'quit at once (pending commands are kept for the next start)',
     match: (input, key) => input === 'c' && key.ctrl },
+  { action: 'start-engine', scope: 'Global', keys: 'S', description: 'attached and no engine came back: start an engine here, in the app', match: char('S') },
 
   { action: 'up', scope: 'Lists', keys: '↑', description: 'previous row', match: (_i, key) => key.upArrow },
   { action: 'down', scope: 'Lists', keys: '↓', description: 'next row', match: (_i, key) => key.downArrow },

@@ -4,8 +4,9 @@
 // runtime is up; a runtime that fails to start restores the screen and rejects.
 import React from 'react';
 import { render } from 'ink';
-import type { Runtime } from '../daemon/runtime.js';
 import type { Settings } from '../daemon/settings.js';
+import { StoreLockedError } from '../store/errors.js';
+import type { SessionEngine } from './session.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
 import { Splash } from './components/splash.js';
 import { KeyReader } from './key-reader.js';
@@ -23,12 +24,14 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
   const detachEarly = installExitGuards((cause) => {
     early ??= cause;
   });
-  let runtime: Runtime;
+  let source: SessionEngine;
   let session: typeof import('./session.js');
+  let startRuntimeOnce: typeof import('../daemon/runtime.js').startRuntime;
   try {
     const [runtimeModule, sessionModule] = await Promise.all([import('../daemon/runtime.js'), import('./session.js')]);
     session = sessionModule;
-    runtime = await runtimeModule.startRuntime(settings);
+    startRuntimeOnce = runtimeModule.startRuntime;
+    source = await ownOrAttached(settings, runtimeModule.startRuntime);
   } catch (error) {
     detachEarly();
     splash.unmount();
@@ -39,10 +42,47 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
   if (early) {
     splash.unmount();
     alt.leave();
-    await runtime.stop();
+    if (source.kind === 'own') await source.runtime.stop();
+    else await source.engine.stop();
     const cause = early as ExitCause;
     if (cause.kind === 'crash') process.stderr.write(`${crashMessage(cause.error)}\n`);
     return cause.kind === 'crash' ? 1 : 0;
   }
-  return session.runSession(runtime, splash, alt, keys);
+  return session.runSession(source, splash, alt, keys, () => startRuntimeOnce(settings, { face: 'app' }));
+}
+
+/** How long the app waits for an engine that holds the data directory to open its control socket. */
+const ATTACH_WAIT_MS = 5000;
+
+/**
+ * When an engine (the daemon, or another app) holds the data directory, the app attaches
+ * to it instead of refusing; otherwise it starts an engine of its own.
+ */
+async function ownOrAttached(settings: Settings, startRuntime: typeof import('../daemon/runtime.js').startRuntime): Promise<SessionEngine> {
+  const { attachEngine, NoEngineError } = await import('../control/remote-engine.js');
+  const { lockHolder } = await import('../control/control-address.js');
+  const attach = async (holder: number): Promise<SessionEngine> => {
+    const started = Date.now();
+    for (;;) {
+      try {
+        const engine = await attachEngine(settings.dataDir);
+        return { kind: 'attached', engine, warnings: [] };
+      } catch (error) {
+        // An engine still starting has the lock before its control socket.
+        if (!(error instanceof NoEngineError) || Date.now() - started > ATTACH_WAIT_MS || (await lockHolder(settings.dataDir)) === null) {
+          throw new Error(`another jiraline engine (pid ${holder}) is using ${settings.dataDir} and the app cannot attach to it: ${(error as Error).message}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+  const holder = await lockHolder(settings.dataDir);
+  if (holder !== null && holder !== process.pid) return attach(holder);
+  try {
+    return { kind: 'own', runtime: await startRuntime(settings, { face: 'app' }) };
+  } catch (error) {
+    // Another engine took the directory between the look and the start.
+    if (error instanceof StoreLockedError) return attach(error.pid);
+    throw error;
+  }
 }

@@ -5,16 +5,22 @@
 import React from 'react';
 import { render, type Instance } from 'ink';
 import type { Runtime } from '../daemon/runtime.js';
+import type { RemoteEngine } from '../control/remote-engine.js';
+import { remoteServices } from './remote-services.js';
 import { App, type QuitReason } from './app.js';
-import type { PaneId } from './app-services.js';
+import type { AppServices, PaneId } from './app-services.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
 import { editText } from './external-editor.js';
 import type { KeyReader } from './key-reader.js';
 import { runtimeServices } from './runtime-services.js';
 import type { PaneMemory } from './panes/pane-props.js';
 
+/** What the app shows: an engine of its own, or one in another process it is attached to. */
+export type SessionEngine = { kind: 'own'; runtime: Runtime } | { kind: 'attached'; engine: RemoteEngine; warnings: string[] };
+
 /** Shows the App on `splash`'s Ink instance until the operator quits; resolves with the exit code. */
-export async function runSession(runtime: Runtime, splash: Instance, alt: AltScreen, keys: KeyReader): Promise<number> {
+export async function runSession(first: SessionEngine, splash: Instance, alt: AltScreen, keys: KeyReader, startOwn?: () => Promise<Runtime>): Promise<number> {
+  let source = first;
   let instance: Instance | null = null;
   const memory: PaneMemory = new Map();
   let pane: PaneId = 'creation';
@@ -37,8 +43,13 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
     detachGuards();
     if (message) process.stderr.write(`${message}\n`);
     try {
-      await services.settled();
-      await runtime.stop();
+      if (source.kind === 'own') {
+        await source.runtime.shared.settled();
+        await source.runtime.stop();
+      } else {
+        // Attached: the engine is another process's and keeps running.
+        await source.engine.stop();
+      }
     } catch (error) {
       process.stderr.write(`jiraline: while stopping: ${(error as Error).message}\n`);
       code = code || 1;
@@ -58,8 +69,8 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
   const onQuit = (_reason: QuitReason) => void finish(0);
   const setEditing = (mode: 'navigate' | 'edit') => keys.setEditing(mode === 'edit');
 
-  const services = runtimeServices(runtime, {
-    async openEditor(text) {
+  const editor = {
+    async openEditor(text: string) {
       // Off the screen while the editor owns the terminal; back on the same state after.
       instance?.unmount();
       instance = null;
@@ -70,7 +81,30 @@ export async function runSession(runtime: Runtime, splash: Instance, alt: AltScr
       mount();
       return outcome;
     },
-  });
+  };
+  const servicesOf = (of: SessionEngine): AppServices => (of.kind === 'own' ? runtimeServices(of.runtime, editor)
+    : { ...remoteServices(of.engine, { ...editor, warnings: of.warnings }), startOwnEngine: startOwn && (() => void switchToOwn()) });
+  // Attached, the engine gone and the user asking for one here: start it, then show it.
+  let switching = false;
+  const switchToOwn = async () => {
+    if (switching || source.kind !== 'attached' || !startOwn) return;
+    switching = true;
+    try {
+      const runtime = await startOwn();
+      const attached = source;
+      source = { kind: 'own', runtime };
+      await attached.engine.stop();
+      services = servicesOf(source);
+      instance?.unmount();
+      instance = null;
+      mount();
+    } catch {
+      // An engine came back meanwhile (the lock is taken): the attached app reattaches to it.
+    } finally {
+      switching = false;
+    }
+  };
+  let services = servicesOf(source);
 
   const mount = (over?: Instance) => {
     const app = (

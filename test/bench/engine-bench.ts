@@ -31,7 +31,7 @@ const env = { JIRALINE_USER: 'bench-bot', JIRALINE_PASSWORD: 'bench-password' };
 const unpaced = { jira: { maxRequestsPerSecond: 10_000, maxConcurrent: 256 } };
 
 /** A runtime on a fresh data directory, listening on a free loopback port. */
-async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
+export async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
   const dir = existing ?? await mkdtemp(join(tmpdir(), 'jiraline-bench-'));
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify(config));
@@ -129,7 +129,7 @@ function tick() {
 `;
 
 /** Line → reply latencies (ms) at a steady `perSecond`: the first `warmSeconds`, then `seconds` more; from a caller in its own process. */
-async function latencies(runtime: Runtime, perSecond: number, seconds: number, warmSeconds = 1): Promise<{ warm: number[]; kept: number[] }> {
+export async function latencies(runtime: Runtime, perSecond: number, seconds: number, warmSeconds = 1): Promise<{ warm: number[]; kept: number[] }> {
   const colon = runtime.listenAddress!.lastIndexOf(':');
   const args = [runtime.listenAddress!.slice(0, colon), Number(runtime.listenAddress!.slice(colon + 1)), perSecond, warmSeconds, seconds];
   const proc = spawn(process.execPath, ['-e', generatorSource, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -142,7 +142,7 @@ async function latencies(runtime: Runtime, perSecond: number, seconds: number, w
   return { warm: result.warm, kept: result.kept };
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark part in turn, printed as one table with its goal.
 // Speed and memory targets live here, never as timed assertions in `npm test`.
-// Run one part with `npm run bench -- client` (or core, engine, ui, start, pacing).
+// Run one part with `npm run bench -- client` (or core, engine, ui, start, pacing, attach).
 import type { BenchResult } from './bench-types.js';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
@@ -10,6 +10,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   ui: async () => (await import('./ui-bench.js')).benchUi(),
   start: async () => (await import('./start-bench.js')).benchStart(),
   pacing: async () => (await import('./pacing-bench.js')).benchPacing(),
+  attach: async () => (await import('./attach-bench.js')).benchAttach(),
 };
 
 function format(value: number): string {

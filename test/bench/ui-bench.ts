@@ -62,7 +62,7 @@ async function benchFirstFrame(): Promise<BenchResult[]> {
 }
 
 /** A TTY-like stdout that remembers when Ink last wrote. */
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   isTTY = true;
   columns = 100;
   rows = 30;
@@ -83,7 +83,7 @@ class FakeStdout extends EventEmitter {
 }
 
 /** A TTY-like stdin Ink reads keys from (as ink-testing-library's). */
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   isTTY = true;
   private data: string | null = null;
   setEncoding(): void {}

@@ -6,6 +6,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { ConnectionState, EngineSnapshot } from '../../core/engine-api.js';
 import type { CredentialSource } from '../../core/ports.js';
+import type { AttachmentState } from '../app-services.js';
 
 /** Props of StatusLine. */
 export interface StatusLineProps {
@@ -14,6 +15,8 @@ export interface StatusLineProps {
   jiraUrl: string | null;
   credentialSource: CredentialSource;
   listenAddress: string | null;
+  /** Set when this app shows an engine in another process. */
+  attachment?: AttachmentState;
   width: number;
 }
 
@@ -47,10 +50,14 @@ function queuePart(snapshot: EngineSnapshot): StatusPart {
 
 /** The parts, in order of importance. */
 export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[] {
-  const { snapshot, demo, jiraUrl, credentialSource, listenAddress } = props;
+  const { snapshot, demo, jiraUrl, credentialSource, listenAddress, attachment } = props;
   const connection = describeConnection(snapshot.connection);
   const t = snapshot.throttle;
+  const attached: StatusPart[] = !attachment ? []
+    : attachment.state === 'attached' ? [{ text: `attached to pid ${attachment.pid}`, color: 'cyan' }]
+    : [{ text: `engine pid ${attachment.pid} gone: reattaching…`, color: 'red', bold: true }];
   return [
+    ...attached,
     demo ? { text: 'DEMO', color: 'magenta', bold: true } : { text: jiraUrl ?? 'no Jira URL' },
     { text: `${connection.text}${snapshot.paused ? ' (queue paused)' : ''}`, color: snapshot.paused ? 'red' : connection.color },
     { text: `creds: ${credentialSource}` },

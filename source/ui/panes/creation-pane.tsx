@@ -75,11 +75,25 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   // The rows are the template: save them to the config whenever they change.
   const template = useMemo(() => draftTemplate(draft), [draft.rows]);
+  const lastSaved = useRef<string | null>(null);
   useEffect(() => {
     const current = services.settings.get().config;
-    if (JSON.stringify(current.template) === JSON.stringify(template)) return;
+    const text = JSON.stringify(template);
+    if (JSON.stringify(current.template) === text) return;
+    lastSaved.current = text;
     services.saveConfig({ ...current, template }).catch((error: unknown) => setMessage(`Could not save the template: ${(error as Error).message}`));
   }, [template, services]);
+
+  // The template changed elsewhere (another app attached to the same engine): show it here.
+  const sharedTemplate = useValueStore(services.settings).config.template;
+  const firstTemplate = useRef(sharedTemplate);
+  useEffect(() => {
+    if (sharedTemplate === firstTemplate.current) return;
+    const text = JSON.stringify(sharedTemplate);
+    if (text === lastSaved.current || text === JSON.stringify(draftTemplate(store.get()))) return;
+    lastSaved.current = text;
+    store.set((s) => draftReducer(s, { type: 'load-template', template: sharedTemplate }));
+  }, [sharedTemplate, store]);
 
   const stacked = width < STACK_BELOW;
   const jsonWidth = stacked ? width - 2 : Math.floor((width - 3) * 0.45);

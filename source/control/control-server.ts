@@ -1,0 +1,275 @@
+// The engine's side of the control channel (see docs/protocol.md): a Unix domain socket,
+// never TCP, that apps attach to. Who may connect is decided by the file system: the
+// socket is made 0600 (under a umask of 077, so it is never open to others even for an
+// instant) inside the data directory, which jiraline makes 0700. Node cannot read a Unix
+// socket peer's credentials (SO_PEERCRED) without a native addon, so there is no second,
+// in-process check: Linux refuses connect() to a socket file the caller may not write.
+//
+// Memory per client is bounded: a message is at most MAX_MESSAGE_BYTES; a client reading
+// no replies stops being read once its replies pile up (so it cannot queue more work), and
+// is sent no updates while its buffer is full (the next one carries the latest state).
+import { createServer, type Server, type Socket } from 'node:net';
+import { chmod, unlink } from 'node:fs/promises';
+import { LineFramer } from '../daemon/line-framer.js';
+import type { EngineApi, EngineEvent } from '../core/engine-api.js';
+import type { FieldDef } from '../core/ports.js';
+import type { SharedSettings } from '../daemon/shared-settings.js';
+import { removeControlRecord, writeControlRecord } from './control-address.js';
+import { controlMethods } from './control-methods.js';
+import {
+  MAX_MESSAGE_BYTES, PROTOCOL_VERSION, STATUS_CLIENT, UPDATE_INTERVAL_MS, wireSnapshot,
+  type AttachedClient, type EngineInfo, type HelloState, type ServerMessage,
+} from './control-protocol.js';
+
+/** Replies buffered for a client beyond which it is read no further until it catches up. */
+export const PAUSE_READING_BYTES = 1024 * 1024;
+/** Requests of one client being worked on at once, beyond which it is read no further. */
+export const MAX_IN_FLIGHT = 32;
+/** Buffered bytes beyond which a client gets no updates until it drains. */
+export const SKIP_UPDATES_BYTES = 256 * 1024;
+/** Events carried by one update; more in one window are counted, not sent. */
+const MAX_EVENTS_PER_UPDATE = 200;
+
+/** What the control server shows and serves. */
+export interface ControlServerOptions {
+  engine: EngineApi;
+  shared: SharedSettings;
+  info: EngineInfo;
+  /** The rest of the hello state (the app's first frame). */
+  describe(): Omit<HelloState, 'snapshot' | 'catalogue' | 'settings'>;
+  onLog?: (record: { event: string; [key: string]: unknown }) => void;
+}
+
+/** A running control server. */
+export interface ControlServer {
+  readonly path: string;
+  clients(): AttachedClient[];
+  /** Bytes waiting to be written to each client (tests of the bound). */
+  buffered(): number[];
+  close(): Promise<void>;
+}
+
+interface Client {
+  socket: Socket;
+  ready: boolean;
+  about: AttachedClient;
+  inFlight: number;
+  dirty: boolean;
+  settingsDirty: boolean;
+  catalogueSent: FieldDef[] | null | undefined;
+  events: EngineEvent[];
+  eventsDropped: number;
+  /** Messages read and not yet taken (while the client is not keeping up). */
+  backlog: string[];
+}
+
+/** Binds the socket at `info.socket`, writes the control record, serves until close(). */
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { engine, shared, info } = options;
+  const path = info.socket;
+  const clients = new Set<Client>();
+  let closed = false;
+  const methods = controlMethods({ engine, shared, status: () => ({
+    engine: info,
+    snapshot: wireSnapshot(engine.getSnapshot()),
+    // `jiraline status` asking is not an attached app.
+    clients: [...clients].filter((c) => c.ready && c.about.client !== STATUS_CLIENT).map((c) => c.about),
+    listenAddress: options.describe().listenAddress,
+    jiraUrl: options.describe().jiraUrl,
+    demo: options.describe().demo,
+  }) });
+
+  const send = (client: Client, message: ServerMessage) => {
+    if (client.socket.destroyed) return;
+    client.socket.write(`${JSON.stringify(message)}\n`);
+  };
+
+  // Updates: one timer for every client, at most one flush per UPDATE_INTERVAL_MS.
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastFlush = 0;
+  const schedule = () => {
+    if (timer !== null || closed) return;
+    timer = setTimeout(flush, Math.max(0, lastFlush + UPDATE_INTERVAL_MS - Date.now()));
+  };
+  const flush = () => {
+    timer = null;
+    lastFlush = Date.now();
+    const snapshot = engine.getSnapshot();
+    const wire = wireSnapshot(snapshot);
+    const settings = shared.store.get();
+    for (const client of clients) {
+      if (!client.ready || !(client.dirty || client.settingsDirty)) continue;
+      // A client not reading: keep it dirty; 'drain' schedules it again with the latest state.
+      if (client.socket.writableLength > SKIP_UPDATES_BYTES) continue;
+      const update: Extract<ServerMessage, { type: 'update' }> = { type: 'update', snapshot: wire };
+      if (client.catalogueSent !== snapshot.catalogue) {
+        update.catalogue = snapshot.catalogue;
+        client.catalogueSent = snapshot.catalogue;
+      }
+      if (client.settingsDirty) update.settings = settings;
+      if (client.events.length > 0) update.events = client.events;
+      if (client.eventsDropped > 0) update.eventsDropped = client.eventsDropped;
+      client.events = [];
+      client.eventsDropped = 0;
+      client.dirty = false;
+      client.settingsDirty = false;
+      send(client, update);
+    }
+  };
+  const markAll = (settings: boolean) => {
+    for (const client of clients) {
+      client.dirty = true;
+      if (settings) client.settingsDirty = true;
+    }
+    schedule();
+  };
+  const unsubscribe = engine.subscribe(() => markAll(false));
+  const unsubscribeSettings = shared.store.subscribe(() => markAll(true));
+  const unsubscribeEvents = engine.onEvent((event) => {
+    for (const client of clients) {
+      if (client.events.length < MAX_EVENTS_PER_UPDATE) client.events.push(event);
+      else client.eventsDropped += 1;
+      client.dirty = true;
+    }
+    schedule();
+  });
+
+  const handle = async (client: Client, text: string) => {
+    let message: { type?: unknown; version?: unknown; id?: unknown; method?: unknown; params?: unknown; client?: unknown; pid?: unknown };
+    try {
+      message = JSON.parse(text) as typeof message;
+      if (message === null || typeof message !== 'object' || Array.isArray(message)) throw new Error('not an object');
+    } catch {
+      send(client, { type: 'error', error: 'malformed message: expected one JSON object per line (see docs/protocol.md)' });
+      return;
+    }
+    if (!client.ready) {
+      if (message.type !== 'hello') {
+        send(client, { type: 'error', error: 'expected a hello first: {"type":"hello","version":1}', closing: true });
+        client.socket.end();
+        return;
+      }
+      if (message.version !== PROTOCOL_VERSION) {
+        send(client, { type: 'error', error: `protocol version ${String(message.version)} is not spoken here; this engine (jiraline ${info.version}) speaks ${PROTOCOL_VERSION}: run the same jiraline version as the engine`, closing: true });
+        client.socket.end();
+        return;
+      }
+      client.ready = true;
+      client.about = {
+        client: typeof message.client === 'string' ? message.client.slice(0, 64) : 'unknown',
+        pid: typeof message.pid === 'number' && Number.isInteger(message.pid) ? message.pid : null,
+        since: Date.now(),
+      };
+      const snapshot = engine.getSnapshot();
+      client.catalogueSent = snapshot.catalogue;
+      send(client, {
+        type: 'hello', version: PROTOCOL_VERSION, engine: info,
+        state: { ...options.describe(), snapshot: wireSnapshot(snapshot), catalogue: snapshot.catalogue, settings: shared.store.get() },
+      });
+      options.onLog?.({ event: 'attached', client: client.about.client, pid: client.about.pid, clients: readyCount() });
+      return;
+    }
+    if (message.type !== 'request' || typeof message.id !== 'number' || typeof message.method !== 'string') {
+      send(client, { type: 'error', error: 'malformed request: expected {"type":"request","id":N,"method":"…","params":…}' });
+      return;
+    }
+    const id = message.id;
+    const method = methods[message.method];
+    if (!method) {
+      send(client, { type: 'reply', id, ok: false, error: `unknown method '${message.method.slice(0, 64)}'` });
+      return;
+    }
+    client.inFlight += 1;
+    try {
+      const result = await method(message.params);
+      send(client, { type: 'reply', id, ok: true, result: result ?? null });
+    } catch (error) {
+      send(client, { type: 'reply', id, ok: false, error: String((error as Error)?.message ?? error).slice(0, 2000) });
+    } finally {
+      client.inFlight -= 1;
+      work(client);
+    }
+  };
+
+  // Messages are taken one by one while the client keeps up; once its replies pile up (or
+  // too many are being worked on) the rest of what was read waits — at most one read's
+  // worth — and the socket is read no further until it catches up.
+  const caughtUp = (client: Client) => client.inFlight < MAX_IN_FLIGHT && client.socket.writableLength <= PAUSE_READING_BYTES;
+  const work = (client: Client) => {
+    while (client.backlog.length > 0 && caughtUp(client) && !client.socket.destroyed) {
+      void handle(client, client.backlog.shift() as string);
+    }
+    if (client.socket.destroyed) return;
+    if (client.backlog.length > 0 || !caughtUp(client)) client.socket.pause();
+    else client.socket.resume();
+  };
+  const readyCount = () => [...clients].filter((c) => c.ready).length;
+
+  const server: Server = createServer((socket) => {
+    const client: Client = {
+      socket, ready: false, about: { client: 'unknown', pid: null, since: Date.now() }, inFlight: 0,
+      dirty: false, settingsDirty: false, catalogueSent: undefined, events: [], eventsDropped: 0, backlog: [],
+    };
+    clients.add(client);
+    const framer = new LineFramer(MAX_MESSAGE_BYTES);
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of framer.push(chunk)) {
+        if (frame.kind === 'too-long') {
+          send(client, { type: 'error', error: `message longer than ${MAX_MESSAGE_BYTES} bytes`, closing: true });
+          socket.end();
+          return;
+        }
+        client.backlog.push(frame.bytes.toString('utf8'));
+      }
+      work(client);
+    });
+    socket.on('drain', () => {
+      work(client);
+      if (client.dirty || client.settingsDirty) schedule();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      const was = client.ready;
+      clients.delete(client);
+      if (was) options.onLog?.({ event: 'detached', client: client.about.client, pid: client.about.pid, clients: readyCount() });
+    });
+  });
+
+  // A socket left by an engine that died (we hold the data directory's lock, so it is not
+  // a live one's).
+  await unlink(path).catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Node binds a Unix socket synchronously inside listen(): the umask covers the bind only.
+    const umask = process.umask(0o077);
+    try {
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    } finally {
+      process.umask(umask);
+    }
+  });
+  await chmod(path, 0o600);
+  await writeControlRecord(info.dataDir, info);
+
+  return {
+    path,
+    clients: () => [...clients].filter((c) => c.ready).map((c) => c.about),
+    buffered: () => [...clients].map((c) => c.socket.writableLength),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer !== null) clearTimeout(timer);
+      unsubscribe();
+      unsubscribeSettings();
+      unsubscribeEvents();
+      await removeControlRecord(info.dataDir, info.pid);
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const client of clients) client.socket.destroy();
+      await done;
+      await unlink(path).catch(() => undefined);
+    },
+  };
+}

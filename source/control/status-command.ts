@@ -1,0 +1,122 @@
+// `jiraline status [--json] [--data-dir DIR]`: whether an engine runs on a data directory
+// and how it is doing, asked over its control socket. Exit codes as `systemctl status`:
+// 0 running, 3 not running, 2 bad usage. Everything that came from Jira (a display name,
+// an error) is stripped of control characters before it reaches the terminal.
+import { parseCommandArgs } from '../cli-args.js';
+import type { CommandIo } from '../daemon/command-io.js';
+import { processIo } from '../daemon/command-io.js';
+import { existingDataDir } from '../daemon/settings.js';
+import { lockHolder, readControlRecord } from './control-address.js';
+import { STATUS_CLIENT, type EngineStatusReport } from './control-protocol.js';
+import { connectToDataDir } from './remote-engine.js';
+
+const usage = `Usage: jiraline status [--json] [--data-dir DIR]
+  Whether an engine (the daemon, or the app) runs on the data directory: its pid, version
+  and start, Jira's state, the queue, the throttle, its sockets and the apps attached.
+  Exit 0 running, 3 not running, 2 bad usage.
+  --json   one JSON object: {"running": true, "pid": …, "jira": {…}, "queueDepth": …, …}
+`;
+
+/** Exit code when no engine runs there (as systemctl status). */
+export const NOT_RUNNING = 3;
+
+/** Text from another process or from Jira, safe to print: no control characters, bounded. */
+function printable(value: unknown, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const text = String(value ?? '').replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Jira's state as one object (for --json) and one phrase. */
+function jiraState(report: EngineStatusReport): { json: Record<string, unknown>; text: string } {
+  const s = report.snapshot;
+  const c = s.connection;
+  const json: Record<string, unknown> = { url: report.jiraUrl, demo: report.demo, state: c.state, paused: s.paused };
+  let text: string;
+  if (c.state === 'ok') {
+    json.user = printable(c.user.displayName);
+    json.server = { deploymentType: c.serverInfo.deploymentType, version: printable(c.serverInfo.version, 40) };
+    text = `connected as ${json.user as string} (${c.serverInfo.deploymentType} ${printable(c.serverInfo.version, 40)})`;
+  } else if (c.state === 'down' || c.state === 'auth-refused') {
+    json.error = printable(c.error);
+    text = `${c.state === 'down' ? 'down' : 'credentials refused'}: ${json.error as string}`;
+  } else {
+    text = c.state === 'checking' ? 'checking…' : 'not checked yet';
+  }
+  if (s.paused) text += '; the queue is paused (401/403) until the credentials change';
+  // Other parts of the engine may report how fast Jira is being paced; shown when present.
+  const pacing = (s as unknown as Record<string, unknown>).pacing;
+  if (pacing !== undefined) {
+    json.pacing = pacing;
+    text += `; pacing ${printable(JSON.stringify(pacing), 80)}`;
+  }
+  return { json, text };
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s ago`;
+  if (s < 7200) return `${Math.round(s / 60)} min ago`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} days ago`;
+}
+
+/** Runs `jiraline status`; returns the exit code. */
+export async function runStatus(args: string[], io: CommandIo = processIo(), now: () => number = Date.now): Promise<number> {
+  const { values } = parseCommandArgs('status', args, {
+    json: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const dataDir = existingDataDir(values['data-dir'], io.env);
+  const pid = await lockHolder(dataDir);
+  if (pid === null) {
+    if (values.json) io.stdout.write(`${JSON.stringify({ running: false, dataDir })}\n`);
+    else io.stdout.write(`no jiraline engine runs on ${dataDir}\n`);
+    return NOT_RUNNING;
+  }
+  let report: EngineStatusReport;
+  try {
+    const connection = await connectToDataDir(dataDir, STATUS_CLIENT);
+    try {
+      report = await connection.request<EngineStatusReport>('engineStatus');
+    } finally {
+      connection.close();
+    }
+  } catch (error) {
+    // It runs (it holds the lock) but does not answer: an older jiraline, or still starting.
+    const record = await readControlRecord(dataDir);
+    const why = printable((error as Error).message);
+    if (values.json) io.stdout.write(`${JSON.stringify({ running: true, pid, dataDir, socket: record?.socket ?? null, error: why })}\n`);
+    else io.stdout.write(`jiraline engine pid ${pid} runs on ${dataDir}, but its control socket does not answer: ${why}\n`);
+    return 0;
+  }
+  const { engine, snapshot: s } = report;
+  const jira = jiraState(report);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({
+      running: true, pid: engine.pid, version: engine.version, since: new Date(engine.since).toISOString(), face: engine.face,
+      dataDir: engine.dataDir, socket: engine.socket, listen: report.listenAddress,
+      jira: jira.json, queueDepth: s.queueDepth, throttle: s.throttle, logCount: s.logCount,
+      attached: report.clients.map((c) => ({ client: printable(c.client, 64), pid: c.pid, since: new Date(c.since).toISOString() })),
+    })}\n`);
+    return 0;
+  }
+  const t = s.throttle;
+  const apps = report.clients.length === 0 ? 'none'
+    : `${report.clients.length} (${report.clients.map((c) => (c.pid === null ? printable(c.client, 64) : `pid ${c.pid}`)).join(', ')})`;
+  io.stdout.write([
+    `jiraline engine running on ${engine.dataDir}`,
+    `  pid       ${engine.pid} (${engine.face}, jiraline ${printable(engine.version, 40)}), since ${new Date(engine.since).toISOString()} (${ago(now() - engine.since)})`,
+    `  Jira      ${report.demo ? 'DEMO (built-in simulator)' : printable(report.jiraUrl ?? '-')}: ${jira.text}`,
+    `  queue     ${s.queueDepth} command${s.queueDepth === 1 ? '' : 's'} waiting; throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`,
+    `  sockets   Advanced lines ${report.listenAddress ?? 'off'}; control ${engine.socket}`,
+    `  attached  ${apps}`,
+    '',
+  ].join('\n'));
+  return 0;
+}

@@ -1,0 +1,158 @@
+// What the engine is doing, as Prometheus metrics (`daemon --metrics HOST:PORT`). prom-client
+// writes the exposition format. Values come from three places, none of which reaches into
+// the engine's internals: the engine's snapshot and events (the EngineApi every face
+// uses), a wrapper around the Jira client the engine is given (latency by operation,
+// answers, 429s), and a wrapper around the line intake (accepted / refused). What the
+// snapshot gains later (pacing rate, the gate, queue fill) is added in `snapshotGauges`.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EngineApi, EngineSnapshot } from '../core/engine-api.js';
+import type { JiraPort } from '../core/ports.js';
+
+/** Jira's state as the last request to it found. */
+export interface JiraHealth {
+  /** When Jira last answered anything (ms epoch), or null. */
+  lastAnsweredAt: number | null;
+  /** When the last request got no answer (network error, timeout, 429, 502–504), or null once one is answered. */
+  failingSince: number | null;
+  lastError: string | null;
+}
+
+/** The metrics of one engine. */
+export interface EngineMetrics {
+  registry: Registry;
+  jira: JiraHealth;
+  /** The Jira client, timed (give this one to the engine). */
+  wrapJira<T extends JiraPort>(jira: T): T;
+  /** The engine with submitLine counted (give this one to the sockets). */
+  wrapLines<T extends Pick<EngineApi, 'submitLine'>>(engine: T): T;
+  /** Starts following the engine's snapshot and events. */
+  follow(engine: EngineApi, extra: { journal(): { writes: number; lastWriteMs: number; failedWrites: number } }): () => void;
+}
+
+/** Statuses that mean Jira as a whole is not taking requests (as the engine's gate sees it). */
+const notTaking = new Set([0, 429, 502, 503, 504]);
+
+/** Gauges read from the snapshot at scrape time: name, help, value. Add a line here for each new snapshot field. */
+const snapshotGauges: Array<[string, string, (s: EngineSnapshot) => number]> = [
+  ['jiraline_queue_depth', 'Commands accepted and not finished', (s) => s.queueDepth],
+  ['jiraline_throttle_used', 'Automatic updates started in the current throttle window', (s) => s.throttle.used],
+  ['jiraline_throttle_max', 'Automatic updates allowed per throttle window', (s) => s.throttle.max],
+  ['jiraline_paused', '1 while 401/403 holds the queue until the credentials change', (s) => (s.paused ? 1 : 0)],
+  ['jiraline_jira_connected', '1 when the last check of Jira (serverInfo + myself) passed', (s) => (s.connection.state === 'ok' ? 1 : 0)],
+  ['jiraline_log_rows', 'Rows in the log', (s) => s.logCount],
+  ['jiraline_tickets_created', 'Tickets created (the statistics total, reset with them)', (s) => s.stats.created.total],
+  ['jiraline_tickets_updated', 'Tickets updated (the statistics total, reset with them)', (s) => s.stats.updated.total],
+  // Fields other parts of the engine may add to the snapshot; absent, they are not reported.
+  ['jiraline_pacing_rate', 'Requests a second the engine paces Jira to', (s) => optionalNumber(s, 'pacingRate')],
+  ['jiraline_gate_closed', '1 while Jira is not taking requests and only a probe goes', (s) => optionalNumber(s, 'gateClosed')],
+  ['jiraline_queue_fill', 'Share of the queue limit in use (0–1)', (s) => optionalNumber(s, 'queueFill')],
+];
+
+function optionalNumber(snapshot: EngineSnapshot, key: string): number {
+  const value = (snapshot as unknown as Record<string, unknown>)[key];
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+/** Builds the registry and its collectors. */
+export function createEngineMetrics(now: () => number = Date.now): EngineMetrics {
+  const registry = new Registry();
+  const jira: JiraHealth = { lastAnsweredAt: null, failingSince: null, lastError: null };
+  const lines = new Counter({ name: 'jiraline_lines_total', help: 'Advanced lines taken, by outcome (accepted, refused)', labelNames: ['outcome'], registers: [registry] });
+  const commands = new Counter({ name: 'jiraline_commands_total', help: 'Commands finished or retried, by outcome (ok, failed, retry) and action', labelNames: ['outcome', 'action'], registers: [registry] });
+  const requests = new Histogram({
+    name: 'jiraline_jira_request_duration_seconds', help: 'Jira requests by operation and result (answered, refused: no answer / 429 / 502–504)',
+    labelNames: ['operation', 'result'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
+  });
+  const throttled = new Counter({ name: 'jiraline_jira_429_total', help: 'Requests Jira answered 429 Too Many Requests', registers: [registry] });
+  const retries = new Counter({ name: 'jiraline_retries_total', help: 'Retries scheduled after a passing failure', registers: [registry] });
+
+  const wrapJira = <T extends JiraPort>(client: T): T => new Proxy(client, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function' || key === 'browseUrl' || key === 'close' || key === 'constructor') return value;
+      const operation = String(key);
+      return (...args: unknown[]) => {
+        const started = performance.now();
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return result.then((answer) => {
+          requests.observe({ operation, result: 'answered' }, (performance.now() - started) / 1000);
+          jira.lastAnsweredAt = now();
+          jira.failingSince = null;
+          jira.lastError = null;
+          return answer;
+        }, (error: unknown) => {
+          const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 0;
+          const answered = !notTaking.has(status);
+          requests.observe({ operation, result: answered ? 'answered' : 'refused' }, (performance.now() - started) / 1000);
+          if (status === 429) throttled.inc();
+          if (answered) {
+            jira.lastAnsweredAt = now();
+            jira.failingSince = null;
+            jira.lastError = null;
+          } else {
+            jira.failingSince ??= now();
+            jira.lastError = String((error as Error).message ?? error).slice(0, 200);
+          }
+          throw error;
+        });
+      };
+    },
+  });
+
+  const wrapLines = <T extends Pick<EngineApi, 'submitLine'>>(engine: T): T => new Proxy(engine, {
+    get(target, key, receiver) {
+      if (key !== 'submitLine') {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      }
+      return async (line: string) => {
+        const reply = await target.submitLine(line);
+        lines.inc({ outcome: reply.startsWith('OK ') ? 'accepted' : 'refused' });
+        return reply;
+      };
+    },
+  });
+
+  const follow: EngineMetrics['follow'] = (engine, extra) => {
+    for (const [name, help, read] of snapshotGauges) {
+      new Gauge({
+        name, help, registers: [registry],
+        collect() {
+          const value = read(engine.getSnapshot());
+          if (!Number.isNaN(value)) this.set(value);
+        },
+      });
+    }
+    new Gauge({
+      name: 'jiraline_oldest_waiting_seconds', help: 'Age of the oldest Pending command in the log (0 when none waits)', registers: [registry],
+      collect() {
+        const waiting = engine.countLog({ status: 'Pending' });
+        const oldest = waiting > 0 ? engine.queryLog({ status: 'Pending', offset: waiting - 1, limit: 1 })[0] : undefined;
+        this.set(oldest ? Math.max(0, (now() - oldest.time) / 1000) : 0);
+      },
+    });
+    new Gauge({
+      name: 'jiraline_journal_last_write_seconds', help: 'How long the last durable write (journal record append + sync, or a snapshot) took', registers: [registry],
+      collect() {
+        this.set(extra.journal().lastWriteMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'jiraline_journal_writes', help: 'Durable writes made, and failed', labelNames: ['result'], registers: [registry],
+      collect() {
+        const j = extra.journal();
+        this.set({ result: 'ok' }, j.writes);
+        this.set({ result: 'failed' }, j.failedWrites);
+      },
+    });
+    return engine.onEvent((event) => {
+      if (event.type === 'sent') commands.inc({ outcome: 'ok', action: event.action });
+      else if (event.type === 'failed') commands.inc({ outcome: 'failed', action: event.action });
+      else if (event.type === 'retry') retries.inc();
+    });
+  };
+
+  return { registry, jira, wrapJira, wrapLines, follow };
+}

@@ -1,0 +1,198 @@
+// Benchmark, attach part (issue 11):
+//   - line → reply p99 at 1,000 lines/s with three apps attached over the control socket,
+//     against none attached (goal: within 10 %). The engine runs in a process of its own
+//     (as the daemon does), each app in a process of its own that redraws as an attached
+//     Log pane would: on every update it asks for the first screen of rows and the count;
+//   - an attached app's keypress → frame with 100,000 log rows: the App over the remote
+//     EngineApi, the engine in another process; PgDn on the Log pane, timed to the last
+//     frame the key causes (the rows arrive a round trip after the cursor moved); ≤ 50 ms;
+//   - a /metrics scrape with 100,000 log rows and 2,000 commands waiting; ≤ 10 ms.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResult } from './bench-types.js';
+import { fillLog, latencies, percentile, startBenchRuntime } from './engine-bench.js';
+import { startChildSimulator, stopChild } from './child-simulator.js';
+import { FakeStdin, FakeStdout } from './ui-bench.js';
+
+const self = fileURLToPath(import.meta.url);
+
+function spawnChild(call: string, stdio: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
+  const code = `const m = await import(${JSON.stringify(self)}); await m.${call};`;
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: [stdio, 'pipe', 'inherit'] });
+}
+
+async function runChild(call: string): Promise<string> {
+  const proc = spawnChild(call, 'ignore');
+  let out = '';
+  proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const status = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  if (status !== 0) throw new Error(`benchmark child exited with ${status}`);
+  return out.trim().split('\n').pop() as string;
+}
+
+/** Child: an attached app that redraws as the Log pane does on each update; runs until stdin closes. */
+export async function attachedApp(dataDir: string): Promise<void> {
+  const { attachEngine } = await import('../../source/control/remote-engine.js');
+  const engine = await attachEngine(dataDir, { client: 'bench-app' });
+  engine.subscribe(() => {
+    engine.queryLog({ offset: 0, limit: 26 });
+    engine.countLog({});
+  });
+  process.stdout.write('attached\n');
+  process.stdin.on('end', () => void engine.stop().then(() => process.exit(0)));
+  process.stdin.resume();
+}
+
+/** Child: line → reply latencies at 1,000 lines/s with `apps` apps attached; prints p99 and p50. */
+export async function latencyWithApps(apps: number): Promise<void> {
+  const jira = await startChildSimulator();
+  const bench = await startBenchRuntime(jira.url, {}, () => undefined);
+  const children: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < apps; i++) {
+      const app = spawnChild(`attachedApp(${JSON.stringify(join(bench.dir, 'data'))})`);
+      children.push(app);
+      await new Promise<void>((resolve, reject) => {
+        app.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('attached') && resolve());
+        app.on('exit', () => reject(new Error('attached app exited')));
+      });
+    }
+    const { kept } = await latencies(bench.runtime, 1000, 5, 3);
+    process.stdout.write(`${JSON.stringify({ p99: percentile(kept, 99), p50: percentile(kept, 50), clients: bench.runtime.control?.clients().length })}\n`);
+  } finally {
+    await Promise.all(children.map((c) => stopChild(c)));
+    await bench.close();
+    await stopChild(jira.child);
+  }
+  process.exit(0);
+}
+
+/** Child: an engine on `dir` (Jira unreachable), serving the control socket until stdin closes. */
+export async function hostEngine(dir: string): Promise<void> {
+  const bench = await startBenchRuntime('http://127.0.0.1:9', { log: { maxEntries: 200_000 } }, () => undefined, dir);
+  process.stdout.write('ready\n');
+  process.stdin.on('end', () => void bench.runtime.stop(1000).then(() => process.exit(0)));
+  process.stdin.resume();
+}
+
+export async function benchAttachedKeys(): Promise<BenchResult[]> {
+  process.env.NODE_ENV ??= 'production';
+  const dir = await mkdtemp(join(tmpdir(), 'jiraline-attbench-'));
+  await runChild(`fillLog(${JSON.stringify(dir)}, 100000).then(() => process.exit(0))`);
+  const host = spawnChild(`hostEngine(${JSON.stringify(dir)})`);
+  await new Promise<void>((resolve, reject) => {
+    host.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    host.on('exit', () => reject(new Error('engine host exited')));
+  });
+  const React = (await import('react')).default;
+  const { render } = await import('ink');
+  const { App } = await import('../../source/ui/app.js');
+  const { attachEngine } = await import('../../source/control/remote-engine.js');
+  const { remoteServices } = await import('../../source/ui/remote-services.js');
+  const engine = await attachEngine(join(dir, 'data'));
+  const services = remoteServices(engine, { openEditor: async (text) => ({ ok: true, text }) });
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const instance = render(React.createElement(App, { services, initialPane: 'log', onQuit: () => undefined }), {
+    stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream,
+    stderr: new FakeStdout() as unknown as NodeJS.WriteStream, exitOnCtrlC: false, patchConsole: false,
+  });
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Key → the last write it causes: Ink's writes until 60 ms pass with none.
+  const firsts: number[] = [];
+  const press = async (key: string): Promise<number> => {
+    await pause(80);
+    const first = stdout.nextWrite();
+    const t0 = performance.now();
+    let last = t0;
+    const before = stdout.writes;
+    stdin.type(key);
+    void first.then(() => firsts.push(performance.now() - t0));
+    for (;;) {
+      const seen = stdout.writes;
+      await pause(5);
+      if (stdout.writes !== seen) last = performance.now();
+      else if (stdout.writes > before && performance.now() - last > 60) break;
+      if (performance.now() - t0 > 2000) break;
+    }
+    return last - t0;
+  };
+  try {
+    await pause(500);
+    const pgdn: number[] = [];
+    for (let i = 0; i < 40; i++) pgdn.push(await press('\x1b[6~'));
+    const p50 = percentile(pgdn, 50);
+    return [
+      { name: 'attach: attached PgDn → last frame, 100,000 rows (p50 of 40)', value: p50, unit: 'ms', goal: '≤ 50 ms', ok: p50 <= 50 },
+      { name: 'attach: attached PgDn → last frame (p95)', value: percentile(pgdn, 95), unit: 'ms' },
+      { name: 'attach: attached PgDn → first frame (p50)', value: percentile(firsts, 50), unit: 'ms' },
+    ];
+  } finally {
+    instance.unmount();
+    await engine.stop();
+    await stopChild(host);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Child: /metrics scrape times with 100,000 rows and 2,000 commands waiting (Jira unreachable). */
+export async function scrapeRun(dir: string): Promise<void> {
+  const { resolveSettings } = await import('../../source/daemon/settings.js');
+  const { startRuntime } = await import('../../source/daemon/runtime.js');
+  const configPath = join(dir, 'config.json');
+  await writeFile(configPath, JSON.stringify({ log: { maxEntries: 200_000 } }));
+  const settings = resolveSettings({ config: configPath, 'data-dir': join(dir, 'data'), listen: 'off', 'jira-url': 'http://127.0.0.1:9' }, { HOME: dir }, 'daemon');
+  const runtime = await startRuntime(settings, { env: {}, keychain: null, metrics: '127.0.0.1:0', control: false });
+  for (let i = 0; i < 2000; i++) await runtime.engine.submitLine(`wait-${i}|CREATE|summary;x|`);
+  const times: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t0 = performance.now();
+    const text = await (await fetch(`http://${runtime.metricsAddress}/metrics`)).text();
+    times.push(performance.now() - t0);
+    if (!text.includes('jiraline_queue_depth')) throw new Error('no metrics');
+  }
+  await runtime.stop(1000);
+  process.stdout.write(`${JSON.stringify({ p50: percentile(times.slice(10), 50), p99: percentile(times.slice(10), 99) })}\n`);
+  process.exit(0);
+}
+
+export async function benchScrape(): Promise<BenchResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'jiraline-scrape-'));
+  try {
+    await runChild(`fillLog(${JSON.stringify(dir)}, 100000).then(() => process.exit(0))`);
+    const r = JSON.parse(await runChild(`scrapeRun(${JSON.stringify(dir)})`)) as { p50: number; p99: number };
+    return [
+      { name: 'attach: /metrics scrape, 100,000 rows + 2,000 waiting (p50)', value: r.p50, unit: 'ms', goal: '≤ 10 ms', ok: r.p50 <= 10 },
+      { name: 'attach: /metrics scrape (p99 of 50)', value: r.p99, unit: 'ms' },
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchLatency(): Promise<BenchResult[]> {
+  // Alternating runs, so a change in the machine's load hits both sides alike.
+  const none: number[] = [];
+  const three: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    none.push((JSON.parse(await runChild('latencyWithApps(0)')) as { p99: number }).p99);
+    three.push((JSON.parse(await runChild('latencyWithApps(3)')) as { p99: number }).p99);
+  }
+  const a = percentile(none, 50);
+  const b = percentile(three, 50);
+  return [
+    { name: 'attach: line → reply p99 at 1,000/s, no app attached', value: a, unit: 'ms', goal: `runs ${none.map((v) => v.toFixed(1)).join(', ')}` },
+    { name: 'attach: the same, three apps attached', value: b, unit: 'ms', goal: `runs ${three.map((v) => v.toFixed(1)).join(', ')}` },
+    { name: 'attach: three attached / none, p99', value: b / a, unit: 'ratio', goal: '≤ 1.10', ok: b / a <= 1.1 },
+  ];
+}
+
+/** Every attach figure. */
+export async function benchAttach(): Promise<BenchResult[]> {
+  return [...await benchScrape(), ...await benchAttachedKeys(), ...await benchLatency()];
+}
+
+export { fillLog };

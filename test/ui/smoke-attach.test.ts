@@ -1,0 +1,75 @@
+// The real binary in tmux attached to a real daemon: `jiraline` on the daemon's data
+// directory attaches instead of refusing, shows `attached to pid N`, its Execute becomes a
+// Manual row in the daemon's log, and q leaves the daemon running.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { isolatedEnv } from '../daemon/helpers/daemon-process.js';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+function tmux(server: string, ...args: string[]): string {
+  return execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
+}
+
+async function screenUntil(server: string, what: string, check: (screen: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const start = Date.now();
+  for (;;) {
+    const screen = tmux(server, 'capture-pane', '-p', '-t', 'smoke');
+    if (check(screen)) return screen;
+    if (Date.now() - start > timeoutMs) assert.fail(`waited ${timeoutMs} ms for ${what}; the screen:\n${screen}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('the real binary in tmux attaches to a running daemon: Execute → a Manual row in the daemon\'s log; q leaves the daemon running', async (t) => {
+  assert.ok(existsSync(cli), `${cli} is missing: npm test builds it (npm run build)`);
+  const tmp = await makeTempDir('jl-smoke-att-');
+  t.after(() => tmp.cleanup());
+  const dataDir = join(tmp.dir, 'data');
+  const daemon = spawn(process.execPath, [cli, 'daemon', '--demo', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { env: isolatedEnv(tmp.dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => {
+    if (daemon.exitCode === null) daemon.kill('SIGKILL');
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    daemon.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('"event":"control"')) resolve();
+    });
+    daemon.on('exit', () => reject(new Error(`the daemon exited: ${out}`)));
+  });
+
+  const server = `jiraline-smoke-att-${process.pid}-${randomBytes(3).toString('hex')}`;
+  t.after(() => {
+    try {
+      tmux(server, 'kill-server');
+    } catch {
+      // Already gone.
+    }
+  });
+  tmux(server, 'new-session', '-d', '-x', '110', '-y', '30', '-s', 'smoke',
+    'env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color bash --norc --noprofile');
+  tmux(server, 'send-keys', '-t', 'smoke', `PS1='smoke$ '; clear; node ${cli} --data-dir ${dataDir} --config ${join(tmp.dir, 'app-config.json')}; echo EXIT=$?`, 'Enter');
+
+  await screenUntil(server, 'attached to the daemon', (s) => s.includes(`attached to pid ${daemon.pid}`) && s.includes('connected as'));
+  tmux(server, 'send-keys', '-t', 'smoke', 'x');
+  let screen = await screenUntil(server, 'Created DEMO-N', (s) => /Created DEMO-\d+/.test(s));
+  const key = /Created (DEMO-\d+)/.exec(screen)?.[1] as string;
+  tmux(server, 'send-keys', '-t', 'smoke', '3');
+  screen = await screenUntil(server, 'the Manual row', (s) => new RegExp(`Manual\\s+Create .*Ok\\s+${key}\\s`).test(s));
+
+  tmux(server, 'send-keys', '-t', 'smoke', 'q');
+  screen = await screenUntil(server, 'the shell back', (s) => s.includes('EXIT=0'));
+  assert.equal(daemon.exitCode, null, 'the daemon keeps running after the app quits');
+  // The daemon's own log has the Manual row (`jiraline log` reads the data directory).
+  const log = execFileSync(process.execPath, [cli, 'log', '--data-dir', dataDir], { env: isolatedEnv(tmp.dir), encoding: 'utf8' });
+  assert.match(log, new RegExp(`Manual\\s+Create .*Ok\\s+\\d+\\s+\\d+\\s+${key}\\s`));
+  daemon.kill('SIGTERM');
+  await new Promise((resolve) => daemon.once('exit', resolve));
+});
