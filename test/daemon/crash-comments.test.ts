@@ -29,7 +29,7 @@ test('five SIGKILLs while 300 CREATE+comment lines are answered 300 ms after the
   const dataDir = join(tmp.dir, 'data');
   const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
   const config = join(tmp.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 } }));
+  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 }, jira: { maxRequestsPerSecond: 1000, maxConcurrent: 64 } }));
   const args = ['--config', config, '--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'];
   let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
   t.after(() => daemon.kill());

@@ -21,8 +21,13 @@ test('a queue driven past its ceiling with Jira down: clear ERR before OK, then 
   writeFileSync(config, JSON.stringify({ queue: { maxCommands: 20 }, updates: { maxUpdates: 1000, intervalSeconds: 1 } }));
   const env = isolatedEnv(tmp.dir, { JIRALINE_USER: 'ops-bot', JIRALINE_PASSWORD: 'secret' });
   const dataDir = join(tmp.dir, 'data');
-  // Port 9 on loopback: nothing listens there, Jira is down.
-  const first = await startDaemon(['--config', config, '--jira-url', 'http://127.0.0.1:9', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], env);
+  // Jira is down: a port on loopback where the simulator listens later (the same Jira comes
+  // back — the queue belongs to that Jira and is never sent to another one).
+  const probe = await startSimulator({});
+  const jiraUrl = probe.url;
+  const port = Number(new URL(jiraUrl).port);
+  await probe.close();
+  const first = await startDaemon(['--config', config, '--jira-url', jiraUrl, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], env);
   t.after(() => first.kill());
   await first.waitFor((r) => r.event === 'jira' && r.state === 'down');
 
@@ -43,9 +48,9 @@ test('a queue driven past its ceiling with Jira down: clear ERR before OK, then 
   first.child.kill('SIGTERM');
   assert.deepEqual(await first.exited, { code: 0, signal: null }, 'a full queue stops cleanly');
 
-  const sim = await startSimulator({ auth: { user: 'ops-bot', password: 'secret' } });
+  const sim = await startSimulator({ port, auth: { user: 'ops-bot', password: 'secret' } });
   t.after(() => sim.close());
-  const second = await startDaemon(['--config', config, '--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], env);
+  const second = await startDaemon(['--config', config, '--jira-url', jiraUrl, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], env);
   t.after(() => second.kill());
   await waitUntil(() => sim.issues().length >= acknowledged.length, 'the acknowledged lines in Jira', 60_000).catch((e: Error) => { throw new Error(`${e.message}; issues ${sim.issues().length}; daemon log:\n${second.stdout()}${second.stderr()}`); });
   await second.waitFor((r) => r.event === 'queue-eased');

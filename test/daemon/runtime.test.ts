@@ -1,5 +1,6 @@
 // The runtime in-process, as the app starts it: demo mode on the in-process simulator with
 // the demo template, the socket on a free port, and stop() releasing everything.
+import { jiraIdentity } from '../../source/core/jira-identity.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -119,7 +120,9 @@ test('the data directory: made 0700; one that others may read is used as it is, 
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
   const made = join(tmp.dir, 'made');
-  const first = await startRuntime(resolveSettings({ 'data-dir': made, listen: 'off' }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null });
+  // A Jira URL (nothing listens there): demo mode would use a directory of its own.
+  const jira = { 'jira-url': 'http://127.0.0.1:9' };
+  const first = await startRuntime(resolveSettings({ 'data-dir': made, listen: 'off', ...jira }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null });
   await first.stop(0);
   assert.equal(statSync(made).mode & 0o777, 0o700);
   assert.ok(!first.warnings.some((w) => w.includes('data directory')));
@@ -128,7 +131,7 @@ test('the data directory: made 0700; one that others may read is used as it is, 
   mkdirSync(shared);
   chmodSync(shared, 0o755);
   const records: Array<{ event: string; [key: string]: unknown }> = [];
-  const second = await startRuntime(resolveSettings({ 'data-dir': shared, listen: 'off' }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null, onLog: (r) => records.push(r) });
+  const second = await startRuntime(resolveSettings({ 'data-dir': shared, listen: 'off', ...jira }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null, onLog: (r) => records.push(r) });
   await second.stop(0);
   assert.equal(statSync(shared).mode & 0o777, 0o755, 'left as it was');
   const warning = second.warnings.find((w) => w.includes('data directory'));
@@ -148,7 +151,8 @@ test('stop() with a create whose answer drips in flight: done after the grace, t
   assert.equal(await runtime.engine.submitLine('drip-1|CREATE|summary;stuck answer|'), 'OK drip-1 queued');
   await waitUntil(() => sim.issues().length === 1, 'Jira made the ticket and is dripping its answer');
   await runtime.stop(200);
-  const store = await openStore({ dir: dataDir });
+  // Opened as the next start would: bound to the same Jira (the queue belongs to it).
+  const store = await openStore({ dir: dataDir, jira: jiraIdentity(sim.url) });
   t.after(() => store.close());
   assert.deepEqual(store.openCommands().map((c) => c.guid), ['drip-1'], 'nothing acknowledged is lost: looked up by label at the next start');
 });

@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { startSimulator } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { isolatedEnv } from '../daemon/helpers/daemon-process.js';
 
@@ -32,7 +33,15 @@ test('the real binary in tmux attaches to a running daemon: Execute → a Manual
   const tmp = await makeTempDir('jl-smoke-att-');
   t.after(() => tmp.cleanup());
   const dataDir = join(tmp.dir, 'data');
-  const daemon = spawn(process.execPath, [cli, 'daemon', '--demo', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { env: isolatedEnv(tmp.dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  // A daemon on a Jira of its own (demo mode keeps its data in a throwaway directory, which
+  // no app could attach to), with a template a Manual Execute can send as it is.
+  const sim = await startSimulator({});
+  t.after(() => sim.close());
+  const daemonConfig = join(tmp.dir, 'daemon-config.json');
+  writeFileSync(daemonConfig, JSON.stringify({ template: [{ field: 'project', value: 'DEMO', mode: 'Include' },
+    { field: 'issuetype', value: 'Task', mode: 'Include' }, { field: 'summary', value: 'Smoke test ticket', mode: 'Include' }] }));
+  const daemon = spawn(process.execPath, [cli, 'daemon', '--jira-url', sim.url, '--config', daemonConfig, '--data-dir', dataDir, '--listen', '127.0.0.1:0'],
+    { env: isolatedEnv(tmp.dir), stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => {
     if (daemon.exitCode === null) daemon.kill('SIGKILL');
   });
