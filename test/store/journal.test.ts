@@ -178,10 +178,11 @@ test('after a failed journal write the next write is a whole snapshot, so nothin
     // The writer thread dies under the append (as a crash of the thread would): the append is
     // sent to the thread, as after a slow sync.
     const b = store.insertLog(logRow({ guid: 'b' }));
-    const writer = (store as unknown as { durability: { writer: { worker: { terminate(): Promise<number> } | null; threadAppendsLeft: number } } }).durability.writer;
+    const writer = (store as unknown as { durability: { writer: { worker: { terminate(): Promise<number> } | null; threadAppendsLeft: number; waiting: Map<number, unknown> } } }).durability.writer;
     writer.threadAppendsLeft = 1;
     const failing = store.commit();
-    await until(() => writer.worker !== null);
+    // The append is with the thread (its reply awaited): only then is ending the thread a crash under it.
+    await until(() => writer.worker !== null && writer.waiting.size > 0);
     await writer.worker?.terminate();
     await assert.rejects(failing);
     const snapshots = store.stats().snapshots;
