@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import type { DayCount, LogQuery, LogRow } from '../core/ports.js';
 import { loadCommitted } from './load.js';
+import type { JournalRecovery } from './journal-recovery.js';
 import { migrate } from './migrations.js';
 import { LogReader } from './log-table.js';
 import { StatsReader } from './stats-table.js';
@@ -21,11 +22,13 @@ export interface StoreReader {
   statsTotals(): { created: number; updated: number; refused: number };
   /** Frees the in-memory copy. */
   close(): void;
+  /** What a damaged journal cost (read in memory; the files are left as they are), or null. */
+  readonly journalRecovery: JournalRecovery | null;
 }
 
 /** Reads dir's database as it is on disk now; a missing file reads as empty. Throws StoreCorruptError / StoreVersionError. */
 export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
-  const { db } = await loadCommitted(join(resolve(dir), databaseFileName));
+  const { db, recovery } = await loadCommitted(join(resolve(dir), databaseFileName));
   // An older or absent file is brought up to date in memory only; nothing is written.
   migrate(db);
   const log = new LogReader(db);
@@ -37,5 +40,6 @@ export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
     statsDays: (fromDay, toDay) => stats.days(fromDay, toDay),
     statsTotals: () => stats.totals(),
     close: () => db.close(),
+    journalRecovery: recovery,
   };
 }
