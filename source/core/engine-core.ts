@@ -37,6 +37,8 @@ export interface UnitMemory {
   commentInFlight?: { step: number; since: number };
   /** A transition sent whose outcome is not known yet. */
   transitionInFlight?: boolean;
+  /** An edit carrying comments sent whose outcome is not known yet. */
+  editInFlight?: { since: number };
 }
 
 /** The engine's shared state. */
