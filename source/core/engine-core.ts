@@ -40,6 +40,8 @@ export interface UnitMemory {
   transitionInFlight?: boolean;
   /** 429s the unit met (Jira pacing us; not attempts): shown in its log row. */
   rateRefusals?: number;
+  /** An edit carrying comments sent whose outcome is not known yet. */
+  editInFlight?: { since: number };
 }
 
 /** The engine's shared state. */

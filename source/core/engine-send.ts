@@ -8,7 +8,7 @@ import type { EngineCore } from './engine-core.js';
 import { attemptsOf, unitKey } from './engine-core.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
-import { commentOnce, transitionOnce } from './engine-steps.js';
+import { commentOnce, editOnce, transitionOnce } from './engine-steps.js';
 import { checkOwnTicket, markVerified } from './engine-verify.js';
 import { JiraError } from './jira-error.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
@@ -178,16 +178,14 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
         return;
       }
     }
+    const target = { unit: key, commandId: cmds[0].id, memory, guid, ticketKey: ticket.ticketKey };
     if (body !== null && !memory.edited) {
       log.request = JSON.stringify(body);
-      const issueKey = ticket.ticketKey;
-      await core.sendFor(cmds[0].id, (jira) => jira.editIssue(issueKey, body));
-      memory.edited = true;
-      core.saveUnit(key);
-      if (core.stopped) return;
+      // An edit carrying comments is looked up before it is sent again (engine-steps.ts).
+      if (!await editOnce(core, target, body, merged.comments) || core.stopped) return;
     }
     if (merged.status !== null && !memory.transitioned) {
-      if (!await transitionOnce(core, { unit: key, commandId: cmds[0].id, memory, guid, ticketKey: ticket.ticketKey }, merged.status) || core.stopped) return;
+      if (!await transitionOnce(core, target, merged.status) || core.stopped) return;
     }
     core.store.addStats(localDay(core.clock.now()), 0, 1);
     finishOk(core, cmds, ticket, 'Update', log);

@@ -9,7 +9,7 @@
 // reads the issue's status first: there is then often no transition to the status it is in.
 import type { EngineCore, UnitMemory } from './engine-core.js';
 import { JiraError } from './jira-error.js';
-import type { JiraComment } from './ports.js';
+import type { IssuePayload, JiraComment } from './ports.js';
 
 /** Comments read per page when a comment step's outcome is looked up. */
 export const COMMENT_LOOKUP_PAGE = 100;
@@ -55,14 +55,14 @@ function sameMarker(found: unknown, marker: Record<string, unknown>): boolean {
  * Whether the comment of an unknown-outcome step is on the issue: its marker, or (where Jira
  * kept none) its text by our account within the window. Newest first, paged, bounded.
  */
-async function commentLanded(core: EngineCore, target: StepTarget, text: string, marker: Record<string, unknown>, since: number): Promise<boolean> {
+async function commentLanded(core: EngineCore, target: StepTarget, text: string, marker: Record<string, unknown> | null, since: number): Promise<boolean> {
   let me: string | null | undefined;
   const horizon = since - MARKER_HORIZON_MS;
   const until = core.clock.now() + COMMENT_MATCH_WINDOW_MS;
   for (let page = 0; page < COMMENT_LOOKUP_MAX_PAGES; page++) {
     const { comments, total } = await core.sendFor(target.commandId, (jira) => jira.comments(target.ticketKey, { startAt: page * COMMENT_LOOKUP_PAGE, maxResults: COMMENT_LOOKUP_PAGE }));
     for (const c of comments) {
-      if (sameMarker(c.marker, marker)) return true;
+      if (marker !== null && sameMarker(c.marker, marker)) return true;
       if (c.marker === undefined && c.text === text && inWindow(c, since, until)) {
         me ??= await myAccount(core);
         if (me !== null && c.author === me) return true;
@@ -155,6 +155,46 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
   }
   memory.transitioned = true;
   memory.transitionInFlight = false;
+  core.saveUnit(unit);
+  return true;
+}
+
+/**
+ * Sends an update's edit once. Fields and label operations are idempotent (sent again they
+ * change nothing more); the comments an edit carries are not, and cannot carry a marker
+ * there: an edit with comments whose outcome is unknown is taken as made when its last
+ * comment is on the issue (by its text and our account, within the window; Jira applies an
+ * edit whole). False: stopping, nothing sent.
+ */
+export async function editOnce(core: EngineCore, target: StepTarget, body: IssuePayload, comments: readonly string[]): Promise<boolean> {
+  const { memory, unit } = target;
+  const pending = memory.editInFlight;
+  if (pending && comments.length > 0 && await commentLanded(core, target, comments[comments.length - 1], null, pending.since)) {
+    memory.edited = true;
+    memory.editInFlight = undefined;
+    core.saveUnit(unit);
+    return true;
+  }
+  if (core.stopping) return false;
+  if (comments.length > 0) {
+    // The mark's commit starts before the request leaves and takes about a millisecond against
+    // the request's round trip; it is not waited for, so that an update's PUT is not held
+    // (an update carrying a comment is the common alarm update).
+    memory.editInFlight = { since: core.clock.now() };
+    core.saveUnit(unit);
+    void core.commitQuietly();
+  }
+  try {
+    await core.sendFor(target.commandId, (jira) => jira.editIssue(target.ticketKey, body));
+  } catch (error) {
+    if (refused(error) && memory.editInFlight) {
+      memory.editInFlight = undefined;
+      core.saveUnit(unit);
+    }
+    throw error;
+  }
+  memory.edited = true;
+  memory.editInFlight = undefined;
   core.saveUnit(unit);
   return true;
 }

@@ -76,6 +76,29 @@ test('a transition whose answer was lost reads the status first and is not attem
   assert.ok(h.jira.callsOf('getIssue').length >= 1, 'the status was read');
 });
 
+test('an UPDATE whose edit (carrying comments) lost its answer is found by its last comment and not sent again', async (t) => {
+  const h = await harness(t);
+  await h.send('M6|CREATE|summary;disk full|');
+  await h.engine.whenIdle();
+  h.jira.script('editIssue', { after: networkError('timeout') });
+  await h.send('M6|UPDATE|priority;High|comment;still full|comment;now 99%|');
+  await runFor(h, 5_000, 1000);
+  assert.equal(h.store.queryLog({ guid: 'M6' })[0].status, 'Ok');
+  assert.equal(h.jira.callsOf('editIssue').length, 1, 'not sent again');
+  assert.deepEqual(h.jira.created()[0].comments, ['now 99%'], 'once (the last comment of a line wins)');
+});
+
+test('an UPDATE whose edit never reached Jira is sent again after the lookup', async (t) => {
+  const h = await harness(t);
+  await h.send('M7|CREATE|summary;disk full|');
+  await h.engine.whenIdle();
+  h.jira.script('editIssue', networkError('timeout'));
+  await h.send('M7|UPDATE|comment;still full|');
+  await runFor(h, 5_000, 1000);
+  assert.equal(h.jira.callsOf('editIssue').length, 2);
+  assert.deepEqual(h.jira.created()[0].comments, ['still full']);
+});
+
 /** The real client; the first comment's answer is lost after the simulator wrote it. */
 function losingFirstComment(client: JiraPort): JiraPort {
   let lost = false;

@@ -67,6 +67,7 @@ test('five SIGKILLs while 300 CREATE+comment lines are answered 300 ms after the
   assert.deepEqual([...byGuid].filter(([, v]) => v.length > 1).map(([g]) => g), [], 'one ticket per GUID');
   assert.equal(byGuid.size, lines);
   const twice = sim.issues().filter((i) => i.comments.length !== 1).map((i) => `${i.key}: ${i.comments.length} comments`);
+  t.diagnostic(`${twice.length} of ${lines} tickets do not have their comment exactly once`);
   assert.deepEqual(twice, [], 'each comment exactly once');
   assert.deepEqual(sim.issues().filter((i) => i.status !== 'In Progress').map((i) => i.key), [], 'every ticket moved');
   assert.deepEqual(records.filter((r) => r.event === 'failed'), [], 'nothing failed (no transition attempted twice)');

@@ -173,7 +173,12 @@ export class FakeJira implements JiraPort {
       issue.fields.labels = labels;
       for (const op of body.update?.comment ?? []) {
         const add = op.add as { body: unknown } | undefined;
-        if (add) issue.comments.push(String(add.body));
+        if (add) {
+          issue.comments.push(String(add.body));
+          const info = this.commentInfo.get(key) ?? [];
+          info[issue.comments.length - 1] = { at: this.clock.now() };
+          this.commentInfo.set(key, info);
+        }
       }
     });
   }
