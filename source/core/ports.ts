@@ -263,8 +263,13 @@ export interface DayCount {
   day: string;
   created: number;
   updated: number;
-  /** Lines refused (ERR) that day. */
-  refused?: number;
+}
+
+/** Lines refused with ERR (kept beside the ticket counters): in total, and per local day. */
+export interface RefusedCounts {
+  total: number;
+  /** Days with refusals, oldest first. */
+  days: Array<{ day: string; refused: number }>;
 }
 
 /** The durable store (source/store implements it with sql.js). */
@@ -309,7 +314,9 @@ export interface StorePort {
   addStats(day: string, created: number, updated: number, refused?: number): void;
   /** Counters of the given days (missing days are absent). */
   statsDays(fromDay: string, toDay: string): DayCount[];
-  statsTotals(): { created: number; updated: number; refused?: number };
+  statsTotals(): { created: number; updated: number };
+  /** Lines refused with ERR: the total and the days from..to (as addStats' `refused` counted them). */
+  statsRefused(fromDay: string, toDay: string): RefusedCounts;
   resetStatsDaily(): void;
   resetStatsTotals(): void;
 

@@ -2,7 +2,7 @@
 // from `now` each time, so the midnight roll-over needs no bookkeeping.
 import { localDay } from './clock.js';
 import type { Counter, StatsSnapshot } from './engine-api.js';
-import type { DayCount, StorePort } from './ports.js';
+import type { DayCount, RefusedCounts, StorePort } from './ports.js';
 
 /** How many days the bar chart shows. */
 export const CHART_DAYS = 14;
@@ -27,11 +27,12 @@ export function nextLocalMidnight(now: number): number {
 }
 
 /** The snapshot from the stored day counters and totals, as seen at `now`. */
-export function buildStats(days: readonly DayCount[], totals: { created: number; updated: number; refused?: number }, now: number): StatsSnapshot {
+export function buildStats(days: readonly DayCount[], totals: { created: number; updated: number }, now: number,
+  refused: RefusedCounts = { total: 0, days: [] }): StatsSnapshot {
   const wanted = lastDays(now, CHART_DAYS);
   const byDay = new Map(days.map((d) => [d.day, d]));
-  const chart = wanted.map((day) => ({ day, created: byDay.get(day)?.created ?? 0, updated: byDay.get(day)?.updated ?? 0,
-    refused: byDay.get(day)?.refused ?? 0 }));
+  const chart = wanted.map((day) => ({ day, created: byDay.get(day)?.created ?? 0, updated: byDay.get(day)?.updated ?? 0 }));
+  const refusedOn = (day: string) => refused.days.find((d) => d.day === day)?.refused ?? 0;
   const today = chart[chart.length - 1];
   const yesterday = chart[chart.length - 2];
   const counter = (total: number, t: number, y: number): Counter => ({ total, today: t, yesterday: y });
@@ -40,13 +41,14 @@ export function buildStats(days: readonly DayCount[], totals: { created: number;
     updated: counter(totals.updated, today.updated, yesterday.updated),
     total: counter(totals.created + totals.updated, today.created + today.updated, yesterday.created + yesterday.updated),
     // Not tickets, so not in `total`: lines answered ERR (a typo in a fire-and-forget `nc` shows here).
-    refused: counter(totals.refused ?? 0, today.refused, yesterday.refused),
+    refused: counter(refused.total, refusedOn(today.day), refusedOn(yesterday.day)),
     days: chart,
   };
 }
 
 /** The statistics as stored, seen at `now` (the engine's snapshot and `jiraline stats`). */
-export function statsFromStore(store: Pick<StorePort, 'statsDays' | 'statsTotals'>, now: number): StatsSnapshot {
+export function statsFromStore(store: Pick<StorePort, 'statsDays' | 'statsTotals'> & Partial<Pick<StorePort, 'statsRefused'>>, now: number): StatsSnapshot {
   const wanted = lastDays(now, CHART_DAYS);
-  return buildStats(store.statsDays(wanted[0], wanted[wanted.length - 1]), store.statsTotals(), now);
+  const [from, to] = [wanted[0], wanted[wanted.length - 1]];
+  return buildStats(store.statsDays(from, to), store.statsTotals(), now, store.statsRefused?.(dayBefore(to), to));
 }

@@ -25,7 +25,7 @@ export function bindingRecords(binding: JiraBinding): LogRecord[] {
     const before = binding.others.find((s) => s.jira === binding.previous);
     const parts = [`this data directory was last used with ${binding.previous}; it now runs against ${binding.jira}.`];
     if (before && before.tickets > 0) {
-      parts.push(`The ${shareText(before)} do not apply here: nothing meant for ${binding.previous} is sent to ${binding.jira}, and their rows stay in the log marked with their Jira. Pointing jiraline at ${binding.previous} again brings that map back.`);
+      parts.push(`The ${shareText(before)} ${before.tickets === 1 ? 'does' : 'do'} not apply here: nothing meant for ${binding.previous} is sent to ${binding.jira}, and their rows stay in the log marked with their Jira. Pointing jiraline at ${binding.previous} again brings that map back.`);
     }
     if (binding.current.tickets > 0) parts.push(`${binding.jira}'s own map is back: ${shareText(binding.current)}.`);
     records.push({ event: 'jira-changed', level: 'warning', from: binding.previous, to: binding.jira, mapped,

@@ -3,7 +3,7 @@
 // appends whole checksummed records to its journal, so the file with its journal replayed
 // is always one whole committed state (load.ts).
 import { join, resolve } from 'node:path';
-import type { DayCount, LogQuery, LogRow } from '../core/ports.js';
+import type { DayCount, LogQuery, LogRow, RefusedCounts } from '../core/ports.js';
 import { loadCommitted } from './load.js';
 import type { JournalRecovery } from './journal-recovery.js';
 import { migrate } from './migrations.js';
@@ -19,7 +19,8 @@ export interface StoreReader {
   getLog(id: number): LogRow | undefined;
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
   statsDays(fromDay: string, toDay: string): DayCount[];
-  statsTotals(): { created: number; updated: number; refused: number };
+  statsTotals(): { created: number; updated: number };
+  statsRefused(fromDay: string, toDay: string): RefusedCounts;
   /** Frees the in-memory copy. */
   close(): void;
   /** What a damaged journal cost (read in memory; the files are left as they are), or null. */
@@ -39,6 +40,7 @@ export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
     countLog: (query) => log.count(query),
     statsDays: (fromDay, toDay) => stats.days(fromDay, toDay),
     statsTotals: () => stats.totals(),
+    statsRefused: (fromDay, toDay) => stats.refused(fromDay, toDay),
     close: () => db.close(),
     journalRecovery: recovery,
   };

@@ -1,6 +1,6 @@
 // Statistics (SPEC §8): counters per local calendar day and running totals. Which day a
 // moment belongs to is the engine's business (localDay); the store only adds.
-import type { DayCount } from '../core/ports.js';
+import type { DayCount, RefusedCounts } from '../core/ports.js';
 import type { Db } from './database.js';
 
 /** Read access to the statistics; shared with the snapshot reader. */
@@ -10,14 +10,22 @@ export class StatsReader {
   /** The counters of the days from..to inclusive ('YYYY-MM-DD'), oldest first; days without counts are absent. */
   days(fromDay: string, toDay: string): DayCount[] {
     return this.db
-      .all('SELECT day, created, updated, refused FROM stats_days WHERE day BETWEEN ? AND ? ORDER BY day', [fromDay, toDay])
-      .map((row) => ({ day: String(row.day), created: Number(row.created), updated: Number(row.updated), refused: Number(row.refused ?? 0) }));
+      .all('SELECT day, created, updated FROM stats_days WHERE day BETWEEN ? AND ? ORDER BY day', [fromDay, toDay])
+      .map((row) => ({ day: String(row.day), created: Number(row.created), updated: Number(row.updated) }));
   }
 
   /** The running totals. */
-  totals(): Totals {
-    const row = this.db.get('SELECT created, updated, refused FROM stats_totals WHERE id = 1');
-    return { created: Number(row?.created ?? 0), updated: Number(row?.updated ?? 0), refused: Number(row?.refused ?? 0) };
+  totals(): { created: number; updated: number } {
+    const row = this.db.get('SELECT created, updated FROM stats_totals WHERE id = 1');
+    return { created: Number(row?.created ?? 0), updated: Number(row?.updated ?? 0) };
+  }
+
+  /** Lines refused with ERR: in total, and the days from..to that have any, oldest first. */
+  refused(fromDay: string, toDay: string): RefusedCounts {
+    const days = this.db
+      .all('SELECT day, refused FROM stats_days WHERE day BETWEEN ? AND ? AND refused > 0 ORDER BY day', [fromDay, toDay])
+      .map((row) => ({ day: String(row.day), refused: Number(row.refused) }));
+    return { total: Number(this.db.get('SELECT refused FROM stats_totals WHERE id = 1')?.refused ?? 0), days };
   }
 }
 
@@ -99,9 +107,14 @@ export class StatsTable extends StatsReader {
     return super.days(fromDay, toDay);
   }
 
-  override totals(): Totals {
+  override totals(): { created: number; updated: number } {
     this.flush();
     return super.totals();
+  }
+
+  override refused(fromDay: string, toDay: string): RefusedCounts {
+    this.flush();
+    return super.refused(fromDay, toDay);
   }
 
   /** Forgets every daily counter (today, yesterday and the chart's days). */

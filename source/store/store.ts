@@ -3,7 +3,7 @@
 // read (without touching it), and brings the schema up to date.
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DayCount, LogQuery, LogRow, QueuedCommand, StorePort, TicketRef } from '../core/ports.js';
+import type { DayCount, LogQuery, LogRow, QueuedCommand, RefusedCounts, StorePort, TicketRef } from '../core/ports.js';
 import type { Db } from './database.js';
 import { acquireLock, pidAlive, type Lock } from './lock.js';
 import { loadCommitted } from './load.js';
@@ -260,8 +260,11 @@ class SqlStore implements Store {
   statsDays(fromDay: string, toDay: string): DayCount[] {
     return this.statsTable.days(fromDay, toDay);
   }
-  statsTotals(): { created: number; updated: number; refused: number } {
+  statsTotals(): { created: number; updated: number } {
     return this.statsTable.totals();
+  }
+  statsRefused(fromDay: string, toDay: string): RefusedCounts {
+    return this.statsTable.refused(fromDay, toDay);
   }
   resetStatsDaily(): void {
     this.open();

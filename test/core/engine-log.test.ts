@@ -116,7 +116,7 @@ test('statistics roll over at local midnight: today becomes yesterday without an
   s = h.engine.getSnapshot().stats;
   assert.deepEqual(s.created, { total: 3, today: 1, yesterday: 2 });
   assert.equal(s.days.length, 14);
-  assert.deepEqual(s.days.slice(-2), [{ day: '2026-11-28', created: 2, updated: 1, refused: 0 }, { day: '2026-11-29', created: 1, updated: 0, refused: 0 }]);
+  assert.deepEqual(s.days.slice(-2), [{ day: '2026-11-28', created: 2, updated: 1 }, { day: '2026-11-29', created: 1, updated: 0 }]);
 });
 
 test('resetStats clears the daily counters, the totals, or both', async (t) => {

@@ -45,7 +45,7 @@ test('statsFromStore asks for the 14 chart days and fills missing days with zero
   const s = statsFromStore(store, at('2026-11-28T10:00:00'));
   assert.deepEqual(asked, ['2026-11-15', '2026-11-28']);
   assert.equal(s.days.length, 14);
-  assert.deepEqual(s.days[5], { day: '2026-11-20', created: 1, updated: 2, refused: 0 });
+  assert.deepEqual(s.days[5], { day: '2026-11-20', created: 1, updated: 2 });
   assert.equal(s.days.filter((d) => d.created + d.updated > 0).length, 1);
   assert.deepEqual(s.created, { total: 1, today: 0, yesterday: 0 });
 });

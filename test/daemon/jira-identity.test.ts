@@ -110,7 +110,7 @@ test('switching the Jira URL back and forth keeps each Jira\'s map; commands for
   assert.equal(changed.from, idA);
   assert.equal(changed.to, idB);
   assert.deepEqual(changed.mapped, { [idA]: 1 });
-  assert.match(String(changed.message), new RegExp(`1 GUID mapped to tickets of ${idA.replace(/[.:/]/g, '\\$&')} do not apply here`));
+  assert.match(String(changed.message), new RegExp(`1 GUID mapped to tickets of ${idA.replace(/[.:/]/g, '\\$&')} does not apply here`));
   const waiting = run.records.find((r) => r.event === 'jira-pending-elsewhere');
   assert.deepEqual(waiting?.pending, { [idA]: 1 }, 'the command for A is reported, not lost');
   assert.ok(run.runtime.warnings.some((w) => /wait Pending for their own Jira/.test(w)), 'the app shows it too');

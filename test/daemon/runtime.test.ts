@@ -119,10 +119,11 @@ test('paused on a wrong password, the queue resumes once the right one is saved 
 test('the data directory: made 0700; one that others may read is used as it is, with a warning that says what to run', async (t) => {
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
+  // A real Jira (demo mode keeps to a directory of its own and never touches the data directory).
+  const sim = await startSimulator({ mode: 'datacenter', auth: null });
+  t.after(() => sim.close());
   const made = join(tmp.dir, 'made');
-  // A Jira URL (nothing listens there): demo mode would use a directory of its own.
-  const jira = { 'jira-url': 'http://127.0.0.1:9' };
-  const first = await startRuntime(resolveSettings({ 'data-dir': made, listen: 'off', ...jira }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null });
+  const first = await startRuntime(resolveSettings({ 'data-dir': made, listen: 'off', 'jira-url': sim.url }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null });
   await first.stop(0);
   assert.equal(statSync(made).mode & 0o777, 0o700);
   assert.ok(!first.warnings.some((w) => w.includes('data directory')));
@@ -131,7 +132,7 @@ test('the data directory: made 0700; one that others may read is used as it is, 
   mkdirSync(shared);
   chmodSync(shared, 0o755);
   const records: Array<{ event: string; [key: string]: unknown }> = [];
-  const second = await startRuntime(resolveSettings({ 'data-dir': shared, listen: 'off', ...jira }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null, onLog: (r) => records.push(r) });
+  const second = await startRuntime(resolveSettings({ 'data-dir': shared, listen: 'off', 'jira-url': sim.url }, { HOME: tmp.dir }, 'tui'), { env: {}, keychain: null, onLog: (r) => records.push(r) });
   await second.stop(0);
   assert.equal(statSync(shared).mode & 0o777, 0o755, 'left as it was');
   const warning = second.warnings.find((w) => w.includes('data directory'));

@@ -150,19 +150,19 @@ test('statistics: per-day counters and totals, ranges, resets', async () => {
     store.addStats('2026-11-28', 1, 1);
     store.addStats('2026-11-30', 0, 1);
     assert.deepEqual(store.statsDays('2026-11-27', '2026-11-28'), [
-      { day: '2026-11-27', created: 2, updated: 0, refused: 0 },
-      { day: '2026-11-28', created: 2, updated: 5, refused: 0 },
+      { day: '2026-11-27', created: 2, updated: 0 },
+      { day: '2026-11-28', created: 2, updated: 5 },
     ]);
-    assert.deepEqual(store.statsDays('2026-11-29', '2026-12-31'), [{ day: '2026-11-30', created: 0, updated: 1, refused: 0 }], 'missing days are absent');
-    assert.deepEqual(store.statsTotals(), { created: 4, updated: 6, refused: 0 });
+    assert.deepEqual(store.statsDays('2026-11-29', '2026-12-31'), [{ day: '2026-11-30', created: 0, updated: 1 }], 'missing days are absent');
+    assert.deepEqual(store.statsTotals(), { created: 4, updated: 6 });
 
     store.resetStatsDaily();
     assert.deepEqual(store.statsDays('2000-01-01', '2100-01-01'), []);
-    assert.deepEqual(store.statsTotals(), { created: 4, updated: 6, refused: 0 }, 'daily reset keeps totals');
+    assert.deepEqual(store.statsTotals(), { created: 4, updated: 6 }, 'daily reset keeps totals');
     store.addStats('2026-11-30', 1, 0);
     store.resetStatsTotals();
-    assert.deepEqual(store.statsTotals(), { created: 0, updated: 0, refused: 0 });
-    assert.deepEqual(store.statsDays('2026-11-30', '2026-11-30'), [{ day: '2026-11-30', created: 1, updated: 0, refused: 0 }], 'totals reset keeps days');
+    assert.deepEqual(store.statsTotals(), { created: 0, updated: 0 });
+    assert.deepEqual(store.statsDays('2026-11-30', '2026-11-30'), [{ day: '2026-11-30', created: 1, updated: 0 }], 'totals reset keeps days');
   });
 });
 
@@ -191,8 +191,8 @@ test('everything survives close and reopen', async () => {
     assert.equal(store.openCommands().length, 1);
     assert.equal(store.getTicket('P')!.ticketKey, 'OPS-1');
     assert.equal(store.getLog(logged)!.ticketKey, 'OPS-1');
-    assert.deepEqual(store.statsTotals(), { created: 1, updated: 2, refused: 0 });
-    assert.deepEqual(store.statsDays('2026-11-28', '2026-11-28'), [{ day: '2026-11-28', created: 1, updated: 2, refused: 0 }]);
+    assert.deepEqual(store.statsTotals(), { created: 1, updated: 2 });
+    assert.deepEqual(store.statsDays('2026-11-28', '2026-11-28'), [{ day: '2026-11-28', created: 1, updated: 2 }]);
     assert.equal(store.getMeta('k'), 'v');
     assert.ok(store.insertLog(logRow()) > logged, 'log ids continue after a reopen');
   });
@@ -269,10 +269,10 @@ test('statistics: counts are seen at once, written with the next commit, kept on
     store.addStats('2026-11-28', 2, 1);
     store.addStats('2026-11-29', 1, 0);
     store.addStats('2026-11-29', 0, 3);
-    assert.deepEqual(store.statsTotals(), { created: 3, updated: 4, refused: 0 }, 'seen before any commit');
+    assert.deepEqual(store.statsTotals(), { created: 3, updated: 4 }, 'seen before any commit');
     assert.deepEqual(store.statsDays('2026-11-28', '2026-11-29'), [
-      { day: '2026-11-28', created: 2, updated: 1, refused: 0 },
-      { day: '2026-11-29', created: 1, updated: 3, refused: 0 },
+      { day: '2026-11-28', created: 2, updated: 1 },
+      { day: '2026-11-29', created: 1, updated: 3 },
     ]);
     store.addStats('2026-11-29', 1, 0); // added after a read flushed the others
     assert.throws(() => store.transaction(() => {
@@ -280,14 +280,14 @@ test('statistics: counts are seen at once, written with the next commit, kept on
       assert.equal(store.statsTotals().created, 104, 'inside, the transaction sees its own counts');
       throw new Error('undo');
     }), /undo/);
-    assert.deepEqual(store.statsTotals(), { created: 4, updated: 4, refused: 0 }, 'the rolled-back counts are gone, the one before it kept');
+    assert.deepEqual(store.statsTotals(), { created: 4, updated: 4 }, 'the rolled-back counts are gone, the one before it kept');
     store.resetStatsTotals();
     store.addStats('2026-11-29', 1, 1);
-    assert.deepEqual(store.statsTotals(), { created: 1, updated: 1, refused: 0 }, 'a reset clears what came before it, not what came after');
+    assert.deepEqual(store.statsTotals(), { created: 1, updated: 1 }, 'a reset clears what came before it, not what came after');
     await store.commit();
 
     const again = await reopen();
-    assert.deepEqual(again.statsTotals(), { created: 1, updated: 1, refused: 0 }, 'kept once');
-    assert.deepEqual(again.statsDays('2026-11-29', '2026-11-29'), [{ day: '2026-11-29', created: 3, updated: 4, refused: 0 }]);
+    assert.deepEqual(again.statsTotals(), { created: 1, updated: 1 }, 'kept once');
+    assert.deepEqual(again.statsDays('2026-11-29', '2026-11-29'), [{ day: '2026-11-29', created: 3, updated: 4 }]);
   });
 });
