@@ -21,8 +21,15 @@ export interface CappedBody {
   cap: number;
 }
 
-/** Reads at most `cap` bytes of the body; a longer body is cut there and its connection dropped. */
-export async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<CappedBody> {
+/**
+ * Reads at most `cap` bytes of the body; a longer body is cut there and its connection dropped.
+ * A body whose Content-Length is within the cap is read whole in one go (the common case,
+ * and the cheapest); the request's deadline still bounds how long that takes.
+ */
+export async function readCapped(body: Dispatcher.ResponseData['body'], cap: number, contentLength?: string | string[]): Promise<CappedBody> {
+  const declared = typeof contentLength === 'string' && /^\d{1,15}$/.test(contentLength) ? Number(contentLength) : null;
+  // undici ends the body with an error should the server send more than it declared.
+  if (declared !== null && declared <= cap) return { text: await body.text(), cut: false, cap };
   const chunks: Buffer[] = [];
   let size = 0;
   let cut = false;

@@ -93,7 +93,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
       // Requests still waiting for an answer are cut off rather than waited for: a dripping
       // answer would otherwise hold the shutdown for as long as it drips.
       t.abortAll();
-      closing ??= built.dispatcher.close();
+      closing ??= built.dispatcher.destroy();
       return closing;
     },
   };

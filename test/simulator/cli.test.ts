@@ -66,4 +66,12 @@ describe('jiraline simulator', () => {
       { host: '::1', port: 0, mode: 'datacenter', auth: { token: 'T' }, faults: { failureRate: 0.5, latencyMs: 20 } });
     assert.deepEqual(simulatorOptions([]), { host: '127.0.0.1', port: 8080, mode: 'datacenter', auth: null, faults: {} });
   });
+
+  test('--hostile MODE (and --hostile-creates-only) make it a broken Jira; an unknown mode is named', () => {
+    assert.deepEqual(simulatorOptions(['--hostile', 'drip', '--hostile-creates-only']).valueOf(),
+      { host: '127.0.0.1', port: 8080, mode: 'datacenter', auth: null, faults: { hostile: { mode: 'drip', createsOnly: true } } });
+    assert.deepEqual((simulatorOptions(['--hostile', 'echo-credentials']) as { faults: unknown }).faults, { hostile: { mode: 'echo-credentials' } });
+    assert.throws(() => simulatorOptions(['--hostile', 'slow']), (e: Error) => e instanceof UsageError && /--hostile must be one of drip, huge, html, cut, bad-key, echo-credentials/.test(e.message));
+    assert.throws(() => simulatorOptions(['--hostile-creates-only']), (e: Error) => e instanceof UsageError && /--hostile MODE/.test(e.message));
+  });
 });
