@@ -105,6 +105,17 @@ export class Engine implements EngineApi {
     }
   }
 
+  /** For tests: what breaks the scheduler's invariants now (empty when sound), and GUIDs open but in no state. */
+  schedulerViolations(): string[] {
+    const out = this.worker.violations();
+    if (this.isIdle() && !this.core.paused && !this.core.stopping) {
+      for (const guid of this.core.queue.guids()) {
+        if (this.worker.stateOf(guid) === undefined) out.push(`${guid} has open commands but no state: it would never be sent`);
+      }
+    }
+    return out;
+  }
+
   getSnapshot(): EngineSnapshot {
     if (this.snapshot && (!this.core.signals.dirty || this.core.stopped)) return this.snapshot;
     const { core } = this;
