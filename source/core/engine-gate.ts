@@ -12,8 +12,9 @@
 import { JiraError } from './jira-error.js';
 import type {
   Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
-  SearchResult, ServerInfo, TimerHandle, Transition,
+  SearchResult, ServerInfo, Transition,
 } from './ports.js';
+import { ClockTimer } from './clock-timer.js';
 import type { Pacer, PaceOutcome } from './pacer.js';
 import { MAX_RETRY_AFTER_MS, retryDelayMs } from './retry.js';
 
@@ -54,11 +55,15 @@ export class JiraGate {
   /** Closings seen so far; a probe compares them at its end (one that closed the gate afresh was counted there). */
   private closings = 0;
   private closingsAtProbe = 0;
-  private timer: { at: number; handle: TimerHandle } | null = null;
+  private readonly timer: ClockTimer;
   private stopped = false;
   hooks: GateHooks = { closed: () => undefined, opened: () => undefined, due: () => undefined };
 
-  constructor(private readonly clock: Clock, private readonly random: () => number) {}
+  constructor(private readonly clock: Clock, private readonly random: () => number) {
+    this.timer = new ClockTimer(clock, () => {
+      if (!this.stopped) this.hooks.due();
+    });
+  }
 
   /** True while only a probe may go to Jira. */
   get closed(): boolean {
@@ -157,20 +162,12 @@ export class JiraGate {
 
   /** A timer on the Clock for the next probe, so one starts even if the unit that failed is gone. */
   private arm(): void {
-    const at = this.isClosed && !this.stopped ? this.notBefore : null;
-    if (this.timer && this.timer.at === at) return;
-    this.clearTimer();
-    if (at === null) return;
-    const handle = this.clock.setTimeout(() => {
-      this.timer = null;
-      if (!this.stopped) this.hooks.due();
-    }, at - this.clock.now());
-    this.timer = { at, handle };
+    if (this.isClosed && !this.stopped) this.timer.armAt(this.notBefore);
+    else this.timer.clear();
   }
 
   private clearTimer(): void {
-    if (this.timer) this.clock.clearTimeout(this.timer.handle);
-    this.timer = null;
+    this.timer.clear();
   }
 }
 
