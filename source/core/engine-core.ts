@@ -83,6 +83,8 @@ export class EngineCore {
   /** Jira as the engine reaches it: every call paced; its outcome opens or closes the gate. */
   readonly jira: JiraPort;
   private readonly watched: WatchedJira;
+  /** Aborted when the engine stops waiting for Jira's answers (see WatchedJira). */
+  private readonly stopController = new AbortController();
 
   constructor(
     jira: JiraPort,
@@ -98,7 +100,7 @@ export class EngineCore {
       },
       queued: () => this.afterActivity(),
     });
-    this.watched = new WatchedJira(jira, this.gate, this.pacer);
+    this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopController.signal);
     this.jira = this.watched;
     this.loadMeta();
   }
@@ -111,6 +113,11 @@ export class EngineCore {
     const starts = parseJson<number[]>(this.store.getMeta(META.throttle));
     if (Array.isArray(starts)) this.throttleStarts = starts.filter((n) => typeof n === 'number');
     for (const key of this.store.metaKeys(UNIT_PREFIX)) this.storedUnits.add(key.slice(UNIT_PREFIX.length));
+  }
+
+  /** The engine stops waiting for Jira: every call still under way rejects as `stopped` now. */
+  abortCalls(): void {
+    this.stopController.abort();
   }
 
   /** A unit's call to Jira, queued at the pacer behind older commands only (`id`: its first command's). */

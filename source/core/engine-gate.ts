@@ -13,8 +13,9 @@ import { JiraError } from './jira-error.js';
 import type {
   CommentPage,
   Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
-  SearchResult, ServerInfo, TimerHandle, Transition,
+  SearchResult, ServerInfo, Transition,
 } from './ports.js';
+import { ClockTimer } from './clock-timer.js';
 import type { Pacer, PaceOutcome } from './pacer.js';
 import { MAX_RETRY_AFTER_MS, retryDelayMs } from './retry.js';
 
@@ -57,11 +58,15 @@ export class JiraGate {
   /** Closings seen so far; a probe compares them at its end (one that closed the gate afresh was counted there). */
   private closings = 0;
   private closingsAtProbe = 0;
-  private timer: { at: number; handle: TimerHandle } | null = null;
+  private readonly timer: ClockTimer;
   private stopped = false;
   hooks: GateHooks = { closed: () => undefined, opened: () => undefined, due: () => undefined };
 
-  constructor(private readonly clock: Clock, private readonly random: () => number) {}
+  constructor(private readonly clock: Clock, private readonly random: () => number) {
+    this.timer = new ClockTimer(clock, () => {
+      if (!this.stopped) this.hooks.due();
+    });
+  }
 
   /** True while only a probe may go to Jira. */
   get closed(): boolean {
@@ -167,26 +172,48 @@ export class JiraGate {
 
   /** A timer on the Clock for the next probe, so one starts even if the unit that failed is gone. */
   private arm(): void {
-    const at = this.isClosed && !this.stopped ? this.notBefore : null;
-    if (this.timer && this.timer.at === at) return;
-    this.clearTimer();
-    if (at === null) return;
-    const handle = this.clock.setTimeout(() => {
-      this.timer = null;
-      if (!this.stopped) this.hooks.due();
-    }, at - this.clock.now());
-    this.timer = { at, handle };
+    if (this.isClosed && !this.stopped) this.timer.armAt(this.notBefore);
+    else this.timer.clear();
   }
 
   private clearTimer(): void {
-    if (this.timer) this.clock.clearTimeout(this.timer.handle);
-    this.timer = null;
+    this.timer.clear();
   }
+}
+
+/** The error a call gets when the engine stopped before (or while) it was sent. */
+export function stoppedError(): JiraError {
+  return new JiraError({ status: 0, cause: 'stopped', message: 'jiraline is stopping: the request was not sent, or its answer came too late' });
+}
+
+/** The call's outcome, or a `stopped` rejection as soon as the signal aborts (the request itself runs out unheard). */
+function untilStopped<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    call.catch(() => undefined);
+    return Promise.reject(stoppedError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(stoppedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    }, (error: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+  });
 }
 
 /** The JiraPort the engine uses: the real one, every call paced (pacer.ts), every answer and refusal shown to the gate. */
 export class WatchedJira implements JiraPort {
-  constructor(private readonly inner: JiraPort, private readonly gate: JiraGate, private readonly pacer: Pacer) {
+  /**
+   * `stopSignal` aborts when the engine has stopped waiting for answers (its grace is over):
+   * every call still waiting then rejects at once with a `stopped` JiraError, so no answer
+   * that comes later reaches a unit — the senders need no "stopped?" check after each await.
+   */
+  constructor(private readonly inner: JiraPort, private readonly gate: JiraGate, private readonly pacer: Pacer,
+    private readonly stopSignal: AbortSignal) {
     inner.observeRate?.((headers) => pacer.observe(headers));
   }
 
@@ -218,7 +245,7 @@ export class WatchedJira implements JiraPort {
     const permit = await this.pacer.acquire({ endpoint, issue, cost, priority: this.priority });
     let outcome: PaceOutcome = { kind: 'other' };
     try {
-      const result = await call();
+      const result = await untilStopped(call(), this.stopSignal);
       outcome = { kind: 'answered' };
       this.gate.answered();
       return result;
@@ -226,6 +253,7 @@ export class WatchedJira implements JiraPort {
       if (error instanceof JiraError && error.status === 429) {
         outcome = { kind: 'rate-limited', retryAfterMs: error.retryAfterMs, reason: error.rateLimitReason };
       }
+      if (error instanceof JiraError && error.cause_ === 'stopped') throw error;
       if (closesGate(error)) this.gate.refused(error);
       // Jira's own verdict (400, 404, 429, 500, 503, 401 …) is an answer; anything else (a bug) says nothing.
       else if (error instanceof JiraError) this.gate.answered();

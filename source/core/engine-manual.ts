@@ -46,7 +46,8 @@ export async function executeManual(core: EngineCore, body: IssuePayload, pause:
   } catch (error) {
     const jira = error instanceof JiraError ? error : null;
     const message = jira?.isAuth ? authMessage(jira) : jira ? jira.detail() : messageOf(error);
-    if (!core.stopped) {
+    // Stopped while it was with Jira: the row stays in flight, and the next start says "outcome unknown".
+    if (!core.stopped && jira?.cause_ !== 'stopped') {
       core.store.updateLog(logId, { status: 'Failed', error: message,
         response: jira ? JSON.stringify({ status: jira.status, error: jira.detail() }).slice(0, 2048) : null });
       core.store.deleteCommand(id);

@@ -1,7 +1,9 @@
 // Sending one unit of work to Jira: a CREATE (POST, the GUID → ticket map, then its
 // comments and transition) or an update (every waiting line of one log row merged into
 // one PUT, then the transition). Steps already done are remembered, so a retry after a
-// passing failure does not add a comment twice or make a second ticket.
+// passing failure does not add a comment twice or make a second ticket. No "stopped?"
+// check after each await: once the engine stops waiting, every Jira call still under way
+// rejects as `stopped` (WatchedJira), and handleFailure leaves such a unit as it is.
 import { composeCreate, composeUpdate, mergeUpdatePlans, parseAdvancedLine, updatePlanBody, type AdvancedCommand } from './advanced.js';
 import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';
@@ -23,7 +25,8 @@ import { fitNote } from './text-limits.js';
 export function outcomeUnknown(error: unknown): boolean {
   if (!(error instanceof JiraError)) return true;
   const s = error.status;
-  if (s === 0) return error.cause_ !== 'unreached' && error.cause_ !== 'tls' && error.cause_ !== 'stopped';
+  // 'stopped' may have cut a request short after it was written: unknown, to be safe.
+  if (s === 0) return error.cause_ !== 'unreached' && error.cause_ !== 'tls';
   return s === 502 || s === 504 || (s >= 200 && s < 300);
 }
 
@@ -75,7 +78,6 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
   let ticket: TicketRef | undefined;
   try {
     const catalogue = await core.sendingCatalogue();
-    if (core.stopped) return;
     const plan = composeCreate(reparse(cmd), core.config.template, catalogue, core.shapeContext());
     if (!plan.ok) {
       finishFailed(core, [cmd], plan.error, undefined, log);
@@ -102,7 +104,6 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
         unknownOutcome = outcomeUnknown(error);
         throw error;
       }
-      if (core.stopped) return;
       unknownOutcome = false;
       ticket = { guid, ticketId: created.id, ticketKey: created.key, ticketUrl: core.jira.browseUrl(created.key) };
       // The ticket and its count are stored together: recovery adopts (and counts) only what is not.
@@ -134,7 +135,6 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     }
     finishOk(core, [cmd], ticket, 'Create', log);
   } catch (error) {
-    if (core.stopped) return;
     handleFailure(core, [cmd], error, hooks, { unknownOutcome, ticket, log });
   }
 }
@@ -149,7 +149,6 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
   const log: LogPatch = {};
   try {
     const catalogue = await core.sendingCatalogue();
-    if (core.stopped) return;
     ticket = core.store.getTicket(guid);
     if (!ticket) {
       finishFailed(core, cmds, 'GUID has no ticket — its CREATE did not make one');
@@ -190,7 +189,6 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     core.store.addStats(localDay(core.clock.now()), 0, 1);
     finishOk(core, cmds, ticket, 'Update', log);
   } catch (error) {
-    if (core.stopped) return;
     handleFailure(core, cmds, error, hooks, { unknownOutcome: false, ticket, log });
   }
 }

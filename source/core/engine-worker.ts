@@ -1,14 +1,22 @@
 // The scheduler: which unit of work goes to Jira next. Commands of one GUID go strictly in
 // accept order (one unit of a GUID at a time); different GUIDs go in parallel up to a cap.
-// Automatic updates take a slot of the throttle window when they start (once, however
-// many attempts); CREATEs never wait for it. While the gate is closed (Jira not taking
-// requests, engine-gate.ts) a due unit is held instead — before it could take a throttle
-// slot — and one held unit at a time goes as the probe. Everything waits on the injected Clock.
+// Each GUID the scheduler knows is in exactly one state, changed only through move(), which
+// refuses a transition the design does not allow:
+//   waiting   — may have something to send now: looked at on the next pass, in nudge order;
+//   throttled — its next unit is an automatic update waiting for a slot of the throttle window;
+//   held      — its next unit is due, but the gate is closed (Jira not answering, engine-gate.ts);
+//               one held unit at a time goes as the probe, longest held first;
+//   sleeping  — its next unit waits for its retry time;
+//   sending   — a unit is with Jira (or waiting for the pacer's permit, pacer.ts).
+// A GUID with nothing to do has no state. Automatic updates take a slot of the throttle
+// window when they start (once, however many attempts); CREATEs never wait for it. A held
+// unit is held before it could take a throttle slot. Everything waits on the injected Clock.
 import type { EngineCore } from './engine-core.js';
 import { attemptsOf } from './engine-core.js';
 import { finishFailed, type FailureHooks } from './engine-outcome.js';
 import { sendUnit } from './engine-send.js';
-import type { QueuedCommand, TimerHandle } from './ports.js';
+import { ClockTimer } from './clock-timer.js';
+import type { QueuedCommand } from './ports.js';
 import { gaveUpReason, retryTimeIsUp } from './retry.js';
 import { canStart, nextExpiryAt, nextStartAt, recordStart, type ThrottleWindow } from './throttle.js';
 import { META } from './engine-core.js';
@@ -30,39 +38,108 @@ export const MAX_IN_FLIGHT = 256;
  */
 export const STARTS_PER_TURN = 32;
 
-interface Timer {
-  at: number;
-  handle: TimerHandle;
-}
+/** The state of a GUID in the scheduler; see the file comment. */
+export type UnitState = 'waiting' | 'throttled' | 'held' | 'sleeping' | 'sending';
+
+/** The transitions the design allows (from → to; 'idle' is no state). Anything else is a bug. */
+const ALLOWED: Record<UnitState | 'idle', ReadonlyArray<UnitState | 'idle'>> = {
+  idle: ['waiting'],
+  waiting: ['idle', 'throttled', 'held', 'sleeping', 'sending'],
+  throttled: ['idle', 'throttled', 'held', 'sleeping', 'sending'],
+  held: ['idle', 'waiting', 'throttled', 'held', 'sleeping', 'sending'],
+  sleeping: ['waiting'],
+  sending: ['idle'],
+};
 
 /** Picks and starts units of work; see the file comment. */
 export class Worker {
-  /** GUIDs that may have something to send now, in the order they were nudged. */
+  /** The one state of each GUID the scheduler knows. */
+  private readonly states = new Map<string, UnitState>();
+  /** Indexes of the states that are walked in order (Sets keep insertion order). */
   private readonly ready = new Set<string>();
-  /** GUIDs whose next unit is an update waiting for the throttle window, oldest first. */
   private readonly throttled = new Set<string>();
-  /** GUIDs with a unit at Jira now. */
-  private readonly busy = new Set<string>();
-  /** GUIDs whose next unit waits for a retry time. */
-  private readonly sleeping = new Map<string, number>();
-  /** GUIDs whose next unit is due but held by the closed gate, longest held first. */
   private readonly held = new Set<string>();
+  /** Sleeping GUIDs and when they wake. */
+  private readonly sleeping = new Map<string, number>();
+  private sendingCount = 0;
   /** No held unit was accepted before this (it may be earlier than the oldest left): the sweep's shortcut. */
   private heldSince = Infinity;
   private readonly running = new Set<Promise<void>>();
-  private wakeTimer: Timer | null = null;
-  private throttleTimer: Timer | null = null;
-  private expiryTimer: Timer | null = null;
+  private readonly wakeTimer: ClockTimer;
+  private readonly throttleTimer: ClockTimer;
+  private readonly expiryTimer: ClockTimer;
   private pumpQueued = false;
   /** Units started in the current pass (see STARTS_PER_TURN). */
   private startedThisTurn = 0;
   private started = false;
 
-  constructor(private readonly core: EngineCore, private readonly hooks: FailureHooks) {}
+  constructor(private readonly core: EngineCore, private readonly hooks: FailureHooks) {
+    this.wakeTimer = new ClockTimer(core.clock, () => this.wake());
+    this.throttleTimer = new ClockTimer(core.clock, () => this.schedulePump());
+    this.expiryTimer = new ClockTimer(core.clock, () => {
+      this.core.signals.changed();
+      this.armExpiry();
+    });
+  }
 
   /** Units with Jira now. */
   get inFlight(): number {
-    return this.busy.size;
+    return this.sendingCount;
+  }
+
+  /** The state of a GUID (undefined: nothing to do). */
+  stateOf(guid: string): UnitState | undefined {
+    return this.states.get(guid);
+  }
+
+  /** How many GUIDs are in each state. */
+  counts(): Record<UnitState, number> {
+    return { waiting: this.ready.size, throttled: this.throttled.size, held: this.held.size, sleeping: this.sleeping.size, sending: this.sendingCount };
+  }
+
+  /** What breaks the scheduler's invariants now (empty when sound): for tests. */
+  violations(): string[] {
+    const out: string[] = [];
+    const indexOf = (state: UnitState): { has(g: string): boolean; size: number } =>
+      state === 'waiting' ? this.ready : state === 'throttled' ? this.throttled : state === 'held' ? this.held : state === 'sleeping' ? this.sleeping
+        : { has: (g) => this.states.get(g) === 'sending', size: this.sendingCount };
+    let total = 0;
+    for (const state of ['waiting', 'throttled', 'held', 'sleeping', 'sending'] as const) {
+      const index = indexOf(state);
+      total += index.size;
+      for (const [guid, s] of this.states) if (s === state && !index.has(guid)) out.push(`${guid} is ${state} but not in its index`);
+    }
+    if (total !== this.states.size) out.push(`${total} indexed GUIDs for ${this.states.size} states`);
+    if (this.sendingCount > MAX_IN_FLIGHT) out.push(`${this.sendingCount} units sending, more than ${MAX_IN_FLIGHT}`);
+    return out;
+  }
+
+  /** Changes a GUID's state, keeping the indexes; a transition the design does not allow throws. */
+  private move(guid: string, next: UnitState | 'idle', at = 0): void {
+    const prev = this.states.get(guid) ?? 'idle';
+    if (!ALLOWED[prev].includes(next)) throw new Error(`scheduler: ${guid} may not go from ${prev} to ${next}`);
+    if (prev === next) return; // stays, keeping its place in line
+    if (prev === 'waiting') this.ready.delete(guid);
+    else if (prev === 'throttled') this.throttled.delete(guid);
+    else if (prev === 'held') this.held.delete(guid);
+    else if (prev === 'sleeping') this.sleeping.delete(guid);
+    else if (prev === 'sending') this.sendingCount--;
+    if (next === 'idle') {
+      this.states.delete(guid);
+      return;
+    }
+    this.states.set(guid, next);
+    if (next === 'waiting') this.ready.add(guid);
+    else if (next === 'throttled') this.throttled.add(guid);
+    else if (next === 'held') this.held.add(guid);
+    else if (next === 'sleeping') this.sleeping.set(guid, at);
+    else this.sendingCount++;
+  }
+
+  /** A nudge: the GUID may have something to send. Sending, held and throttled GUIDs are looked at anyway. */
+  private nudge(guid: string): void {
+    const state = this.states.get(guid);
+    if (state === undefined || state === 'sleeping') this.move(guid, 'waiting');
   }
 
   /** Whether something could be sent right now (or a scheduling pass is about to run). */
@@ -79,27 +156,26 @@ export class Worker {
   /** Starts scheduling every GUID that has open commands. */
   start(): void {
     this.started = true;
-    for (const guid of this.core.queue.guids()) this.ready.add(guid);
+    for (const guid of this.core.queue.guids()) this.nudge(guid);
     this.armExpiry();
     this.schedulePump();
   }
 
   /** The GUID has something new (or finished a unit): look at it again. */
   kick(guid: string): void {
-    this.ready.add(guid);
+    this.nudge(guid);
     this.schedulePump();
   }
 
   /** Settings or the pause changed: look at everything again. */
   rescan(): void {
-    for (const guid of this.core.queue.guids()) this.ready.add(guid);
+    for (const guid of this.core.queue.guids()) this.nudge(guid);
     this.schedulePump();
   }
 
-  /** The gate opened: everything it held goes back to the scheduler at once. */
+  /** The gate opened: everything it held goes back to the scheduler at once, longest held first. */
   release(): void {
-    for (const guid of this.held) this.ready.add(guid);
-    this.held.clear();
+    for (const guid of [...this.held]) this.move(guid, 'waiting');
     this.heldSince = Infinity;
     this.schedulePump();
   }
@@ -112,8 +188,7 @@ export class Worker {
   /** Stops scheduling and clears every timer; in-flight units go on. */
   stop(): void {
     this.started = false;
-    for (const timer of [this.wakeTimer, this.throttleTimer, this.expiryTimer]) if (timer) this.core.clock.clearTimeout(timer.handle);
-    this.wakeTimer = this.throttleTimer = this.expiryTimer = null;
+    for (const timer of [this.wakeTimer, this.throttleTimer, this.expiryTimer]) timer.clear();
   }
 
   /** Resolves when every unit now in flight has finished. */
@@ -144,44 +219,45 @@ export class Worker {
     this.startedThisTurn = 0;
     const now = this.core.clock.now();
     const window = this.window();
-    const full = () => this.busy.size >= MAX_IN_FLIGHT || this.startedThisTurn >= STARTS_PER_TURN;
+    const full = () => this.sendingCount >= MAX_IN_FLIGHT || this.startedThisTurn >= STARTS_PER_TURN;
     // Updates held by the throttle are older than anything nudged since: they go first.
     if (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)) {
-      // Deleting the current entry while iterating a Set is safe; consider() puts a GUID back
-      // here only when no slot is free, and the loop has stopped by then.
+      // consider() moves the GUID on (deleting the current entry while iterating a Set is safe);
+      // it stays only when no slot is free, and the loop has stopped by then.
       for (const guid of this.throttled) {
         if (full() || !canStart(this.core.throttleStarts, now, window)) break;
-        this.throttled.delete(guid);
         this.consider(guid, now, window);
       }
     }
     // Not a copy: thousands of GUIDs may wait here, and this runs after every unit.
     for (const guid of this.ready) {
       if (full()) break;
-      this.ready.delete(guid);
       this.consider(guid, now, window);
     }
     if (this.core.gate.mayProbe(now) && !full()) this.startProbe(now, window);
     this.armThrottle(now, window);
-    return this.startedThisTurn >= STARTS_PER_TURN && this.busy.size < MAX_IN_FLIGHT
+    return this.startedThisTurn >= STARTS_PER_TURN && this.sendingCount < MAX_IN_FLIGHT
       && (this.ready.size > 0 || (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)));
   }
 
+  /** Decides the next state of a waiting, throttled or held GUID (held: as the probe). */
   private consider(guid: string, now: number, window: ThrottleWindow, asProbe = false): void {
-    if (this.busy.has(guid)) return; // its unit's end nudges it again
     const cmds = this.core.queue.head(guid);
-    if (!cmds) return; // nothing, or its commit is still under way (the accept nudges it)
-    const at = cmds[0].nextAttemptAt;
-    if (at > now) {
-      this.sleep(guid, at);
+    if (!cmds) {
+      this.move(guid, 'idle'); // nothing, or its commit is still under way (the accept nudges it)
       return;
     }
-    this.sleeping.delete(guid);
+    const at = cmds[0].nextAttemptAt;
+    if (at > now) {
+      this.move(guid, 'sleeping', at);
+      this.armWake();
+      return;
+    }
     if (this.core.gate.closed) {
       if (this.giveUpIfTimeIsUp(guid, cmds)) return;
       // Held before the throttle: a held update must not take a slot it does not use.
       if (!asProbe) {
-        this.held.add(guid);
+        this.move(guid, 'held');
         if (cmds[0].acceptedAt < this.heldSince) this.heldSince = cmds[0].acceptedAt;
         return;
       }
@@ -191,7 +267,7 @@ export class Worker {
     const needsSlot = cmds[0].kind === 'update' && cmds[0].type === 'Automatic' && !cmds.some((c) => c.throttleCounted);
     if (needsSlot) {
       if (!canStart(this.core.throttleStarts, now, window)) {
-        this.throttled.add(guid);
+        this.move(guid, 'throttled');
         return;
       }
       this.takeSlot(cmds, now, window);
@@ -206,9 +282,8 @@ export class Worker {
    */
   private startProbe(now: number, window: ThrottleWindow): void {
     for (const guid of this.held) {
-      this.held.delete(guid);
       this.consider(guid, now, window, true);
-      if (this.busy.has(guid)) {
+      if (this.states.get(guid) === 'sending') {
         this.core.gate.probeStarted(guid);
         return;
       }
@@ -224,7 +299,7 @@ export class Worker {
   private giveUpIfTimeIsUp(guid: string, cmds: QueuedCommand[]): boolean {
     const { gate } = this.core;
     if (!retryTimeIsUp(cmds[0].acceptedAt, gate.lastRefusedAt, this.core.config.updates.retryForHours)) return false;
-    this.held.delete(guid);
+    this.move(guid, 'idle');
     const detail = gate.lastError?.detail() ?? 'Jira is not taking requests';
     finishFailed(this.core, cmds, gaveUpReason(attemptsOf(cmds), detail));
     this.kick(guid); // its next unit, if any, is held (or gives up) in turn
@@ -241,7 +316,7 @@ export class Worker {
     let since = Infinity;
     for (const guid of this.held) {
       const cmds = this.core.queue.head(guid);
-      if (!cmds) this.held.delete(guid);
+      if (!cmds) this.move(guid, 'idle');
       else if (!this.giveUpIfTimeIsUp(guid, cmds) && cmds[0].acceptedAt < since) since = cmds[0].acceptedAt;
     }
     this.heldSince = since;
@@ -256,10 +331,10 @@ export class Worker {
   }
 
   private dispatch(guid: string, cmds: QueuedCommand[]): void {
-    this.busy.add(guid);
+    this.move(guid, 'sending');
     this.startedThisTurn++;
     const run: Promise<void> = this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
-      this.busy.delete(guid);
+      this.move(guid, 'idle');
       this.running.delete(run);
       if (guid === this.core.gate.probe) {
         if (this.core.gate.probeEnded() && !this.core.stopped) this.giveUpHeld();
@@ -269,31 +344,20 @@ export class Worker {
     this.running.add(run);
   }
 
-  private sleep(guid: string, at: number): void {
-    this.sleeping.set(guid, at);
-    this.armWake();
-  }
-
+  /** Arms the wake-up for the earliest sleeper. */
   private armWake(): void {
     let earliest = Infinity;
     for (const at of this.sleeping.values()) if (at < earliest) earliest = at;
-    if (this.wakeTimer && this.wakeTimer.at <= earliest) return;
-    if (this.wakeTimer) this.core.clock.clearTimeout(this.wakeTimer.handle);
-    this.wakeTimer = null;
-    if (earliest === Infinity || !this.started) return;
-    const handle = this.core.clock.setTimeout(() => {
-      this.wakeTimer = null;
-      const now = this.core.clock.now();
-      for (const [guid, at] of this.sleeping) {
-        if (at <= now) {
-          this.sleeping.delete(guid);
-          this.ready.add(guid);
-        }
-      }
-      this.armWake();
-      this.schedulePump();
-    }, earliest - this.core.clock.now());
-    this.wakeTimer = { at: earliest, handle };
+    if (earliest === Infinity || !this.started) this.wakeTimer.clear();
+    else this.wakeTimer.armNoLaterThan(earliest);
+  }
+
+  /** Sleepers whose time has come wait again. */
+  private wake(): void {
+    const now = this.core.clock.now();
+    for (const [guid, at] of this.sleeping) if (at <= now) this.move(guid, 'waiting');
+    this.armWake();
+    this.schedulePump();
   }
 
   /** Wakes the scheduler when the window lets the oldest held update start. */
@@ -301,29 +365,14 @@ export class Worker {
     let at = this.throttled.size > 0 ? nextStartAt(this.core.throttleStarts, now, window) : null;
     // A slot free now but no room in flight: the next unit to finish pumps again.
     if (at !== null && at <= now) at = null;
-    if (this.throttleTimer && this.throttleTimer.at === at) return;
-    if (this.throttleTimer) this.core.clock.clearTimeout(this.throttleTimer.handle);
-    this.throttleTimer = null;
-    if (at === null || !this.started) return;
-    const handle = this.core.clock.setTimeout(() => {
-      this.throttleTimer = null;
-      this.schedulePump();
-    }, at - now);
-    this.throttleTimer = { at, handle };
+    if (at === null || !this.started) this.throttleTimer.clear();
+    else this.throttleTimer.armAt(at);
   }
 
   /** Redraws the status line's "used" when the oldest start leaves the window. */
   private armExpiry(): void {
-    if (this.expiryTimer) this.core.clock.clearTimeout(this.expiryTimer.handle);
-    this.expiryTimer = null;
-    const now = this.core.clock.now();
-    const at = nextExpiryAt(this.core.throttleStarts, now, this.window().intervalMs);
-    if (at === null || !this.started) return;
-    const handle = this.core.clock.setTimeout(() => {
-      this.expiryTimer = null;
-      this.core.signals.changed();
-      this.armExpiry();
-    }, at - now);
-    this.expiryTimer = { at, handle };
+    const at = nextExpiryAt(this.core.throttleStarts, this.core.clock.now(), this.window().intervalMs);
+    if (at === null || !this.started) this.expiryTimer.clear();
+    else this.expiryTimer.armAt(at);
   }
 }

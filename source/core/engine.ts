@@ -15,6 +15,7 @@ import { executeManual } from './engine-manual.js';
 import { noteRefused } from './engine-refused.js';
 import { authMessage } from './engine-outcome.js';
 import { loadOpenCommands } from './engine-recovery.js';
+import { stoppedError } from './engine-gate.js';
 import { Worker } from './engine-worker.js';
 import { JiraError } from './jira-error.js';
 import type { Clock, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
@@ -110,6 +111,17 @@ export class Engine implements EngineApi {
     } catch {
       // Jira down: the kept catalogue (or none: lines accepted unchecked) serves until it answers.
     }
+  }
+
+  /** For tests: what breaks the scheduler's invariants now (empty when sound), and GUIDs open but in no state. */
+  schedulerViolations(): string[] {
+    const out = this.worker.violations();
+    if (this.isIdle() && !this.core.paused && !this.core.stopping) {
+      for (const guid of this.core.queue.guids()) {
+        if (this.worker.stateOf(guid) === undefined) out.push(`${guid} has open commands but no state: it would never be sent`);
+      }
+    }
+    return out;
   }
 
   getSnapshot(): EngineSnapshot {
@@ -332,12 +344,18 @@ export class Engine implements EngineApi {
     this.pruneTimer = this.midnightTimer = this.authTimer = null;
     core.gate.stop();
     // Requests waiting for the pacer are not sent: their units stay open for the next start.
-    core.pacer.stop(new JiraError({ status: 0, cause: 'stopped', message: 'jiraline is stopping: the request was not sent' }));
+    core.pacer.stop(stoppedError());
     core.endWaits();
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);
     if (graceTimer) core.clock.clearTimeout(graceTimer);
+    // Answers that come from now on reach nobody: the units still waiting end as stopped.
+    core.abortCalls();
+    let lastTimer: TimerHandle | null = null;
+    const last = new Promise<void>((resolve) => { lastTimer = core.clock.setTimeout(resolve, 1000); });
+    await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), last]);
+    if (lastTimer) core.clock.clearTimeout(lastTimer);
     // What did not finish stays in flight in the store: the next start looks it up.
     core.cancelLazyCommit();
     await core.store.commit().catch(() => undefined);

@@ -11,7 +11,8 @@
 //     method for jira-burst-based, the issue for jira-per-issue-on-write, the whole site
 //     otherwise) until then, not just the request that met it.
 // Pure: time comes from the Clock, one timer at a time.
-import type { Clock, TimerHandle } from './ports.js';
+import { ClockTimer } from './clock-timer.js';
+import type { Clock } from './ports.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
 
 /** What a request is, for the scopes Jira limits by. */
@@ -130,7 +131,7 @@ export class Pacer {
   private inFlight = 0;
   private readonly pauses = new Map<string, number>();
   private readonly waiters: Waiter[] = [];
-  private timer: { at: number; handle: TimerHandle } | null = null;
+  private readonly timer: ClockTimer;
   private lastDecreaseAt = -Infinity;
   private lastNearLimitAt = -Infinity;
   /** Data Center's refill rate, once its headers told it. */
@@ -144,6 +145,7 @@ export class Pacer {
     this.concurrency = limits.maxConcurrent;
     this.tokens = this.capacity();
     this.tokensAt = clock.now();
+    this.timer = new ClockTimer(clock, () => this.pump());
   }
 
   /** New ceilings (the configuration changed): the pace never exceeds them. */
@@ -289,22 +291,12 @@ export class Pacer {
   }
 
   private arm(at: number): void {
-    if (at === Infinity) {
-      this.clearTimer();
-      return;
-    }
-    if (this.timer && this.timer.at <= at && this.timer.at > this.clock.now()) return;
-    this.clearTimer();
-    const handle = this.clock.setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, Math.max(1, at - this.clock.now()));
-    this.timer = { at, handle };
+    if (at === Infinity) this.timer.clear();
+    else this.timer.armNoLaterThan(at);
   }
 
   private clearTimer(): void {
-    if (this.timer) this.clock.clearTimeout(this.timer.handle);
-    this.timer = null;
+    this.timer.clear();
   }
 
   private rateLimited(permit: Permit, outcome: { retryAfterMs: number | null; reason: string | null }, now: number): void {
