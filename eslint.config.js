@@ -2,6 +2,7 @@
 // (source/core imports no UI and no I/O library) enforced as an error.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const forbiddenInCore = ['ink', 'ink-*', '@alcalzone/*', 'react', 'react/*', 'undici', 'sql.js', 'keytar',
   'node:net', 'net', 'node:http', 'http', 'node:https', 'https', 'node:fs', 'fs', 'node:fs/*', 'fs/*',
@@ -23,6 +24,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'off',
     },
+  },
+  {
+    // Hooks called in a stable order with complete dependency lists: a list left short on
+    // purpose hid stale reads of the engine before.
+    files: ['source/ui/**', 'test/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['source/core/**'],

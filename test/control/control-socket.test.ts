@@ -139,3 +139,25 @@ test('a data directory too deep for a socket path gets one under $XDG_RUNTIME_DI
   assert.equal(await controlSocketPath(deep, { XDG_RUNTIME_DIR: runtimeDir }), path, 'the same directory, the same socket');
   assert.equal(await controlSocketPath(join(tmp.dir, 'short')), join(tmp.dir, 'short', 'jiraline.sock'));
 });
+
+test('updates to an app are batched: at most one per 50 ms however fast lines arrive', async (t) => {
+  const host = await startEngineHost();
+  t.after(() => host.close());
+  const c = await raw(host.runtime.control?.path as string);
+  t.after(() => c.socket.destroy());
+  c.socket.write('{"type":"hello","version":1}\n');
+  await waitUntil(() => c.got.length === 1, 'hello');
+  const started = performance.now();
+  const replies = await Promise.all(Array.from({ length: 2000 }, (_, i) => host.runtime.engine.submitLine(`B${i}|CREATE|summary;burst ${i}|`)));
+  assert.ok(replies.every((r) => r.startsWith('OK ')));
+  await waitUntil(() => host.runtime.engine.getSnapshot().queueDepth === 0, 'all sent');
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  const elapsed = performance.now() - started;
+  const updates = c.got.filter((m) => m.type === 'update');
+  assert.ok(updates.length >= 1, 'the app heard of it');
+  // The engine's snapshot changed thousands of times meanwhile (every line, every send).
+  assert.ok(updates.length <= Math.ceil(elapsed / 50) + 1, `${updates.length} updates in ${Math.round(elapsed)} ms`);
+  const last = updates[updates.length - 1] as { snapshot: { logCount: number } };
+  assert.equal(last.snapshot.logCount, host.runtime.engine.getSnapshot().logCount, 'the last update carries the latest state');
+  assert.ok(last.snapshot.logCount >= 1000);
+});

@@ -17,16 +17,17 @@ function read(stdout: { columns?: number; rows?: number }, fallback: TerminalSiz
 export function useTerminalSize(override?: TerminalSize, fallback: TerminalSize = { columns: 80, rows: 24 }): TerminalSize {
   const { stdout } = useStdout();
   const [size, setSize] = useState(() => read(stdout, fallback));
+  const { columns: fallbackColumns, rows: fallbackRows } = fallback;
   useEffect(() => {
     if (override) return;
     const onResize = () => setSize((previous) => {
-      const next = read(stdout, fallback);
+      const next = read(stdout, { columns: fallbackColumns, rows: fallbackRows });
       return next.columns === previous.columns && next.rows === previous.rows ? previous : next;
     });
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-  }, [stdout, override, fallback.columns, fallback.rows]);
+  }, [stdout, override, fallbackColumns, fallbackRows]);
   return override ?? size;
 }

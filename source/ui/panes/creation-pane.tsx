@@ -30,27 +30,25 @@ function catalogueOf(defs: FieldDef[] | null): FieldCatalogue {
   return defs ? FieldCatalogue.fromJira(defs) : FieldCatalogue.builtin();
 }
 
-/** The draft's store, kept in pane memory so it survives the app being remounted around $EDITOR. */
-function useDraftStore(props: PaneProps): ValueStore<DraftState> {
+/** The draft's store, kept in pane memory so it survives the app being remounted around $EDITOR.
+ *  Made once per memory: later catalogue and connection changes arrive as actions. */
+function draftStoreIn(props: PaneProps): ValueStore<DraftState> {
   const { memory, services, snapshot } = props;
-  return useMemo(() => {
-    let store = memory.get('creation.draft') as ValueStore<DraftState> | undefined;
-    if (!store) {
-      const deployment = snapshot.connection.state === 'ok' ? snapshot.connection.serverInfo.deploymentType : undefined;
-      const draft = initialDraft(services.settings.get().config.template, catalogueOf(services.engine.catalogue()), shapeContextFor(deployment, services.apiVersion));
-      store = createValueStore(draft);
-      memory.set('creation.draft', store);
-    }
-    return store;
-    // Made once per memory: later catalogue and connection changes arrive as actions.
-  }, [memory]);
+  let store = memory.get('creation.draft') as ValueStore<DraftState> | undefined;
+  if (!store) {
+    const deployment = snapshot.connection.state === 'ok' ? snapshot.connection.serverInfo.deploymentType : undefined;
+    const draft = initialDraft(services.settings.get().config.template, catalogueOf(services.engine.catalogue()), shapeContextFor(deployment, services.apiVersion));
+    store = createValueStore(draft);
+    memory.set('creation.draft', store);
+  }
+  return store;
 }
 
 /** The Creation pane. */
 export function CreationPane(props: PaneProps): React.JSX.Element {
   const { services, snapshot, isActive, width, height, setMode } = props;
   const engine = services.engine;
-  const store = useDraftStore(props);
+  const store = draftStoreIn(props);
   const draft = useValueStore(store);
   const dispatch = (action: DraftAction) => store.set((s) => draftReducer(s, action));
   const [region, setRegion] = useState<'table' | 'json'>('table');
@@ -74,7 +72,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   });
 
   // The rows are the template: save them to the config whenever they change.
-  const template = useMemo(() => draftTemplate(draft), [draft.rows]);
+  const template = useMemo(() => draftTemplate(draft), [draft]);
   const lastSaved = useRef<string | null>(null);
   useEffect(() => {
     const current = services.settings.get().config;

@@ -132,9 +132,10 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
     );
   };
 
-  // The first visit searches with the default JQL.
+  // The first visit searches with the default JQL (what the first render saw: once, on mount).
+  const firstVisit = useRef(search.state === 'idle' ? () => run(jql) : null);
   useEffect(() => {
-    if (search.state === 'idle') run(jql);
+    firstVisit.current?.();
   }, []);
 
   const issues = search.state === 'done' ? search.issues : [];

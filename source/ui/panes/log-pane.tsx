@@ -5,7 +5,7 @@
 import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
-import type { LogRow } from '../../core/ports.js';
+import type { LogQuery, LogRow } from '../../core/ports.js';
 import { isKey } from '../key-bindings.js';
 import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
@@ -73,6 +73,16 @@ export function logRowLines(row: LogRow, now: number): ViewLine[] {
 
 const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
 
+// The log version is what makes rows new: new, changed or pruned rows bump it, and the
+// pane asks again. It is passed (and not used) so that it is a stated input of the memo.
+function queryAt(engine: PaneProps['services']['engine'], query: LogQuery, _version: number): LogRow[] {
+  return engine.queryLog(query);
+}
+
+function rowAt(engine: PaneProps['services']['engine'], id: number, _version: number): LogRow | undefined {
+  return engine.getLogRow(id);
+}
+
 /** The Log pane. */
 export function LogPane({ services, snapshot, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
   const engine = services.engine;
@@ -89,10 +99,11 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
   const known = useLogCount(engine, filter, snapshot.logVersion);
   // While a text filter is being counted, the first page is what there is to move in.
   const top = known === null ? 0 : clampWindow(win, known, tableRows).top;
-  const rows = useMemo(() => engine.queryLog({ ...filter, offset: top, limit: tableRows }), [engine, filter, top, tableRows, snapshot.logVersion]);
+  const logVersion = snapshot.logVersion;
+  const rows = useMemo(() => queryAt(engine, { ...filter, offset: top, limit: tableRows }, logVersion), [engine, filter, top, tableRows, logVersion]);
   const count = known ?? rows.length;
   const w = clampWindow(known === null ? { cursor: win.cursor, top: 0 } : win, count, tableRows);
-  const openRow = useMemo(() => (openId === null ? undefined : engine.getLogRow(openId)), [engine, openId, snapshot.logVersion]);
+  const openRow = useMemo(() => (openId === null ? undefined : rowAt(engine, openId, logVersion)), [engine, openId, logVersion]);
 
   useKeys((input, key) => {
     const move = moves.find((m) => isKey(m, input, key));
