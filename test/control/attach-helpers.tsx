@@ -29,7 +29,9 @@ export async function startEngineHost(config: Record<string, unknown> = {}): Pro
   const tmp = await makeTempDir('jl-att-');
   const simulator = await startSimulator({ mode: 'datacenter', auth: null });
   const configPath = join(tmp.dir, 'config.json');
-  await writeFile(configPath, JSON.stringify(config));
+  // The pacer's ceilings lifted unless a test sets them: these tests are about the faces.
+  const jira = { maxRequestsPerSecond: 10_000, maxConcurrent: 256, ...(config.jira as Record<string, unknown> | undefined) };
+  await writeFile(configPath, JSON.stringify({ ...config, jira }));
   const dataDir = join(tmp.dir, 'data');
   const settings = resolveSettings({ config: configPath, 'data-dir': dataDir, listen: '127.0.0.1:0', 'jira-url': simulator.url }, {}, 'daemon');
   const runtime = await startRuntime(settings, { env: {}, keychain: null, face: 'daemon' });
