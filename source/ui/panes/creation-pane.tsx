@@ -11,7 +11,7 @@ import { draftErrors, draftPayload, draftReducer, draftTemplate, initialDraft, t
 import { FieldCatalogue, shapeContextFor } from '../../core/fields.js';
 import type { ExecuteResult } from '../../core/engine-api.js';
 import type { FieldDef } from '../../core/ports.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey } from '../key-bindings.js';
 import { STACK_BELOW } from '../layout.js';
 import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
 import { TextArea } from '../components/text-area.js';
@@ -24,6 +24,11 @@ import { useModeSync, type PaneProps } from './pane-props.js';
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
 
 const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+const creationFooter = footerHints([
+  ['execute', 'Execute'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
+  [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'],
+]);
 
 /** The catalogue the draft shapes with: Jira's when the engine has it, else the built-in one. */
 function catalogueOf(defs: FieldDef[] | null): FieldCatalogue {
@@ -211,7 +216,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}
         {message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
-        <Text dimColor wrap="truncate-end">x Execute · a Add Field · m Mode · d delete · Enter edit cell · ←→ column · Tab JSON · e $EDITOR</Text>
+        <Text dimColor wrap="truncate-end">{creationFooter}</Text>
       </Box>
     </Box>
   );

@@ -8,7 +8,7 @@ import Spinner from 'ink-spinner';
 import type { FieldDef, JiraIssue } from '../../core/ports.js';
 import type { TemplateRow } from '../../core/config.js';
 import { adfToText } from '../../core/adf.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey } from '../key-bindings.js';
 import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
 import { TextInput } from '../components/text-input.js';
@@ -87,6 +87,8 @@ type SearchState =
 type TicketState = { state: 'loading'; key: string } | { state: 'shown'; issue: JiraIssue } | { state: 'error'; key: string; error: string };
 
 const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+const jiraFooter = footerHints([['search', 'edit JQL (Enter searches)'], [['up', 'down', 'page-up', 'page-down'], 'move'], ['open', 'open ticket']]);
 
 /** The Jira pane. */
 export function JiraPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
@@ -202,7 +204,7 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
         emptyText={search.state === 'done' ? 'No ticket matches.' : ''}
         height={listRows}
       />
-      <Text dimColor wrap="truncate-end">/ edit JQL (Enter searches) · ↑↓ PgUp PgDn move · Enter open ticket</Text>
+      <Text dimColor wrap="truncate-end">{jiraFooter}</Text>
     </Box>
   );
 }

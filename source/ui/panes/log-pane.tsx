@@ -6,7 +6,7 @@ import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { LogQuery, LogRow } from '../../core/ports.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
 import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
 import { TextInput } from '../components/text-input.js';
@@ -70,6 +70,10 @@ export function logRowLines(row: LogRow, now: number): ViewLine[] {
 }
 
 const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+
+const logFooterParts: FooterPart[] = [[moves, 'move'], ['open', 'open'], ['filter', 'filter']];
+const logFooter = footerHints(logFooterParts);
+const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
 // The log version is what makes rows new: new, changed or pruned rows bump it, and the
 // pane asks again. It is passed (and not used) so that it is a stated input of the memo.
@@ -168,7 +172,7 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
         emptyText={filtered ? 'No row matches the filter.' : 'No commands sent yet: Execute on the Creation pane, or send an Advanced line.'}
         height={tableRows}
       />
-      <Text dimColor wrap="truncate-end">↑↓ PgUp PgDn Home End move · Enter open · / filter{filterText ? ' · Esc clear filter' : ''}</Text>
+      <Text dimColor wrap="truncate-end">{filterText ? logFooterFiltered : logFooter}</Text>
     </Box>
   );
 }
