@@ -3,7 +3,7 @@
 // Table keys: ↑↓ rows, ←→ columns, Enter edits a cell, m Mode, d delete, a Add Field;
 // Tab moves to the JSON, where Enter edits it in place and e opens $VISUAL/$EDITOR;
 // x executes. The rows are saved to the config as the template automatic CREATEs use.
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
@@ -49,6 +49,19 @@ function draftStoreIn(props: PaneProps): ValueStore<DraftState> {
   return store;
 }
 
+/** What the pane's keyboard is doing: browsing, editing a cell or the JSON, or adding a field (one state, not three flags). */
+type CreationMode = { kind: 'browse' } | { kind: 'cell'; index: number; column: TableColumn } | { kind: 'json' } | { kind: 'add-field' };
+type CreationModeAction = { type: 'edit-cell'; index: number; column: TableColumn } | { type: 'edit-json' } | { type: 'add-field' } | { type: 'leave' };
+const browsing: CreationMode = { kind: 'browse' };
+
+/** Modes change only from browsing (one editor at a time) and always leave back to it. */
+export function creationModeReducer(mode: CreationMode, action: CreationModeAction): CreationMode {
+  if (action.type === 'leave') return browsing;
+  if (mode.kind !== 'browse') return mode;
+  if (action.type === 'edit-cell') return { kind: 'cell', index: action.index, column: action.column };
+  return action.type === 'edit-json' ? { kind: 'json' } : { kind: 'add-field' };
+}
+
 /** The Creation pane. */
 export function CreationPane(props: PaneProps): React.JSX.Element {
   const { services, snapshot, isActive, width, height, setMode } = props;
@@ -59,9 +72,10 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const [region, setRegion] = useState<'table' | 'json'>('table');
   const [win, setWin] = useState({ cursor: 0, top: 0 });
   const [column, setColumn] = useState<TableColumn>('Value');
-  const [cellEdit, setCellEdit] = useState<{ index: number; column: TableColumn } | null>(null);
-  const [jsonEditing, setJsonEditing] = useState(false);
-  const [adding, setAdding] = useState(false);
+  const [mode, changeMode] = useReducer(creationModeReducer, browsing);
+  const cellEdit = mode.kind === 'cell' ? { index: mode.index, column: mode.column } : null;
+  const jsonEditing = mode.kind === 'json';
+  const adding = mode.kind === 'add-field';
   const [exec, setExec] = useState<Exec>({ state: 'idle' });
   const [message, setMessage] = useState<string | null>(null);
   useModeSync(setMode, cellEdit !== null || jsonEditing || adding);
@@ -136,9 +150,9 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'table' ? 'json' : 'table'));
     else if (isKey('execute', input, key)) execute();
     else if (isKey('external-editor', input, key)) openEditor();
-    else if (isKey('add-field', input, key)) setAdding(true);
+    else if (isKey('add-field', input, key)) changeMode({ type: 'add-field' });
     else if (region === 'json') {
-      if (isKey('edit', input, key)) setJsonEditing(true);
+      if (isKey('edit', input, key)) changeMode({ type: 'edit-json' });
     } else {
       const move = moves.find((m) => isKey(m, input, key));
       const ci = tableColumns.indexOf(column);
@@ -150,7 +164,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       else if (isKey('delete-row', input, key)) dispatch({ type: 'delete-row', index: w.cursor });
       else if (isKey('edit', input, key)) {
         if (column === 'Mode') dispatch({ type: 'toggle-mode', index: w.cursor });
-        else setCellEdit({ index: w.cursor, column });
+        else changeMode({ type: 'edit-cell', index: w.cursor, column });
       }
     }
   }, { isActive: isActive && cellEdit === null && !jsonEditing && !adding });
@@ -161,19 +175,19 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     if (c === 'Value') dispatch({ type: 'edit-value', index, value: text });
     else if (c === 'Field') dispatch({ type: 'edit-field', index, field: text });
     else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() });
-    setCellEdit(null);
+    changeMode({ type: 'leave' });
   };
 
   if (adding) {
     return (
       <AddFieldDialog catalogue={draft.catalogue} present={new Set(draft.rows.map((r) => r.field))} width={width} height={height} isActive={isActive}
         onAdd={(added) => {
-          setAdding(false);
+          changeMode({ type: 'leave' });
           dispatch({ type: 'add-row', field: added.field, rowType: added.rowType });
           setWin({ cursor: draft.rows.length, top: Math.max(0, draft.rows.length - tableHeight + 1) });
           setColumn('Value');
         }}
-        onCancel={() => setAdding(false)} />
+        onCancel={() => changeMode({ type: 'leave' })} />
     );
   }
 
@@ -187,7 +201,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
         errorLine={draft.jsonError?.line ?? null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
-        onLeave={() => setJsonEditing(false)} />
+        onLeave={() => changeMode({ type: 'leave' })} />
       {draft.jsonError
         ? <Text color="red" wrap="truncate-end">✗ JSON error at line {draft.jsonError.line}, column {draft.jsonError.column}</Text>
         : <Text dimColor>valid JSON</Text>}
@@ -198,7 +212,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       <Text bold inverse={region === 'table' && cellEdit === null} wrap="truncate-end">Ticket Creation Table <Text dimColor>({draft.rows.length} rows)</Text></Text>
       <CreationTable rows={draft.rows} top={w.top} height={tableHeight} width={tableWidth} cursor={w.cursor} column={column}
         focused={region === 'table'} editing={cellEdit} isActive={isActive} jiraErrors={jiraErrors}
-        onCommit={commitCell} onCancel={() => setCellEdit(null)} />
+        onCommit={commitCell} onCancel={() => changeMode({ type: 'leave' })} />
     </Box>
   );
 
