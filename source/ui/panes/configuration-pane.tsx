@@ -8,7 +8,7 @@ import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { ConnectionState } from '../../core/engine-api.js';
 import { isKey } from '../key-bindings.js';
-import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
+import { useList } from '../hooks/use-list.js';
 import { TextInput } from '../components/text-input.js';
 import { fit } from '../components/windowed-table.js';
 import { useValueStore } from '../value-store.js';
@@ -37,8 +37,6 @@ export function describeCheck(c: ConnectionState): string[] {
     case 'unknown': return ['not checked yet'];
   }
 }
-
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
 
 /** What the pane's keyboard is doing: browsing, editing a field, the Authentication dialog, typing an Advanced line. */
 type ConfigMode = { kind: 'browse' } | { kind: 'field'; field: FormField } | { kind: 'auth' } | { kind: 'line' };
@@ -77,7 +75,8 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   // connection check and the last replies when there are some; the form gets the rest.
   const extra = (checking ? 1 : check ? Math.min(2, check.length) : 0) + Math.min(2, replies.length);
   const formRows = Math.max(3, height - 4 - extra);
-  const w = clampWindow(win, items.length, formRows);
+  const list = useList(items.length, formRows, { state: [win, setWin] });
+  const w = list.window;
   const item = items[w.cursor];
 
   const commit = (result: ApplyResult) => {
@@ -126,13 +125,12 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   };
 
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key));
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'form' ? 'advanced' : 'form'));
     else if (isKey('authenticate', input, key)) changeMode({ type: 'auth' });
     else if (isKey('test-connection', input, key)) testConnection();
     else if (region === 'advanced') {
       if (isKey('edit', input, key)) changeMode({ type: 'line' });
-    } else if (move) setWin(moveWindow(w, move, items.length, formRows));
+    } else if (list.keyMove(input, key)) return;
     else if (isKey('edit', input, key) && item) activate(item);
   }, { isActive: isActive && editing === null && !dialog && !typingLine });
 

@@ -13,7 +13,7 @@ import type { ExecuteResult } from '../../core/engine-api.js';
 import type { FieldDef } from '../../core/ports.js';
 import { footerHints, isKey } from '../key-bindings.js';
 import { STACK_BELOW } from '../layout.js';
-import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
+import { useList } from '../hooks/use-list.js';
 import { TextArea } from '../components/text-area.js';
 import { Hyperlink } from '../components/hyperlink.js';
 import { createValueStore, useValueStore, type ValueStore } from '../value-store.js';
@@ -22,8 +22,6 @@ import { CreationTable, tableColumns, type TableColumn } from './creation-table.
 import { useModeSync, type PaneProps } from './pane-props.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
-
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
 
 const creationFooter = footerHints([
   ['execute', 'Execute'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
@@ -70,7 +68,6 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const draft = useValueStore(store);
   const dispatch = (action: DraftAction) => store.set((s) => draftReducer(s, action));
   const [region, setRegion] = useState<'table' | 'json'>('table');
-  const [win, setWin] = useState({ cursor: 0, top: 0 });
   const [column, setColumn] = useState<TableColumn>('Value');
   const [mode, changeMode] = useReducer(creationModeReducer, browsing);
   const cellEdit = mode.kind === 'cell' ? { index: mode.index, column: mode.column } : null;
@@ -121,7 +118,8 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const stackedTable = Math.max(1, Math.min(draft.rows.length, Math.floor((height - footer - 4) / 2)));
   const jsonHeight = Math.max(3, stacked ? height - footer - 4 - stackedTable : height - footer - 2);
   const tableHeight = Math.max(1, stacked ? stackedTable : height - footer - 2);
-  const w = clampWindow(win, draft.rows.length, tableHeight);
+  const list = useList(draft.rows.length, tableHeight);
+  const w = list.window;
   const row = draft.rows[w.cursor];
 
   const execute = () => {
@@ -154,9 +152,8 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     else if (region === 'json') {
       if (isKey('edit', input, key)) changeMode({ type: 'edit-json' });
     } else {
-      const move = moves.find((m) => isKey(m, input, key));
       const ci = tableColumns.indexOf(column);
-      if (move) setWin(moveWindow(w, move, draft.rows.length, tableHeight));
+      if (list.keyMove(input, key)) return;
       else if (isKey('left', input, key)) setColumn(tableColumns[Math.max(0, ci - 1)]);
       else if (isKey('right', input, key)) setColumn(tableColumns[Math.min(tableColumns.length - 1, ci + 1)]);
       else if (!row) return;
@@ -184,7 +181,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         onAdd={(added) => {
           changeMode({ type: 'leave' });
           dispatch({ type: 'add-row', field: added.field, rowType: added.rowType });
-          setWin({ cursor: draft.rows.length, top: Math.max(0, draft.rows.length - tableHeight + 1) });
+          list.set({ cursor: draft.rows.length, top: Math.max(0, draft.rows.length - tableHeight + 1) });
           setColumn('Value');
         }}
         onCancel={() => changeMode({ type: 'leave' })} />

@@ -7,7 +7,8 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { LogQuery, LogRow } from '../../core/ports.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
-import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
+import { clampWindow, type ListWindow } from '../components/list-window.js';
+import { listMoves, useList } from '../hooks/use-list.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
 import { TextInput } from '../components/text-input.js';
 import { ScrollView, type ViewLine } from '../components/scroll-view.js';
@@ -69,9 +70,7 @@ export function logRowLines(row: LogRow, now: number): ViewLine[] {
   return lines;
 }
 
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
-
-const logFooterParts: FooterPart[] = [[moves, 'move'], ['open', 'open'], ['filter', 'filter']];
+const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['filter', 'filter']];
 const logFooter = footerHints(logFooterParts);
 const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
@@ -104,13 +103,13 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
   const logVersion = snapshot.logVersion;
   const rows = useMemo(() => queryAt(engine, { ...filter, offset: top, limit: tableRows }, logVersion), [engine, filter, top, tableRows, logVersion]);
   const count = known ?? rows.length;
-  const w = clampWindow(known === null ? { cursor: win.cursor, top: 0 } : win, count, tableRows);
+  const list = useList(count, tableRows, { state: [win, setWin], pinTop: known === null });
+  const w = list.window;
   const openRow = useMemo(() => (openId === null ? undefined : rowAt(engine, openId, logVersion)), [engine, openId, logVersion]);
 
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key));
-    if (move) {
-      setWin(moveWindow(w, move, count, tableRows));
+    if (list.keyMove(input, key)) {
+      return;
     } else if (isKey('filter', input, key)) {
       setEditingFilter(true);
     } else if (isKey('open', input, key)) {
