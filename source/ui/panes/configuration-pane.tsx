@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { ConnectionState } from '../../core/engine-api.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey } from '../key-bindings.js';
 import { useList } from '../hooks/use-list.js';
 import { TextInput } from '../components/text-input.js';
 import { fit } from '../components/windowed-table.js';
@@ -37,6 +37,8 @@ export function describeCheck(c: ConnectionState): string[] {
     case 'unknown': return ['not checked yet'];
   }
 }
+
+const configurationHints = footerHints([['next-region', 'form / Advanced input'], ['authenticate', 'Authentication'], ['test-connection', 'Test connection']]);
 
 /** What the pane's keyboard is doing: browsing, editing a field, the Authentication dialog, typing an Advanced line. */
 type ConfigMode = { kind: 'browse' } | { kind: 'field'; field: FormField } | { kind: 'auth' } | { kind: 'line' };
@@ -156,7 +158,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   const focusedField = item?.kind === 'field' ? item.field : null;
   return (
     <Box flexDirection="column" paddingX={1}>
-      <Text bold wrap="truncate-end">Configuration <Text dimColor>(Tab: form / Advanced input · u Authentication · t Test connection)</Text></Text>
+      <Text bold wrap="truncate-end">Configuration <Text dimColor>({configurationHints})</Text></Text>
       {items.slice(w.top, w.top + formRows).map((it, i) => {
         const index = w.top + i;
         const selected = index === w.cursor && region === 'form';
