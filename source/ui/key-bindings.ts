@@ -88,3 +88,24 @@ export function bindingsFor(scope: KeyScope): KeyBinding[] {
 
 /** The scopes in the order the help shows them. */
 export const keyScopes: readonly KeyScope[] = ['Global', 'Lists', 'Editing', 'Dialogs', 'Creation', 'Configuration', 'Log', 'Statistics', 'Jira'];
+
+/** One part of a footer: an action (its keys and `label`), or several actions' keys with one label. */
+export type FooterPart = [KeyAction | readonly KeyAction[], string];
+
+/** The keys an action is written with in the table. */
+function keysOf(action: KeyAction): string {
+  return keyBindings.find((binding) => binding.action === action)?.keys ?? '';
+}
+
+/**
+ * A pane's footer line, written from this table: `[['execute', 'Execute'], [['up', 'down'], 'move']]`
+ * → "x Execute · ↑↓ move". A key changed in the table changes the footer with it.
+ */
+export function footerHints(parts: readonly FooterPart[]): string {
+  return parts.map(([actions, label]) => {
+    const list = typeof actions === 'string' ? [actions] : actions;
+    // Arrows read as one glyph group (↑↓, ←→); other keys are spaced.
+    const keys = list.map(keysOf).reduce((text, k) => (text === '' ? k : /^[←↑→↓]$/.test(k) && /[←↑→↓]$/.test(text) ? text + k : `${text} ${k}`), '');
+    return `${keys} ${label}`;
+  }).join(' · ');
+}

@@ -6,10 +6,9 @@ import { useKeys } from '../hooks/use-keys.js';
 import type { FieldCatalogue } from '../../core/fields.js';
 import { FIELD_TYPES } from '../../core/fields.js';
 import type { FieldDef } from '../../core/ports.js';
-import { isKey } from '../key-bindings.js';
 import { TextInput } from '../components/text-input.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
-import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
+import { useList } from '../hooks/use-list.js';
 
 /** What the dialog adds. */
 export interface AddedField {
@@ -40,14 +39,11 @@ export function matchFields(catalogue: FieldCatalogue, query: string): FieldDef[
     .sort((a, b) => Number(a.custom) - Number(b.custom) || a.name.localeCompare(b.name));
 }
 
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
-
 /** The dialog: type to search, ↑↓ pick, Enter add; a free id then asks for its type. */
 export function AddFieldDialog({ catalogue, present, width, height, isActive, onAdd, onCancel }: AddFieldDialogProps): React.JSX.Element {
   const [query, setQuery] = useState('');
-  const [win, setWin] = useState({ cursor: 0, top: 0 });
   const [freeId, setFreeId] = useState<string | null>(null);
-  const [typeWin, setTypeWin] = useState({ cursor: FIELD_TYPES.indexOf('any'), top: 0 });
+  const typeState = useState({ cursor: FIELD_TYPES.indexOf('any'), top: 0 });
 
   const entries: Entry[] = useMemo(() => {
     const list: Entry[] = matchFields(catalogue, query).map((def) => ({ kind: 'field', def, type: catalogue.typeOf(def) }));
@@ -56,18 +52,19 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
     return list;
   }, [catalogue, query]);
   const rows = Math.max(3, height - 7);
-  const w = clampWindow(win, entries.length, rows);
+  const list = useList(entries.length, rows);
+  const typeList = useList(FIELD_TYPES.length, rows, { state: typeState });
+  const w = list.window;
 
   // Keys of the list; the search box takes the text (it stays active while the list moves).
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key) && m !== 'home' && m !== 'end');
-    if (move) setWin(moveWindow(w, move, entries.length, rows));
+    // Home and End belong to the search box's text.
+    list.keyMove(input, key, ['up', 'down', 'page-up', 'page-down']);
   }, { isActive: isActive && freeId === null });
 
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key));
-    if (move) setTypeWin(moveWindow(typeWin, move, FIELD_TYPES.length, rows));
-    else if (key.return) onAdd({ field: freeId as string, rowType: FIELD_TYPES[typeWin.cursor] });
+    if (typeList.keyMove(input, key)) return;
+    if (key.return) onAdd({ field: freeId as string, rowType: FIELD_TYPES[typeList.window.cursor] });
     else if (key.escape) setFreeId(null);
   }, { isActive: isActive && freeId !== null });
 
@@ -78,7 +75,7 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
   };
 
   if (freeId !== null) {
-    const tw = clampWindow(typeWin, FIELD_TYPES.length, rows);
+    const tw = typeList.window;
     return (
       <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 70)}>
         <Text bold color="cyan">Type of {freeId}</Text>
@@ -104,7 +101,7 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
         <TextInput value={query} isActive={isActive} width={width - 14} placeholder="name, id or type — or customfield_NNNNN"
           onChange={(text) => {
             setQuery(text);
-            setWin({ cursor: 0, top: 0 });
+            list.set({ cursor: 0, top: 0 });
           }}
           onSubmit={submit} onCancel={onCancel} />
       </Box>

@@ -2,13 +2,13 @@
 // the Authentication dialog, Test connection, and an Advanced input whose lines are
 // handled as if they came from the socket. Valid values are saved atomically and
 // applied live where the engine can; the pane says which need a restart.
-import React, { useMemo, useState } from 'react';
+import React, { useMemo, useReducer, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { ConnectionState } from '../../core/engine-api.js';
-import { isKey } from '../key-bindings.js';
-import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
+import { footerHints, isKey } from '../key-bindings.js';
+import { useList } from '../hooks/use-list.js';
 import { TextInput } from '../components/text-input.js';
 import { fit } from '../components/windowed-table.js';
 import { useValueStore } from '../value-store.js';
@@ -38,7 +38,19 @@ export function describeCheck(c: ConnectionState): string[] {
   }
 }
 
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+const configurationHints = footerHints([['next-region', 'form / Advanced input'], ['authenticate', 'Authentication'], ['test-connection', 'Test connection']]);
+
+/** What the pane's keyboard is doing: browsing, editing a field, the Authentication dialog, typing an Advanced line. */
+type ConfigMode = { kind: 'browse' } | { kind: 'field'; field: FormField } | { kind: 'auth' } | { kind: 'line' };
+type ConfigModeAction = { type: 'field'; field: FormField } | { type: 'auth' } | { type: 'line' } | { type: 'leave' };
+const browsing: ConfigMode = { kind: 'browse' };
+
+/** One editor at a time, entered from browsing, always left back to it. */
+export function configModeReducer(mode: ConfigMode, action: ConfigModeAction): ConfigMode {
+  if (action.type === 'leave') return browsing;
+  if (mode.kind !== 'browse') return mode;
+  return action.type === 'field' ? { kind: 'field', field: action.field } : { kind: action.type };
+}
 
 /** The Configuration pane. */
 export function ConfigurationPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
@@ -49,13 +61,14 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   const items: Item[] = useMemo(() => [...fields.map((field) => ({ kind: 'field' as const, field })), { kind: 'auth' }, { kind: 'test' }], [fields]);
   const [region, setRegion] = useState<'form' | 'advanced'>('form');
   const [win, setWin] = useRemembered(memory, 'config.window', { cursor: 0, top: 0 });
-  const [editing, setEditing] = useState<FormField | null>(null);
+  const [mode, changeMode] = useReducer(configModeReducer, browsing);
+  const editing = mode.kind === 'field' ? mode.field : null;
+  const dialog = mode.kind === 'auth';
+  const typingLine = mode.kind === 'line';
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [message, setMessage] = useState<Message>(null);
-  const [dialog, setDialog] = useState(false);
   const [checking, setChecking] = useState(false);
   const [check, setCheck] = useRemembered<string[] | null>(memory, 'config.check', null);
-  const [typingLine, setTypingLine] = useState(false);
   const [line, setLine] = useState('');
   const [replies, setReplies] = useRemembered<Array<{ line: string; reply: string }>>(memory, 'config.replies', []);
   useModeSync(setMode, editing !== null || dialog || typingLine);
@@ -64,7 +77,8 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   // connection check and the last replies when there are some; the form gets the rest.
   const extra = (checking ? 1 : check ? Math.min(2, check.length) : 0) + Math.min(2, replies.length);
   const formRows = Math.max(3, height - 4 - extra);
-  const w = clampWindow(win, items.length, formRows);
+  const list = useList(items.length, formRows, { state: [win, setWin] });
+  const w = list.window;
   const item = items[w.cursor];
 
   const commit = (result: ApplyResult) => {
@@ -103,23 +117,22 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
 
   const activate = (it: Item) => {
     setMessage(null);
-    if (it.kind === 'auth') setDialog(true);
+    if (it.kind === 'auth') changeMode({ type: 'auth' });
     else if (it.kind === 'test') testConnection();
     else if (it.field.kind === 'switch') commit(toggleField(config, it.field));
     else {
       setFieldError(null);
-      setEditing(it.field);
+      changeMode({ type: 'field', field: it.field });
     }
   };
 
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key));
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'form' ? 'advanced' : 'form'));
-    else if (isKey('authenticate', input, key)) setDialog(true);
+    else if (isKey('authenticate', input, key)) changeMode({ type: 'auth' });
     else if (isKey('test-connection', input, key)) testConnection();
     else if (region === 'advanced') {
-      if (isKey('edit', input, key)) setTypingLine(true);
-    } else if (move) setWin(moveWindow(w, move, items.length, formRows));
+      if (isKey('edit', input, key)) changeMode({ type: 'line' });
+    } else if (list.keyMove(input, key)) return;
     else if (isKey('edit', input, key) && item) activate(item);
   }, { isActive: isActive && editing === null && !dialog && !typingLine });
 
@@ -135,7 +148,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   if (dialog) {
     return (
       <AuthDialog services={services} isActive={isActive} width={width} onClose={(text) => {
-        setDialog(false);
+        changeMode({ type: 'leave' });
         if (text) setMessage({ text, color: 'green' });
       }} />
     );
@@ -145,7 +158,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   const focusedField = item?.kind === 'field' ? item.field : null;
   return (
     <Box flexDirection="column" paddingX={1}>
-      <Text bold wrap="truncate-end">Configuration <Text dimColor>(Tab: form / Advanced input · u Authentication · t Test connection)</Text></Text>
+      <Text bold wrap="truncate-end">Configuration <Text dimColor>({configurationHints})</Text></Text>
       {items.slice(w.top, w.top + formRows).map((it, i) => {
         const index = w.top + i;
         const selected = index === w.cursor && region === 'form';
@@ -169,10 +182,10 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
                 isActive={isActive}
                 width={width - labelWidth - 14}
                 onSubmit={(text) => {
-                  if (commit(applyField(config, f, text))) setEditing(null);
+                  if (commit(applyField(config, f, text))) changeMode({ type: 'leave' });
                 }}
                 onCancel={() => {
-                  setEditing(null);
+                  changeMode({ type: 'leave' });
                   setFieldError(null);
                 }}
               />
@@ -198,7 +211,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
             placeholder="GUID|CREATE|summary;Disk full|"
             onChange={setLine}
             onSubmit={submitLine}
-            onCancel={() => setTypingLine(false)}
+            onCancel={() => changeMode({ type: 'leave' })}
           />
         ) : <Text dimColor wrap="truncate-end">{region === 'advanced' ? 'Enter to type a line (Esc leaves)' : 'Tab here to type an Advanced line'}</Text>}
       </Box>

@@ -3,7 +3,7 @@
 // Table keys: ↑↓ rows, ←→ columns, Enter edits a cell, m Mode, d delete, a Add Field;
 // Tab moves to the JSON, where Enter edits it in place and e opens $VISUAL/$EDITOR;
 // x executes. The rows are saved to the config as the template automatic CREATEs use.
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
@@ -11,9 +11,9 @@ import { draftErrors, draftPayload, draftReducer, draftTemplate, initialDraft, t
 import { FieldCatalogue, shapeContextFor } from '../../core/fields.js';
 import type { ExecuteResult } from '../../core/engine-api.js';
 import type { FieldDef } from '../../core/ports.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey } from '../key-bindings.js';
 import { STACK_BELOW } from '../layout.js';
-import { clampWindow, moveWindow, type WindowMove } from '../components/list-window.js';
+import { useList } from '../hooks/use-list.js';
 import { TextArea } from '../components/text-area.js';
 import { Hyperlink } from '../components/hyperlink.js';
 import { createValueStore, useValueStore, type ValueStore } from '../value-store.js';
@@ -23,7 +23,10 @@ import { useModeSync, type PaneProps } from './pane-props.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
 
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+const creationFooter = footerHints([
+  ['execute', 'Execute'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
+  [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'],
+]);
 
 /** The catalogue the draft shapes with: Jira's when the engine has it, else the built-in one. */
 function catalogueOf(defs: FieldDef[] | null): FieldCatalogue {
@@ -44,6 +47,19 @@ function draftStoreIn(props: PaneProps): ValueStore<DraftState> {
   return store;
 }
 
+/** What the pane's keyboard is doing: browsing, editing a cell or the JSON, or adding a field (one state, not three flags). */
+type CreationMode = { kind: 'browse' } | { kind: 'cell'; index: number; column: TableColumn } | { kind: 'json' } | { kind: 'add-field' };
+type CreationModeAction = { type: 'edit-cell'; index: number; column: TableColumn } | { type: 'edit-json' } | { type: 'add-field' } | { type: 'leave' };
+const browsing: CreationMode = { kind: 'browse' };
+
+/** Modes change only from browsing (one editor at a time) and always leave back to it. */
+export function creationModeReducer(mode: CreationMode, action: CreationModeAction): CreationMode {
+  if (action.type === 'leave') return browsing;
+  if (mode.kind !== 'browse') return mode;
+  if (action.type === 'edit-cell') return { kind: 'cell', index: action.index, column: action.column };
+  return action.type === 'edit-json' ? { kind: 'json' } : { kind: 'add-field' };
+}
+
 /** The Creation pane. */
 export function CreationPane(props: PaneProps): React.JSX.Element {
   const { services, snapshot, isActive, width, height, setMode } = props;
@@ -52,11 +68,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const draft = useValueStore(store);
   const dispatch = (action: DraftAction) => store.set((s) => draftReducer(s, action));
   const [region, setRegion] = useState<'table' | 'json'>('table');
-  const [win, setWin] = useState({ cursor: 0, top: 0 });
   const [column, setColumn] = useState<TableColumn>('Value');
-  const [cellEdit, setCellEdit] = useState<{ index: number; column: TableColumn } | null>(null);
-  const [jsonEditing, setJsonEditing] = useState(false);
-  const [adding, setAdding] = useState(false);
+  const [mode, changeMode] = useReducer(creationModeReducer, browsing);
+  const cellEdit = mode.kind === 'cell' ? { index: mode.index, column: mode.column } : null;
+  const jsonEditing = mode.kind === 'json';
+  const adding = mode.kind === 'add-field';
   const [exec, setExec] = useState<Exec>({ state: 'idle' });
   const [message, setMessage] = useState<string | null>(null);
   useModeSync(setMode, cellEdit !== null || jsonEditing || adding);
@@ -102,7 +118,8 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const stackedTable = Math.max(1, Math.min(draft.rows.length, Math.floor((height - footer - 4) / 2)));
   const jsonHeight = Math.max(3, stacked ? height - footer - 4 - stackedTable : height - footer - 2);
   const tableHeight = Math.max(1, stacked ? stackedTable : height - footer - 2);
-  const w = clampWindow(win, draft.rows.length, tableHeight);
+  const list = useList(draft.rows.length, tableHeight);
+  const w = list.window;
   const row = draft.rows[w.cursor];
 
   const execute = () => {
@@ -131,13 +148,12 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'table' ? 'json' : 'table'));
     else if (isKey('execute', input, key)) execute();
     else if (isKey('external-editor', input, key)) openEditor();
-    else if (isKey('add-field', input, key)) setAdding(true);
+    else if (isKey('add-field', input, key)) changeMode({ type: 'add-field' });
     else if (region === 'json') {
-      if (isKey('edit', input, key)) setJsonEditing(true);
+      if (isKey('edit', input, key)) changeMode({ type: 'edit-json' });
     } else {
-      const move = moves.find((m) => isKey(m, input, key));
       const ci = tableColumns.indexOf(column);
-      if (move) setWin(moveWindow(w, move, draft.rows.length, tableHeight));
+      if (list.keyMove(input, key)) return;
       else if (isKey('left', input, key)) setColumn(tableColumns[Math.max(0, ci - 1)]);
       else if (isKey('right', input, key)) setColumn(tableColumns[Math.min(tableColumns.length - 1, ci + 1)]);
       else if (!row) return;
@@ -145,7 +161,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       else if (isKey('delete-row', input, key)) dispatch({ type: 'delete-row', index: w.cursor });
       else if (isKey('edit', input, key)) {
         if (column === 'Mode') dispatch({ type: 'toggle-mode', index: w.cursor });
-        else setCellEdit({ index: w.cursor, column });
+        else changeMode({ type: 'edit-cell', index: w.cursor, column });
       }
     }
   }, { isActive: isActive && cellEdit === null && !jsonEditing && !adding });
@@ -156,19 +172,19 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     if (c === 'Value') dispatch({ type: 'edit-value', index, value: text });
     else if (c === 'Field') dispatch({ type: 'edit-field', index, field: text });
     else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() });
-    setCellEdit(null);
+    changeMode({ type: 'leave' });
   };
 
   if (adding) {
     return (
       <AddFieldDialog catalogue={draft.catalogue} present={new Set(draft.rows.map((r) => r.field))} width={width} height={height} isActive={isActive}
         onAdd={(added) => {
-          setAdding(false);
+          changeMode({ type: 'leave' });
           dispatch({ type: 'add-row', field: added.field, rowType: added.rowType });
-          setWin({ cursor: draft.rows.length, top: Math.max(0, draft.rows.length - tableHeight + 1) });
+          list.set({ cursor: draft.rows.length, top: Math.max(0, draft.rows.length - tableHeight + 1) });
           setColumn('Value');
         }}
-        onCancel={() => setAdding(false)} />
+        onCancel={() => changeMode({ type: 'leave' })} />
     );
   }
 
@@ -182,7 +198,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
         errorLine={draft.jsonError?.line ?? null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
-        onLeave={() => setJsonEditing(false)} />
+        onLeave={() => changeMode({ type: 'leave' })} />
       {draft.jsonError
         ? <Text color="red" wrap="truncate-end">✗ JSON error at line {draft.jsonError.line}, column {draft.jsonError.column}</Text>
         : <Text dimColor>valid JSON</Text>}
@@ -193,7 +209,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       <Text bold inverse={region === 'table' && cellEdit === null} wrap="truncate-end">Ticket Creation Table <Text dimColor>({draft.rows.length} rows)</Text></Text>
       <CreationTable rows={draft.rows} top={w.top} height={tableHeight} width={tableWidth} cursor={w.cursor} column={column}
         focused={region === 'table'} editing={cellEdit} isActive={isActive} jiraErrors={jiraErrors}
-        onCommit={commitCell} onCancel={() => setCellEdit(null)} />
+        onCommit={commitCell} onCancel={() => changeMode({ type: 'leave' })} />
     </Box>
   );
 
@@ -211,7 +227,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}
         {message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
-        <Text dimColor wrap="truncate-end">x Execute · a Add Field · m Mode · d delete · Enter edit cell · ←→ column · Tab JSON · e $EDITOR</Text>
+        <Text dimColor wrap="truncate-end">{creationFooter}</Text>
       </Box>
     </Box>
   );

@@ -8,8 +8,9 @@ import Spinner from 'ink-spinner';
 import type { FieldDef, JiraIssue } from '../../core/ports.js';
 import type { TemplateRow } from '../../core/config.js';
 import { adfToText } from '../../core/adf.js';
-import { isKey } from '../key-bindings.js';
-import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
+import { footerHints, isKey } from '../key-bindings.js';
+import type { ListWindow } from '../components/list-window.js';
+import { useList } from '../hooks/use-list.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
 import { TextInput } from '../components/text-input.js';
 import { ScrollView, type ViewLine } from '../components/scroll-view.js';
@@ -88,7 +89,7 @@ type SearchState =
 
 type TicketState = { state: 'loading'; key: string } | { state: 'shown'; issue: JiraIssue } | { state: 'error'; key: string; error: string };
 
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+const jiraFooter = footerHints([['search', 'edit JQL (Enter searches)'], [['up', 'down', 'page-up', 'page-down'], 'move'], ['open', 'open ticket']]);
 
 /** The Jira pane. */
 export function JiraPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
@@ -140,11 +141,11 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
 
   const issues = search.state === 'done' ? search.issues : [];
   const listRows = Math.max(1, height - 5);
-  const w = clampWindow(win, issues.length, listRows);
+  const list = useList(issues.length, listRows, { state: [win, setWin] });
+  const w = list.window;
 
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key));
-    if (move) setWin(moveWindow(w, move, issues.length, listRows));
+    if (list.keyMove(input, key)) return;
     else if (isKey('search', input, key)) setEditing(true);
     else if (isKey('open', input, key) && issues[w.cursor]) open(issues[w.cursor].key);
   }, { isActive: isActive && !editing && ticket === null });
@@ -204,7 +205,7 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
         emptyText={search.state === 'done' ? 'No ticket matches.' : ''}
         height={listRows}
       />
-      <Text dimColor wrap="truncate-end">/ edit JQL (Enter searches) · ↑↓ PgUp PgDn move · Enter open ticket</Text>
+      <Text dimColor wrap="truncate-end">{jiraFooter}</Text>
     </Box>
   );
 }

@@ -6,8 +6,9 @@ import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { LogQuery, LogRow } from '../../core/ports.js';
-import { isKey } from '../key-bindings.js';
-import { clampWindow, moveWindow, type ListWindow, type WindowMove } from '../components/list-window.js';
+import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
+import { clampWindow, type ListWindow } from '../components/list-window.js';
+import { listMoves, useList } from '../hooks/use-list.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
 import { TextInput } from '../components/text-input.js';
 import { ScrollView, type ViewLine } from '../components/scroll-view.js';
@@ -71,7 +72,9 @@ export function logRowLines(row: LogRow, now: number): ViewLine[] {
   return lines;
 }
 
-const moves: WindowMove[] = ['up', 'down', 'page-up', 'page-down', 'home', 'end'];
+const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['filter', 'filter']];
+const logFooter = footerHints(logFooterParts);
+const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
 // The log version is what makes rows new: new, changed or pruned rows bump it, and the
 // pane asks again. It is passed (and not used) so that it is a stated input of the memo.
@@ -102,13 +105,13 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
   const logVersion = snapshot.logVersion;
   const rows = useMemo(() => queryAt(engine, { ...filter, offset: top, limit: tableRows }, logVersion), [engine, filter, top, tableRows, logVersion]);
   const count = known ?? rows.length;
-  const w = clampWindow(known === null ? { cursor: win.cursor, top: 0 } : win, count, tableRows);
+  const list = useList(count, tableRows, { state: [win, setWin], pinTop: known === null });
+  const w = list.window;
   const openRow = useMemo(() => (openId === null ? undefined : rowAt(engine, openId, logVersion)), [engine, openId, logVersion]);
 
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key));
-    if (move) {
-      setWin(moveWindow(w, move, count, tableRows));
+    if (list.keyMove(input, key)) {
+      return;
     } else if (isKey('filter', input, key)) {
       setEditingFilter(true);
     } else if (isKey('open', input, key)) {
@@ -170,7 +173,7 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
         emptyText={filtered ? 'No row matches the filter.' : 'No commands sent yet: Execute on the Creation pane, or send an Advanced line.'}
         height={tableRows}
       />
-      <Text dimColor wrap="truncate-end">↑↓ PgUp PgDn Home End move · Enter open · / filter{filterText ? ' · Esc clear filter' : ''}</Text>
+      <Text dimColor wrap="truncate-end">{filterText ? logFooterFiltered : logFooter}</Text>
     </Box>
   );
 }

@@ -4,10 +4,12 @@ import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { StatsReset } from '../../core/engine-api.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey } from '../key-bindings.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { BarChart } from '../components/bar-chart.js';
 import { useModeSync, type PaneProps } from './pane-props.js';
+
+const statisticsFooter = footerHints([['reset-stats', 'reset counters']]);
 
 const resetLabels: Record<StatsReset, string> = {
   daily: 'Daily counters (today, yesterday, the chart) reset.',
@@ -58,7 +60,7 @@ export function StatisticsPane({ services, snapshot, isActive, height, setMode }
           isActive={isActive}
         />
       ) : (
-        <Text dimColor>{notice ? <Text color="green">{notice}  </Text> : null}r reset counters</Text>
+        <Text dimColor>{notice ? <Text color="green">{notice}  </Text> : null}{statisticsFooter}</Text>
       )}
       <Box marginTop={1}>
         <BarChart days={snapshot.stats.days} height={chartHeight} />
