@@ -29,8 +29,12 @@ export interface EngineMetrics {
   follow(engine: EngineApi, extra: { journal(): { writes: number; lastWriteMs: number; failedWrites: number } }): () => void;
 }
 
-/** Statuses that mean Jira as a whole is not taking requests (as the engine's gate sees it). */
-const notTaking = new Set([0, 429, 502, 503, 504]);
+/**
+ * Statuses that mean Jira did not answer at all, as the engine's gate sees it: nothing came
+ * back, or a gateway answered for it (502, 504). A 429 or a 503 is Jira answering — pacing
+ * us, or one busy node — so rate limiting never turns /healthz to 503.
+ */
+const notAnswered = new Set([0, 502, 504]);
 
 /** Gauges read from the snapshot at scrape time: name, help, value. Add a line here for each new snapshot field. */
 const snapshotGauges: Array<[string, string, (s: EngineSnapshot) => number]> = [
@@ -84,7 +88,7 @@ export function createEngineMetrics(now: () => number = Date.now): EngineMetrics
           return answer;
         }, (error: unknown) => {
           const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 0;
-          const answered = !notTaking.has(status);
+          const answered = !notAnswered.has(status);
           requests.observe({ operation, result: answered ? 'answered' : 'refused' }, (performance.now() - started) / 1000);
           if (status === 429) throttled.inc();
           if (answered) {

@@ -70,15 +70,15 @@ test('/metrics and /healthz of an engine on the simulator', async (t) => {
   assert.equal((await fetch(`${base}/other`)).status, 404);
 });
 
-test('/healthz: 503 with the reason once Jira has not answered for a while, and while paused', async () => {
+test('/healthz: 503 with the reason once Jira has not answered for a while, and while paused; rate limiting is an answer', async () => {
   const clock = new FakeClock(1_000_000);
   const now = () => clock.now();
   const metrics = createEngineMetrics(now);
-  let status = 503;
+  let status = 504;
   const jira = metrics.wrapJira({
     serverInfo: async () => {
       if (status === 200) return { deploymentType: 'Server', version: '9', baseUrl: 'x' };
-      throw Object.assign(new Error('Jira answered 503 Service Unavailable'), { status });
+      throw Object.assign(new Error(`Jira answered ${status}`), { status });
     },
   } as never) as { serverInfo(): Promise<unknown> };
   let paused = false;
@@ -88,7 +88,7 @@ test('/healthz: 503 with the reason once Jira has not answered for a while, and 
   await assert.rejects(jira.serverInfo());
   assert.equal(unhealthyReason(engine, metrics, running, now), null, 'one failure is not yet unhealthy');
   await clock.advance(61_000);
-  assert.match(unhealthyReason(engine, metrics, running, now) ?? '', /Jira has not answered since .*: Jira answered 503/);
+  assert.match(unhealthyReason(engine, metrics, running, now) ?? '', /Jira has not answered since .*: Jira answered 504/);
   status = 200;
   await jira.serverInfo();
   assert.equal(unhealthyReason(engine, metrics, running, now), null, 'an answer makes it healthy again');
@@ -98,4 +98,11 @@ test('/healthz: 503 with the reason once Jira has not answered for a while, and 
   status = 429;
   await assert.rejects(jira.serverInfo());
   assert.match(await metrics.registry.metrics(), /^jiraline_jira_429_total 1$/m);
+  // A minute of 429s and 503s: Jira is answering (pacing us, one busy node), so still healthy.
+  for (const refusal of [429, 503, 429]) {
+    status = refusal;
+    await clock.advance(30_000);
+    await assert.rejects(jira.serverInfo());
+  }
+  assert.equal(unhealthyReason({ getSnapshot: () => ({ paused: false, connection: { state: 'unknown' } }) } as never, metrics, running, now), null);
 });
