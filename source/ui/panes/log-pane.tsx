@@ -5,8 +5,7 @@
 import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
-import type { LogRow } from '../../core/ports.js';
-import { useEngineRead } from '../hooks/use-engine-read.js';
+import type { LogQuery, LogRow } from '../../core/ports.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
 import { clampWindow, type ListWindow } from '../components/list-window.js';
 import { listMoves, useList } from '../hooks/use-list.js';
@@ -75,7 +74,15 @@ const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['f
 const logFooter = footerHints(logFooterParts);
 const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
-const noRows: LogRow[] = [];
+// The log version is what makes rows new: new, changed or pruned rows bump it, and the
+// pane asks again. It is passed (and not used) so that it is a stated input of the memo.
+function queryAt(engine: PaneProps['services']['engine'], query: LogQuery, _version: number): LogRow[] {
+  return engine.queryLog(query);
+}
+
+function rowAt(engine: PaneProps['services']['engine'], id: number, _version: number): LogRow | undefined {
+  return engine.getLogRow(id);
+}
 
 /** The Log pane. */
 export function LogPane({ services, snapshot, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
@@ -94,12 +101,11 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
   // While a text filter is being counted, the first page is what there is to move in.
   const top = known === null ? 0 : clampWindow(win, known, tableRows).top;
   const logVersion = snapshot.logVersion;
-  const query = useMemo(() => ({ ...filter, offset: top, limit: tableRows }), [filter, top, tableRows]);
-  const rows = useEngineRead(`${JSON.stringify(query)}@${logVersion}`, () => engine.queryLog(query), noRows);
+  const rows = useMemo(() => queryAt(engine, { ...filter, offset: top, limit: tableRows }, logVersion), [engine, filter, top, tableRows, logVersion]);
   const count = known ?? rows.length;
   const list = useList(count, tableRows, { state: [win, setWin], pinTop: known === null });
   const w = list.window;
-  const openRow = useEngineRead(`${openId}@${logVersion}`, () => (openId === null ? undefined : engine.getLogRow(openId)), undefined);
+  const openRow = useMemo(() => (openId === null ? undefined : rowAt(engine, openId, logVersion)), [engine, openId, logVersion]);
 
   useKeys((input, key) => {
     if (list.keyMove(input, key)) {
