@@ -46,6 +46,8 @@ export class LogWindowCache {
   private counts = new Map<string, { version: number; count: number }>();
   private single = new Map<number, { version: number; row: LogRow | null }>();
   private fetching = new Set<string>();
+  /** Filters whose rows the pane is waiting for (a redraw is due when they land). */
+  private awaited = new Set<string>();
   /** The newest question per filter asked while its fetch was out. */
   private wanted = new Map<string, LogQuery>();
   private version = 0;
@@ -63,6 +65,7 @@ export class LogWindowCache {
     this.counts.clear();
     this.single.clear();
     this.wanted.clear();
+    this.awaited.clear();
   }
 
   queryLog(query: LogQuery): LogRow[] {
@@ -76,7 +79,8 @@ export class LogWindowCache {
     // finds its rows already here and draws once, without waiting for a round trip.
     const nearEnd = covers && !block.atEnd && offset + 2 * limit > block.start + block.rows.length;
     const nearStart = covers && block.start > 0 && offset - limit < block.start;
-    if (!covers || block.version !== this.version || nearEnd || nearStart) this.fetchRows(key, { ...filter, offset, limit });
+    const needed = !covers || block.version !== this.version;
+    if (needed || nearEnd || nearStart) this.fetchRows(key, { ...filter, offset, limit }, needed);
     if (!block) return [];
     if (covers) return block.rows.slice(offset - block.start, offset - block.start + limit);
     // Not fetched yet: the nearest rows there are, so the table does not blank while scrolling.
@@ -124,11 +128,14 @@ export class LogWindowCache {
     return known?.row ?? undefined;
   }
 
-  private fetchRows(key: string, query: LogQuery): void {
+  /** `needed`: the pane is drawing without these rows (else it is a fetch ahead, landing unseen). */
+  private fetchRows(key: string, query: LogQuery, needed: boolean): void {
     if (this.fetching.has(key)) {
       this.wanted.set(key, query);
+      if (needed) this.awaited.add(key);
       return;
     }
+    if (needed) this.awaited.add(key);
     const fetcher = this.fetcher();
     if (!fetcher) return;
     const limit = query.limit ?? 50;
@@ -140,7 +147,8 @@ export class LogWindowCache {
     fetcher.queryLog({ ...filterOf(query), offset: start, limit: want }).then((rows) => {
       this.blocks.set(key, { version, start, rows, atEnd: rows.length < want });
       this.trim(this.blocks);
-      this.onLanded();
+      // Rows fetched ahead land unseen: no redraw for them (a redraw per page would cost a frame).
+      if (this.awaited.delete(key)) this.onLanded();
     }, () => undefined).finally(() => {
       this.fetching.delete(key);
       const next = this.wanted.get(key);
