@@ -46,17 +46,16 @@ const snapshotGauges: Array<[string, string, (s: EngineSnapshot) => number]> = [
   ['jiraline_log_rows', 'Rows in the log', (s) => s.logCount],
   ['jiraline_tickets_created', 'Tickets created (the statistics total, reset with them)', (s) => s.stats.created.total],
   ['jiraline_tickets_updated', 'Tickets updated (the statistics total, reset with them)', (s) => s.stats.updated.total],
-  // Fields other parts of the engine may add to the snapshot; absent, they are not reported.
-  ['jiraline_pacing_rate', 'Requests a second the engine paces Jira to', (s) => optionalNumber(s, 'pacingRate')],
-  ['jiraline_gate_closed', '1 while Jira is not taking requests and only a probe goes', (s) => optionalNumber(s, 'gateClosed')],
-  ['jiraline_queue_fill', 'Share of the queue limit in use (0–1)', (s) => optionalNumber(s, 'queueFill')],
+  ['jiraline_pacing_rate', 'Requests a second the engine paces Jira to now', (s) => s.pacing.perSecond],
+  ['jiraline_pacing_concurrent', 'Requests at once the engine allows Jira now', (s) => s.pacing.concurrent],
+  ['jiraline_pacing_limited_by_jira', '1 while Jira\'s rate limit, not the configured ceiling, sets the pace', (s) => (s.pacing.limitedByJira ? 1 : 0)],
+  ['jiraline_pacing_waiting', 'Requests waiting for a permit from the pacer', (s) => s.pacing.waiting],
+  ['jiraline_jira_down', '1 while Jira is not answering (the gate is closed: one probe at a time)', (s) => (s.connection.state === 'down' ? 1 : 0)],
+  ['jiraline_queue_fill', 'Share of the queue ceiling in use (0–1, the larger of count and bytes)', (s) => s.queueFill.fill],
+  ['jiraline_queue_bytes', 'Bytes of the commands waiting (counted against queue.maxBytes)', (s) => s.queueFill.bytes],
+  ['jiraline_lines_refused', 'Lines answered ERR (the statistics total, reset with them)', (s) => s.stats.refused.total],
 ];
 
-function optionalNumber(snapshot: EngineSnapshot, key: string): number {
-  const value = (snapshot as unknown as Record<string, unknown>)[key];
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return typeof value === 'number' ? value : Number.NaN;
-}
 
 /** Builds the registry and its collectors. */
 export function createEngineMetrics(now: () => number = Date.now): EngineMetrics {

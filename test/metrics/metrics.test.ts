@@ -58,6 +58,11 @@ test('/metrics and /healthz of an engine on the simulator', async (t) => {
   assert.equal(value(text, /^jiraline_oldest_waiting_seconds /), 0);
   assert.equal(value(text, /^jiraline_throttle_max /), 10);
   assert.equal(value(text, /^jiraline_paused /), 0);
+  assert.equal(value(text, /^jiraline_pacing_rate /), 10, 'the default ceiling, Jira not limiting');
+  assert.equal(value(text, /^jiraline_pacing_limited_by_jira /), 0);
+  assert.equal(value(text, /^jiraline_jira_down /), 0);
+  assert.equal(value(text, /^jiraline_queue_fill /), 0);
+  assert.equal(value(text, /^jiraline_lines_refused /), 1, 'the statistics count the refused line too');
   assert.ok(value(text, /^jiraline_jira_request_duration_seconds_count\{operation="createIssue",result="answered"\}/) >= 2);
   assert.ok(value(text, /^jiraline_jira_request_duration_seconds_count\{operation="serverInfo",result="answered"\}/) >= 1);
   assert.match(text, /^# TYPE jiraline_jira_request_duration_seconds histogram$/m);
