@@ -83,7 +83,8 @@ async function main() {
   step(`jiraline daemon ok: ${status}`);
 
   const app = `${bin} --demo --data-dir ${join(work, 'demo-data')} --config ${join(work, 'demo-config.json')} --listen off`;
-  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '30', `env HOME=${work} ${app}`]);
+  // Without CI/CONTINUOUS_INTEGRATION: Ink draws only the last frame when it believes it runs in CI.
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '30', `env -u CI -u CONTINUOUS_INTEGRATION HOME=${work} ${app}`]);
   await until('the demo app\'s Creation pane', () =>
     spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout.includes('Ticket Creation Table'));
   execFileSync('tmux', ['send-keys', '-t', session, 'q']);
