@@ -184,6 +184,7 @@ test('at the row cap, a burst of lines makes one pruned record with the count, n
   const rows = pruned.reduce((sum, r) => sum + Number(r.rows), 0);
   assert.equal(rows, lines - kept, 'the records count every row dropped');
   assert.ok(rows >= 200, `most rows were dropped by the cap of 20 (${rows})`);
-  // One record per burst (another every 10 s while a burst goes on, on a slow machine).
-  assert.ok(pruned.length >= 1 && pruned.length <= 4, `${pruned.length} pruned records for ${rows} rows`);
+  // At most one record per round of 30 lines (usually one in all: the rounds follow each
+  // other within the quiet second), however many rows each round dropped.
+  assert.ok(pruned.length >= 1 && pruned.length <= lines / 30, `${pruned.length} pruned records for ${rows} rows`);
 });
