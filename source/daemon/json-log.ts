@@ -149,3 +149,40 @@ export function connectionRecord(connection: Extract<EngineEvent, { type: 'conne
       return { event: 'jira', state: connection.state };
   }
 }
+
+/** A burst's prunes end once none came for this long; its one `pruned` record is written then. */
+export const prunedQuietMs = 1_000;
+/** A record at least this often while prunes never stop (a steady flow at the row cap). */
+export const prunedMaxDelayMs = 10_000;
+
+/**
+ * Gathers the engine's `pruned` events into one record per burst, with the count: at the row
+ * cap every accepted line drops the oldest row, and one record per row would bury the log
+ * (2,000 lines in a burst made 2,000 records). The timer is unref'd (it never holds the
+ * process open); `flush` writes what is pending (at stop).
+ */
+export function prunedCoalescer(log: (record: LogRecord) => void): { add: (rows: number) => void; flush: () => void } {
+  let rows = 0;
+  let firstAt = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (rows === 0) return;
+    const count = rows;
+    rows = 0;
+    log({ event: 'pruned', rows: count });
+  };
+  return {
+    add(count) {
+      if (count <= 0) return;
+      const now = Date.now();
+      if (rows === 0) firstAt = now;
+      rows += count;
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(flush, Math.max(0, Math.min(prunedQuietMs, firstAt + prunedMaxDelayMs - now)));
+      timer.unref();
+    },
+    flush,
+  };
+}

@@ -14,7 +14,7 @@ import { createJiraClient, type JiraClient } from '../jira/index.js';
 import { createSecretStore } from '../secrets/index.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { openStore, recoveryMessage, type Store } from '../store/index.js';
-import { engineEventRecord, type LogRecord } from './json-log.js';
+import { engineEventRecord, prunedCoalescer, type LogRecord } from './json-log.js';
 import { bindingRecords, serverChangeRecord } from './jira-binding-report.js';
 import type { Settings } from './settings.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from './socket-server.js';
@@ -217,8 +217,10 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       recheck = null;
     };
     let serverChecked = false;
+    const pruned = prunedCoalescer(log);
     const unsubscribe = engine.onEvent((event) => {
-      log(engineEventRecord(event));
+      if (event.type === 'pruned') pruned.add(event.rows);
+      else log(engineEventRecord(event));
       if (event.type === 'connection-changed' && event.connection.state === 'ok' && !serverChecked) {
         serverChecked = true;
         const record = serverChangeRecord(knownServer, event.connection.serverInfo, store.jira);
@@ -240,6 +242,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       stopRecheck();
       await engine.stop(0);
       unsubscribe();
+      pruned.flush();
     });
     await engine.start();
 
@@ -297,6 +300,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
           await socket?.close(graceMs);
           await engine.stop(graceMs);
           unsubscribe();
+          pruned.flush();
           stopRecheck();
           await store.close();
           await jira.close();

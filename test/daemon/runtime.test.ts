@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime } from '../../source/daemon/runtime.js';
 import { openStore } from '../../source/store/index.js';
@@ -156,4 +156,35 @@ test('stop() with a create whose answer drips in flight: done after the grace, t
   const store = await openStore({ dir: dataDir, jira: jiraIdentity(sim.url) });
   t.after(() => store.close());
   assert.deepEqual(store.openCommands().map((c) => c.guid), ['drip-1'], 'nothing acknowledged is lost: looked up by label at the next start');
+});
+
+test('at the row cap, a burst of lines makes one pruned record with the count, not one per row', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const env = { HOME: tmp.dir, XDG_CONFIG_HOME: join(tmp.dir, 'config') };
+  mkdirSync(join(tmp.dir, 'config', 'jiraline'), { recursive: true });
+  writeFileSync(join(tmp.dir, 'config', 'jiraline', 'config.json'), JSON.stringify({ log: { maxEntries: 20 }, jira: { maxRequestsPerSecond: 1000, maxConcurrent: 64 } }));
+  const settings = resolveSettings({ 'data-dir': join(tmp.dir, 'data'), listen: 'off' }, env, 'tui');
+  assert.equal(settings.demo, true);
+  const records: Array<{ event: string; [key: string]: unknown }> = [];
+  const runtime = await startRuntime(settings, { env: {}, keychain: null, onLog: (r) => records.push(r) });
+  let stopped = false;
+  t.after(() => (stopped ? undefined : runtime.stop(0)));
+  const lines = 300;
+  // One line at a time, as a feeder that waits for each OK sends them, in rounds of 30 whose
+  // rows finish before the next: every insert past the cap drops a finished row.
+  for (let i = 0; i < lines; i++) {
+    assert.match(await runtime.engine.submitLine(`P${i}|CREATE|`), /^OK /);
+    if (i % 30 === 29) await waitUntil(() => runtime.engine.pendingCount() === 0, 'the round is sent');
+  }
+  const kept = runtime.engine.countLog();
+  await runtime.stop(0);
+  stopped = true;
+  const pruned = records.filter((r) => r.event === 'pruned');
+  const rows = pruned.reduce((sum, r) => sum + Number(r.rows), 0);
+  assert.equal(rows, lines - kept, 'the records count every row dropped');
+  assert.ok(rows >= 200, `most rows were dropped by the cap of 20 (${rows})`);
+  // At most one record per round of 30 lines (usually one in all: the rounds follow each
+  // other within the quiet second), however many rows each round dropped.
+  assert.ok(pruned.length >= 1 && pruned.length <= lines / 30, `${pruned.length} pruned records for ${rows} rows`);
 });
