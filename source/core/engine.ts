@@ -183,7 +183,9 @@ export class Engine implements EngineApi {
     const [row] = this.core.store.queryLog({ guid, limit: 1, jira: this.core.store.jira });
     const ticket = this.core.store.getTicket(guid);
     if (!row && !ticket) return null;
-    return { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null };
+    const status = { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null } as const;
+    // A failure says why, so a client need not read the log to learn it.
+    return row?.status === 'Failed' ? { ...status, error: row.error ?? null } : status;
   }
 
   execute(body: IssuePayload): Promise<ExecuteResult> {

@@ -231,3 +231,16 @@ test('finished commands leave the queue table at once; STATUS answers from the l
   assert.equal(h.engine.status('F1'), null);
   assert.deepEqual(h.engine.status('F2'), { guid: 'F2', status: 'Ok', ticketKey: 'OPS-1', ticketUrl: 'https://jira.example.test/browse/OPS-1' });
 });
+
+test('STATUS of a Failed command carries its reason (the log row\'s Error Message); Ok and Pending carry none', async (t) => {
+  const h = await harness(t);
+  h.jira.script('createIssue', httpError(400, { fieldErrors: { priority: 'Option value \'Urgent\' is not valid' } }));
+  await h.send('S1|CREATE|summary;x|priority;Urgent|');
+  await h.send('S2|CREATE|summary;y|');
+  await h.engine.whenIdle();
+  const failed = h.engine.status('S1');
+  assert.equal(failed?.status, 'Failed');
+  assert.equal(failed?.error, h.store.queryLog({ guid: 'S1' })[0].error);
+  assert.match(failed?.error ?? '', /Option value 'Urgent' is not valid/);
+  assert.deepEqual(h.engine.status('S2'), { guid: 'S2', status: 'Ok', ticketKey: 'OPS-1', ticketUrl: 'https://jira.example.test/browse/OPS-1' });
+});
