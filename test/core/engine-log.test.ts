@@ -244,3 +244,21 @@ test('STATUS of a Failed command carries its reason (the log row\'s Error Messag
   assert.match(failed?.error ?? '', /Option value 'Urgent' is not valid/);
   assert.deepEqual(h.engine.status('S2'), { guid: 'S2', status: 'Ok', ticketKey: 'OPS-1', ticketUrl: 'https://jira.example.test/browse/OPS-1' });
 });
+
+test('refused credentials from the environment: the pause and the connection name the environment, which outranks auth set', async (t) => {
+  const h = await harness(t, { credentialSource: 'environment', noStart: true });
+  h.jira.script('serverInfo', httpError(401));
+  await h.engine.start();
+  await h.engine.whenIdle();
+  const c = h.engine.getSnapshot().connection;
+  assert.equal(c.state, 'auth-refused');
+  if (c.state === 'auth-refused') {
+    assert.match(c.error, /taken from the environment: correct or unset JIRALINE_USER\/JIRALINE_PASSWORD or JIRALINE_AUTH_KEY where jiraline is started, and restart it \(they outrank jiraline auth set\)/);
+  }
+  h.jira.script('createIssue', httpError(401));
+  await h.send('E1|CREATE|summary;x|');
+  await h.engine.whenIdle();
+  assert.match(h.store.queryLog({ guid: 'E1' })[0].error ?? '', /taken from the environment/);
+  const paused = h.events.find((e) => e.type === 'paused');
+  assert.match(paused?.type === 'paused' ? paused.reason : '', /JIRALINE_PASSWORD/);
+});
