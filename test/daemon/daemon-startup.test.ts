@@ -120,3 +120,23 @@ test('a socket other machines can reach: refused without a socketToken (exit 2, 
   t.after(() => quiet.kill());
   assert.equal(quiet.records.filter((r) => /other machines can reach/.test(String(r.message))).length, 0, 'loopback says nothing');
 });
+
+test('a start that fails on its configuration writes a start-failed record on stdout (exit 2), for a supervisor that reads stdout', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const env = isolatedEnv(tmp.dir);
+  const missing = join(tmp.dir, 'typo.json');
+  const broken = join(tmp.dir, 'broken.json');
+  writeFileSync(broken, '{\n  "listen": "127.0.0.1:0",\n}\n');
+  const [noFile, badJson] = await Promise.all([
+    runCli(['daemon', '--config', missing, '--jira-url', 'http://127.0.0.1:9'], env),
+    runCli(['daemon', '--jira-url', 'http://127.0.0.1:9'], { ...env, JIRALINE_CONFIG: broken }),
+  ]);
+  for (const [run, says] of [[noFile, `--config: no config file ${missing}`], [badJson, `config file ${broken}: not valid JSON at line 3, column 1`]] as const) {
+    assert.equal(run.code, 2);
+    assert.ok(run.stderr.startsWith(says), run.stderr);
+    const records = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; level?: string; error?: string; exitCode?: number });
+    assert.deepEqual(records.map((r) => [r.event, r.level, r.exitCode]), [['start-failed', 'error', 2]]);
+    assert.ok(records[0].error?.startsWith(says), records[0].error);
+  }
+});
