@@ -60,7 +60,7 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
 
   // Keys of the list; the search box takes the text (it stays active while the list moves).
   useKeys((input, key) => {
-    const move = moves.find((m) => isKey(m, input, key) && m !== 'home' && m !== 'end');
+    const move = moves.find((m) => isKey(m, input, key, true) && m !== 'home' && m !== 'end');
     if (move) setWin(moveWindow(w, move, entries.length, rows));
   }, { isActive: isActive && freeId === null });
 
