@@ -137,7 +137,8 @@ test('a start that fails on its configuration writes a start-failed record on st
   t.after(() => badJson.kill());
   for (const [daemon, says] of [[noFile, `--config: no config file ${missing}`], [badJson, `config file ${broken}: not valid JSON at line 3, column 1`]] as const) {
     // One that starts after all is stopped at once (it would otherwise run until the suite's timeout).
-    const listening = daemon.waitFor((r) => r.event === 'listening', 60_000).then(() => 'listening', () => 'no');
+    // (waitFor rejects when the child ends without listening: then its exit code decides.)
+    const listening = daemon.waitFor((r) => r.event === 'listening', 60_000).then(() => 'listening', () => new Promise<never>(() => {}));
     const ended = await Promise.race([daemon.exited.then((e) => e.code), listening]);
     if (ended === 'listening') daemon.kill();
     assert.equal(ended, 2, `${says}: it started instead of refusing`);
