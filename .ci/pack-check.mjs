@@ -5,7 +5,7 @@
 // tmux), and run the daemon against the installed simulator, filing a ticket through `send`.
 // Loopback only; every process started here is stopped by its PID.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,8 @@ async function main() {
   const linePort = await freePort();
   background(bin, ['simulator', '--listen', `127.0.0.1:${jiraPort}`]);
   await until('the simulator', async () => (await fetch(`http://127.0.0.1:${jiraPort}/rest/api/2/serverInfo`).catch(() => null))?.ok);
+  // A --config that does not exist is refused: both configs are files.
+  for (const name of ['daemon-config.json', 'demo-config.json']) writeFileSync(join(work, name), '{}');
   const daemon = background(bin, ['daemon', '--jira-url', `http://127.0.0.1:${jiraPort}`, '--data-dir', join(work, 'daemon-data'),
     '--config', join(work, 'daemon-config.json'), '--listen', `127.0.0.1:${linePort}`]);
   await until('the daemon to listen', () => daemon.output.includes('"listening"'));

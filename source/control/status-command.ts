@@ -6,6 +6,7 @@ import { parseCommandArgs } from '../cli-args.js';
 import type { CommandIo } from '../daemon/command-io.js';
 import { processIo } from '../daemon/command-io.js';
 import { existingDataDir } from '../daemon/settings.js';
+import { dataDirSource, hasEngineData, POINT_ELSEWHERE } from '../daemon/engine-data.js';
 import { lockHolder, readControlRecord } from './control-address.js';
 import { STATUS_CLIENT, type EngineStatusReport } from './control-protocol.js';
 import { connectToDataDir } from './remote-engine.js';
@@ -14,7 +15,9 @@ const usage = `Usage: jiraline status [--json] [--data-dir DIR]
   Whether an engine (the daemon, or the app) runs on the data directory: its pid, version
   and start, Jira's state, the queue, the throttle, its sockets and the apps attached.
   Exit 0 running, 3 not running, 2 bad usage.
-  --json   one JSON object: {"running": true, "pid": …, "jira": {…}, "queueDepth": …, …}
+  --json       one JSON object: {"running": true, "pid": …, "jira": {…}, "queueDepth": …, …}
+  --data-dir   the engine's data directory (default JIRALINE_DATA_DIR, else
+               $XDG_DATA_HOME/jiraline)
 `;
 
 /** Exit code when no engine runs there (as systemctl status). */
@@ -75,8 +78,10 @@ export async function runStatus(args: string[], io: CommandIo = processIo(), now
   const dataDir = existingDataDir(values['data-dir'], io.env);
   const pid = await lockHolder(dataDir);
   if (pid === null) {
-    if (values.json) io.stdout.write(`${JSON.stringify({ running: false, dataDir })}\n`);
-    else io.stdout.write(`no jiraline engine runs on ${dataDir}\n`);
+    const engineData = hasEngineData(dataDir);
+    if (values.json) io.stdout.write(`${JSON.stringify({ running: false, dataDir, engineData })}\n`);
+    else if (engineData) io.stdout.write(`no jiraline engine runs on ${dataDir}\n`);
+    else io.stdout.write(`no jiraline engine runs on ${dataDir} (${dataDirSource(values['data-dir'], io.env)}), and none has: no engine data there — ${POINT_ELSEWHERE}\n`);
     return NOT_RUNNING;
   }
   let report: EngineStatusReport;

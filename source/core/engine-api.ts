@@ -96,6 +96,8 @@ export interface GuidStatus {
   status: 'Pending' | 'Ok' | 'Failed';
   ticketKey: string | null;
   ticketUrl: string | null;
+  /** Why a Failed command failed (its log row's Error Message); absent otherwise. */
+  error?: string | null;
 }
 
 /** Which statistics a reset clears. */

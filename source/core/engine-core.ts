@@ -8,7 +8,7 @@ import { JiraGate, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
 import { Pacer, type PaceLimits } from './pacer.js';
-import type { Clock, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
+import type { Clock, CredentialSource, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
 
 /** Store meta keys the engine owns. */
 export const META = {
@@ -85,6 +85,8 @@ export class EngineCore {
   private readonly watched: WatchedJira;
   /** Aborted when the engine stops waiting for Jira's answers (see WatchedJira). */
   private readonly stopController = new AbortController();
+  /** Where the credentials in use come from (the runtime knows): a refusal's hint names it. */
+  credentialSource: () => CredentialSource | null = () => null;
 
   constructor(
     jira: JiraPort,

@@ -45,7 +45,7 @@ export async function executeManual(core: EngineCore, body: IssuePayload, pause:
     return { ok: true, logId, ticketId: created.id, ticketKey: created.key, ticketUrl };
   } catch (error) {
     const jira = error instanceof JiraError ? error : null;
-    const message = jira?.isAuth ? authMessage(jira) : jira ? jira.detail() : messageOf(error);
+    const message = jira?.isAuth ? authMessage(jira, core.credentialSource()) : jira ? jira.detail() : messageOf(error);
     // Stopped while it was with Jira: the row stays in flight, and the next start says "outcome unknown".
     if (!core.stopped && jira?.cause_ !== 'stopped') {
       core.store.updateLog(logId, { status: 'Failed', error: message,

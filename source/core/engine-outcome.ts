@@ -1,5 +1,6 @@
 // How a unit of work ends an attempt: Ok, Failed for good, or Pending with the next try
 // scheduled (SPEC §6) — and what that does to its commands, its log row and the events.
+import type { CredentialSource } from './ports.js';
 import type { EngineCore } from './engine-core.js';
 import { attemptsOf, messageOf, unitKey } from './engine-core.js';
 import { closesGate } from './engine-gate.js';
@@ -27,8 +28,12 @@ export interface FailureContext {
 
 const RESPONSE_LIMIT = 2048;
 
-/** The message shown while 401/403 holds the queue; it says what to do. */
-export function authMessage(error: JiraError): string {
+/** The message shown while 401/403 holds the queue; it says what to do, and where (the credentials' source). */
+export function authMessage(error: JiraError, source?: CredentialSource | null): string {
+  if (source === 'environment') {
+    return `Jira refused the credentials (${error.status}) taken from the environment: correct or unset JIRALINE_USER/JIRALINE_PASSWORD `
+      + 'or JIRALINE_AUTH_KEY where jiraline is started, and restart it (they outrank jiraline auth set); everything stays Pending until they change';
+  }
   return `Jira refused the credentials (${error.status}): check the username and API token or key (jiraline auth set); `
     + 'everything stays Pending until they change';
 }
@@ -69,7 +74,7 @@ export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: un
   const log: LogPatch = { ...context.log, response: describeAnswer(error),
     ...(t ? { ticketId: t.ticketId, ticketKey: t.ticketKey, ticketUrl: t.ticketUrl } : {}) };
   if (decision.kind === 'pause') {
-    const reason = authMessage(error);
+    const reason = authMessage(error, core.credentialSource());
     for (const cmd of cmds) core.patchCommand(cmd, { ...attemptMarks(cmd), state: context.unknownOutcome ? 'inflight' : 'queued', nextAttemptAt: now });
     if (cmds[0].logId !== null) core.store.updateLog(cmds[0].logId, { ...log, error: reason, nextAttemptAt: null });
     hooks.pause(reason);

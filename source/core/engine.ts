@@ -18,7 +18,7 @@ import { loadOpenCommands } from './engine-recovery.js';
 import { stoppedError } from './engine-gate.js';
 import { Worker } from './engine-worker.js';
 import { JiraError } from './jira-error.js';
-import type { Clock, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
+import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
 import { ageCutoff, nextPruneAt } from './retention.js';
 import { buildStats, nextLocalMidnight, statsFromStore } from './stats.js';
 import { usedSlots } from './throttle.js';
@@ -33,6 +33,8 @@ export interface EngineDeps {
   config: Config;
   /** 0 ≤ r < 1, stretches retry delays (default Math.random). */
   random?: () => number;
+  /** Where the credentials in use come from, for the hint when Jira refuses them. */
+  credentialSource?: () => CredentialSource;
 }
 
 /** While 401/403 holds the queue, the credentials are tried again this often (SPEC §6). */
@@ -62,6 +64,7 @@ export class Engine implements EngineApi {
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
+    if (deps.credentialSource) this.core.credentialSource = deps.credentialSource;
     this.worker = new Worker(this.core, { pause: (reason) => this.pause(reason) });
     this.core.afterActivity = () => this.checkIdle();
     this.core.gate.hooks = {
@@ -183,7 +186,9 @@ export class Engine implements EngineApi {
     const [row] = this.core.store.queryLog({ guid, limit: 1, jira: this.core.store.jira });
     const ticket = this.core.store.getTicket(guid);
     if (!row && !ticket) return null;
-    return { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null };
+    const status = { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null } as const;
+    // A failure says why, so a client need not read the log to learn it.
+    return row?.status === 'Failed' ? { ...status, error: row.error ?? null } : status;
   }
 
   execute(body: IssuePayload): Promise<ExecuteResult> {
@@ -227,7 +232,8 @@ export class Engine implements EngineApi {
 
   private async checkOnce(): Promise<ConnectionState> {
     const { core } = this;
-    this.setConnection({ state: 'checking' });
+    // A check while Jira is down is not news: it stays "down" until one succeeds.
+    if (core.connection.state !== 'down') this.setConnection({ state: 'checking' });
     let next: ConnectionState;
     try {
       const serverInfo = await core.jira.serverInfo();
@@ -236,7 +242,7 @@ export class Engine implements EngineApi {
       next = { state: 'ok', serverInfo, user, checkedAt: core.clock.now() };
     } catch (error) {
       const checkedAt = core.clock.now();
-      if (error instanceof JiraError && error.isAuth) next = { state: 'auth-refused', error: authMessage(error), checkedAt };
+      if (error instanceof JiraError && error.isAuth) next = { state: 'auth-refused', error: authMessage(error, core.credentialSource()), checkedAt };
       else next = { state: 'down', error: error instanceof JiraError ? error.detail() : messageOf(error), checkedAt };
     }
     this.setConnection(next);
@@ -245,6 +251,13 @@ export class Engine implements EngineApi {
   }
 
   private setConnection(connection: ConnectionState): void {
+    const was = this.core.connection;
+    // Still down (a failed check and the gate it closes, or a probe): one outage is told once,
+    // and it is down since its first failure. The latest reason is kept for the snapshot.
+    if (connection.state === 'down' && was.state === 'down') {
+      this.core.connection = { ...connection, checkedAt: was.checkedAt };
+      return;
+    }
     this.core.connection = connection;
     this.core.signals.emit({ type: 'connection-changed', connection });
   }

@@ -9,6 +9,7 @@ import { localDateTime, localIso } from '../core/local-time.js';
 import { existingDataDir } from './settings.js';
 import { columnWidths, renderRows, type TextColumn } from './text-table.js';
 import { followLog, logSignature, type FollowOptions } from './log-follow.js';
+import { dataDirSource, hasEngineData, noEngineDataMessage } from './engine-data.js';
 
 const usage = `Usage: jiraline log [--json] [--limit N] [--status S] [--follow] [--data-dir DIR]
   Prints the log (one row per command sent to Jira), newest last.
@@ -20,7 +21,9 @@ const usage = `Usage: jiraline log [--json] [--limit N] [--status S] [--follow] 
   --follow     keep printing rows as they come, and again when a Pending row ends
                (with --status: when it ends so); Ctrl-C stops. Reads without the lock,
                beside a running daemon or app.
-  --data-dir   default JIRALINE_DATA_DIR, else $XDG_DATA_HOME/jiraline
+  --data-dir   the engine's data directory (default JIRALINE_DATA_DIR, else
+               $XDG_DATA_HOME/jiraline); one where no engine ran is an error (exit 2),
+               with --follow a note on stderr while it waits for the engine
   Lines refused with ERR are not log rows: see the daemon's "refused" events and
   jiraline stats.
 `;
@@ -113,6 +116,11 @@ export async function runLog(args: string[], io: CommandIo = processIo(), follow
   const limit = parseLimit(values.limit);
   const status = parseStatus(values.status);
   const dir = existingDataDir(values['data-dir'], io.env);
+  if (!hasEngineData(dir)) {
+    const message = noEngineDataMessage('log', dir, dataDirSource(values['data-dir'], io.env));
+    if (!values.follow) throw new UsageError(message);
+    io.stderr.write(`${message}; waiting for it\n`);
+  }
   const since = values.follow ? await logSignature(dir) : '';
   const reader = await openStoreSnapshot(dir);
   let newest: number;

@@ -30,11 +30,6 @@ export async function runDaemon(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const settings = resolveSettings(values, process.env, 'daemon');
-  const metrics = values.metrics ?? settings.config.metrics;
-  if (values.metrics !== undefined && (values.metrics === 'off' || splitHostPort(values.metrics) === null)) {
-    throw new UsageError(`--metrics: expected HOST:PORT (e.g. 127.0.0.1:9465), got '${values.metrics}'`);
-  }
   const out = batchedWriter((text) => process.stdout.write(text));
   // Under systemd, stdout is the journal's stream: each line then starts with its syslog
   // priority, which journald takes off and keeps (journalctl -p err); elsewhere plain JSON.
@@ -47,6 +42,23 @@ export async function runDaemon(args: string[]): Promise<number> {
     }
   });
   const log: (record: LogRecord) => void = createJsonLog(out.write, Date.now, { priorityPrefix: journal });
+  let settings;
+  let metrics;
+  try {
+    settings = resolveSettings(values, process.env, 'daemon');
+    metrics = values.metrics ?? settings.config.metrics;
+    if (values.metrics !== undefined && (values.metrics === 'off' || splitHostPort(values.metrics) === null)) {
+      throw new UsageError(`--metrics: expected HOST:PORT (e.g. 127.0.0.1:9465), got '${values.metrics}'`);
+    }
+  } catch (error) {
+    // A supervisor reading stdout learns why the daemon did not start, not only the terminal
+    // (cli.tsx says it on stderr and exits 2).
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      log({ event: 'start-failed', version: programVersion(), pid: process.pid, error: error.message, exitCode: 2 });
+      out.flush();
+    }
+    throw error;
+  }
   log({
     event: 'start',
     version: programVersion(),

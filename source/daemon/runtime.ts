@@ -135,6 +135,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       ticketLocation: config.jira.ticketLocation,
       // The demo simulator takes any credentials: the real ones are not sent to it.
       credentials: simulator ? null : loaded.credentials,
+      credentialSource: loaded.source,
       caFile: config.jira.caFile,
       insecure: config.jira.insecure,
       bypassProxy: simulator ? true : config.jira.bypassProxy,
@@ -184,11 +185,11 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     // another server now answers at the same URL.
     const knownServer = store.getMeta('serverInfo');
     const metrics = options.metrics ? createEngineMetrics() : null;
-    const engine = new Engine({ jira: metrics ? metrics.wrapJira(jira) : jira, store, clock: systemClock, config });
-    // The faces that take lines count them when metrics are on.
-    const intake = metrics ? metrics.wrapLines(engine) : engine;
     let inUse = loaded.credentials;
     let credentialSource = loaded.source;
+    const engine = new Engine({ jira: metrics ? metrics.wrapJira(jira) : jira, store, clock: systemClock, config, credentialSource: () => credentialSource });
+    // The faces that take lines count them when metrics are on.
+    const intake = metrics ? metrics.wrapLines(engine) : engine;
     // One reload at a time: a SIGHUP during the paused re-check must not apply twice.
     let reloading: Promise<boolean> | null = null;
     const reloadCredentials = (trigger = 'reload'): Promise<boolean> => {
@@ -199,7 +200,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
           inUse = next.credentials;
           credentialSource = next.source;
           // The demo simulator takes any credentials: the real ones are not sent to it.
-          if (!simulator) jira.setCredentials(next.credentials);
+          if (!simulator) jira.setCredentials(next.credentials, next.source);
           log({ event: 'credentials-changed', source: next.source, trigger });
           engine.setCredentialsChanged();
           return true;

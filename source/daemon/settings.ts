@@ -60,6 +60,21 @@ function xdgDir(env: Record<string, string | undefined>, name: string, fallback:
   return join(envValue(env, 'HOME') ?? homedir(), fallback);
 }
 
+/**
+ * Where JSON.parse stopped, as an editor shows it: "at line 3, column 5 (expected ',' or '}'
+ * after property value)" instead of "at position 44".
+ */
+export function jsonErrorPlace(text: string, message: string): string {
+  const at = /at position (\d+)/.exec(message);
+  const offset = at ? Number(at[1]) : /Unexpected end of JSON input/i.test(message) ? text.length : null;
+  const why = message.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  if (offset === null) return `(${why})`;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `at line ${line}, column ${column} (${why})`;
+}
+
 /** Reads the config file: missing is fine ({}); unreadable, not a file, too large or not JSON names the file. */
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -78,7 +93,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`config file ${path}: not valid JSON (${(error as Error).message})`, '');
+    throw new ConfigError(`config file ${path}: not valid JSON ${jsonErrorPlace(text, (error as Error).message)}`, '');
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`config file ${path}: expected a JSON object at the top level`, '');
@@ -143,6 +158,12 @@ function requireDirectory(dir: string, named: string | null): void {
  */
 export function resolveSettings(flags: SettingsFlags, env: Record<string, string | undefined>, face: 'daemon' | 'tui'): Settings {
   const configPath = resolveConfigPath(flags.config, env);
+  // The default file missing is a first run; a file named on purpose that is missing is a typo,
+  // not an empty config (every setting would silently fall back to its default).
+  const configNamed = flags.config !== undefined ? '--config' : envValue(env, 'JIRALINE_CONFIG') !== undefined ? 'JIRALINE_CONFIG' : null;
+  if (configNamed !== null && !existsSync(configPath)) {
+    throw new ConfigError(`${configNamed}: no config file ${configPath} — check the path (jiraline init writes one), or leave ${configNamed} out to use ${resolveConfigPath(undefined, { ...env, JIRALINE_CONFIG: undefined })}`, '');
+  }
   const dataDir = resolveDataDir(flags['data-dir'], env);
   requireDirectory(dataDir, flags['data-dir'] !== undefined ? '--data-dir' : envValue(env, 'JIRALINE_DATA_DIR') !== undefined ? 'JIRALINE_DATA_DIR' : null);
   const raw = readConfigFile(configPath);

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { EngineApi } from '../core/engine-api.js';
-import { neutralise } from '../core/safe-text.js';
+import { neutralise, oneLine } from '../core/safe-text.js';
 import { LineFramer, type Frame } from './line-framer.js';
 
 /** The per-connection limits the server passes down. */
@@ -28,6 +28,9 @@ export interface AuthHooks {
   /** The connection authenticated and now holds a slot. */
   authenticated(): void;
 }
+
+/** The longest reason a STATUS reply carries; the log row keeps the whole text. */
+const MAX_STATUS_REASON = 500;
 
 /** A reply known now, or computed when it reaches the head (STATUS sees every earlier line). */
 interface Slot {
@@ -216,7 +219,9 @@ export class SocketConnection {
       atHead: () => {
         const s = this.engine.status(guid);
         if (!s) return `ERR ${guid} unknown GUID`;
-        return `OK ${guid} ${s.status} ${s.ticketKey ?? '-'} ${s.ticketUrl ?? '-'}`;
+        const reply = `OK ${guid} ${s.status} ${s.ticketKey ?? '-'} ${s.ticketUrl ?? '-'}`;
+        // The reason is Jira's text: one line, bounded, so it cannot forge reply lines.
+        return s.status === 'Failed' ? `${reply} ${oneLine(s.error || 'no reason was recorded', MAX_STATUS_REASON)}` : reply;
       },
     });
   }

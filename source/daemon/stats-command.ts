@@ -1,16 +1,19 @@
 // `jiraline stats [--json]` (SPEC §8): created / updated / total tickets, each as total,
 // today and yesterday (local calendar days), from a snapshot of the persisted file.
-import { parseCommandArgs } from '../cli-args.js';
+import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { statsFromStore } from '../core/stats.js';
 import { openStoreSnapshot } from '../store/index.js';
 import { processIo, type CommandIo } from './command-io.js';
 import { existingDataDir } from './settings.js';
 import { renderTable } from './text-table.js';
+import { dataDirSource, hasEngineData, noEngineDataMessage } from './engine-data.js';
 
 const usage = `Usage: jiraline stats [--json] [--data-dir DIR]
   Prints how many tickets were created and updated: in total, today and yesterday.
   --json   {"created": {"total", "today", "yesterday"}, "updated": {…}, "total": {…},
             "refused": {…}}   (refused: lines answered ERR; not tickets, not in total)
+  --data-dir   the engine's data directory (default JIRALINE_DATA_DIR, else
+               $XDG_DATA_HOME/jiraline); one where no engine ran is an error (exit 2)
 `;
 
 /** Runs `jiraline stats`; returns the exit code. */
@@ -24,7 +27,9 @@ export async function runStats(args: string[], io: CommandIo = processIo(), now:
     io.stdout.write(usage);
     return 0;
   }
-  const reader = await openStoreSnapshot(existingDataDir(values['data-dir'], io.env));
+  const dir = existingDataDir(values['data-dir'], io.env);
+  if (!hasEngineData(dir)) throw new UsageError(noEngineDataMessage('stats', dir, dataDirSource(values['data-dir'], io.env)));
+  const reader = await openStoreSnapshot(dir);
   let stats;
   try {
     stats = statsFromStore(reader, now());

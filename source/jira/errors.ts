@@ -4,6 +4,8 @@
 import { JiraError, isRetryableStatus } from '../core/jira-error.js';
 import { rateLimitReason as rateLimitReasonOf, resetAfterMs } from './rate-headers.js';
 import { oneLine } from '../core/safe-text.js';
+import { credentialFix } from '../core/credential-hint.js';
+import type { CredentialSource } from '../core/ports.js';
 
 /** How much of a non-JSON body is looked at for a message: the title is near the top of a page. */
 export const TEXT_SCAN_CHARS = 4096;
@@ -15,6 +17,8 @@ export interface RequestContext {
   baseUrl: string;
   /** Whether credentials were sent at all (a 401 without them says so). */
   credentials: 'basic' | 'key' | null;
+  /** Where the credentials came from: the environment outranks `jiraline auth set`, so the hint names it. */
+  credentialSource?: CredentialSource;
   timeoutMs: number;
   /** The proxy in use, already stripped of user:password, or null. */
   proxy: string | null;
@@ -141,14 +145,14 @@ export function httpError(status: number, headers: Record<string, string | strin
       message = ctx.credentials === null
         ? `401 from Jira: no credentials are set — \`jiraline auth set\` (or JIRALINE_USER/JIRALINE_PASSWORD, JIRALINE_AUTH_KEY)`
         : ctx.credentials === 'key'
-          ? `401 from Jira: check the Authorization Key — \`jiraline auth set\``
-          : `401 from Jira: check the username and API token — \`jiraline auth set\``;
+          ? `401 from Jira: check the Authorization Key — ${credentialFix(ctx.credentialSource, 'key')}`
+          : `401 from Jira: check the username and API token — ${credentialFix(ctx.credentialSource, 'basic')}`;
       break;
     case 403: {
       const denied = headerValue(headers['x-authentication-denied-reason']);
       message = denied && /captcha/i.test(denied)
-        ? `403 from Jira: Jira asks for a CAPTCHA after failed logins — log in once in a browser, then check the credentials (\`jiraline auth set\`)`
-        : `403 from Jira on ${what}: the user may not do this — check the user's permissions in the project, and the credentials (\`jiraline auth set\`)${said}`;
+        ? `403 from Jira: Jira asks for a CAPTCHA after failed logins — log in once in a browser, then check the credentials (${credentialFix(ctx.credentialSource, ctx.credentials)})`
+        : `403 from Jira on ${what}: the user may not do this — check the user's permissions in the project, and the credentials (${credentialFix(ctx.credentialSource, ctx.credentials)})${said}`;
       break;
     }
     case 404:

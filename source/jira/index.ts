@@ -1,7 +1,7 @@
 // The Jira REST client: implements JiraPort (source/core/ports.ts) over one keep-alive
 // undici pool. Each concern has its own file; this one wires them together.
 import type {
-  CommentPage, CreateMetaField, CreateMetaIssueType, CreatedIssue, Credentials, FieldDef, IssuePayload,
+  CommentPage, CreateMetaField, CreateMetaIssueType, CreatedIssue, CredentialSource, Credentials, FieldDef, IssuePayload,
   JiraIssue, JiraPort, JiraUser, SearchResult, ServerInfo, Transition,
 } from '../core/ports.js';
 import { getCreateMetaFields, getCreateMetaIssueTypes, type CreateMetaState } from './createmeta.js';
@@ -19,6 +19,8 @@ export interface JiraClientOptions {
   /** Path of the issue resource relative to baseUrl; default rest/api/latest/issue. */
   ticketLocation?: string;
   credentials: Credentials | null;
+  /** Where they came from: a 401/403 says where to correct them. */
+  credentialSource?: CredentialSource;
   caFile?: string | null;
   insecure?: boolean;
   bypassProxy?: boolean;
@@ -34,7 +36,7 @@ export interface JiraClientOptions {
 
 /** The client: JiraPort plus credential swapping and start-up warnings. */
 export interface JiraClient extends JiraPort {
-  setCredentials(c: Credentials | null): void;
+  setCredentials(c: Credentials | null, source?: CredentialSource): void;
   /** Warnings to show on every start, e.g. TLS verification off. */
   readonly warnings: string[];
   /** The deployment type from the hint or the last serverInfo; undefined before either. */
@@ -56,7 +58,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     connections: options.connections ?? 16,
     env: options.env ?? process.env,
   });
-  const t = createTransport({ origin: ep.origin, baseUrl: ep.baseUrl, dispatcher: built.dispatcher, proxy: built.proxy, timeoutMs, credentials: options.credentials });
+  const t = createTransport({ origin: ep.origin, baseUrl: ep.baseUrl, dispatcher: built.dispatcher, proxy: built.proxy, timeoutMs, credentials: options.credentials, credentialSource: options.credentialSource });
   const searchState: SearchState = { deployment: options.deploymentType, jqlEndpoint: false };
   const metaState: CreateMetaState = { legacy: false };
   let closing: Promise<void> | null = null;
@@ -69,7 +71,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     get deploymentType() {
       return searchState.deployment;
     },
-    setCredentials: (c) => t.setCredentials(c),
+    setCredentials: (c, source) => t.setCredentials(c, source),
     observeRate: (listener) => t.observeRate(listener),
     async serverInfo(): Promise<ServerInfo> {
       const info = await getServerInfo(t, ep);

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { JiraError } from '../core/jira-error.js';
 import type { RateHeaders } from '../core/pacer.js';
-import type { Credentials } from '../core/ports.js';
+import type { CredentialSource, Credentials } from '../core/ports.js';
 import { oneLine } from '../core/safe-text.js';
 import { ANSWER_CAPS, describeCap, readCapped, type CappedBody } from './answer-body.js';
 import { rateHeaders } from './rate-headers.js';
@@ -41,7 +41,7 @@ export interface CallResult<T> {
 /** Sends calls to Jira with the current credentials. */
 export interface Transport {
   call<T>(spec: CallSpec): Promise<CallResult<T>>;
-  setCredentials(credentials: Credentials | null): void;
+  setCredentials(credentials: Credentials | null, source?: CredentialSource): void;
   /** Hears the rate-limit headers of every answer that carries them (the engine's pacer). */
   observeRate(listener: ((headers: RateHeaders) => void) | null): void;
   /** Ends every request in flight (shutdown): each fails at once instead of waiting for its answer. */
@@ -56,6 +56,8 @@ export interface TransportOptions {
   proxy: string | null;
   timeoutMs: number;
   credentials: Credentials | null;
+  /** Where the credentials came from: a 401/403 says where to correct them. */
+  credentialSource?: CredentialSource;
 }
 
 /** Builds the transport; credentials can be swapped later without a new pool. */
@@ -64,6 +66,7 @@ export function createTransport(options: TransportOptions): Transport {
   // The Pool carries the timeouts; a ProxyAgent's absolute-URI client does not, so they go per request there.
   const perRequestTimeouts = options.proxy ? { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs } : {};
   let credentials = options.credentials;
+  let credentialSource = options.credentialSource;
   let rateListener: ((headers: RateHeaders) => void) | null = null;
   // Headers and secret list are rebuilt only when the credentials change: they sit on the hot path.
   let getHeaders: Record<string, string> = {};
@@ -82,6 +85,7 @@ export function createTransport(options: TransportOptions): Transport {
     path: path.split('?')[0],
     baseUrl: options.baseUrl,
     credentials: credentials?.method ?? null,
+    credentialSource,
     timeoutMs: options.timeoutMs,
     proxy: options.proxy,
   });
@@ -183,8 +187,9 @@ export function createTransport(options: TransportOptions): Transport {
 
   return {
     call,
-    setCredentials(next) {
+    setCredentials(next, source) {
       credentials = next;
+      credentialSource = source;
       rebuild();
     },
     observeRate(listener) {

@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from './hooks/use-keys.js';
 import type { AppServices, AttachmentState, PaneId } from './app-services.js';
 import { paneTabs } from './app-services.js';
-import { isKey } from './key-bindings.js';
+import { isKey, keyScopes } from './key-bindings.js';
 import { useEngineSnapshot, REDRAW_INTERVAL_MS } from './hooks/use-engine.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
 import { useValueStore } from './value-store.js';
@@ -124,7 +124,8 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
       ))}
       <Box flexDirection="column" height={bodyHeight} width={columns} overflow="hidden" flexShrink={0}>
         {overlay === 'help' ? (
-          <HelpOverlay width={columns} height={bodyHeight} onClose={closeOverlay} isActive />
+          <HelpOverlay width={columns} height={bodyHeight} onClose={closeOverlay} isActive
+            first={keyScopes.find((s) => s === paneTabs.find((t) => t.id === pane)?.title)} />
         ) : overlay === 'quit' ? (
           <YesNoDialog
             title="Quit jiraline?"

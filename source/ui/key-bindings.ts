@@ -25,6 +25,8 @@ export interface KeyBinding {
   keys: string;
   description: string;
   match(input: string, key: Key): boolean;
+  /** A plain letter (j, k): not a key where a text box beside the list takes letters. */
+  letter?: boolean;
 }
 
 const plain = (key: Key) => !key.ctrl && !key.meta;
@@ -36,7 +38,7 @@ export const keyBindings: readonly KeyBinding[] = [
     match: (input, key) => /^[1-5]$/.test(input) && plain(key) },
   { action: 'next-region', scope: 'Global', keys: 'Tab', description: 'focus the next region of the pane', match: (_i, key) => key.tab && !key.shift },
   { action: 'prev-region', scope: 'Global', keys: 'Shift-Tab', description: 'focus the previous region', match: (_i, key) => key.tab && key.shift },
-  { action: 'help', scope: 'Global', keys: '?', description: 'show this help (any key closes it)', match: char('?') },
+  { action: 'help', scope: 'Global', keys: '?', description: 'show the keys, this pane\'s first (Esc, ? or q closes)', match: char('?') },
   { action: 'quit', scope: 'Global', keys: 'q', description: 'quit (asks first while commands are pending)', match: char('q') },
   { action: 'interrupt', scope: 'Global', keys: 'Ctrl-C', description: 'quit at once (pending commands are kept for the next start)',
     match: (input, key) => input === 'c' && key.ctrl },
@@ -44,6 +46,9 @@ export const keyBindings: readonly KeyBinding[] = [
 
   { action: 'up', scope: 'Lists', keys: '↑', description: 'previous row', match: (_i, key) => key.upArrow },
   { action: 'down', scope: 'Lists', keys: '↓', description: 'next row', match: (_i, key) => key.downArrow },
+  // vi's keys, as in lazygit and k9s; not in a list whose search box takes the letters.
+  { action: 'up', scope: 'Lists', keys: 'k', description: 'previous row (as ↑)', match: char('k'), letter: true },
+  { action: 'down', scope: 'Lists', keys: 'j', description: 'next row (as ↓)', match: char('j'), letter: true },
   { action: 'left', scope: 'Lists', keys: '←', description: 'previous column or choice', match: (_i, key) => key.leftArrow },
   { action: 'right', scope: 'Lists', keys: '→', description: 'next column or choice', match: (_i, key) => key.rightArrow },
   { action: 'page-up', scope: 'Lists', keys: 'PgUp', description: 'one screenful up', match: (_i, key) => key.pageUp },
@@ -76,9 +81,9 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'search', scope: 'Jira', keys: '/', description: 'edit the JQL and search (Enter runs it)', match: char('/') },
 ];
 
-/** Whether this keypress triggers the action. */
-export function isKey(action: KeyAction, input: string, key: Key): boolean {
-  return keyBindings.some((binding) => binding.action === action && binding.match(input, key));
+/** Whether this keypress triggers the action; `typing`: a text box is active beside it, so letters are its. */
+export function isKey(action: KeyAction, input: string, key: Key, typing = false): boolean {
+  return keyBindings.some((binding) => binding.action === action && !(typing && binding.letter) && binding.match(input, key));
 }
 
 /** The bindings of one scope, in table order. */

@@ -6,6 +6,7 @@ import React from 'react';
 import { render } from 'ink';
 import type { Settings } from '../daemon/settings.js';
 import { StoreLockedError } from '../store/errors.js';
+import { UsageError } from '../cli-args.js';
 import type { SessionEngine } from './session.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
 import { Splash } from './components/splash.js';
@@ -58,7 +59,7 @@ const ATTACH_WAIT_MS = 5000;
  * When an engine (the daemon, or another app) holds the data directory, the app attaches
  * to it instead of refusing; otherwise it starts an engine of its own.
  */
-async function ownOrAttached(settings: Settings, startRuntime: typeof import('../daemon/runtime.js').startRuntime): Promise<SessionEngine> {
+export async function ownOrAttached(settings: Settings, startRuntime: typeof import('../daemon/runtime.js').startRuntime): Promise<SessionEngine> {
   const { attachEngine, NoEngineError } = await import('../control/remote-engine.js');
   const { lockHolder } = await import('../control/control-address.js');
   const attach = async (holder: number): Promise<SessionEngine> => {
@@ -70,7 +71,9 @@ async function ownOrAttached(settings: Settings, startRuntime: typeof import('..
       } catch (error) {
         // An engine still starting has the lock before its control socket.
         if (!(error instanceof NoEngineError) || Date.now() - started > ATTACH_WAIT_MS || (await lockHolder(settings.dataDir)) === null) {
-          throw new Error(`another jiraline engine (pid ${holder}) is using ${settings.dataDir} and the app cannot attach to it: ${(error as Error).message}`);
+          // Exit 2, as the daemon locked out of a directory: the directory given is one this app cannot use.
+          throw new UsageError(`another jiraline engine (pid ${holder}) is using ${settings.dataDir} and the app cannot attach to it `
+            + `(${(error as Error).message}): stop that engine, or give another --data-dir or JIRALINE_DATA_DIR`);
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -3,7 +3,7 @@
 //   - cold: no dist/ (a fresh clone after `npm install`): the start compiles source/ first
 //     (emit only, no typecheck: source/tools/ensure-built.mjs);
 //   - warm: nothing changed since the last start: no compile, straight to the program.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ function median(values: number[]): number {
 async function npmStart(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'jiraline-startbench-'));
   try {
+    await writeFile(join(dir, 'config.json'), '{}'); // a --config that does not exist is refused
     const [app] = await timeMarkers(
       `npm start --silent -- --demo --data-dir ${join(dir, 'data')} --config ${join(dir, 'config.json')} --listen off`,
       ['Ticket Creation Table'], root);

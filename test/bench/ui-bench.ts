@@ -8,7 +8,7 @@
 //     Ink's next write to stdout, for PgDn on the Log pane and for each key of a filter typed
 //     with `/`; goal ≤ 50 ms.
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ function percentile(values: number[], p: number): number {
 async function startOnce(dir: string): Promise<{ first: number; ink: number; app: number }> {
   // '5 Jira': the tab bar, drawn before Ink loads (early-frame.ts); '? help': Ink's tab bar
   // (the early frame has no help hint); 'Ticket Creation Table': the App itself.
+  writeFileSync(join(dir, 'config.json'), '{}'); // a --config that does not exist is refused
   const [first, ink, app] = await timeMarkers(
     `node ${cli} --demo --data-dir ${join(dir, 'data')} --config ${join(dir, 'config.json')} --listen off`,
     ['5 Jira', '? help', 'Ticket Creation Table']);

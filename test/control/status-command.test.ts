@@ -61,7 +61,7 @@ test('status: 3 on a directory no engine ever ran on; bad usage is a UsageError 
   t.after(() => tmp.cleanup());
   const c = captureIo();
   assert.equal(await runStatus(['--json', '--data-dir', tmp.dir], c.io), 3);
-  assert.deepEqual(JSON.parse(c.out()), { running: false, dataDir: tmp.dir });
+  assert.deepEqual(JSON.parse(c.out()), { running: false, dataDir: tmp.dir, engineData: false });
   await assert.rejects(runStatus(['--frobnicate'], captureIo().io), UsageError);
   await assert.rejects(runStatus(['--data-dir', join(tmp.dir, 'no-such-dir')], captureIo().io), UsageError);
 });

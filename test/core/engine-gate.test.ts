@@ -274,3 +274,23 @@ test('a refusal of a unit that was with Jira before the gate closed does not hol
   await until(() => jira.callsOf('createIssue').length === 3, 'the next probe, 2 s later');
   assert.equal(jira.callsOf('editIssue').length, 1, 'X itself waits for its own 5 minutes');
 });
+
+test('one outage is one "down": the check that fails and the gate it closes do not each report it', async (t) => {
+  const h = await harness(t, { noStart: true });
+  const unreached = Array.from({ length: 50 }, () => networkError('unreached'));
+  for (const method of ['serverInfo', 'myself', 'createIssue', 'search'] as const) h.jira.script(method, ...unreached);
+  await h.engine.start();
+  await h.engine.whenIdle();
+  const states = h.events.flatMap((e) => (e.type === 'connection-changed' ? [e.connection] : []));
+  assert.deepEqual(states.map((c) => c.state), ['checking', 'down']);
+  const since = h.engine.getSnapshot().connection;
+  // Still down at the next failures: the faces (and the daemon's log) are not told again, and "since" stays.
+  await h.engine.checkConnection();
+  await h.send('D1|CREATE|summary;x|');
+  await h.engine.whenIdle();
+  const downs = h.events.flatMap((e) => (e.type === 'connection-changed' && e.connection.state !== 'checking' ? [e.connection.state] : []));
+  assert.deepEqual(downs, ['down'], 'one outage, one down');
+  const now = h.engine.getSnapshot().connection;
+  assert.equal(now.state, 'down');
+  if (now.state === 'down' && since.state === 'down') assert.equal(now.checkedAt, since.checkedAt, 'down since the first failure');
+});

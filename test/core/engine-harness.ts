@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test';
 import { defaultConfig, type Config } from '../../source/core/config.js';
 import { Engine } from '../../source/core/engine.js';
 import type { EngineEvent } from '../../source/core/engine-api.js';
-import type { JiraPort } from '../../source/core/ports.js';
+import type { CredentialSource, JiraPort } from '../../source/core/ports.js';
 import { openStore, type Store } from '../../source/store/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { FakeJira } from '../helpers/fake-jira.js';
@@ -22,6 +22,8 @@ export interface ConfigOverrides {
 /** Options of a test engine. */
 export interface HarnessOptions {
   config?: ConfigOverrides;
+  /** Where the runtime says the credentials came from (the hint on a 401/403 names it). */
+  credentialSource?: CredentialSource;
   /** Jitter source; default 0 (no stretch) so that schedules are exact. */
   random?: () => number;
   /** Store Jira's field catalogue before the engine starts (default true): lines are checked at once. */
@@ -85,7 +87,8 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
     await raw.commit();
   }
   const config = testConfig(options.config);
-  const engine = new Engine({ jira: options.port ?? jira, store, clock, config, random: options.random ?? (() => 0) });
+  const engine = new Engine({ jira: options.port ?? jira, store, clock, config, random: options.random ?? (() => 0),
+    ...(options.credentialSource ? { credentialSource: () => options.credentialSource! } : {}) });
   const events: EngineEvent[] = [];
   engine.onEvent((e) => events.push(e));
   let closed = false;

@@ -231,3 +231,34 @@ test('finished commands leave the queue table at once; STATUS answers from the l
   assert.equal(h.engine.status('F1'), null);
   assert.deepEqual(h.engine.status('F2'), { guid: 'F2', status: 'Ok', ticketKey: 'OPS-1', ticketUrl: 'https://jira.example.test/browse/OPS-1' });
 });
+
+test('STATUS of a Failed command carries its reason (the log row\'s Error Message); Ok and Pending carry none', async (t) => {
+  const h = await harness(t);
+  h.jira.script('createIssue', httpError(400, { fieldErrors: { priority: 'Option value \'Urgent\' is not valid' } }));
+  await h.send('S1|CREATE|summary;x|priority;Urgent|');
+  await h.send('S2|CREATE|summary;y|');
+  await h.engine.whenIdle();
+  const failed = h.engine.status('S1');
+  assert.equal(failed?.status, 'Failed');
+  assert.equal(failed?.error, h.store.queryLog({ guid: 'S1' })[0].error);
+  assert.match(failed?.error ?? '', /Option value 'Urgent' is not valid/);
+  assert.deepEqual(h.engine.status('S2'), { guid: 'S2', status: 'Ok', ticketKey: 'OPS-1', ticketUrl: 'https://jira.example.test/browse/OPS-1' });
+});
+
+test('refused credentials from the environment: the pause and the connection name the environment, which outranks auth set', async (t) => {
+  const h = await harness(t, { credentialSource: 'environment', noStart: true });
+  h.jira.script('serverInfo', httpError(401));
+  await h.engine.start();
+  await h.engine.whenIdle();
+  const c = h.engine.getSnapshot().connection;
+  assert.equal(c.state, 'auth-refused');
+  if (c.state === 'auth-refused') {
+    assert.match(c.error, /taken from the environment: correct or unset JIRALINE_USER\/JIRALINE_PASSWORD or JIRALINE_AUTH_KEY where jiraline is started, and restart it \(they outrank jiraline auth set\)/);
+  }
+  h.jira.script('createIssue', httpError(401));
+  await h.send('E1|CREATE|summary;x|');
+  await h.engine.whenIdle();
+  assert.match(h.store.queryLog({ guid: 'E1' })[0].error ?? '', /taken from the environment/);
+  const paused = h.events.find((e) => e.type === 'paused');
+  assert.match(paused?.type === 'paused' ? paused.reason : '', /JIRALINE_PASSWORD/);
+});

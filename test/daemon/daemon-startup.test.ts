@@ -120,3 +120,31 @@ test('a socket other machines can reach: refused without a socketToken (exit 2, 
   t.after(() => quiet.kill());
   assert.equal(quiet.records.filter((r) => /other machines can reach/.test(String(r.message))).length, 0, 'loopback says nothing');
 });
+
+test('a start that fails on its configuration writes a start-failed record on stdout (exit 2), for a supervisor that reads stdout', async (t) => {
+  const tmp = await makeTempDir();
+  t.after(() => tmp.cleanup());
+  const env = isolatedEnv(tmp.dir);
+  const missing = join(tmp.dir, 'typo.json');
+  const broken = join(tmp.dir, 'broken.json');
+  writeFileSync(broken, '{\n  "listen": "127.0.0.1:0",\n}\n');
+  // Spawned with a port and a directory of their own, and killed at the end: one that started
+  // after all (a missing --config taken as empty) must not stay behind.
+  const common = ['--jira-url', 'http://127.0.0.1:9', '--listen', '127.0.0.1:0'];
+  const noFile = spawnDaemon(['--config', missing, '--data-dir', join(tmp.dir, 'd1'), ...common], env);
+  const badJson = spawnDaemon(['--data-dir', join(tmp.dir, 'd2'), ...common], { ...env, JIRALINE_CONFIG: broken });
+  t.after(() => noFile.kill());
+  t.after(() => badJson.kill());
+  for (const [daemon, says] of [[noFile, `--config: no config file ${missing}`], [badJson, `config file ${broken}: not valid JSON at line 3, column 1`]] as const) {
+    // One that starts after all is stopped at once (it would otherwise run until the suite's timeout).
+    // (waitFor rejects when the child ends without listening: then its exit code decides.)
+    const listening = daemon.waitFor((r) => r.event === 'listening', 60_000).then(() => 'listening', () => new Promise<never>(() => {}));
+    const ended = await Promise.race([daemon.exited.then((e) => e.code), listening]);
+    if (ended === 'listening') daemon.kill();
+    assert.equal(ended, 2, `${says}: it started instead of refusing`);
+    assert.ok(daemon.stderr().startsWith(says), daemon.stderr());
+    const records = daemon.stdout().trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; level?: string; error?: string; exitCode?: number });
+    assert.deepEqual(records.map((r) => [r.event, r.level, r.exitCode]), [['start-failed', 'error', 2]]);
+    assert.ok(records[0].error?.startsWith(says), records[0].error);
+  }
+});

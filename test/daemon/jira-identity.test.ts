@@ -4,7 +4,7 @@
 // back brings them back. Refused lines leave a trace in the daemon's log and the counters.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime, type Runtime } from '../../source/daemon/runtime.js';
@@ -25,6 +25,8 @@ interface Started {
 /** A runtime as `jiraline daemon` (or, with url null, the demo app) starts it, on `dataDir`. */
 async function start(t: TestContext, dir: string, url: string | null, extra: Record<string, string> = {}): Promise<Started> {
   const flags = { 'data-dir': join(dir, 'data'), listen: '127.0.0.1:0', config: join(dir, 'config.json'), ...(url ? { 'jira-url': url } : {}), ...extra };
+  // A --config that does not exist is refused: the first start makes the file.
+  if (!existsSync(flags.config)) writeFileSync(flags.config, '{}');
   const settings = resolveSettings(flags, { HOME: dir }, url ? 'daemon' : 'tui');
   const records: LogRecord[] = [];
   const runtime = await startRuntime(settings, { env: {}, keychain: null, onLog: (r) => records.push(r) });

@@ -52,11 +52,11 @@ test('log --json: SPEC keys, null where empty, local time with offset, newest la
   assert.match(lines[3], /Failed\s+3\s+-\s+-\s+-\s+priority: not valid$/);
 });
 
-test('log on a data directory without a database prints nothing in --json; bad --limit is a usage error', async (t) => {
+test('log on a data directory without a database says so, printing nothing on stdout; bad --limit is a usage error', async (t) => {
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
   const io = captureIo();
-  assert.equal(await runLog(['--json', '--data-dir', tmp.dir], io.io), 0);
+  await assert.rejects(runLog(['--json', '--data-dir', tmp.dir], io.io), /no engine data in/);
   assert.equal(io.out(), '');
   await assert.rejects(runLog(['--limit', 'ten', '--data-dir', tmp.dir], captureIo().io), /--limit expects a whole number/);
   await assert.rejects(runLog(['--colour'], captureIo().io), /jiraline log: Unknown option '--colour'/);

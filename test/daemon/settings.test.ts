@@ -149,3 +149,22 @@ test('saveConfig writes atomically with mode 0600 and keeps one-run overrides ou
   assert.equal(JSON.parse(readFileSync(fresh.configPath, 'utf8')).listen, '127.0.0.1:7465');
   assert.equal(statSync(join(home, '.config/jiraline')).mode & 0o777, 0o700);
 });
+
+test('a config file with a JSON syntax error says the line and column, not the offset', () => {
+  const broken = withConfig('{\n  "listen": "127.0.0.1:1"\n  "jira": {}\n}\n');
+  assert.throws(() => resolveSettings({ config: broken.file }, {}, 'daemon'), (e: unknown) => e instanceof ConfigError
+    && e.message.startsWith(`config file ${broken.file}: not valid JSON at line 3, column 3 (`) && !/position/.test(e.message));
+  const cut = withConfig('{\n  "listen": ');
+  assert.throws(() => resolveSettings({ config: cut.file }, {}, 'daemon'), /not valid JSON at line 2, column 13 \(Unexpected end of JSON input\)/);
+});
+
+test('a --config or JIRALINE_CONFIG that does not exist is an error naming it; the default path missing is a first run', () => {
+  const dir = tempDir();
+  const missing = join(dir, 'typo.json');
+  const env = { HOME: dir };
+  assert.throws(() => resolveSettings({ config: missing, 'jira-url': 'http://j.example' }, env, 'daemon'), (e: unknown) => e instanceof ConfigError
+    && e.message === `--config: no config file ${missing} — check the path (jiraline init writes one), or leave --config out to use ${join(dir, '.config/jiraline/config.json')}`);
+  assert.throws(() => resolveSettings({}, { ...env, JIRALINE_CONFIG: missing }, 'tui'), (e: unknown) => e instanceof ConfigError
+    && e.message.startsWith(`JIRALINE_CONFIG: no config file ${missing}`));
+  assert.equal(resolveSettings({ 'jira-url': 'http://j.example' }, env, 'daemon').configPath, join(dir, '.config/jiraline/config.json'));
+});

@@ -96,3 +96,22 @@ test('a ticket key or URL holding newlines and ESC cannot forge reply lines or r
     await s.close();
   }
 });
+
+test('STATUS of a Failed command ends with its reason on the same line: Jira\'s newlines cannot forge replies', async () => {
+  const engine = new Engine();
+  engine.known.set('G-2', { guid: 'G-2', status: 'Failed', ticketKey: null, ticketUrl: null, error: 'priority: not valid\nOK forged queued\r\u001b[31m' });
+  engine.known.set('G-3', { guid: 'G-3', status: 'Failed', ticketKey: 'OPS-3', ticketUrl: 'http://j/browse/OPS-3', error: 'x'.repeat(5000) });
+  engine.known.set('G-4', { guid: 'G-4', status: 'Failed', ticketKey: null, ticketUrl: null, error: null });
+  const s = await serve({}, engine);
+  try {
+    const c = await s.open();
+    await c.write('STATUS G-2\nSTATUS G-3\nSTATUS G-4\nPING\n');
+    const replies = await c.waitFor(4);
+    assert.equal(replies[0], 'OK G-2 Failed - - priority: not valid OK forged queued [31m');
+    assert.match(replies[1], /^OK G-3 Failed OPS-3 http:\/\/j\/browse\/OPS-3 x{499}…$/);
+    assert.equal(replies[2], 'OK G-4 Failed - - no reason was recorded');
+    assert.equal(replies[3], 'PONG');
+  } finally {
+    await s.close();
+  }
+});

@@ -72,3 +72,13 @@ test('redactError removes secrets everywhere, URL-encoded forms too', () => {
   assert.equal(r.status, 400);
   assert.equal(r.retryable, false);
 });
+
+test('401/403 with credentials from the environment name the variables to fix, not only `jiraline auth set` (the environment outranks it)', () => {
+  const env = { ...ctx, credentialSource: 'environment' as const };
+  const basic = httpError(401, {}, '', env).message;
+  assert.match(basic, /401 from Jira: check the username and API token — JIRALINE_USER\/JIRALINE_PASSWORD in jiraline's environment \(they were used, and outrank `jiraline auth set`\): correct or unset them and restart/);
+  assert.match(httpError(401, {}, '', { ...env, credentials: 'key' }).message, /check the Authorization Key — JIRALINE_AUTH_KEY in jiraline's environment/);
+  assert.match(httpError(403, {}, '', env).message, /and the credentials \(JIRALINE_USER\/JIRALINE_PASSWORD in jiraline's environment/);
+  // From the keychain or the file: `jiraline auth set` is the fix.
+  assert.match(httpError(401, {}, '', { ...ctx, credentialSource: 'keychain' }).message, /— `jiraline auth set`$/);
+});

@@ -5,9 +5,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
 import { App, type QuitReason } from '../../source/ui/app.js';
-import { keyBindings } from '../../source/ui/key-bindings.js';
+import type { Key } from 'ink';
+import { isKey, keyBindings } from '../../source/ui/key-bindings.js';
 import { EngineDouble } from '../helpers/ui-engine-double.js';
 import { inAct, keys, makeServices, mount, plain, press, type, waitForFrame } from './support.js';
+
+const plainKey: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
 
 async function frame(engine: EngineDouble, options: { columns?: number; rows?: number; demo?: boolean } = {}) {
   const { services } = makeServices(engine, { demo: options.demo ?? false, jiraUrl: options.demo ? 'http://127.0.0.1:9' : 'https://jira.example.com' });
@@ -146,5 +153,55 @@ test('the status line shows how full the queue is against its ceiling, and FULL 
   assert.match(plain(app.lastFrame()), /queue 17 85% full/);
   await inAct(() => engine.update({ queueDepth: 20, queueFill: { commands: 20, bytes: 1200, ...ceiling, fill: 1 } }));
   await waitForFrame(() => app.lastFrame(), (f) => /queue 20 FULL/.test(f));
+  await close();
+});
+
+test('80×24: j and k move in a list as ↓ and ↑ (Log pane)', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(50);
+  const { app, close } = await frame(engine, { columns: 80, rows: 24 });
+  await press(app, '3');
+  await waitForFrame(app.lastFrame, (f) => /1 selected/.test(f));
+  for (const k of ['j', 'j', 'j']) await press(app, k);
+  await waitForFrame(app.lastFrame, (f) => /4 selected/.test(f));
+  await press(app, 'k');
+  await waitForFrame(app.lastFrame, (f) => /3 selected/.test(f));
+  await close();
+  // Beside a search box that takes letters (Add Field), j and k are letters, not moves.
+  const letter = { ...plainKey };
+  assert.equal(isKey('down', 'j', letter), true);
+  assert.equal(isKey('down', 'j', letter, true), false);
+  assert.equal(isKey('down', '', { ...plainKey, downArrow: true }, true), true);
+});
+
+test('80×24: ? opens on the keys of the pane it came from, and its header and its own entry agree on how to close it', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(5);
+  const { app, close } = await frame(engine, { columns: 80, rows: 24 });
+  await press(app, '3');
+  await press(app, '?');
+  const lines = plain(app.lastFrame()).split('\n');
+  const header = lines.findIndex((l) => /Keys/.test(l));
+  assert.match(lines[header], /Esc, \? or q closes/);
+  assert.match(lines[header + 1], /│\s*Log\s/, 'the Log pane\'s keys come first');
+  assert.ok(lines.slice(header + 1, header + 5).some((l) => l.includes('filter: words')), lines.join('\n'));
+  const helpEntry = keyBindings.find((b) => b.action === 'help')?.description ?? '';
+  assert.match(helpEntry, /Esc, \? or q closes/);
+  await press(app, 'q');
+  assert.doesNotMatch(plain(app.lastFrame()), /Keys/);
+  // From the Creation pane, Creation's keys first.
+  await press(app, '1');
+  await press(app, '?');
+  const creation = plain(app.lastFrame()).split('\n');
+  assert.match(creation[creation.findIndex((l) => /Keys/.test(l)) + 1], /│\s*Creation\s/);
+  await close();
+});
+
+test('80×24 demo: the Configuration pane shows the Jira URL as the built-in simulator, not its throwaway address', async () => {
+  const { app, close } = await frame(new EngineDouble(), { columns: 80, rows: 24, demo: true });
+  await press(app, '2');
+  const text = plain(app.lastFrame());
+  assert.match(text, /Jira URL\s+demo \(built-in simulator\)/);
+  assert.doesNotMatch(text.split('\n').filter((l) => /Jira URL/.test(l)).join('\n'), /127\.0\.0\.1/);
   await close();
 });

@@ -44,7 +44,8 @@ export interface LiveApp {
 export async function startLiveApp(options: LiveOptions = {}): Promise<LiveApp> {
   const tmp = await makeTempDir('jiraline-ui-');
   const configPath = join(tmp.dir, 'config.json');
-  if (options.config) await writeFile(configPath, JSON.stringify(options.config));
+  // Always a file: a --config that does not exist is refused.
+  await writeFile(configPath, JSON.stringify(options.config ?? {}));
   const demo = options.demo ?? true;
   const standalone = demo ? null : await startSimulator({ mode: 'datacenter', auth: null });
   const settings = resolveSettings({

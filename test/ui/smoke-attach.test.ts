@@ -64,6 +64,7 @@ test('the real binary in tmux attaches to a running daemon: Execute → a Manual
   });
   tmux(server, 'new-session', '-d', '-x', '110', '-y', '30', '-s', 'smoke',
     'env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color bash --norc --noprofile');
+  writeFileSync(join(tmp.dir, 'app-config.json'), '{}'); // a --config that does not exist is refused
   tmux(server, 'send-keys', '-t', 'smoke', `PS1='smoke$ '; clear; node ${cli} --data-dir ${dataDir} --config ${join(tmp.dir, 'app-config.json')}; echo EXIT=$?`, 'Enter');
 
   await screenUntil(server, 'attached to the daemon', (s) => s.includes(`attached to pid ${daemon.pid}`) && s.includes('connected as'));

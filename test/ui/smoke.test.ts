@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +37,7 @@ test('the real binary in tmux: Execute, Log, Statistics, resize, q restores the 
     // CI and CONTINUOUS_INTEGRATION are unset: under them Ink prints only the last frame at exit.
     tmux(server, 'new-session', '-d', '-x', '100', '-y', '30', '-s', 'smoke',
       'env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color bash --norc --noprofile');
+    writeFileSync(join(tmp.dir, 'config.json'), '{}'); // a --config that does not exist is refused
     const command = `node ${cli} --demo --data-dir ${join(tmp.dir, 'data')} --config ${join(tmp.dir, 'config.json')} --listen 127.0.0.1:0`;
     tmux(server, 'send-keys', '-t', 'smoke', `PS1='smoke$ '; clear; echo ${marker}; ${command}; echo EXIT=$?`, 'Enter');
 

@@ -14,7 +14,8 @@ export interface ListState {
   /** Cursor and top, clamped to the list and the rows shown. */
   window: ListWindow;
   /** Moves on a list key (only the `allowed` moves); false when the key is not one. */
-  keyMove(input: string, key: Key, allowed?: readonly WindowMove[]): boolean;
+  /** `typing`: beside a text box, so letter keys (j/k) are text, not moves. */
+  keyMove(input: string, key: Key, allowed?: readonly WindowMove[], typing?: boolean): boolean;
   set(window: ListWindow): void;
 }
 
@@ -33,8 +34,8 @@ export function useList(count: number, rows: number, options: ListOptions = {}):
   const window = clampWindow(options.pinTop ? { cursor: stored.cursor, top: 0 } : stored, count, rows);
   return {
     window,
-    keyMove(input, key, allowed = listMoves) {
-      const move = allowed.find((m) => isKey(m, input, key));
+    keyMove(input, key, allowed = listMoves, typing = false) {
+      const move = allowed.find((m) => isKey(m, input, key, typing));
       if (!move) return false;
       setStored(moveWindow(window, move, count, rows));
       return true;

@@ -58,8 +58,8 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
 
   // Keys of the list; the search box takes the text (it stays active while the list moves).
   useKeys((input, key) => {
-    // Home and End belong to the search box's text.
-    list.keyMove(input, key, ['up', 'down', 'page-up', 'page-down']);
+    // Home and End belong to the search box's text, and so do letters (j, k).
+    list.keyMove(input, key, ['up', 'down', 'page-up', 'page-down'], true);
   }, { isActive: isActive && freeId === null });
 
   useKeys((input, key) => {

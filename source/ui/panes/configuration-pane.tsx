@@ -155,6 +155,9 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   }
 
   const labelWidth = Math.min(34, Math.max(20, Math.floor(width * 0.35)));
+  // In demo mode the URL in use is the built-in simulator's, on a port chosen for this run:
+  // shown as what it is, and a real URL is typed into an empty field.
+  const demoUrl = (f: FormField) => services.demo && f.key === 'jira.url';
   const focusedField = item?.kind === 'field' ? item.field : null;
   return (
     <Box flexDirection="column" paddingX={1}>
@@ -178,7 +181,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
             <Text> </Text>
             {editing?.key === f.key ? (
               <TextInput
-                value={fieldValue(config, f)}
+                value={demoUrl(f) ? '' : fieldValue(config, f)}
                 isActive={isActive}
                 width={width - labelWidth - 14}
                 onSubmit={(text) => {
@@ -189,7 +192,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
                   setFieldError(null);
                 }}
               />
-            ) : <Text wrap="truncate-end">{fieldDisplay(config, f)}{f.restart ? <Text dimColor>  (restart)</Text> : null}</Text>}
+            ) : <Text wrap="truncate-end">{demoUrl(f) ? 'demo (built-in simulator)' : fieldDisplay(config, f)}{f.restart ? <Text dimColor>  (restart)</Text> : null}</Text>}
           </Box>
         );
       })}
