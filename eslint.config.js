@@ -1,5 +1,5 @@
-// Lint config: typescript-eslint's recommended rules, plus DESIGN.md's one dependency rule
-// (source/core imports no UI and no I/O library) enforced as an error.
+// Lint config: typescript-eslint's recommended rules, plus the one dependency rule
+// (source/core imports no UI and no I/O library; docs/architecture.md) enforced as an error.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';

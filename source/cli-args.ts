@@ -10,7 +10,7 @@ export class UsageError extends Error {
   }
 }
 
-/** Options every engine command (tui, daemon) takes (SPEC §1). */
+/** Options every engine command (tui, daemon) takes. */
 export const engineOptions = {
   config: { type: 'string' },
   'data-dir': { type: 'string' },

@@ -59,7 +59,7 @@ const commands: Record<string, () => Promise<Runner>> = {
   stats: async () => (await import('./daemon/stats-command.js')).runStats,
   status: async () => (await import('./control/status-command.js')).runStatus,
   responses: async () => async () => {
-    process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue (SPEC §9); not built yet\n');
+    process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue; not built yet\n');
     return 1;
   },
   auth: async () => (await import('./secrets/auth-command.js')).runAuth,

@@ -1,10 +1,11 @@
-// From a parsed Advanced command to what is sent to Jira (SPEC §4, §6):
+// From a parsed Advanced command to what is sent to Jira:
 // - CREATE: the template's Include rows, the line's fields laid over them, the label
 //   `jiraline-<GUID>` added; comment and status are applied after the ticket is made.
 //   An empty value on a CREATE leaves the field out (it can drop a template field).
 // - UPDATE: only the line's fields; an empty value clears the field (null, or []);
 //   labels and comments go as `update` verbs, status as a separate transition target.
 // `comment`, `status` and `labels` are the special names (case-insensitive).
+// See docs/protocol.md#create and docs/protocol.md#update.
 import { textToAdf } from './adf.js';
 import { applyLabelOps, foldLabelOps, guidLabel, parseLabelValue, type LabelOp } from './advanced-labels.js';
 import type { AdvancedCommand } from './advanced-parse.js';

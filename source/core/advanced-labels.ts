@@ -1,6 +1,7 @@
-// The `labels` field of an Advanced line (SPEC §4): `a,b` sets the labels, `+a,-b` adds and
+// The `labels` field of an Advanced line: `a,b` sets the labels, `+a,-b` adds and
 // removes. Operations are kept in order so merged updates apply them as the lines said, and
 // the ticket's own `jiraline-<GUID>` label — how a lost CREATE is found again — never goes.
+// See docs/protocol.md#special-fields.
 import { hasSpace, quote, splitList, type Shaped } from './field-shaping.js';
 
 /** One label change: add one, remove one, or replace them all. */

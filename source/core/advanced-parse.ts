@@ -1,7 +1,8 @@
-// The Advanced line parser (SPEC §4): `<GUID>|<ACTION>|field;value|…|` → a typed command, or
+// The Advanced line parser: `<GUID>|<ACTION>|field;value|…|` → a typed command, or
 // one precise, one-line reason with its column. The reason is what the socket sends after
 // `ERR <GUID or -> `, so each refusal says what was wrong and how to write it instead.
 // This is syntax only; fields are resolved and values shaped by checkCommand/compose.
+// See docs/protocol.md#advanced-lines.
 import { quote } from './field-shaping.js';
 
 /** The verbs of an Advanced line (CALL is parsed now, served with the 3.0 endpoints). */
@@ -19,7 +20,7 @@ export type ParseResult =
   | { ok: true; command: AdvancedCommand }
   | { ok: false; guid: string | null; error: string; column: number | null };
 
-/** The longest line accepted, in UTF-8 bytes without its line break (SPEC §5: 64 KiB). */
+/** The longest line accepted, in UTF-8 bytes without its line break (64 KiB). */
 export const MAX_LINE_BYTES = 64 * 1024;
 /** The longest GUID accepted. */
 export const MAX_GUID_LENGTH = 128;

@@ -1,6 +1,6 @@
 // The system fields jiraline knows without asking Jira: the fallback catalogue used while
-// GET /field has never answered (SPEC §3, "falling back to these built-in types"). The
-// schemas are what Jira itself reports for these fields, so shaping is the same either way.
+// GET /field has never answered. The schemas are what Jira itself reports for these
+// fields, so shaping is the same either way.
 import type { FieldDef } from './ports.js';
 
 const system = (id: string, name: string, type: string, items?: string): FieldDef => ({

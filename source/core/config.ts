@@ -1,5 +1,5 @@
 // The configuration: one zod schema with defaults, labels and help. It validates the
-// config file (SPEC §10) and the merged flags/env/file settings, and it is what the
+// config file and the merged flags/env/file settings, and it is what the
 // Configuration pane draws its form from (label and help live in each field's meta).
 import { z } from 'zod';
 import { nearest } from './edit-distance.js';

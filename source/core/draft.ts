@@ -1,4 +1,4 @@
-// The Creation pane's draft as one pure reducer (SPEC §3): the Ticket Creation Table's rows
+// The Creation pane's draft as one pure reducer: the Ticket Creation Table's rows
 // and the Create Query text, always in sync. A table action rewrites the text from the rows;
 // a text edit rebuilds the rows from valid JSON, or keeps the rows and records where the JSON
 // breaks. Nothing here throws, whatever the action carries.
@@ -257,7 +257,7 @@ function mergeJson(state: DraftState, fields: Record<string, unknown>): { rows: 
   return { rows, nextId };
 }
 
-/** An Advanced line's fields laid over the rows (SPEC §4's CREATE): values replaced or rows added. */
+/** An Advanced line's fields laid over the rows (for a CREATE): values replaced or rows added. */
 function overlay(state: DraftState, pairs: Array<{ field: string; value: string }>, guid: string | undefined): DraftState {
   let next: DraftState = { ...state, rows: [...state.rows] };
   const skipped: string[] = [];

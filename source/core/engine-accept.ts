@@ -1,7 +1,8 @@
-// Accepting an Advanced line (SPEC §4, §5): parse, check, decide what it becomes, store it
+// Accepting an Advanced line: parse, check, decide what it becomes, store it
 // with its log row, and answer only once the commit that holds it is on disk. Lines that
 // arrive together share a commit (the store groups them); a failed commit undoes what the
 // line changed, and the worker never saw it (staged commands are invisible to it).
+// See docs/architecture.md#the-life-of-one-line.
 import { checkCommand, parseAdvancedLine } from './advanced.js';
 import type { EngineCore } from './engine-core.js';
 import { messageOf } from './engine-core.js';

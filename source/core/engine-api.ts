@@ -20,7 +20,7 @@ export interface Counter {
   yesterday: number;
 }
 
-/** Statistics (SPEC §8) plus the last 14 days, oldest first, missing days as zeros. */
+/** The statistics plus the last 14 days, oldest first, missing days as zeros. */
 export interface StatsSnapshot {
   created: Counter;
   updated: Counter;
@@ -43,7 +43,7 @@ export interface QueueFill {
 /** Everything the status line and the panes draw from; a new object only when something changed. */
 export interface EngineSnapshot {
   connection: ConnectionState;
-  /** True while 401/403 holds the queue (SPEC §6). */
+  /** True while 401/403 holds the queue (docs/architecture.md#pacing-retries-the-pause-and-the-gate). */
   paused: boolean;
   /** Commands accepted and not finished. */
   queueDepth: number;

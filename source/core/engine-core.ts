@@ -28,7 +28,7 @@ const UNIT_PREFIX = 'unit:';
  *  `unit:<key>`, written with the next commit), so that a restart does not repeat a step
  *  Jira already took — an edit carrying a comment, a CREATE's comments, a transition. */
 export interface UnitMemory {
-  /** Attempts Jira answered with 500 (SPEC §6 caps them at 5 retries). */
+  /** Attempts Jira answered with 500 (capped at 5 retries). */
   serverErrors: number;
   /** Steps already done, so a retry does not repeat them (an edit's comments, a CREATE's comments). */
   edited: boolean;
@@ -52,7 +52,7 @@ export class EngineCore {
   catalogue: FieldCatalogue | null = null;
   catalogueDefs: FieldDef[] | null = null;
   serverInfo: ServerInfo | null = null;
-  /** 401/403 holds the queue (SPEC §6). */
+  /** 401/403 holds the queue (docs/architecture.md#pacing-retries-the-pause-and-the-gate). */
   paused = false;
   /** No new work is taken. */
   stopping = false;
@@ -198,7 +198,7 @@ export class EngineCore {
     if (this.storedUnits.delete(key) && !this.stopped) this.store.deleteMeta(`${UNIT_PREFIX}${key}`);
   }
 
-  /** Applies the row cap after an insert (SPEC §7); Pending rows stay (the store keeps them). */
+  /** Applies the row cap (log.maxEntries) after an insert; Pending rows stay (the store keeps them). */
   pruneToCount(): void {
     if (this.stopped) return;
     const rows = this.store.pruneLogToCount(this.config.log.maxEntries);

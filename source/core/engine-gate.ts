@@ -78,7 +78,7 @@ export class JiraGate {
     return this.last;
   }
 
-  /** When that refusal came: a held unit is "still failing" (SPEC §6) at that moment. */
+  /** When that refusal came: a held unit is "still failing" (for retryForHours) at that moment. */
   get lastRefusedAt(): number {
     return this.lastAt;
   }

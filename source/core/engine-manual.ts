@@ -1,4 +1,4 @@
-// Manual Execute (SPEC §3): the Creation pane's body sent as a create at once — not queued
+// Manual Execute: the Creation pane's body sent as a create at once — not queued
 // behind automatic work, never throttled, never retried (the operator sees the answer and
 // decides). It is stored in flight first, so a crash mid-request leaves an honest
 // "outcome unknown" row instead of a Pending one forever.

@@ -1,5 +1,6 @@
 // How a unit of work ends an attempt: Ok, Failed for good, or Pending with the next try
-// scheduled (SPEC §6) — and what that does to its commands, its log row and the events.
+// scheduled — and what that does to its commands, its log row and the events.
+// See docs/architecture.md#pacing-retries-the-pause-and-the-gate.
 import type { CredentialSource } from './ports.js';
 import type { EngineCore } from './engine-core.js';
 import { attemptsOf, messageOf, unitKey } from './engine-core.js';

@@ -106,7 +106,7 @@ export class CommandQueue {
 
   /**
    * The log row of the GUID's update that is still waiting — never sent yet and last in
-   * line — which a new update joins (SPEC §6 merging); null when there is none.
+   * line — which a new update joins (merging: docs/protocol.md#update); null when there is none.
    */
   waitingUpdateRow(guid: string): number | null {
     const list = this.list(guid);

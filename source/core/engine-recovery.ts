@@ -1,8 +1,9 @@
-// Exactly one ticket per GUID, also across crashes (SPEC §6). A CREATE whose outcome is
+// Exactly one ticket per GUID, also across crashes. A CREATE whose outcome is
 // unknown — in flight when the process died, or its answer lost to a timeout — is looked up
 // in Jira by its label before it is sent again. The search is read to its end, only an issue
 // whose label is exactly the GUID's is adopted (a search may return other issues, and Jira
 // matches labels case-insensitively), and of several the oldest.
+// See docs/architecture.md#recovery-after-a-crash-and-stopping.
 import { guidLabel } from './advanced.js';
 import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';

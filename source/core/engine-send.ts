@@ -37,7 +37,7 @@ export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: F
 }
 
 /**
- * Marks the commands sent once more (and the row's time as the first send, SPEC §7). With
+ * Marks the commands sent once more (and the row's time as the first send). With
  * `persist` the marks go to the store at once; without, only in memory, and the row's part is
  * returned for the caller to write with the attempt's outcome (a CREATE: see sendCreate).
  */
@@ -69,7 +69,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
   // Whether Jira may already hold this CREATE's ticket (then it is looked up, not re-sent):
   // every open CREATE found at start, and any whose answer was lost since.
   let unknownOutcome = cmd.state === 'inflight';
-  // No commit before the POST (SPEC §6 still holds): a restart treats every open CREATE as
+  // No commit before the POST (one ticket per GUID holds): a restart treats every open CREATE as
   // possibly sent and looks it up by its label (engine-recovery.ts), so the attempt's marks
   // can wait for its outcome and go to the store with it — one write instead of two, and no
   // whole-file commit between a line's acknowledgement and its request.

@@ -291,7 +291,7 @@ export class Worker {
   }
 
   /**
-   * SPEC §6's retryForHours holds for a unit the gate holds too: once Jira refused a probe
+   * updates.retryForHours holds for a unit the gate holds too: once Jira refused a probe
    * after the unit's time was up, it is "still failing" and ends Failed as a retry would
    * ("gave up after N attempts"), naming that refusal. A unit whose time ran out since the
    * last refusal is not failed unheard: it may yet be the probe, and decideRetry judges it.

@@ -1,9 +1,10 @@
-// The engine (SPEC §4–§8): accept → store → throttle → send → log and statistics, with
+// The engine: accept → store → throttle → send → log and statistics, with
 // retries, one GUID in order, and recovery after a crash. This file only coordinates; the
 // parts live beside it: engine-accept (lines in), engine-worker (scheduling and the
 // throttle), engine-send / engine-outcome (Jira calls and their results), engine-recovery
 // (what a crash left), engine-manual (Execute), engine-gate (one probe at a time while Jira
 // is not taking requests). It reaches the world through ports only.
+// See docs/architecture.md#the-life-of-one-line.
 import type { Config } from './config.js';
 import { acceptLine } from './engine-accept.js';
 import type {
@@ -37,7 +38,7 @@ export interface EngineDeps {
   credentialSource?: () => CredentialSource;
 }
 
-/** While 401/403 holds the queue, the credentials are tried again this often (SPEC §6). */
+/** While 401/403 holds the queue, the credentials are tried again this often. */
 export const AUTH_RECHECK_MS = 5 * 60 * 1000;
 /** stop()'s default grace for requests in flight. */
 export const DEFAULT_GRACE_MS = 5000;
@@ -376,7 +377,7 @@ export class Engine implements EngineApi {
     this.checkIdle();
   }
 
-  /** Applies removeOlderThanDays now and schedules the next run in 24 hours (SPEC §7). */
+  /** Applies removeOlderThanDays now and schedules the next run in 24 hours. */
   private pruneByAge(): void {
     const { core } = this;
     if (core.stopping) return;

@@ -1,7 +1,8 @@
-// Value shaping per SPEC §3: the text a user types (in the Creation table or an Advanced
+// Value shaping: the text a user types (in the Creation table or an Advanced
 // line) becomes the JSON Jira expects for the field's type. Everything here is keyed by the
 // Type column's string (typeOf), so a row whose type the user chose — a free custom field id,
 // or raw `json` — shapes the same way as one whose type came from Jira's catalogue.
+// See docs/protocol.md#field-values.
 import { textToAdf } from './adf.js';
 import { LABELS_CUSTOM, RICH_TEXT_CUSTOM, RICH_TEXT_SYSTEM, URL_CUSTOM } from './builtin-fields.js';
 import type { FieldDef } from './ports.js';
@@ -62,7 +63,7 @@ export function shapeByType(type: string, label: string, value: string, ctx: Sha
     const parsed = parseJson(value);
     return parsed.ok ? parsed : fail(label, 'JSON such as {"value": "High"}', value);
   }
-  // SPEC §3's last row: any field takes a JSON object or array as is.
+  // Any field takes a JSON object or array as is.
   const first = value.charCodeAt(0);
   if (first === 123 /* { */ || first === 91 /* [ */) {
     const parsed = parseJson(value);

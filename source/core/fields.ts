@@ -1,6 +1,7 @@
 // The field catalogue: Jira's GET /field (or the built-in system fields when Jira has never
-// answered), looked up by id or by name, and the entry point of value shaping (SPEC §3).
+// answered), looked up by id or by name, and the entry point of value shaping.
 // The rules themselves live in field-shaping.ts, keyed by the Type column's string.
+// See docs/protocol.md#field-values.
 import { editDistance } from './edit-distance.js';
 import { BUILTIN_FIELDS } from './builtin-fields.js';
 import { checkByType, fieldType, quote, shapeByType, type ShapeContext, type ShapeOptions, type Shaped } from './field-shaping.js';
@@ -105,7 +106,7 @@ export class FieldCatalogue {
     return { ok: false, error: `unknown field ${quote(wanted)}: ${why}${hint === null ? '' : ` — did you mean ${hint}?`}` };
   }
 
-  /** Shapes a value for the field per SPEC §3; see ShapeOptions for what '' means. */
+  /** Shapes a value for the field by the field's type; see ShapeOptions for what '' means. */
   shape(field: FieldDef, value: string, ctx: ShapeContext, options?: ShapeOptions): Shaped<unknown> {
     return shapeByType(this.typeOf(field), fieldLabel(field), value, ctx, options);
   }

@@ -5,7 +5,7 @@
 export class JiraError extends Error {
   /** HTTP status, or 0 when no answer came (connection refused, timeout, TLS). */
   readonly status: number;
-  /** Whether trying again later may succeed (SPEC §6). */
+  /** Whether trying again later may succeed (docs/architecture.md#pacing-retries-the-pause-and-the-gate). */
   readonly retryable: boolean;
   /** Retry-After in milliseconds, when Jira sent one. */
   readonly retryAfterMs: number | null;
@@ -56,7 +56,7 @@ export class JiraError extends Error {
   }
 }
 
-/** SPEC §6: connection errors (status 0), 429, 500, 502, 503, 504 pass. */
+/** The passing failures, retried later: connection errors (status 0), 429, 500, 502, 503, 504. */
 export function isRetryableStatus(status: number): boolean {
   return status === 0 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }

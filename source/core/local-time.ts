@@ -1,4 +1,4 @@
-// Local time as ISO 8601 with the UTC offset (SPEC §7: the log's --json times), so a
+// Local time as ISO 8601 with the UTC offset (the log's --json times), so a
 // reader sees the operator's wall clock and can still compare moments exactly.
 
 /** `2026-11-28T10:00:00+01:00` for a moment in ms, in the process's time zone. */

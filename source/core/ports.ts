@@ -164,7 +164,7 @@ export type Credentials =
   | { method: 'basic'; username: string; password: Secret }
   | { method: 'key'; key: Secret };
 
-/** Where the credentials in use came from (SPEC §2). */
+/** Where the credentials in use came from. */
 export type CredentialSource = 'environment' | 'keychain' | 'file' | 'none';
 
 /** A string that never prints: String(), JSON and util.inspect all show `<secret>`. */
@@ -212,7 +212,7 @@ export interface QueuedCommand {
   throttleCounted: boolean;
 }
 
-/** One row of the log (SPEC §7), plus the detail the Log pane opens. */
+/** One row of the log, plus the detail the Log pane opens. */
 export interface LogRow {
   id: number;
   type: 'Manual' | 'Automatic';

@@ -1,6 +1,7 @@
-// Log retention (SPEC §7): a cap on the number of rows, applied on every insert, and an
+// Log retention: a cap on the number of rows, applied on every insert, and an
 // age limit applied at start and every 24 hours. Pending rows are never pruned (the store
 // enforces that); these functions only say when and up to what moment.
+// See docs/architecture.md#the-log-statistics-and-pruning.
 
 /** How often the age limit is applied. */
 export const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;

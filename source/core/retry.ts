@@ -1,7 +1,8 @@
-// When to try again (SPEC §6). Jira's Retry-After wins; otherwise exponential back-off
+// When to try again. Jira's Retry-After wins; otherwise exponential back-off
 // 1 s, 2 s, 4 s … capped at 5 minutes. Every delay is stretched by a random 0–25 % so
 // that many commands refused together do not come back together — never shortened,
 // so a Retry-After is always honoured.
+// See docs/architecture.md#pacing-retries-the-pause-and-the-gate.
 import type { JiraError } from './jira-error.js';
 
 /** First back-off step. */
@@ -12,7 +13,7 @@ export const MAX_DELAY_MS = 5 * 60 * 1000;
 export const JITTER = 0.25;
 /** The longest Retry-After honoured as sent (15 minutes). */
 export const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
-/** A 500 is retried at most this many times (SPEC §6). */
+/** A 500 is retried at most this many times. */
 export const MAX_500_RETRIES = 5;
 
 /** The un-stretched back-off after the n-th failed attempt (n ≥ 1): 1 s, 2 s, 4 s … 5 min. */
@@ -50,7 +51,7 @@ export interface AttemptHistory {
 }
 
 /**
- * SPEC §6 in one place: 401/403 pause the queue; a passing failure is retried unless a
+ * The retry rules in one place: 401/403 pause the queue; a passing failure is retried unless a
  * 500 came back more than 5 times or the command is older than retryForHours; any other
  * failure is final with Jira's messages.
  */
@@ -64,7 +65,7 @@ export function decideRetry(error: JiraError, history: AttemptHistory, now: numb
   return { kind: 'retry', delayMs: retryDelayMs(history.attempts, error.retryAfterMs, random) };
 }
 
-/** Whether a command accepted at `acceptedAt` has been retried for `retryForHours` (SPEC §6). */
+/** Whether a command accepted at `acceptedAt` has been retried for `retryForHours`. */
 export function retryTimeIsUp(acceptedAt: number, now: number, retryForHours: number): boolean {
   return now - acceptedAt >= retryForHours * 3_600_000;
 }

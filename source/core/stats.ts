@@ -1,5 +1,6 @@
-// Statistics (SPEC §8): counters by local calendar day. Today and yesterday are computed
+// Statistics: counters by local calendar day. Today and yesterday are computed
 // from `now` each time, so the midnight roll-over needs no bookkeeping.
+// See docs/architecture.md#the-log-statistics-and-pruning.
 import { localDay } from './clock.js';
 import type { Counter, StatsSnapshot } from './engine-api.js';
 import type { DayCount, RefusedCounts, StorePort } from './ports.js';

@@ -1,7 +1,8 @@
-// The throttle for automatic updates (SPEC §6): a sliding window over the moments
+// The throttle for automatic updates: a sliding window over the moments
 // updates START. At no time may more than `max` starts fall within any `intervalMs`.
 // Pure functions of (the recorded starts, now), so the engine keeps the state and tests
 // need no clock at all.
+// See "Slot" in docs/architecture.md#vocabulary.
 
 /** The window's size: at most `max` starts within any `intervalMs`. */
 export interface ThrottleWindow {

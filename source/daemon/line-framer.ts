@@ -1,7 +1,8 @@
-// Splits a byte stream into lines (SPEC §5): `\n` ends a line, a `\r` before it is
+// Splits a byte stream into lines: `\n` ends a line, a `\r` before it is
 // dropped, and a line longer than the cap is reported once and the rest of it skipped
 // up to the next `\n` without being buffered — a client cannot make us hold more than
 // about one cap's worth of bytes per connection.
+// See docs/protocol.md#framing.
 
 /** What the framer hands on: a whole line's bytes (without its terminator), or "too long". */
 export type Frame = { kind: 'line'; bytes: Buffer } | { kind: 'too-long' };
@@ -68,7 +69,7 @@ export class LineFramer {
     this.reset();
     const length = all.length > 0 && all[all.length - 1] === 0x0d ? all.length - 1 : all.length;
     if (length > this.maxBytes) return { kind: 'too-long' };
-    // Empty lines get no reply (SPEC is silent; `echo` pipelines and keep-alives send them).
+    // Empty lines get no reply (`echo` pipelines and keep-alives send them).
     if (length === 0) return null;
     return { kind: 'line', bytes: all.subarray(0, length) };
   }

@@ -1,4 +1,4 @@
-// `jiraline log [--json] [--limit N]` (SPEC §7): the log as persisted in the data
+// `jiraline log [--json] [--limit N]`: the log as persisted in the data
 // directory, read from a snapshot of the file so it works while a daemon holds the lock.
 // Newest last, as a log reads; --limit keeps the newest N.
 import { parseCommandArgs, UsageError } from '../cli-args.js';
@@ -30,7 +30,7 @@ const usage = `Usage: jiraline log [--json] [--limit N] [--status S] [--follow] 
 
 const statuses: ReadonlyArray<LogRow['status']> = ['Pending', 'Ok', 'Failed'];
 
-/** A log row as `--json` prints it (SPEC §7 keys, null where empty). */
+/** A log row as `--json` prints it (always the same keys, null where empty). */
 export function logRowJson(row: LogRow): Record<string, unknown> {
   const orNull = (v: string | null) => (v === null || v === '' ? null : v);
   return {

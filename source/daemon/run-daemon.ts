@@ -1,4 +1,4 @@
-// `jiraline daemon` (SPEC §1, §5): the headless engine. It checks Jira at start but takes
+// `jiraline daemon`: the headless engine. It checks Jira at start but takes
 // and queues lines while Jira is down; it logs JSON lines on stdout (never a secret); on
 // SIGTERM/SIGINT it stops accepting, answers what it read, gives in-flight requests a
 // few seconds, commits and exits 0; on SIGHUP it reads the credentials again.

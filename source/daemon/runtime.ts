@@ -1,7 +1,8 @@
-// Composition of one engine from real parts (DESIGN.md: the faces only compose):
+// Composition of one engine from real parts (the faces only compose):
 // credentials → Jira client (or, in demo mode, an in-process simulator) → store → engine
 // → socket. Shared by `jiraline daemon` and the full-screen app; stop() takes it all down
 // in the reverse order, so every accepted line is committed before the store closes.
+// See docs/architecture.md#the-parts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ export interface Runtime {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** How often a paused engine's credentials are read again (SPEC §6: resume when they change). */
+/** How often a paused engine's credentials are read again (to resume once they change). */
 export const credentialRecheckMs = 30_000;
 
 /** Whether two credentials are the same (method, username and the revealed secret). */

@@ -1,6 +1,7 @@
-// `jiraline send [--listen HOST:PORT] [--token T] LINE…` (SPEC §1): sends Advanced lines
+// `jiraline send [--listen HOST:PORT] [--token T] LINE…`: sends Advanced lines
 // (the arguments, or stdin one a line) to a running engine's socket and prints each reply.
 // Exit 1 if any reply is ERR, or if no engine answers.
+// See docs/protocol.md#jiraline-send.
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseCommandArgs, UsageError } from '../cli-args.js';
@@ -115,7 +116,7 @@ export async function runSend(args: string[], io: CommandIo = processIo()): Prom
     const input = createInterface({ input: io.stdin, crlfDelay: Infinity });
     for await (const line of input) await send(line);
   }
-  // Half-close: the engine answers what it has, then closes (SPEC §5).
+  // Half-close: the engine answers what it has, then closes (docs/protocol.md#framing).
   socket.end();
   await done;
   if (!authFailed && replies < sent) {

@@ -1,5 +1,5 @@
 // Settings of the engine faces (tui, daemon): flags beat environment, environment beats
-// the config file, the config file beats defaults (SPEC §1). Every mistake is one line
+// the config file, the config file beats defaults. Every mistake is one line
 // naming the flag, variable, key or file at fault, and the CLI turns it into exit 2.
 import { existsSync, statSync } from 'node:fs';
 import { MAX_CONFIG_BYTES, readBoundedTextFile, RefusedFileError } from '../bounded-file.js';

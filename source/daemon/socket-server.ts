@@ -1,7 +1,8 @@
-// The Advanced socket (SPEC §5): TCP, one line in → one reply out, in order, each reply
+// The Advanced socket: TCP, one line in → one reply out, in order, each reply
 // written only once the engine says the line is durably stored. Framing lives in
 // line-framer.ts, one connection's protocol in socket-connection.ts; this file owns the
 // listener, the connection cap and shutdown.
+// See docs/protocol.md.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { EngineApi } from '../core/engine-api.js';
 import { parseHostPort } from '../core/host-port.js';
@@ -10,7 +11,7 @@ import { SocketConnection, type ConnectionLimits } from './socket-connection.js'
 /** The part of the engine the socket needs. */
 export type SocketEngine = Pick<EngineApi, 'submitLine' | 'status' | 'noteRefused'>;
 
-/** How to run the socket; every limit has the SPEC's default. */
+/** How to run the socket; every limit has its documented default (docs/protocol.md#connecting). */
 export interface SocketServerOptions {
   engine: SocketEngine;
   /** HOST:PORT; port 0 picks a free one (see SocketServer.address). */

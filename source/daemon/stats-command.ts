@@ -1,4 +1,4 @@
-// `jiraline stats [--json]` (SPEC §8): created / updated / total tickets, each as total,
+// `jiraline stats [--json]`: created / updated / total tickets, each as total,
 // today and yesterday (local calendar days), from a snapshot of the persisted file.
 import { parseCommandArgs, UsageError } from '../cli-args.js';
 import { statsFromStore } from '../core/stats.js';

@@ -1,4 +1,4 @@
-// The Authorization header from the credentials (SPEC §2).
+// The Authorization header from the credentials.
 import type { Credentials } from '../core/ports.js';
 
 // A key that already names its scheme ("Basic …", "Bearer …", "Token …") is sent as it is.

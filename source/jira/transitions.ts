@@ -1,5 +1,5 @@
 // Workflow transitions: list them with the status each leads to, and move an issue to a
-// status by name (SPEC §4 `status;Done`).
+// status by name (an Advanced line's `status;Done`, docs/protocol.md#special-fields).
 import { JiraError } from '../core/jira-error.js';
 import type { Transition } from '../core/ports.js';
 import { getIssue } from './issues.js';

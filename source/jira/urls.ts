@@ -20,7 +20,7 @@ export interface JiraEndpoint {
   apiVersion: 2 | 3;
 }
 
-/** The default Ticket Location URL (SPEC §2). */
+/** The default Ticket Location URL. */
 export const defaultTicketLocation = 'rest/api/latest/issue';
 
 /** Joins path pieces with exactly one slash between them; the result starts with '/' and has no trailing slash. */

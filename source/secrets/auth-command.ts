@@ -1,4 +1,4 @@
-// `jiraline auth set|show|clear` (SPEC §1, §2): store, show (masked) or remove the
+// `jiraline auth set|show|clear`: store, show (masked) or remove the
 // credentials in the place the engine reads them from. Nothing here ever prints a secret:
 // values go through describeCredentials, and errors never quote what was typed.
 import { readBoundedTextFile } from '../bounded-file.js';

@@ -1,4 +1,4 @@
-// Credentials from the environment (SPEC §2), the first source that wins:
+// Credentials from the environment, the first source that wins:
 // JIRALINE_USER + JIRALINE_PASSWORD → Basic; otherwise JIRALINE_AUTH_KEY → key.
 import type { Credentials } from '../core/ports.js';
 import { makeSecret } from './secret.js';

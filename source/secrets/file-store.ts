@@ -1,4 +1,4 @@
-// The last resort for credentials (SPEC §2): credentials.json beside the config file, mode
+// The last resort for credentials: credentials.json beside the config file, mode
 // 0600, written atomically (temp file, fsync, rename, fsync of the directory) so a crash
 // never leaves half a secret. A file others can read is reported on every load.
 import { readFile, rm, stat } from 'node:fs/promises';

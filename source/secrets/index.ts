@@ -1,4 +1,4 @@
-// The credentials module (SPEC §2): the Secret type, the store (environment → keychain →
+// The credentials module: the Secret type, the store (environment → keychain →
 // 0600 file) and the masked description the app and `jiraline auth show` print.
 export { makeSecret, isSecret } from './secret.js';
 export { createSecretStore } from './store.js';

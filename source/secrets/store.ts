@@ -1,5 +1,5 @@
 // The SecretStore (source/core/ports.ts): environment → OS keychain → credentials.json,
-// first match wins (SPEC §2). Saving goes to the keychain when one answers and keeps
+// first match wins. Saving goes to the keychain when one answers and keeps
 // the secret, else to the 0600 file with a warning, as the GitHub CLI does.
 import type { Credentials, CredentialSource, SecretStore } from '../core/ports.js';
 import { decodeCredentials, encodeCredentials } from './encoding.js';

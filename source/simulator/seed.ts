@@ -1,6 +1,7 @@
 // The data every simulator starts with (contracts.md "Seed data"): two projects, their
 // issue types, components and versions, priorities, a three-status workflow, two users,
-// and system and custom fields of every type SPEC §3 names, with stable ids.
+// and system and custom fields of every type jiraline shapes, with stable ids.
+// See docs/protocol.md#field-values.
 
 /** How the simulator reads and checks a field's value. */
 export type FieldKind =

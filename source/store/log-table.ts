@@ -1,6 +1,7 @@
-// The log (SPEC §7). The Log pane pages through it on every keypress, up to 100,000 rows:
+// The log. The Log pane pages through it on every keypress, up to 100,000 rows:
 // pages are newest first by id, and every filter but free text has an index (status, id),
 // (guid, id) or (ticket_key, id) that SQLite walks backwards, stopping at the page's end.
+// See docs/architecture.md#the-log-statistics-and-pruning.
 import type { LogQuery, LogRow } from '../core/ports.js';
 import type { Db, Params } from './database.js';
 import { fromRow, insertSql, updateSql, type ColumnMap } from './columns.js';

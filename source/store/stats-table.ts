@@ -1,5 +1,6 @@
-// Statistics (SPEC §8): counters per local calendar day and running totals. Which day a
+// Statistics: counters per local calendar day and running totals. Which day a
 // moment belongs to is the engine's business (localDay); the store only adds.
+// See docs/architecture.md#the-log-statistics-and-pruning.
 import type { DayCount, RefusedCounts } from '../core/ports.js';
 import type { Db } from './database.js';
 

@@ -48,7 +48,7 @@ export interface AppServices {
 /** The panes. */
 export type PaneId = 'creation' | 'configuration' | 'log' | 'statistics' | 'jira';
 
-/** Tab order, key and title of each pane (SPEC §12). */
+/** Tab order, key and title of each pane. */
 export const paneTabs: ReadonlyArray<{ id: PaneId; key: string; title: string }> = [
   { id: 'creation', key: '1', title: 'Creation' },
   { id: 'configuration', key: '2', title: 'Configuration' },

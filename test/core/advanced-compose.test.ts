@@ -181,7 +181,7 @@ describe('composeUpdate and the PUT body', () => {
   });
 });
 
-describe('merging waiting updates (SPEC §6)', () => {
+describe('merging waiting updates', () => {
   it('later fields win, every comment kept, label operations in order, the last status wins, lines summed', () => {
     const merged = mergeUpdatePlans([
       update('g|UPDATE|summary;one|priority;High|labels;+a|comment;c1|status;In Progress'),

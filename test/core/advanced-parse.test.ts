@@ -14,7 +14,7 @@ function refused(line: string | Uint8Array): { guid: string | null; error: strin
   return r.ok ? { guid: null, error: '', column: null } : { guid: r.guid, error: r.error, column: r.column };
 }
 
-describe('Advanced line syntax (SPEC §4)', () => {
+describe('Advanced line syntax', () => {
   it('reads GUID, action and pairs', () => {
     assert.deepEqual(parsed('alarm-42|CREATE|summary;Disk full|priority;High|'), {
       guid: 'alarm-42', action: 'CREATE', pairs: [{ field: 'summary', value: 'Disk full' }, { field: 'priority', value: 'High' }],

@@ -1,4 +1,4 @@
-// The log (SPEC §7) and its retention, the statistics (SPEC §8) across midnight, Manual
+// The log and its retention, the statistics across midnight, Manual
 // Execute, the snapshot the panes read, and stop().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

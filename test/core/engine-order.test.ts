@@ -1,5 +1,6 @@
-// Ordering (SPEC §6): commands of one GUID go in accept order — an UPDATE waits for its
+// Ordering: commands of one GUID go in accept order — an UPDATE waits for its
 // GUID's CREATE — while other GUIDs go on in parallel.
+// See docs/protocol.md#update.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, until } from './engine-harness.js';

@@ -1,7 +1,8 @@
-// Recovery of open CREATEs (SPEC §6, one ticket per GUID across crashes). A CREATE's request
+// Recovery of open CREATEs (one ticket per GUID across crashes). A CREATE's request
 // leaves without a commit after its acknowledgement, so the file a SIGKILL leaves may say
 // "queued" for a CREATE that Jira already made: at start every open CREATE is looked up by
 // its label before anything is sent, and adopted only on a real label match.
+// See docs/architecture.md#recovery-after-a-crash-and-stopping.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';

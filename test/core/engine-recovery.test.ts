@@ -1,5 +1,6 @@
-// Exactly one ticket per GUID across crashes and lost answers (SPEC §6): a CREATE whose
+// Exactly one ticket per GUID across crashes and lost answers: a CREATE whose
 // outcome is unknown is looked up by its label and adopted only on a real label match.
+// See docs/architecture.md#recovery-after-a-crash-and-stopping.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, runFor, until } from './engine-harness.js';

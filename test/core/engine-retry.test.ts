@@ -1,5 +1,6 @@
-// Retries (SPEC §6) on fake time: the back-off schedule with its jitter, Retry-After, the
+// Retries on fake time: the back-off schedule with its jitter, Retry-After, the
 // cap on 500s, giving up after retryForHours, the 401/403 pause, and final 4xx answers.
+// See docs/architecture.md#pacing-retries-the-pause-and-the-gate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, runFor, type Harness } from './engine-harness.js';

@@ -93,7 +93,7 @@ for (const mode of ['datacenter', 'cloud'] as const) {
     // Another GUID whose label starts the same: the lookup must not take it.
     await h.send('SIM-3x|CREATE|summary;neighbour|');
     await h.engine.whenIdle();
-    // Users are names on Data Center and account ids on Cloud (SPEC §3).
+    // Users are names on Data Center and account ids on Cloud.
     const user = mode === 'cloud' ? '5b10ac8d82e05b22cc7d4ef5' : 'ops-bot';
     await h.send(`SIM-3|CREATE|summary;lost answer|assignee;${user}|`);
     await runFor(h, 5_000, 1000);

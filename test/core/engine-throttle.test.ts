@@ -1,5 +1,6 @@
-// The throttle window for automatic updates (SPEC §6) and the merging of waiting updates,
+// The throttle window for automatic updates and the merging of waiting updates,
 // on fake time with the real store.
+// See docs/protocol.md#update.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { callTimes, harness, runFor, until, type Harness } from './engine-harness.js';

@@ -1,5 +1,6 @@
 // A field catalogue as Jira's GET /rest/api/2/field reports it: the system fields and one
-// custom field of every SPEC §3 type (the ids the simulator seeds, see /tmp contracts).
+// custom field of every type jiraline shapes (the ids the simulator seeds, see /tmp contracts).
+// See docs/protocol.md#field-values.
 import { FieldCatalogue, type ShapeContext } from '../../source/core/fields.js';
 import type { FieldDef } from '../../source/core/ports.js';
 

@@ -107,7 +107,7 @@ describe('field catalogue', () => {
   });
 });
 
-describe('shaping: every row of SPEC §3, on Cloud and on Server/DC', () => {
+describe('shaping: every row of the field values table, on Cloud and on Server/DC', () => {
   for (const [where, ctx] of BOTH) {
     it(`project (${where}): a key, or digits as an id`, () => {
       assert.deepEqual(shape('project', 'OPS', ctx), { key: 'OPS' });

@@ -1,5 +1,5 @@
 // `jiraline log` and `jiraline stats` read the persisted file — also while an engine holds
-// the data directory's lock — and print exactly SPEC §7 / §8.
+// the data directory's lock — and print exactly the documented log and statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../source/store/index.js';
@@ -16,7 +16,7 @@ const base: Omit<LogRow, 'id'> = {
   ticketId: null, ticketKey: null, ticketUrl: null, error: null, lines: 1, request: null, response: null, attempts: 0, nextAttemptAt: null,
 };
 
-test('log --json: SPEC keys, null where empty, local time with offset, newest last; --limit keeps the newest', async (t) => {
+test('log --json: the documented keys, null where empty, local time with offset, newest last; --limit keeps the newest', async (t) => {
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
   const store = await openStore({ dir: tmp.dir });

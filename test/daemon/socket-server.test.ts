@@ -1,4 +1,4 @@
-// The Advanced socket's protocol (SPEC §5) over real loopback TCP, against a small
+// The Advanced socket's protocol (docs/protocol.md) over real loopback TCP, against a small
 // engine stand-in whose commits take a real (short) time or are held by the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

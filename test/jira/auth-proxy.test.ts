@@ -1,4 +1,4 @@
-// The Authorization header (SPEC §2) and the choice of proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
+// The Authorization header and the choice of proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authorizationHeader, secretStrings } from '../../source/jira/auth.js';

@@ -1,4 +1,4 @@
-// The status line at the bottom (SPEC §12): Jira URL or DEMO, connection state,
+// The status line at the bottom: Jira URL or DEMO, connection state,
 // credential source, socket address, queue depth, throttle window use, and the pace while
 // Jira's rate limit sets it. When the parts do
 // not fit one line (80 columns), they wrap onto a second line rather than being cut.

@@ -79,7 +79,7 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
     return (
       <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 70)}>
         <Text bold color="cyan">Type of {freeId}</Text>
-        <Text dimColor>How its value is shaped (SPEC §3). ↑↓ pick · Enter add · Esc back</Text>
+        <Text dimColor>How its value is shaped. ↑↓ pick · Enter add · Esc back</Text>
         {FIELD_TYPES.slice(tw.top, tw.top + rows).map((t, i) => (
           <Text key={t} inverse={tw.top + i === tw.cursor}>{t}</Text>
         ))}

@@ -1,4 +1,4 @@
-// The Creation pane (SPEC §3): the Create Query (JSON) and the Ticket Creation Table side
+// The Creation pane: the Create Query (JSON) and the Ticket Creation Table side
 // by side (stacked below 100 columns), one draft behind both through the draft reducer.
 // Table keys: ↑↓ rows, ←→ columns, Enter edits a cell, m Mode, d delete, a Add Field;
 // Tab moves to the JSON, where Enter edits it in place and e opens $VISUAL/$EDITOR;

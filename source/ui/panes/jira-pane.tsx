@@ -1,4 +1,4 @@
-// The Jira pane (SPEC §9): a JQL search (by default the template project's unresolved
+// The Jira pane: a JQL search (by default the template project's unresolved
 // tickets), the result list, and a ticket view with its fields, status, latest comments
 // and URL as a terminal hyperlink. Everything goes through the engine.
 import React, { useEffect, useRef, useState } from 'react';

@@ -1,7 +1,8 @@
-// The Log pane (SPEC §7): one row per command sent to Jira, newest first. Only the
+// The Log pane: one row per command sent to Jira, newest first. Only the
 // visible window is fetched from the engine (offset/limit), so 100,000 rows scroll as
 // fast as 20. `/` filters, Enter opens a row (request, Jira's answer, attempts, next
 // retry), ticket URLs are terminal hyperlinks.
+// See docs/architecture.md#the-log-statistics-and-pruning.
 import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';

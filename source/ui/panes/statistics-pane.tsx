@@ -1,5 +1,6 @@
-// Statistics (SPEC §8): Created / Updated / Total × total, today, yesterday; `r` resets
+// Statistics: Created / Updated / Total × total, today, yesterday; `r` resets
 // after asking which counters; the last 14 days as a bar chart.
+// See docs/architecture.md#the-log-statistics-and-pruning.
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
