@@ -21,8 +21,10 @@ Usage:
   jiraline send [--listen HOST:PORT] [--token T] LINE…
                                   send Advanced lines (or stdin, one a line) to a running
                                   engine, print each reply; exit 1 if any reply is ERR
-  jiraline log [--json] [--limit N]   print the log table from the data directory
-  jiraline stats [--json]         print the statistics
+  jiraline log [--json] [--limit N] [--status S] [--follow] [--data-dir DIR]
+                                  print the log table from the data directory
+  jiraline stats [--json] [--data-dir DIR]
+                                  print the statistics
   jiraline status [--json] [--data-dir DIR]
                                   whether an engine runs there: pid, Jira's state, queue,
                                   throttle, sockets, attached apps (exit 0 running, 3 not)
