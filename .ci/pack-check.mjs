@@ -97,8 +97,15 @@ async function main() {
 main().then(
   () => { step('passed'); },
   (error) => { process.stderr.write(`pack-check: FAILED: ${error.message}\n`); process.exitCode = 1; },
-).finally(() => {
-  for (const child of started) child.kill('SIGTERM');
+).finally(async () => {
   spawnSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
-  rmSync(work, { recursive: true, force: true });
+  // Each child is stopped and waited for: a daemon writes its last snapshot as it stops, and
+  // the folder is removed only once nothing writes in it any more.
+  await Promise.all(started.map((child) => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => { clearTimeout(hard); resolve(); });
+    child.kill('SIGTERM');
+  })));
+  rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 });
