@@ -5,11 +5,10 @@
 // in its status, and no transition may have been attempted twice in a way that failed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
+import type { SimIssue } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { isolatedEnv, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { crashSetup } from './helpers/crash-setup.js';
+import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
 
 const user = 'ops-bot';
@@ -24,13 +23,8 @@ const guidOf = (issue: SimIssue) => ((issue.fields.labels as string[] | undefine
 test('five SIGKILLs while 300 CREATE+comment lines are answered 300 ms after the writes: each comment exactly once', async (t) => {
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
-  const sim = await startSimulator({ auth: { user, password }, faults: { lateWriteMs: 300 } });
+  const { sim, env, args } = await crashSetup(tmp.dir, user, password, { lateWriteMs: 300 });
   t.after(() => sim.close());
-  const dataDir = join(tmp.dir, 'data');
-  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
-  const config = join(tmp.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 }, jira: { maxRequestsPerSecond: 1000, maxConcurrent: 64 } }));
-  const args = ['--config', config, '--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'];
   let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
   t.after(() => daemon.kill());
   const records: Array<Record<string, unknown>> = [];

@@ -5,11 +5,10 @@
 // a line whose reply never came is sent again to the next daemon (a resent CREATE is safe).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
+import type { SimIssue } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { isolatedEnv, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { crashSetup } from './helpers/crash-setup.js';
+import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
 
 const user = 'ops-bot';
@@ -25,14 +24,8 @@ test('SIGKILL during a feed, restart: every acknowledged line is exactly one tic
   const tmp = await makeTempDir();
   t.after(() => tmp.cleanup());
   // Some latency, so that kills land while requests are in flight.
-  const sim = await startSimulator({ auth: { user, password }, faults: { latencyMs: 8 } });
+  const { sim, env, args } = await crashSetup(tmp.dir, user, password, { latencyMs: 8 });
   t.after(() => sim.close());
-  const dataDir = join(tmp.dir, 'data');
-  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
-  // The throttle and the pacer are not under test here: let the lines through as fast as they come.
-  const config = join(tmp.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 }, jira: { maxRequestsPerSecond: 1000, maxConcurrent: 64 } }));
-  const args = ['--config', config, '--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'];
   let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
   t.after(() => daemon.kill());
 

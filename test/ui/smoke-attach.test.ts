@@ -10,23 +10,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startSimulator } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { screenUntil, tmux } from './tmux.js';
 import { isolatedEnv } from '../daemon/helpers/daemon-process.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-function tmux(server: string, ...args: string[]): string {
-  return execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
-}
-
-async function screenUntil(server: string, what: string, check: (screen: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const screen = tmux(server, 'capture-pane', '-p', '-t', 'smoke');
-    if (check(screen)) return screen;
-    if (Date.now() - start > timeoutMs) assert.fail(`waited ${timeoutMs} ms for ${what}; the screen:\n${screen}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('the real binary in tmux attaches to a running daemon: Execute → a Manual row in the daemon\'s log; q leaves the daemon running', async (t) => {
   assert.ok(existsSync(cli), `${cli} is missing: npm test builds it (npm run build)`);

@@ -4,29 +4,14 @@
 // `npm test` builds dist/ before the tests run; .ci/run installs tmux on a fresh machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { screenUntil, tmux } from './tmux.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-function tmux(server: string, ...args: string[]): string {
-  return execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
-}
-
-/** Polls the pane until `test` holds; fails with the last screen. */
-async function screenUntil(server: string, what: string, check: (screen: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const screen = tmux(server, 'capture-pane', '-p', '-t', 'smoke');
-    if (check(screen)) return screen;
-    if (Date.now() - start > timeoutMs) assert.fail(`waited ${timeoutMs} ms for ${what}; the screen:\n${screen}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('the real binary in tmux: Execute, Log, Statistics, resize, q restores the shell', async () => {
   assert.ok(existsSync(cli), `${cli} is missing: npm test builds it (npm run build)`);
