@@ -101,10 +101,12 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
     await raw.close();
   };
   // Every engine on the directory (a restart shares it) stops before the directory goes.
+  // The first harness on a directory (a new one, or a crash copy handed in) owns its removal.
+  const firstOnDir = !sharers.has(temp.dir);
   const closers = sharers.get(temp.dir) ?? [];
   closers.push(close);
   sharers.set(temp.dir, closers);
-  if (!options.temp) {
+  if (firstOnDir) {
     t.after(async () => {
       for (const c of [...closers].reverse()) await c();
       sharers.delete(temp.dir);

@@ -3,7 +3,7 @@
 // "queued" for a CREATE that Jira already made: at start every open CREATE is looked up by
 // its label before anything is sent, and adopted only on a real label match.
 // See docs/architecture.md#recovery-after-a-crash-and-stopping.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,11 +13,11 @@ import { FakeJira, httpError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
-/** The data directory as a SIGKILL would leave it now: copies of the database file and its journal. */
-async function crashCopy(t: TestContext, h: Harness): Promise<TempDir> {
+/** The data directory as a SIGKILL would leave it now: copies of the database file and its journal.
+ * The harness restarted on the copy removes it, after its engine has stopped writing there. */
+async function crashCopy(h: Harness): Promise<TempDir> {
   const copy = await makeTempDir();
   for (const name of [databaseFileName, 'jiraline.journal']) await copyFile(join(h.temp.dir, name), join(copy.dir, name));
-  t.after(() => copy.cleanup());
   return copy;
 }
 
@@ -38,7 +38,7 @@ test('a CREATE that reached Jira while the file still said "queued" is found by 
   const release = jira.hold('createIssue');
   assert.equal(await first.engine.submitLine('Q1|CREATE|summary;disk full|comment;paged|'), 'OK Q1 queued');
   await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
-  const crashed = await crashCopy(t, first);
+  const crashed = await crashCopy(first);
   assert.equal(await stateInFile(crashed.dir, 'Q1'), 'queued', 'no in-flight mark was committed before the request');
   release(); // Jira makes the ticket; the crashed process never hears of it
   await first.close();
@@ -81,7 +81,7 @@ test('when the lookup itself fails at restart, the CREATE waits and looks again 
   const release = jira.hold('createIssue');
   await first.engine.submitLine('Q3|CREATE|summary;flapping|');
   await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
-  const crashed = await crashCopy(t, first);
+  const crashed = await crashCopy(first);
   release();
   await first.close();
   await flush(10);
