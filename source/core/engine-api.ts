@@ -53,9 +53,10 @@ export interface EngineSnapshot {
   throttle: { used: number; max: number; intervalSeconds: number };
   /**
    * The pace of requests to Jira: requests a second, whether Jira's rate limit (not the
-   * configured ceiling) sets it, requests waiting for the pacer, 429s met since the start.
+   * configured ceiling) sets it, requests waiting for the pacer, 429s met since the start —
+   * and `paced`, the commands (units of work) whose request waits for the pacer now.
    */
-  pacing: PacingState;
+  pacing: PacingState & { paced: number };
   stats: StatsSnapshot;
   logCount: number;
   /** Bumps whenever a log row is added, changed or pruned; the Log pane re-queries on change. */
@@ -137,6 +138,6 @@ export interface EngineApi {
   pendingCount(): number;
   /** Resolves when no command is due now (waiting ones with a future time do not count). */
   whenIdle(): Promise<void>;
-  /** Stops taking work, lets in-flight requests finish (up to graceMs), commits. */
+  /** Stops taking work, ends the requests under way at once, lets the units wind up (up to graceMs), commits. */
   stop(graceMs?: number): Promise<void>;
 }

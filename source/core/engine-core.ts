@@ -87,6 +87,8 @@ export class EngineCore {
   private readonly stopController = new AbortController();
   /** Where the credentials in use come from (the runtime knows): a refusal's hint names it. */
   credentialSource: () => CredentialSource | null = () => null;
+  /** A unit's request (by its first command's id) began or ended waiting for the pacer: the scheduler's `paced`. */
+  onPaced: (id: number, waiting: boolean) => void = () => undefined;
 
   constructor(
     jira: JiraPort,
@@ -102,7 +104,7 @@ export class EngineCore {
       },
       queued: () => this.afterActivity(),
     });
-    this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopController.signal);
+    this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopController.signal, (id, waiting) => this.onPaced(id, waiting));
     this.jira = this.watched;
     this.loadMeta();
   }

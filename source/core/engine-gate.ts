@@ -11,7 +11,7 @@
 // gate's own back-off over failed probes (1 s, 2 s, 4 s … 5 min) and any Retry-After.
 import { JiraError } from './jira-error.js';
 import type {
-  CommentPage,
+  CallOptions, CommentPage,
   Clock, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
   SearchResult, ServerInfo, Transition,
 } from './ports.js';
@@ -186,7 +186,10 @@ export function stoppedError(): JiraError {
   return new JiraError({ status: 0, cause: 'stopped', message: 'jiraline is stopping: the request was not sent, or its answer came too late' });
 }
 
-/** The call's outcome, or a `stopped` rejection as soon as the signal aborts (the request itself runs out unheard). */
+/**
+ * The call's outcome, or a `stopped` rejection as soon as the signal aborts. The port ends the
+ * request itself too (the signal goes with it); this holds for a port that would not.
+ */
 function untilStopped<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     call.catch(() => undefined);
@@ -208,14 +211,20 @@ function untilStopped<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
 /** The JiraPort the engine uses: the real one, every call paced (pacer.ts), every answer and refusal shown to the gate. */
 export class WatchedJira implements JiraPort {
   /**
-   * `stopSignal` aborts when the engine has stopped waiting for answers (its grace is over):
-   * every call still waiting then rejects at once with a `stopped` JiraError, so no answer
-   * that comes later reaches a unit — the senders need no "stopped?" check after each await.
+   * `stopSignal` aborts when the engine stops: it goes with every call into the port, which ends
+   * the request under way at once (undici closes its socket), and every call still waiting then
+   * rejects with a `stopped` JiraError, so no answer reaches a unit after the stop — the senders
+   * need no "stopped?" check after each await. `paced` hears when a unit's request (by the
+   * priority it goes under, its first command's id) waits for the pacer's permit, and when that ends.
    */
   constructor(private readonly inner: JiraPort, private readonly gate: JiraGate, private readonly pacer: Pacer,
-    private readonly stopSignal: AbortSignal) {
+    private readonly stopSignal: AbortSignal, private readonly paced: (id: number, waiting: boolean) => void = () => undefined) {
+    this.call = { signal: stopSignal };
     inner.observeRate?.((headers) => pacer.observe(headers));
   }
+
+  /** What goes with every call into the port: the stop signal. */
+  private readonly call: CallOptions;
 
   get baseUrl(): string {
     return this.inner.baseUrl;
@@ -242,7 +251,18 @@ export class WatchedJira implements JiraPort {
   }
 
   private async watch<T>(endpoint: string, issue: string | null, call: () => Promise<T>, cost = 1): Promise<T> {
-    const permit = await this.pacer.acquire({ endpoint, issue, cost, priority: this.priority });
+    const unit = this.priority;
+    const scope = { endpoint, issue, cost, priority: unit };
+    let permit = this.pacer.tryAcquire(scope);
+    if (permit === null) {
+      // Waits for the pace: a unit's request is "paced", not "sending", meanwhile (the scheduler's state).
+      if (unit > 0) this.paced(unit, true);
+      try {
+        permit = await this.pacer.acquire(scope);
+      } finally {
+        if (unit > 0) this.paced(unit, false);
+      }
+    }
     let outcome: PaceOutcome = { kind: 'other' };
     try {
       const result = await untilStopped(call(), this.stopSignal);
@@ -264,56 +284,56 @@ export class WatchedJira implements JiraPort {
   }
 
   serverInfo(): Promise<ServerInfo> {
-    return this.watch('serverInfo', null, () => this.inner.serverInfo());
+    return this.watch('serverInfo', null, () => this.inner.serverInfo(this.call));
   }
 
   myself(): Promise<JiraUser> {
-    return this.watch('myself', null, () => this.inner.myself());
+    return this.watch('myself', null, () => this.inner.myself(this.call));
   }
 
   fields(): Promise<FieldDef[]> {
-    return this.watch('fields', null, () => this.inner.fields());
+    return this.watch('fields', null, () => this.inner.fields(this.call));
   }
 
   createMetaIssueTypes(project: string): Promise<CreateMetaIssueType[]> {
-    return this.watch('createMeta', null, () => this.inner.createMetaIssueTypes(project));
+    return this.watch('createMeta', null, () => this.inner.createMetaIssueTypes(project, this.call));
   }
 
   createMetaFields(project: string, issueTypeId: string): Promise<CreateMetaField[]> {
-    return this.watch('createMeta', null, () => this.inner.createMetaFields(project, issueTypeId));
+    return this.watch('createMeta', null, () => this.inner.createMetaFields(project, issueTypeId, this.call));
   }
 
   createIssue(body: IssuePayload): Promise<CreatedIssue> {
-    return this.watch('createIssue', null, () => this.inner.createIssue(body));
+    return this.watch('createIssue', null, () => this.inner.createIssue(body, this.call));
   }
 
   editIssue(key: string, body: IssuePayload): Promise<void> {
-    return this.watch('editIssue', key, () => this.inner.editIssue(key, body));
+    return this.watch('editIssue', key, () => this.inner.editIssue(key, body, this.call));
   }
 
   transitions(key: string): Promise<Transition[]> {
-    return this.watch('transitions', null, () => this.inner.transitions(key));
+    return this.watch('transitions', null, () => this.inner.transitions(key, this.call));
   }
 
   transitionTo(key: string, statusName: string): Promise<Transition> {
     // Two requests: the transitions are read, then one is posted.
-    return this.watch('transitionTo', key, () => this.inner.transitionTo(key, statusName), 2);
+    return this.watch('transitionTo', key, () => this.inner.transitionTo(key, statusName, this.call), 2);
   }
 
   addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void> {
-    return this.watch('addComment', key, () => this.inner.addComment(key, text, marker));
+    return this.watch('addComment', key, () => this.inner.addComment(key, text, marker, this.call));
   }
 
   comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> {
-    return this.watch('comments', null, () => this.inner.comments(key, options));
+    return this.watch('comments', null, () => this.inner.comments(key, options, this.call));
   }
 
   getIssue(key: string, fields?: string[]): Promise<JiraIssue> {
-    return this.watch('getIssue', null, () => this.inner.getIssue(key, fields));
+    return this.watch('getIssue', null, () => this.inner.getIssue(key, fields, this.call));
   }
 
   search(jql: string, options?: Parameters<JiraPort['search']>[1]): Promise<SearchResult> {
-    return this.watch('search', null, () => this.inner.search(jql, options));
+    return this.watch('search', null, () => this.inner.search(jql, options, this.call));
   }
 
   browseUrl(key: string): string {

@@ -7,8 +7,11 @@
 //   held      — its next unit is due, but the gate is closed (Jira not answering, engine-gate.ts);
 //               one held unit at a time goes as the probe, longest held first;
 //   sleeping  — its next unit waits for its retry time;
-//   sending   — a unit is with Jira (or waiting for the pacer's permit, pacer.ts).
-// A GUID with nothing to do has no state. Automatic updates take a slot of the throttle
+//   paced     — a unit has started but its request waits for the pacer's permit (pacer.ts):
+//               Jira's rate limit, not Jira, holds it;
+//   sending   — a unit is with Jira (its request sent, or work between two requests).
+// A GUID with nothing to do has no state. A started unit (paced or sending) counts toward
+// MAX_IN_FLIGHT either way. Automatic updates take a slot of the throttle
 // window when they start (once, however many attempts); CREATEs never wait for it. A held
 // unit is held before it could take a throttle slot. Everything waits on the injected Clock.
 import type { EngineCore } from './engine-core.js';
@@ -39,7 +42,7 @@ export const MAX_IN_FLIGHT = 256;
 export const STARTS_PER_TURN = 32;
 
 /** The state of a GUID in the scheduler; see the file comment. */
-export type UnitState = 'waiting' | 'throttled' | 'held' | 'sleeping' | 'sending';
+export type UnitState = 'waiting' | 'throttled' | 'held' | 'sleeping' | 'paced' | 'sending';
 
 /** The transitions the design allows (from → to; 'idle' is no state). Anything else is a bug. */
 const ALLOWED: Record<UnitState | 'idle', ReadonlyArray<UnitState | 'idle'>> = {
@@ -48,7 +51,10 @@ const ALLOWED: Record<UnitState | 'idle', ReadonlyArray<UnitState | 'idle'>> = {
   throttled: ['idle', 'throttled', 'held', 'sleeping', 'sending'],
   held: ['idle', 'waiting', 'throttled', 'held', 'sleeping', 'sending'],
   sleeping: ['waiting'],
-  sending: ['idle'],
+  // A unit's request waits for its permit, then goes; the unit ends only once its request has
+  // left the pacer (sent, or refused because the engine stops), so never straight from paced.
+  sending: ['idle', 'paced'],
+  paced: ['sending'],
 };
 
 /** Picks and starts units of work; see the file comment. */
@@ -61,7 +67,12 @@ export class Worker {
   private readonly held = new Set<string>();
   /** Sleeping GUIDs and when they wake. */
   private readonly sleeping = new Map<string, number>();
+  /** Started units: paced or sending. */
   private sendingCount = 0;
+  /** Of those, the units whose request waits for the pacer. */
+  private pacedCount = 0;
+  /** The GUID of each started unit, by its first command's id (the id its requests are paced under). */
+  private readonly unitGuids = new Map<number, string>();
   /** No held unit was accepted before this (it may be earlier than the oldest left): the sweep's shortcut. */
   private heldSince = Infinity;
   private readonly running = new Set<Promise<void>>();
@@ -80,11 +91,28 @@ export class Worker {
       this.core.signals.changed();
       this.armExpiry();
     });
+    core.onPaced = (id, waiting) => this.paced(id, waiting);
   }
 
-  /** Units with Jira now. */
+  /** A started unit's request began (or ended) waiting for the pacer's permit. */
+  private paced(id: number, waiting: boolean): void {
+    const guid = this.unitGuids.get(id);
+    if (guid === undefined) return;
+    const state = this.states.get(guid);
+    if (waiting && state === 'sending') this.move(guid, 'paced');
+    else if (!waiting && state === 'paced') this.move(guid, 'sending');
+    else return;
+    this.core.signals.changed();
+  }
+
+  /** Units started and not ended (paced or sending). */
   get inFlight(): number {
     return this.sendingCount;
+  }
+
+  /** Units whose request waits for the pacer's permit. */
+  get pacedUnits(): number {
+    return this.pacedCount;
   }
 
   /** The state of a GUID (undefined: nothing to do). */
@@ -94,7 +122,8 @@ export class Worker {
 
   /** How many GUIDs are in each state. */
   counts(): Record<UnitState, number> {
-    return { waiting: this.ready.size, throttled: this.throttled.size, held: this.held.size, sleeping: this.sleeping.size, sending: this.sendingCount };
+    return { waiting: this.ready.size, throttled: this.throttled.size, held: this.held.size, sleeping: this.sleeping.size,
+      paced: this.pacedCount, sending: this.sendingCount - this.pacedCount };
   }
 
   /** What breaks the scheduler's invariants now (empty when sound): for tests. */
@@ -102,15 +131,17 @@ export class Worker {
     const out: string[] = [];
     const indexOf = (state: UnitState): { has(g: string): boolean; size: number } =>
       state === 'waiting' ? this.ready : state === 'throttled' ? this.throttled : state === 'held' ? this.held : state === 'sleeping' ? this.sleeping
-        : { has: (g) => this.states.get(g) === 'sending', size: this.sendingCount };
+        : state === 'paced' ? { has: (g) => this.states.get(g) === 'paced', size: this.pacedCount }
+          : { has: (g) => this.states.get(g) === 'sending', size: this.sendingCount - this.pacedCount };
     let total = 0;
-    for (const state of ['waiting', 'throttled', 'held', 'sleeping', 'sending'] as const) {
+    for (const state of ['waiting', 'throttled', 'held', 'sleeping', 'paced', 'sending'] as const) {
       const index = indexOf(state);
       total += index.size;
       for (const [guid, s] of this.states) if (s === state && !index.has(guid)) out.push(`${guid} is ${state} but not in its index`);
     }
     if (total !== this.states.size) out.push(`${total} indexed GUIDs for ${this.states.size} states`);
-    if (this.sendingCount > MAX_IN_FLIGHT) out.push(`${this.sendingCount} units sending, more than ${MAX_IN_FLIGHT}`);
+    if (this.sendingCount > MAX_IN_FLIGHT) out.push(`${this.sendingCount} units started, more than ${MAX_IN_FLIGHT}`);
+    if (this.unitGuids.size !== this.sendingCount) out.push(`${this.unitGuids.size} units known by id for ${this.sendingCount} started`);
     return out;
   }
 
@@ -123,7 +154,8 @@ export class Worker {
     else if (prev === 'throttled') this.throttled.delete(guid);
     else if (prev === 'held') this.held.delete(guid);
     else if (prev === 'sleeping') this.sleeping.delete(guid);
-    else if (prev === 'sending') this.sendingCount--;
+    else if (prev === 'sending' && next !== 'paced') this.sendingCount--;
+    else if (prev === 'paced') this.pacedCount--;
     if (next === 'idle') {
       this.states.delete(guid);
       return;
@@ -133,7 +165,8 @@ export class Worker {
     else if (next === 'throttled') this.throttled.add(guid);
     else if (next === 'held') this.held.add(guid);
     else if (next === 'sleeping') this.sleeping.set(guid, at);
-    else this.sendingCount++;
+    else if (next === 'paced') this.pacedCount++;
+    else if (prev !== 'paced') this.sendingCount++;
   }
 
   /** A nudge: the GUID may have something to send. Sending, held and throttled GUIDs are looked at anyway. */
@@ -332,8 +365,11 @@ export class Worker {
 
   private dispatch(guid: string, cmds: QueuedCommand[]): void {
     this.move(guid, 'sending');
+    const id = cmds[0].id;
+    this.unitGuids.set(id, guid);
     this.startedThisTurn++;
     const run: Promise<void> = this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
+      this.unitGuids.delete(id);
       this.move(guid, 'idle');
       this.running.delete(run);
       if (guid === this.core.gate.probe) {

@@ -40,7 +40,7 @@ export interface EngineDeps {
 
 /** While 401/403 holds the queue, the credentials are tried again this often. */
 export const AUTH_RECHECK_MS = 5 * 60 * 1000;
-/** stop()'s default grace for requests in flight. */
+/** stop()'s default bound on the units winding up once their requests were ended. */
 export const DEFAULT_GRACE_MS = 5000;
 
 /** The engine both faces run; see the file comment. */
@@ -149,7 +149,7 @@ export class Engine implements EngineApi {
       queueFill: queueFill(core),
       throttle: { used: usedSlots(core.throttleStarts, now, updates.intervalSeconds * 1000), max: updates.maxUpdates,
         intervalSeconds: updates.intervalSeconds },
-      pacing: core.pacer.state(),
+      pacing: { ...core.pacer.state(), paced: this.worker.pacedUnits },
       stats,
       logCount,
       // Bumped on every rebuild: a rebuild follows a change, and most changes touch the log.
@@ -360,16 +360,15 @@ export class Engine implements EngineApi {
     // Requests waiting for the pacer are not sent: their units stay open for the next start.
     core.pacer.stop(stoppedError());
     core.endWaits();
+    // Requests under way are ended now, not waited for (their sockets closed): each unit's call
+    // rejects as `stopped` and the unit stays as it is — an update's step in flight, a CREATE
+    // open, both looked up at the next start; a Manual Execute stays in flight ("outcome unknown").
+    core.abortCalls();
+    // The units wind up (no Jira call can hold them now); `graceMs` bounds it all the same.
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);
     if (graceTimer) core.clock.clearTimeout(graceTimer);
-    // Answers that come from now on reach nobody: the units still waiting end as stopped.
-    core.abortCalls();
-    let lastTimer: TimerHandle | null = null;
-    const last = new Promise<void>((resolve) => { lastTimer = core.clock.setTimeout(resolve, 1000); });
-    await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), last]);
-    if (lastTimer) core.clock.clearTimeout(lastTimer);
     // What did not finish stays in flight in the store: the next start looks it up.
     core.cancelLazyCommit();
     await core.store.commit().catch(() => undefined);

@@ -172,6 +172,12 @@ export class Pacer {
     };
   }
 
+  /** A permit at once when the pace allows it and nobody waits before it, else null (then acquire). */
+  tryAcquire(scope: PaceScope): Permit | null {
+    if (this.stopError !== null || this.waiters.length > 0) return null;
+    return this.tryGrant(scope, this.clock.now());
+  }
+
   /** A permit for one request: at once when the pace allows, else when it does. Rejects once stopped. */
   acquire(scope: PaceScope): Promise<Permit> {
     if (this.stopError !== null) return Promise.reject(this.stopError);

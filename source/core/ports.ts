@@ -120,33 +120,44 @@ export interface CommentPage {
 }
 
 /**
+ * What a caller may give any JiraPort call: a signal that ends it. When the signal aborts, the
+ * request under way is ended at once (its answer is not waited for) and the call rejects with a
+ * JiraError of cause `stopped`; a call made after it aborted rejects before anything is sent.
+ * The engine passes its stop signal with every call (docs/architecture.md, stopping).
+ */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
  * The Jira REST client as the engine sees it. Every method throws a JiraError
- * (source/core/jira-error.ts) on failure, which says whether to retry.
+ * (source/core/jira-error.ts) on failure, which says whether to retry. Every request method
+ * takes CallOptions last.
  */
 export interface JiraPort {
   /** Base URL of Jira without a trailing slash, e.g. https://acme.atlassian.net. */
   readonly baseUrl: string;
   /** 3 when the Ticket Location URL names API 3 (rich text as ADF), else 2. */
   readonly apiVersion: 2 | 3;
-  serverInfo(): Promise<ServerInfo>;
-  myself(): Promise<JiraUser>;
-  fields(): Promise<FieldDef[]>;
-  createMetaIssueTypes(project: string): Promise<CreateMetaIssueType[]>;
-  createMetaFields(project: string, issueTypeId: string): Promise<CreateMetaField[]>;
-  createIssue(body: IssuePayload): Promise<CreatedIssue>;
-  editIssue(key: string, body: IssuePayload): Promise<void>;
-  transitions(key: string): Promise<Transition[]>;
+  serverInfo(call?: CallOptions): Promise<ServerInfo>;
+  myself(call?: CallOptions): Promise<JiraUser>;
+  fields(call?: CallOptions): Promise<FieldDef[]>;
+  createMetaIssueTypes(project: string, call?: CallOptions): Promise<CreateMetaIssueType[]>;
+  createMetaFields(project: string, issueTypeId: string, call?: CallOptions): Promise<CreateMetaField[]>;
+  createIssue(body: IssuePayload, call?: CallOptions): Promise<CreatedIssue>;
+  editIssue(key: string, body: IssuePayload, call?: CallOptions): Promise<void>;
+  transitions(key: string, call?: CallOptions): Promise<Transition[]>;
   /** Applies the transition whose target status has this name (case-insensitive).
    *  Throws a final JiraError listing the available target statuses when none matches. */
-  transitionTo(key: string, statusName: string): Promise<Transition>;
+  transitionTo(key: string, statusName: string, call?: CallOptions): Promise<Transition>;
   /** Adds a comment; the text is sent as ADF on API 3, as a string otherwise. A marker goes
    *  with it as the comment's `jiraline` entity property (read back by `comments`). */
-  addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void>;
+  addComment(key: string, text: string, marker?: Record<string, unknown>, call?: CallOptions): Promise<void>;
   /** One page of an issue's comments, newest first, with their `jiraline` property. */
-  comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage>;
-  getIssue(key: string, fields?: string[]): Promise<JiraIssue>;
+  comments(key: string, options: { startAt: number; maxResults: number }, call?: CallOptions): Promise<CommentPage>;
+  getIssue(key: string, fields?: string[], call?: CallOptions): Promise<JiraIssue>;
   /** One page of a JQL search (Cloud /search/jql or Server/DC /search, chosen by deployment). */
-  search(jql: string, options?: { fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }): Promise<SearchResult>;
+  search(jql: string, options?: { fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }, call?: CallOptions): Promise<SearchResult>;
   /** `{baseUrl}/browse/{key}` */
   browseUrl(key: string): string;
   /**

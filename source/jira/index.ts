@@ -1,7 +1,7 @@
 // The Jira REST client: implements JiraPort (source/core/ports.ts) over one keep-alive
 // undici pool. Each concern has its own file; this one wires them together.
 import type {
-  CommentPage, CreateMetaField, CreateMetaIssueType, CreatedIssue, CredentialSource, Credentials, FieldDef, IssuePayload,
+  CallOptions, CommentPage, CreateMetaField, CreateMetaIssueType, CreatedIssue, CredentialSource, Credentials, FieldDef, IssuePayload,
   JiraIssue, JiraPort, JiraUser, SearchResult, ServerInfo, Transition,
 } from '../core/ports.js';
 import { getCreateMetaFields, getCreateMetaIssueTypes, type CreateMetaState } from './createmeta.js';
@@ -10,7 +10,7 @@ import { addComment, createIssue, editIssue, getIssue, listComments } from './is
 import { search, type SearchState } from './search.js';
 import { getFields, getMyself, getServerInfo } from './server.js';
 import { getTransitions, transitionTo } from './transitions.js';
-import { createTransport } from './transport.js';
+import { createTransport, type CallSpec, type Transport } from './transport.js';
 import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
 
 /** How to reach Jira. */
@@ -73,23 +73,23 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     },
     setCredentials: (c, source) => t.setCredentials(c, source),
     observeRate: (listener) => t.observeRate(listener),
-    async serverInfo(): Promise<ServerInfo> {
-      const info = await getServerInfo(t, ep);
+    async serverInfo(call?: CallOptions): Promise<ServerInfo> {
+      const info = await getServerInfo(via(t, call), ep);
       searchState.deployment = info.deploymentType;
       return info;
     },
-    myself: (): Promise<JiraUser> => getMyself(t, ep),
-    fields: (): Promise<FieldDef[]> => getFields(t, ep),
-    createMetaIssueTypes: (project: string): Promise<CreateMetaIssueType[]> => getCreateMetaIssueTypes(t, ep, metaState, project),
-    createMetaFields: (project: string, issueTypeId: string): Promise<CreateMetaField[]> => getCreateMetaFields(t, ep, metaState, project, issueTypeId),
-    createIssue: (body: IssuePayload): Promise<CreatedIssue> => createIssue(t, ep, body),
-    editIssue: (key: string, body: IssuePayload): Promise<void> => editIssue(t, ep, key, body),
-    transitions: (key: string): Promise<Transition[]> => getTransitions(t, ep, key),
-    transitionTo: (key: string, statusName: string): Promise<Transition> => transitionTo(t, ep, key, statusName),
-    addComment: (key: string, text: string, marker?: Record<string, unknown>): Promise<void> => addComment(t, ep, key, text, marker),
-    comments: (key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> => listComments(t, ep, key, options),
-    getIssue: (key: string, fields?: string[]): Promise<JiraIssue> => getIssue(t, ep, key, fields),
-    search: (jql, searchOptions): Promise<SearchResult> => search(t, ep, searchState, jql, searchOptions),
+    myself: (call?: CallOptions): Promise<JiraUser> => getMyself(via(t, call), ep),
+    fields: (call?: CallOptions): Promise<FieldDef[]> => getFields(via(t, call), ep),
+    createMetaIssueTypes: (project: string, call?: CallOptions): Promise<CreateMetaIssueType[]> => getCreateMetaIssueTypes(via(t, call), ep, metaState, project),
+    createMetaFields: (project: string, issueTypeId: string, call?: CallOptions): Promise<CreateMetaField[]> => getCreateMetaFields(via(t, call), ep, metaState, project, issueTypeId),
+    createIssue: (body: IssuePayload, call?: CallOptions): Promise<CreatedIssue> => createIssue(via(t, call), ep, body),
+    editIssue: (key: string, body: IssuePayload, call?: CallOptions): Promise<void> => editIssue(via(t, call), ep, key, body),
+    transitions: (key: string, call?: CallOptions): Promise<Transition[]> => getTransitions(via(t, call), ep, key),
+    transitionTo: (key: string, statusName: string, call?: CallOptions): Promise<Transition> => transitionTo(via(t, call), ep, key, statusName),
+    addComment: (key: string, text: string, marker?: Record<string, unknown>, call?: CallOptions): Promise<void> => addComment(via(t, call), ep, key, text, marker),
+    comments: (key: string, options: { startAt: number; maxResults: number }, call?: CallOptions): Promise<CommentPage> => listComments(via(t, call), ep, key, options),
+    getIssue: (key: string, fields?: string[], call?: CallOptions): Promise<JiraIssue> => getIssue(via(t, call), ep, key, fields),
+    search: (jql, searchOptions, call?: CallOptions): Promise<SearchResult> => search(via(t, call), ep, searchState, jql, searchOptions),
     browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,
     close: (): Promise<void> => {
       // Requests still waiting for an answer are cut off rather than waited for: a dripping
@@ -99,4 +99,15 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
       return closing;
     },
   };
+}
+
+/**
+ * The transport with the call's signal on each of its requests (the same transport when there
+ * is none): a call that makes several requests (a transition reads, then posts) is ended by it
+ * whichever request is under way.
+ */
+function via(t: Transport, call: CallOptions | undefined): Transport {
+  const signal = call?.signal;
+  if (!signal) return t;
+  return { ...t, call: <T>(spec: CallSpec) => t.call<T>({ ...spec, signal }) };
 }

@@ -2,7 +2,9 @@
 // to its cap, and every failure turned into a JiraError with the credentials masked out
 // before anything is cut. Each request has one deadline for the whole answer — headers
 // and body — so a body that drips a byte at a time cannot hold a command (or the outage
-// probe) for longer than jira.timeoutSeconds; close() aborts what is in flight at once.
+// probe) for longer than jira.timeoutSeconds; close() aborts what is in flight at once, and so
+// does a call's own signal (the engine's stop) for the requests it carries.
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { JiraError } from '../core/jira-error.js';
 import type { RateHeaders } from '../core/pacer.js';
@@ -25,6 +27,8 @@ export interface CallSpec {
   maxBytes?: number;
   /** The answer's body is not used (an edit, a comment, a transition): a 2xx is success, whatever it holds. */
   discardBody?: boolean;
+  /** Ends the request at once when it aborts (undici closes its socket); the call rejects as `stopped`. */
+  signal?: AbortSignal;
 }
 
 /** Said (cause 'cut') when a 2xx answer was longer than its cap: the request may have been carried out. */
@@ -93,12 +97,20 @@ export function createTransport(options: TransportOptions): Transport {
   // Each request in flight, by the function that ends it at once (close()).
   const inFlight = new Set<() => void>();
   let closing = false;
+  // One signal (the engine's stop) rides on every request: as many listeners as requests in flight.
+  const unbounded = new WeakSet<AbortSignal>();
 
   async function call<T>(spec: CallSpec): Promise<CallResult<T>> {
     const path = withQuery(spec.path, spec.query);
     const hasBody = spec.body !== undefined;
     const ctx = () => context(spec, path);
     if (closing) throw stoppingError(ctx());
+    const { signal } = spec;
+    if (signal?.aborted) throw stoppedError(ctx(), false);
+    if (signal && !unbounded.has(signal)) {
+      setMaxListeners(0, signal);
+      unbounded.add(signal);
+    }
     // The deadline races the request and the body instead of an AbortSignal: a signal per
     // request cost a third more CPU per create. A request the deadline left behind is
     // ended by the pool's own headers timeout, and its body, should it come, is dropped.
@@ -121,7 +133,7 @@ export function createTransport(options: TransportOptions): Transport {
     // Whatever ends the wait — the deadline, close(), the network — says so in Jira's terms.
     const failed = (error: unknown) => redactError(
       late ? networkError(Object.assign(new Error('timeout'), { code: 'UND_ERR_BODY_TIMEOUT' }), ctx())
-        : closing ? stoppingError(ctx()) : networkError(error, ctx()), secrets);
+        : signal?.aborted ? stoppedError(ctx(), true) : closing ? stoppingError(ctx()) : networkError(error, ctx()), secrets);
     let status: number;
     let headers: Dispatcher.ResponseData['headers'];
     let answer: CappedBody;
@@ -132,6 +144,7 @@ export function createTransport(options: TransportOptions): Transport {
         method: spec.method,
         headers: hasBody ? sendHeaders : getHeaders,
         body: hasBody ? JSON.stringify(spec.body) : undefined,
+        ...(signal ? { signal } : {}),
         ...perRequestTimeouts,
       });
       const response = await Promise.race([request, ended]).catch((error: unknown) => {
@@ -207,4 +220,15 @@ export function createTransport(options: TransportOptions): Transport {
 function stoppingError(ctx: RequestContext): JiraError {
   return new JiraError({ status: 0, cause: 'network', retryable: true,
     message: `${ctx.method} ${ctx.path} was cut off because jiraline is stopping; it is taken up again at the next start` });
+}
+
+/**
+ * The error of a call whose signal aborted (the engine stops): cause `stopped`. `sent` tells
+ * whether the request may have left (then its outcome is unknown: a CREATE is looked up by its
+ * label at the next start).
+ */
+function stoppedError(ctx: RequestContext, sent: boolean): JiraError {
+  return new JiraError({ status: 0, cause: 'stopped', retryable: true,
+    message: sent ? `${ctx.method} ${ctx.path} was cut off because jiraline is stopping; it is taken up again at the next start`
+      : `${ctx.method} ${ctx.path} was not sent because jiraline is stopping; it is taken up again at the next start` });
 }

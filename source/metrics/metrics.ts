@@ -50,6 +50,7 @@ const snapshotGauges: Array<[string, string, (s: EngineSnapshot) => number]> = [
   ['jiraline_pacing_concurrent', 'Requests at once the engine allows Jira now', (s) => s.pacing.concurrent],
   ['jiraline_pacing_limited_by_jira', '1 while Jira\'s rate limit, not the configured ceiling, sets the pace', (s) => (s.pacing.limitedByJira ? 1 : 0)],
   ['jiraline_pacing_waiting', 'Requests waiting for a permit from the pacer', (s) => s.pacing.waiting],
+  ['jiraline_commands_paced', 'Commands whose request waits for the pacer (paced by Jira\'s rate limit, not sending)', (s) => s.pacing.paced],
   ['jiraline_jira_down', '1 while Jira is not answering (the gate is closed: one probe at a time)', (s) => (s.connection.state === 'down' ? 1 : 0)],
   ['jiraline_queue_fill', 'Share of the queue ceiling in use (0–1, the larger of count and bytes)', (s) => s.queueFill.fill],
   ['jiraline_queue_bytes', 'Bytes of the commands waiting (counted against queue.maxBytes)', (s) => s.queueFill.bytes],

@@ -186,17 +186,21 @@ test('the snapshot is the same object until something changes, and subscribers a
   assert.equal(told, before, 'unsubscribed');
 });
 
-test('stop(): lines are refused, in-flight work gets its grace and is committed', async (t) => {
+test('stop(): lines are refused, a request under way is ended at once (not waited for), its CREATE kept open', async (t) => {
   const h = await harness(t);
   const release = h.jira.hold('createIssue');
   await h.send('ST|CREATE|summary;x|');
   await until(() => h.jira.callsOf('createIssue').length === 1, 'the create is with Jira');
+  const signal = (h.jira.callsOf('createIssue')[0].call as { signal?: AbortSignal } | undefined)?.signal;
+  assert.ok(signal instanceof AbortSignal && !signal.aborted, 'the stop signal goes with the request into the port');
   const stopped = h.engine.stop(10_000);
   assert.match(await h.engine.submitLine('ST2|CREATE|summary;y|'), /^ERR ST2 .*stopping/);
-  release();
+  // Jira never answers and the fake clock never reaches the 10 s: only ending the request at once lets stop() resolve.
   await stopped;
-  assert.equal(h.store.queryLog({ guid: 'ST' })[0].status, 'Ok');
-  assert.equal(h.store.getTicket('ST')?.ticketKey, 'OPS-1');
+  assert.equal(signal.aborted, true, 'the port was told to end the request');
+  assert.equal(h.store.queryLog({ guid: 'ST' })[0].status, 'Pending');
+  assert.deepEqual(h.store.openCommands().map((c) => c.guid), ['ST'], 'kept for the next start (which looks it up by its label)');
+  release();
 });
 
 test('connection: start checks serverInfo and myself and keeps the field catalogue', async (t) => {

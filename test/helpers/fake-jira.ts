@@ -5,7 +5,7 @@
 // Tests script failures per method, and can hold calls in flight with a gate.
 import { JiraError } from '../../source/core/jira-error.js';
 import type {
-  Clock, CommentPage, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
+  CallOptions, Clock, CommentPage, CreatedIssue, CreateMetaField, CreateMetaIssueType, FieldDef, IssuePayload, JiraIssue, JiraPort, JiraUser,
   SearchResult, ServerInfo, Transition,
 } from '../../source/core/ports.js';
 import { BUILTIN_FIELDS } from '../../source/core/builtin-fields.js';
@@ -15,6 +15,8 @@ export interface FakeCall {
   method: string;
   args: unknown[];
   at: number;
+  /** What the caller passed with the call (the engine's stop signal), when the method records it. */
+  call?: CallOptions;
 }
 
 /** A scripted outcome: throw before Jira acts, or act and then throw (the answer was lost). */
@@ -103,8 +105,8 @@ export class FakeJira implements JiraPort {
     return [...this.issues.values()];
   }
 
-  private async enter(method: string, args: unknown[]): Promise<{ after: JiraError } | undefined> {
-    this.calls.push({ method, args: structuredClone(args), at: this.clock.now() });
+  private async enter(method: string, args: unknown[], call?: CallOptions): Promise<{ after: JiraError } | undefined> {
+    this.calls.push({ method, args: structuredClone(args), at: this.clock.now(), ...(call ? { call } : {}) });
     const gate = this.gates.get(method);
     if (gate) await gate.promise;
     const outcome = this.scripts.get(method)?.shift();
@@ -112,8 +114,8 @@ export class FakeJira implements JiraPort {
     return outcome;
   }
 
-  private async run<T>(method: string, args: unknown[], act: () => T): Promise<T> {
-    const outcome = await this.enter(method, args);
+  private async run<T>(method: string, args: unknown[], act: () => T, call?: CallOptions): Promise<T> {
+    const outcome = await this.enter(method, args, call);
     const result = act();
     if (outcome) throw outcome.after;
     return result;
@@ -145,7 +147,7 @@ export class FakeJira implements JiraPort {
     return this.run('createMetaFields', [project, issueTypeId], () => []);
   }
 
-  createIssue(body: IssuePayload): Promise<CreatedIssue> {
+  createIssue(body: IssuePayload, call?: CallOptions): Promise<CreatedIssue> {
     return this.run('createIssue', [body], () => {
       const fields = body.fields ?? {};
       const errors: Record<string, string> = {};
@@ -157,7 +159,7 @@ export class FakeJira implements JiraPort {
       this.issues.set(issue.key, issue);
       this.madeAt.set(issue.key, this.clock.now());
       return { id: issue.id, key: issue.key, self: `${this.baseUrl}/rest/api/2/issue/${issue.id}` };
-    });
+    }, call);
   }
 
   editIssue(key: string, body: IssuePayload): Promise<void> {

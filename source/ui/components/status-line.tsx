@@ -64,9 +64,10 @@ export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[]
     { text: `socket ${listenAddress ?? 'off'}` },
     queuePart(snapshot),
     { text: `throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`, color: t.used >= t.max ? 'yellow' : undefined },
-    // Only while Jira's rate limit sets the pace: why the queue drains slower than it fills.
+    // Only while Jira's rate limit sets the pace: why the queue drains slower than it fills, and
+    // how many commands are paced (their request waits for the pacer, not for Jira).
     ...(snapshot.pacing?.limitedByJira
-      ? [{ text: `pacing at ${snapshot.pacing.perSecond} req/s (Jira's rate limit), ${snapshot.pacing.waiting} waiting`, color: 'yellow' }]
+      ? [{ text: `pacing at ${snapshot.pacing.perSecond} req/s (Jira's rate limit), ${snapshot.pacing.paced} commands waiting`, color: 'yellow' }]
       : []),
   ];
 }
