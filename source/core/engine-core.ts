@@ -54,8 +54,6 @@ export class EngineCore {
   serverInfo: ServerInfo | null = null;
   /** 401/403 holds the queue (docs/architecture.md#pacing-retries-the-pause-and-the-gate). */
   paused = false;
-  /** No new work is taken. */
-  stopping = false;
   /** stop() finished: the store may be closed, so late answers write nothing. */
   stopped = false;
   /** Moments automatic updates started, within the throttle window. */
@@ -83,7 +81,11 @@ export class EngineCore {
   /** Jira as the engine reaches it: every call paced; its outcome opens or closes the gate. */
   readonly jira: JiraPort;
   private readonly watched: WatchedJira;
-  /** Aborted when the engine stops waiting for Jira's answers (see WatchedJira). */
+  /**
+   * The one stop: aborted when the engine stops. It goes with every call to Jira (WatchedJira,
+   * and through the port to the request itself), so nothing needs a "stopping?" flag to keep a
+   * request from going or an answer from arriving after it.
+   */
   private readonly stopController = new AbortController();
   /** Where the credentials in use come from (the runtime knows): a refusal's hint names it. */
   credentialSource: () => CredentialSource | null = () => null;
@@ -119,8 +121,13 @@ export class EngineCore {
     for (const key of this.store.metaKeys(UNIT_PREFIX)) this.storedUnits.add(key.slice(UNIT_PREFIX.length));
   }
 
-  /** The engine stops waiting for Jira: every call still under way rejects as `stopped` now. */
-  abortCalls(): void {
+  /** No new work is taken: the stop signal has aborted. */
+  get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  /** The engine stops: every call to Jira under way is ended and rejects as `stopped`, any later one at once. */
+  beginStop(): void {
     this.stopController.abort();
   }
 

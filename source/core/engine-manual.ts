@@ -34,8 +34,8 @@ export async function executeManual(core: EngineCore, body: IssuePayload, pause:
   }
   try {
     const created = await core.jira.createIssue(body);
+    // No answer reaches here once the engine stops (the stop signal rejects the call): the store is open.
     const ticketUrl = core.jira.browseUrl(created.key);
-    if (core.stopped) return { ok: true, logId, ticketId: created.id, ticketKey: created.key, ticketUrl };
     core.store.updateLog(logId, { status: 'Ok', ticketId: created.id, ticketKey: created.key, ticketUrl,
       response: JSON.stringify({ status: 201, id: created.id, key: created.key }) });
     core.store.deleteCommand(id);
@@ -47,7 +47,7 @@ export async function executeManual(core: EngineCore, body: IssuePayload, pause:
     const jira = error instanceof JiraError ? error : null;
     const message = jira?.isAuth ? authMessage(jira, core.credentialSource()) : jira ? jira.detail() : messageOf(error);
     // Stopped while it was with Jira: the row stays in flight, and the next start says "outcome unknown".
-    if (!core.stopped && jira?.cause_ !== 'stopped') {
+    if (jira?.cause_ !== 'stopped') {
       core.store.updateLog(logId, { status: 'Failed', error: message,
         response: jira ? JSON.stringify({ status: jira.status, error: jira.detail() }).slice(0, 2048) : null });
       core.store.deleteCommand(id);

@@ -177,7 +177,7 @@ export class Worker {
 
   /** Whether something could be sent right now (or a scheduling pass is about to run). */
   get hasDueWork(): boolean {
-    return this.pumpQueued || (!this.core.paused && this.ready.size > 0 && this.started && !this.core.stopping);
+    return this.pumpQueued || (!this.core.paused && this.ready.size > 0 && this.started);
   }
 
   /** Automatic updates started within the current window. */
@@ -218,7 +218,10 @@ export class Worker {
     this.schedulePump();
   }
 
-  /** Stops scheduling and clears every timer; in-flight units go on. */
+  /**
+   * Stops scheduling and clears every timer: the scheduler's `started` is the one "may work
+   * start?" every pass and every ending unit asks (the engine's stop signal ends the requests).
+   */
   stop(): void {
     this.started = false;
     for (const timer of [this.wakeTimer, this.throttleTimer, this.expiryTimer]) timer.clear();
@@ -248,7 +251,7 @@ export class Worker {
 
   /** One scheduling pass; true when it stopped at STARTS_PER_TURN with work left. */
   private pump(): boolean {
-    if (!this.started || this.core.paused || this.core.stopping) return false;
+    if (!this.started || this.core.paused) return false;
     this.startedThisTurn = 0;
     const now = this.core.clock.now();
     const window = this.window();
@@ -373,9 +376,9 @@ export class Worker {
       this.move(guid, 'idle');
       this.running.delete(run);
       if (guid === this.core.gate.probe) {
-        if (this.core.gate.probeEnded() && !this.core.stopped) this.giveUpHeld();
+        if (this.core.gate.probeEnded() && this.started) this.giveUpHeld();
       }
-      if (!this.core.stopped) this.kick(guid);
+      if (this.started) this.kick(guid);
     }));
     this.running.add(run);
   }

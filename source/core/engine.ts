@@ -79,7 +79,7 @@ export class Engine implements EngineApi {
         // learn it is back from that — a flapping gateway does not cost a check per reopening.
         // Only when no check ever succeeded is one made now.
         if (this.lastOk) this.setConnection({ ...this.lastOk, checkedAt: this.core.clock.now() });
-        else if (this.checks === 0 && !this.core.stopping) void this.core.track(this.checkConnection());
+        else if (this.checks === 0) void this.core.track(this.checkConnection());
       },
       due: () => this.worker.probeDue(),
     };
@@ -105,13 +105,11 @@ export class Engine implements EngineApi {
   // Accepting never waits for this: lines are checked against the catalogue kept from the last run.
   private async background(): Promise<void> {
     await this.checkConnection();
-    if (this.core.stopping) return;
     try {
+      // Once stopping, the call is refused at once (the stop signal): no answer comes after the stop.
       const defs = await this.core.jira.fields();
-      if (!this.core.stopped) {
-        this.core.setCatalogue(defs);
-        await this.core.commitQuietly();
-      }
+      this.core.setCatalogue(defs);
+      await this.core.commitQuietly();
     } catch {
       // Jira down: the kept catalogue (or none: lines accepted unchecked) serves until it answers.
     }
@@ -239,7 +237,7 @@ export class Engine implements EngineApi {
     try {
       const serverInfo = await core.jira.serverInfo();
       const user = await core.jira.myself();
-      if (!core.stopped) core.setServerInfo(serverInfo);
+      core.setServerInfo(serverInfo);
       next = { state: 'ok', serverInfo, user, checkedAt: core.clock.now() };
     } catch (error) {
       const checkedAt = core.clock.now();
@@ -312,7 +310,7 @@ export class Engine implements EngineApi {
   setConfig(config: Config): void {
     this.core.config = config;
     this.core.pacer.setLimits(paceLimits(config));
-    if (!this.core.stopped) this.core.pruneToCount();
+    this.core.pruneToCount();
     this.core.signals.changed();
     this.worker.rescan();
   }
@@ -352,7 +350,10 @@ export class Engine implements EngineApi {
 
   private async shutdown(graceMs: number): Promise<void> {
     const { core } = this;
-    core.stopping = true;
+    // Requests under way are ended now, not waited for (their sockets closed): each unit's call
+    // rejects as `stopped` and the unit stays as it is — an update's step in flight, a CREATE
+    // open, both looked up at the next start; a Manual Execute stays in flight ("outcome unknown").
+    core.beginStop();
     this.worker.stop();
     for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
     this.pruneTimer = this.midnightTimer = this.authTimer = null;
@@ -360,10 +361,6 @@ export class Engine implements EngineApi {
     // Requests waiting for the pacer are not sent: their units stay open for the next start.
     core.pacer.stop(stoppedError());
     core.endWaits();
-    // Requests under way are ended now, not waited for (their sockets closed): each unit's call
-    // rejects as `stopped` and the unit stays as it is — an update's step in flight, a CREATE
-    // open, both looked up at the next start; a Manual Execute stays in flight ("outcome unknown").
-    core.abortCalls();
     // The units wind up (no Jira call can hold them now); `graceMs` bounds it all the same.
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
@@ -379,7 +376,6 @@ export class Engine implements EngineApi {
   /** Applies removeOlderThanDays now and schedules the next run in 24 hours. */
   private pruneByAge(): void {
     const { core } = this;
-    if (core.stopping) return;
     const now = core.clock.now();
     const cutoff = ageCutoff(now, core.config.log.removeOlderThanDays);
     const rows = core.store.pruneLogOlderThan(cutoff);
@@ -400,7 +396,7 @@ export class Engine implements EngineApi {
     this.midnightTimer = this.core.clock.setTimeout(() => {
       this.midnightTimer = null;
       this.core.signals.changed();
-      if (!this.core.stopping) this.armMidnight();
+      this.armMidnight();
     }, nextLocalMidnight(now) - now);
   }
 }
