@@ -9,9 +9,12 @@
 //     when Jira sends it, sets the rate outright: no need to guess what Jira told us;
 //   - a Retry-After on a 429 pauses the scope its RateLimit-Reason names (the endpoint and
 //     method for jira-burst-based, the issue for jira-per-issue-on-write, the whole site
-//     otherwise) until then, not just the request that met it.
+//     otherwise) until then, not just the request that met it;
+//   - and such a 429 slows that scope's own rate (scope-rates.ts), not the site's: one
+//     endpoint or one issue over its limit does not hold back the rest.
 // Pure: time comes from the Clock, one timer at a time.
 import { ClockTimer } from './clock-timer.js';
+import { ScopeRates, scopeKeys } from './scope-rates.js';
 import type { Clock } from './ports.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
 
@@ -80,6 +83,10 @@ export interface PacingState {
   refusals: number;
   /** The whole site is paused until then (a Retry-After), else null. */
   pausedUntil: number | null;
+  /** Endpoints Jira limited apart from the site (its burst limit), with their own rate (requests a second). */
+  endpoints: Record<string, number>;
+  /** Issues with a write rate of their own (Jira's per-issue write limit met). */
+  issues: number;
 }
 
 /** Retry-After: 0 (Data Center sends it) still waits this long: an immediate retry is refused again. */
@@ -139,6 +146,7 @@ export class Pacer {
   private refusals = 0;
   private stopError: unknown = null;
   private limitedByJira = false;
+  private readonly scopeRates = new ScopeRates();
 
   constructor(private readonly clock: Clock, private limits: PaceLimits, private readonly hooks: PacerHooks = { changed: () => undefined }) {
     this.rate = limits.maxRequestsPerSecond;
@@ -165,10 +173,14 @@ export class Pacer {
   /** The state the faces show. */
   state(): PacingState {
     const until = this.pauses.get('site');
+    // The pace shown is the slowest endpoint's when one has its own (a storm of CREATEs goes at that).
+    const endpoint = this.scopeRates.slowestEndpoint();
     return {
-      perSecond: round(this.rate), concurrent: Math.floor(this.concurrency), limitedByJira: this.limitedByJira,
+      perSecond: round(Math.min(this.rate, endpoint ?? Infinity)), concurrent: Math.floor(this.concurrency),
+      limitedByJira: this.limitedByJira || endpoint !== null,
       waiting: this.waiters.length, inFlight: this.inFlight, refusals: this.refusals,
       pausedUntil: until !== undefined && until > this.clock.now() ? until : null,
+      endpoints: this.scopeRates.endpointRates(), issues: this.scopeRates.issueCount(),
     };
   }
 
@@ -207,7 +219,12 @@ export class Pacer {
     this.inFlight = Math.max(0, this.inFlight - 1);
     const now = this.clock.now();
     if (outcome.kind === 'rate-limited') this.rateLimited(permit, outcome, now);
-    else if (outcome.kind === 'answered') this.increase();
+    else if (outcome.kind === 'answered') {
+      this.increase();
+      if (!this.scopeRates.empty && this.scopeRates.answered(scopeKeys(permit.scope.endpoint, permit.scope.issue), this.rate)) {
+        this.hooks.changed(this.state(), 'answers are good again');
+      }
+    }
     this.pump();
   }
 
@@ -261,11 +278,18 @@ export class Pacer {
     return until;
   }
 
+  /** When the request's own scopes (scope-rates.ts) let it go: `now` when they do, or have no rate. */
+  private scopeReadyAt(scope: PaceScope, now: number): number {
+    return this.scopeRates.empty ? now : this.scopeRates.readyAt(scopeKeys(scope.endpoint, scope.issue), scope.cost ?? 1, now);
+  }
+
   private tryGrant(scope: PaceScope, now: number): Permit | null {
     if (this.inFlight >= Math.floor(this.concurrency)) return null;
     if (this.pausedUntil(scope, now) > now) return null;
+    if (this.scopeReadyAt(scope, now) > now) return null;
     this.refill(now);
     if (this.tokens < 1) return null;
+    if (!this.scopeRates.empty) this.scopeRates.take(scopeKeys(scope.endpoint, scope.issue), scope.cost ?? 1);
     this.tokens -= scope.cost ?? 1;
     this.inFlight++;
     return { scope, startedAt: now };
@@ -278,7 +302,8 @@ export class Pacer {
     let wakeAt = Infinity;
     for (let i = 0; i < this.waiters.length;) {
       const w = this.waiters[i];
-      const paused = this.pausedUntil(w.scope, now);
+      // A waiter whose scope is paused, or whose own scope's rate has no token yet, lets the others by.
+      const paused = Math.max(this.pausedUntil(w.scope, now), this.scopeReadyAt(w.scope, now));
       if (paused > now) {
         wakeAt = Math.min(wakeAt, paused);
         i++;
@@ -312,9 +337,13 @@ export class Pacer {
       const until = now + pauseFor(outcome.retryAfterMs).ms;
       if ((this.pauses.get(key) ?? 0) < until) this.pauses.set(key, until);
     }
-    // One issue written too often says nothing about our rate; every other 429 does — once for
-    // the requests sent before the last decrease (they were paced at the old rate).
-    if (outcome.reason !== 'jira-per-issue-on-write' && permit.startedAt > this.lastDecreaseAt) {
+    // A scope's own limit (one endpoint's burst, one issue's writes) slows that scope only;
+    // every other 429 slows the site — once for the requests sent before the last decrease
+    // (they were paced at the old rate).
+    const scoped = outcome.reason === 'jira-burst-based' || outcome.reason === 'jira-per-issue-on-write' ? key : null;
+    if (scoped !== null) {
+      if (this.scopeRates.slow(scoped, this.rate, permit.startedAt, now)) this.hooks.changed(this.state(), `Jira answered 429 (${outcome.reason}) for ${scoped}`);
+    } else if (outcome.reason !== 'jira-per-issue-on-write' && permit.startedAt > this.lastDecreaseAt) {
       this.concurrency = Math.max(1, this.concurrency * DECREASE);
       this.decrease(now, `Jira answered 429${outcome.reason ? ` (${outcome.reason})` : ''}`);
     }

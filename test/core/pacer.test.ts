@@ -85,10 +85,10 @@ test('AIMD: a 429 slows the pace, good answers bring it back to the ceiling and 
   const changes: string[] = [];
   const pacer = new Pacer(clock, { maxRequestsPerSecond: 20, maxConcurrent: 10 }, { changed: (s, why) => changes.push(`${s.perSecond} ${why}`) });
   const p = await pacer.acquire(create);
-  pacer.release(p, { kind: 'rate-limited', retryAfterMs: 1000, reason: 'jira-burst-based' });
+  pacer.release(p, { kind: 'rate-limited', retryAfterMs: 1000, reason: 'jira-quota-tenant-based' });
   assert.equal(pacer.state().perSecond, 14);
   assert.equal(pacer.state().limitedByJira, true);
-  assert.match(changes[0], /^14 Jira answered 429 \(jira-burst-based\)/);
+  assert.match(changes[0], /^14 Jira answered 429 \(jira-quota-tenant-based\)/);
   await clock.advance(1000);
   for (let i = 0; i < 200; i++) {
     const q = await pacer.acquire(create);
@@ -103,6 +103,46 @@ test('AIMD: a 429 slows the pace, good answers bring it back to the ceiling and 
   pacer.release(fresh, { kind: 'rate-limited', retryAfterMs: 1000, reason: null });
   pacer.release(old, { kind: 'rate-limited', retryAfterMs: 1000, reason: null });
   assert.equal(pacer.state().perSecond, 14);
+});
+
+test('a burst 429 slows its endpoint only, a per-issue 429 its issue only; good answers bring each back to the site\'s pace', async () => {
+  const clock = new FakeClock();
+  const changes: string[] = [];
+  const pacer = new Pacer(clock, { maxRequestsPerSecond: 20, maxConcurrent: 100 }, { changed: (_s, why) => changes.push(why) });
+  const p = await pacer.acquire(create);
+  pacer.release(p, { kind: 'rate-limited', retryAfterMs: 1000, reason: 'jira-burst-based' });
+  assert.deepEqual(pacer.state().endpoints, { createIssue: 14 }, 'POST /issue has a rate of its own');
+  assert.equal(pacer.state().perSecond, 14, 'the pace shown is the slowest endpoint\'s');
+  assert.equal(pacer.state().limitedByJira, true);
+  assert.match(changes.at(-1) ?? '', /429 \(jira-burst-based\) for ep:createIssue/);
+  await clock.advance(1000); // the endpoint's Retry-After
+  // Measured in the second second of a long run (past the first second's burst): edits go at the
+  // site's 20/s, CREATEs at their endpoint's 14/s.
+  const inSecondSecond = (at: number[]) => at.filter((t) => t >= 1000 && t < 2000).length;
+  const edits = grantTimes(pacer, clock, 80, edit('OPS-9'));
+  await clock.advance(5000);
+  assert.ok(inSecondSecond(edits.at) >= 19, `edits are not slowed by the CREATEs' limit (${inSecondSecond(edits.at)} a second)`);
+  const creates = grantTimes(pacer, clock, 80, create);
+  await clock.advance(7000);
+  assert.ok(inSecondSecond(creates.at) <= 15, `CREATEs go at their endpoint's pace (${inSecondSecond(creates.at)} a second)`);
+  // A per-issue 429 slows that issue, neither the site nor other issues.
+  const q = await pacer.acquire(edit('OPS-1'));
+  pacer.release(q, { kind: 'rate-limited', retryAfterMs: 1000, reason: 'jira-per-issue-on-write' });
+  assert.equal(pacer.state().issues, 1);
+  await clock.advance(1000);
+  const one = grantTimes(pacer, clock, 10, edit('OPS-1'));
+  const other = grantTimes(pacer, clock, 10, edit('OPS-2'));
+  await clock.advance(500);
+  assert.equal(other.at.length, 10, 'another issue goes at the site\'s pace');
+  assert.ok(one.at.length <= 2, `the issue Jira limited is written about once a second (${one.at.length} of 10 in 0.5 s)`);
+  // Good answers: the endpoint's rate grows back to the site's and it has none of its own any more.
+  for (let i = 0; i < 300 && Object.keys(pacer.state().endpoints).length > 0; i++) {
+    const r = await pacer.acquire(create);
+    pacer.release(r, { kind: 'answered' });
+    await clock.advance(100);
+  }
+  assert.deepEqual(pacer.state().endpoints, {});
+  assert.equal(pacer.state().perSecond, 20);
 });
 
 test('X-RateLimit-NearLimit slows the pace at most once a second; a per-issue 429 does not slow it', async () => {

@@ -14,7 +14,7 @@ export function emptySnapshot(): EngineSnapshot {
     queueDepth: 0,
     queueFill: { commands: 0, bytes: 0, maxCommands: 50_000, maxBytes: 64 * 1024 * 1024, fill: 0 },
     throttle: { used: 0, max: 10, intervalSeconds: 60 },
-    pacing: { perSecond: 10, concurrent: 10, limitedByJira: false, waiting: 0, inFlight: 0, refusals: 0, pausedUntil: null, paced: 0 },
+    pacing: { perSecond: 10, concurrent: 10, limitedByJira: false, waiting: 0, inFlight: 0, refusals: 0, pausedUntil: null, endpoints: {}, issues: 0, paced: 0 },
     stats: { created: { ...zero }, updated: { ...zero }, total: { ...zero }, refused: { ...zero }, days: [] },
     logCount: 0,
     logVersion: 0,

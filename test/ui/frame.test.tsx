@@ -36,7 +36,7 @@ test('tab bar and status line: URL, connection, credentials, socket, queue, thro
   }
   assert.doesNotMatch(plain(app.lastFrame()), /DEMO/);
   assert.doesNotMatch(status, /pacing/, 'no word of pacing while the ceiling sets the pace');
-  engine.update({ pacing: { perSecond: 12.5, concurrent: 7, limitedByJira: true, waiting: 240, inFlight: 7, refusals: 3, pausedUntil: null, paced: 180 } });
+  engine.update({ pacing: { perSecond: 12.5, concurrent: 7, limitedByJira: true, waiting: 240, inFlight: 7, refusals: 3, pausedUntil: null, endpoints: {}, issues: 0, paced: 180 } });
   await waitForFrame(app.lastFrame, (f) => /pacing at 12\.5 req\/s \(Jira's rate limit\), 180 commands waiting/.test(f.replace(/\n/g, ' ')));
   engine.update({ connection: { state: 'auth-refused', error: '401', checkedAt: 0 }, paused: true });
   await waitForFrame(app.lastFrame, (f) => /credentials refused \(queue paused\)/.test(f));
