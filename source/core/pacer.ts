@@ -246,6 +246,7 @@ export class Pacer {
     }
     if (headers.nearLimit && now - this.lastNearLimitAt >= NEAR_LIMIT_HOLD_MS) {
       this.lastNearLimitAt = now;
+      if (!this.scopeRates.empty) this.scopeRates.slowEndpoints(now);
       this.decrease(now, 'Jira says the rate limit is near');
     }
   }
@@ -342,7 +343,12 @@ export class Pacer {
     // (they were paced at the old rate).
     const scoped = outcome.reason === 'jira-burst-based' || outcome.reason === 'jira-per-issue-on-write' ? key : null;
     if (scoped !== null) {
-      if (this.scopeRates.slow(scoped, this.rate, permit.startedAt, now)) this.hooks.changed(this.state(), `Jira answered 429 (${outcome.reason}) for ${scoped}`);
+      if (this.scopeRates.slow(scoped, this.rate, permit.startedAt, now)) {
+        // Fewer at once as well: the requests already sent when an endpoint's budget runs out
+        // are what turn one 429 into many (measured: three times the 429s without this).
+        if (scoped.startsWith('ep:')) this.concurrency = Math.max(1, this.concurrency * DECREASE);
+        this.hooks.changed(this.state(), `Jira answered 429 (${outcome.reason}) for ${scoped}`);
+      }
     } else if (outcome.reason !== 'jira-per-issue-on-write' && permit.startedAt > this.lastDecreaseAt) {
       this.concurrency = Math.max(1, this.concurrency * DECREASE);
       this.decrease(now, `Jira answered 429${outcome.reason ? ` (${outcome.reason})` : ''}`);

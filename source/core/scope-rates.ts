@@ -98,6 +98,20 @@ export class ScopeRates {
     return true;
   }
 
+  /**
+   * Jira warned that a limit is near (X-RateLimit-NearLimit, which does not say whose): every
+   * endpoint with a rate of its own slows too — it is the one a storm of its requests goes at.
+   */
+  slowEndpoints(now: number): void {
+    for (const [key, s] of this.scopes) {
+      if (!key.startsWith('ep:')) continue;
+      this.refill(s, now);
+      s.rate = Math.max(MIN_RATE, s.rate * DECREASE);
+      s.tokens = Math.min(s.tokens, this.capacity(s));
+      s.lastDecreaseAt = now;
+    }
+  }
+
   /** A good answer in these scopes: each speeds up (about +1 a second per second); back at the site's rate, it is dropped. */
   answered(keys: readonly string[], siteRate: number): boolean {
     let dropped = false;

@@ -135,6 +135,10 @@ test('a burst 429 slows its endpoint only, a per-issue 429 its issue only; good 
   await clock.advance(500);
   assert.equal(other.at.length, 10, 'another issue goes at the site\'s pace');
   assert.ok(one.at.length <= 2, `the issue Jira limited is written about once a second (${one.at.length} of 10 in 0.5 s)`);
+  // Jira's near-limit warning (whose limit, it does not say) slows the endpoint with its own rate too.
+  const before = pacer.state().endpoints.createIssue;
+  pacer.observe({ nearLimit: true, bucket: null });
+  assert.ok(pacer.state().endpoints.createIssue < before, `a near-limit warning slows the endpoint (${before} → ${pacer.state().endpoints.createIssue})`);
   // Good answers: the endpoint's rate grows back to the site's and it has none of its own any more.
   for (let i = 0; i < 300 && Object.keys(pacer.state().endpoints).length > 0; i++) {
     const r = await pacer.acquire(create);
