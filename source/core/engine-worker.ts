@@ -1,15 +1,8 @@
 // The scheduler: which unit of work goes to Jira next. Commands of one GUID go strictly in
 // accept order (one unit of a GUID at a time); different GUIDs go in parallel up to a cap.
-// Each GUID the scheduler knows is in exactly one state, changed only through move(), which
-// refuses a transition the design does not allow:
-//   waiting   — may have something to send now: looked at on the next pass, in nudge order;
-//   throttled — its next unit is an automatic update waiting for a slot of the throttle window;
-//   held      — its next unit is due, but the gate is closed (Jira not answering, engine-gate.ts);
-//               one held unit at a time goes as the probe, longest held first;
-//   sleeping  — its next unit waits for its retry time;
-//   paced     — a unit has started but its request waits for the pacer's permit (pacer.ts):
-//               Jira's rate limit, not Jira, holds it;
-//   sending   — a unit is with Jira (its request sent, or work between two requests).
+// Each GUID the scheduler knows is in exactly one state — waiting, throttled, held, sleeping,
+// paced, sending (unit-states.ts) — changed only through move(), which refuses a transition
+// the design does not allow. One held unit at a time goes as the probe, longest held first.
 // A GUID with nothing to do has no state. A started unit (paced or sending) counts toward
 // MAX_IN_FLIGHT either way. Automatic updates take a slot of the throttle
 // window when they start (once, however many attempts); CREATEs never wait for it. A held
@@ -23,6 +16,9 @@ import type { QueuedCommand } from './ports.js';
 import { gaveUpReason, retryTimeIsUp } from './retry.js';
 import { canStart, nextExpiryAt, nextStartAt, recordStart, type ThrottleWindow } from './throttle.js';
 import { META } from './engine-core.js';
+import { UnitStates, type UnitState } from './unit-states.js';
+
+export type { UnitState } from './unit-states.js';
 
 /**
  * At most this many units are started at once. A CREATE spends much of its turn waiting for
@@ -41,36 +37,14 @@ export const MAX_IN_FLIGHT = 256;
  */
 export const STARTS_PER_TURN = 32;
 
-/** The state of a GUID in the scheduler; see the file comment. */
-export type UnitState = 'waiting' | 'throttled' | 'held' | 'sleeping' | 'paced' | 'sending';
-
-/** The transitions the design allows (from → to; 'idle' is no state). Anything else is a bug. */
-const ALLOWED: Record<UnitState | 'idle', ReadonlyArray<UnitState | 'idle'>> = {
-  idle: ['waiting'],
-  waiting: ['idle', 'throttled', 'held', 'sleeping', 'sending'],
-  throttled: ['idle', 'throttled', 'held', 'sleeping', 'sending'],
-  held: ['idle', 'waiting', 'throttled', 'held', 'sleeping', 'sending'],
-  sleeping: ['waiting'],
-  // A unit's request waits for its permit, then goes; the unit ends only once its request has
-  // left the pacer (sent, or refused because the engine stops), so never straight from paced.
-  sending: ['idle', 'paced'],
-  paced: ['sending'],
-};
-
 /** Picks and starts units of work; see the file comment. */
 export class Worker {
-  /** The one state of each GUID the scheduler knows. */
-  private readonly states = new Map<string, UnitState>();
-  /** Indexes of the states that are walked in order (Sets keep insertion order). */
-  private readonly ready = new Set<string>();
-  private readonly throttled = new Set<string>();
-  private readonly held = new Set<string>();
-  /** Sleeping GUIDs and when they wake. */
-  private readonly sleeping = new Map<string, number>();
-  /** Started units: paced or sending. */
-  private sendingCount = 0;
-  /** Of those, the units whose request waits for the pacer. */
-  private pacedCount = 0;
+  /** The one state of each GUID the scheduler knows (unit-states.ts). */
+  private readonly units = new UnitStates();
+  private readonly ready = this.units.ready;
+  private readonly throttled = this.units.throttled;
+  private readonly held = this.units.held;
+  private readonly sleeping = this.units.sleeping;
   /** The GUID of each started unit, by its first command's id (the id its requests are paced under). */
   private readonly unitGuids = new Map<number, string>();
   /** No held unit was accepted before this (it may be earlier than the oldest left): the sweep's shortcut. */
@@ -98,7 +72,7 @@ export class Worker {
   private paced(id: number, waiting: boolean): void {
     const guid = this.unitGuids.get(id);
     if (guid === undefined) return;
-    const state = this.states.get(guid);
+    const state = this.units.get(guid);
     if (waiting && state === 'sending') this.move(guid, 'paced');
     else if (!waiting && state === 'paced') this.move(guid, 'sending');
     else return;
@@ -107,71 +81,41 @@ export class Worker {
 
   /** Units started and not ended (paced or sending). */
   get inFlight(): number {
-    return this.sendingCount;
+    return this.units.startedCount;
   }
 
   /** Units whose request waits for the pacer's permit. */
   get pacedUnits(): number {
-    return this.pacedCount;
+    return this.units.paced;
   }
 
   /** The state of a GUID (undefined: nothing to do). */
   stateOf(guid: string): UnitState | undefined {
-    return this.states.get(guid);
+    return this.units.get(guid);
   }
 
   /** How many GUIDs are in each state. */
   counts(): Record<UnitState, number> {
-    return { waiting: this.ready.size, throttled: this.throttled.size, held: this.held.size, sleeping: this.sleeping.size,
-      paced: this.pacedCount, sending: this.sendingCount - this.pacedCount };
+    return this.units.counts();
   }
 
   /** What breaks the scheduler's invariants now (empty when sound): for tests. */
   violations(): string[] {
-    const out: string[] = [];
-    const indexOf = (state: UnitState): { has(g: string): boolean; size: number } =>
-      state === 'waiting' ? this.ready : state === 'throttled' ? this.throttled : state === 'held' ? this.held : state === 'sleeping' ? this.sleeping
-        : state === 'paced' ? { has: (g) => this.states.get(g) === 'paced', size: this.pacedCount }
-          : { has: (g) => this.states.get(g) === 'sending', size: this.sendingCount - this.pacedCount };
-    let total = 0;
-    for (const state of ['waiting', 'throttled', 'held', 'sleeping', 'paced', 'sending'] as const) {
-      const index = indexOf(state);
-      total += index.size;
-      for (const [guid, s] of this.states) if (s === state && !index.has(guid)) out.push(`${guid} is ${state} but not in its index`);
-    }
-    if (total !== this.states.size) out.push(`${total} indexed GUIDs for ${this.states.size} states`);
-    if (this.sendingCount > MAX_IN_FLIGHT) out.push(`${this.sendingCount} units started, more than ${MAX_IN_FLIGHT}`);
-    if (this.unitGuids.size !== this.sendingCount) out.push(`${this.unitGuids.size} units known by id for ${this.sendingCount} started`);
+    const out = this.units.violations();
+    const started = this.units.startedCount;
+    if (started > MAX_IN_FLIGHT) out.push(`${started} units started, more than ${MAX_IN_FLIGHT}`);
+    if (this.unitGuids.size !== started) out.push(`${this.unitGuids.size} units known by id for ${started} started`);
     return out;
   }
 
-  /** Changes a GUID's state, keeping the indexes; a transition the design does not allow throws. */
+  /** Changes a GUID's state (unit-states.ts: a transition the design does not allow throws). */
   private move(guid: string, next: UnitState | 'idle', at = 0): void {
-    const prev = this.states.get(guid) ?? 'idle';
-    if (!ALLOWED[prev].includes(next)) throw new Error(`scheduler: ${guid} may not go from ${prev} to ${next}`);
-    if (prev === next) return; // stays, keeping its place in line
-    if (prev === 'waiting') this.ready.delete(guid);
-    else if (prev === 'throttled') this.throttled.delete(guid);
-    else if (prev === 'held') this.held.delete(guid);
-    else if (prev === 'sleeping') this.sleeping.delete(guid);
-    else if (prev === 'sending' && next !== 'paced') this.sendingCount--;
-    else if (prev === 'paced') this.pacedCount--;
-    if (next === 'idle') {
-      this.states.delete(guid);
-      return;
-    }
-    this.states.set(guid, next);
-    if (next === 'waiting') this.ready.add(guid);
-    else if (next === 'throttled') this.throttled.add(guid);
-    else if (next === 'held') this.held.add(guid);
-    else if (next === 'sleeping') this.sleeping.set(guid, at);
-    else if (next === 'paced') this.pacedCount++;
-    else if (prev !== 'paced') this.sendingCount++;
+    this.units.move(guid, next, at);
   }
 
   /** A nudge: the GUID may have something to send. Sending, held and throttled GUIDs are looked at anyway. */
   private nudge(guid: string): void {
-    const state = this.states.get(guid);
+    const state = this.units.get(guid);
     if (state === undefined || state === 'sleeping') this.move(guid, 'waiting');
   }
 
@@ -255,7 +199,7 @@ export class Worker {
     this.startedThisTurn = 0;
     const now = this.core.clock.now();
     const window = this.window();
-    const full = () => this.sendingCount >= MAX_IN_FLIGHT || this.startedThisTurn >= STARTS_PER_TURN;
+    const full = () => this.units.startedCount >= MAX_IN_FLIGHT || this.startedThisTurn >= STARTS_PER_TURN;
     // Updates held by the throttle are older than anything nudged since: they go first.
     if (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)) {
       // consider() moves the GUID on (deleting the current entry while iterating a Set is safe);
@@ -272,7 +216,7 @@ export class Worker {
     }
     if (this.core.gate.mayProbe(now) && !full()) this.startProbe(now, window);
     this.armThrottle(now, window);
-    return this.startedThisTurn >= STARTS_PER_TURN && this.sendingCount < MAX_IN_FLIGHT
+    return this.startedThisTurn >= STARTS_PER_TURN && this.units.startedCount < MAX_IN_FLIGHT
       && (this.ready.size > 0 || (this.throttled.size > 0 && canStart(this.core.throttleStarts, now, window)));
   }
 
@@ -319,7 +263,7 @@ export class Worker {
   private startProbe(now: number, window: ThrottleWindow): void {
     for (const guid of this.held) {
       this.consider(guid, now, window, true);
-      if (this.states.get(guid) === 'sending') {
+      if (this.units.get(guid) === 'sending') {
         this.core.gate.probeStarted(guid);
         return;
       }
