@@ -1,6 +1,7 @@
 // The state the engine's parts share: the ports, the configuration, the open-command
 // index, what is known about Jira, and the small helpers every part needs (patch a command
 // in memory and in the store together, the shaping context, the field catalogue).
+import { setMaxListeners } from 'node:events';
 import type { Config } from './config.js';
 import type { ConnectionState } from './engine-api.js';
 import { EngineSignals } from './engine-events.js';
@@ -99,6 +100,8 @@ export class EngineCore {
     readonly random: () => number,
     public config: Config,
   ) {
+    // Every call to Jira under way listens to the stop signal: up to the engine's cap at once.
+    setMaxListeners(0, this.stopController.signal);
     this.gate = new JiraGate(clock, random);
     this.pacer = new Pacer(clock, paceLimits(config), {
       changed: (state, why) => {
