@@ -4,7 +4,7 @@
 // and body — so a body that drips a byte at a time cannot hold a command (or the outage
 // probe) for longer than jira.timeoutSeconds; close() aborts what is in flight at once, and so
 // does a call's own signal (the engine's stop) for the requests it carries.
-import { setMaxListeners } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { JiraError } from '../core/jira-error.js';
 import type { RateHeaders } from '../core/pacer.js';
@@ -97,8 +97,21 @@ export function createTransport(options: TransportOptions): Transport {
   // Each request in flight, by the function that ends it at once (close()).
   const inFlight = new Set<() => void>();
   let closing = false;
-  // One signal (the engine's stop) rides on every request: as many listeners as requests in flight.
-  const unbounded = new WeakSet<AbortSignal>();
+  // One signal (the engine's stop) rides on every request. undici is handed, for each signal, one
+  // EventEmitter that says 'abort' when it aborts: an AbortSignal's own listeners (one added and
+  // removed per request) cost far more CPU per request than an emitter's.
+  const emitters = new WeakMap<AbortSignal, EventEmitter>();
+  const emitterFor = (signal: AbortSignal): EventEmitter => {
+    let emitter = emitters.get(signal);
+    if (!emitter) {
+      const made = new EventEmitter();
+      made.setMaxListeners(0);
+      signal.addEventListener('abort', () => made.emit('abort', signal.reason), { once: true });
+      emitters.set(signal, made);
+      emitter = made;
+    }
+    return emitter;
+  };
 
   async function call<T>(spec: CallSpec): Promise<CallResult<T>> {
     const path = withQuery(spec.path, spec.query);
@@ -107,10 +120,6 @@ export function createTransport(options: TransportOptions): Transport {
     if (closing) throw stoppingError(ctx());
     const { signal } = spec;
     if (signal?.aborted) throw stoppedError(ctx(), false);
-    if (signal && !unbounded.has(signal)) {
-      setMaxListeners(0, signal);
-      unbounded.add(signal);
-    }
     // The deadline races the request and the body instead of an AbortSignal: a signal per
     // request cost a third more CPU per create. A request the deadline left behind is
     // ended by the pool's own headers timeout, and its body, should it come, is dropped.
@@ -144,7 +153,7 @@ export function createTransport(options: TransportOptions): Transport {
         method: spec.method,
         headers: hasBody ? sendHeaders : getHeaders,
         body: hasBody ? JSON.stringify(spec.body) : undefined,
-        ...(signal ? { signal } : {}),
+        ...(signal ? { signal: emitterFor(signal) } : {}),
         ...perRequestTimeouts,
       });
       const response = await Promise.race([request, ended]).catch((error: unknown) => {
