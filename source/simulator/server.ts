@@ -162,7 +162,12 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       done = true;
       answer(perform());
     };
-    res.once('close', performLate);
+    // Made when the client gave up (or that long after it, as a Jira still working would).
+    res.once('close', () => {
+      const delay = faults.writeAfterTimeoutDelayMs();
+      if (delay <= 0) performLate();
+      else later(delay, performLate);
+    });
     later(WRITE_AFTER_TIMEOUT_CAP_MS, performLate);
   };
 

@@ -35,6 +35,11 @@ export interface SimulatorFaults {
    * answers 504 while Jira goes on. Held at most 120 s.
    */
   writeAfterTimeoutRate?: number;
+  /**
+   * How long after the client gave up a held write (writeAfterTimeoutRate) is made: a Jira that
+   * goes on working for this long after the gateway answered. Default 0 (at once).
+   */
+  writeAfterTimeoutDelayMs?: number;
   /** Comment properties sent with a new comment are not kept (a Jira that ignores them). */
   dropCommentProperties?: boolean;
   /** Jira's own rate limiting (rate-limits.ts): Data Center's bucket, Cloud's burst and per-issue limits, concurrency. */
