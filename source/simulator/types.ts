@@ -104,6 +104,8 @@ export interface Simulator {
   requestsByEndpoint(): Record<string, number>;
   /** Answers with status 429 so far (rate limits and injected ones). */
   rateLimitedCount(): number;
+  /** Writes held until the client gives up (writeAfterTimeoutRate) and not made yet. */
+  heldWrites(): number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
