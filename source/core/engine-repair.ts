@@ -11,14 +11,14 @@
 import { guidLabel } from './advanced.js';
 import { ClockTimer } from './clock-timer.js';
 import type { EngineCore } from './engine-core.js';
-import { messageOf } from './engine-core.js';
 import { DUPLICATE_LABEL, isMarkedDuplicate, oldestIssue, searchLabel } from './engine-recovery.js';
+import { repairCheckDelayMs } from './engine-settle.js';
 import { JiraError } from './jira-error.js';
 import type { JiraIssue } from './ports.js';
 
 const REPAIR_PREFIX = 'repair:';
-/** A check Jira could not answer is made again this much later. */
-const RECHECK_MS = 60_000;
+/** A check Jira could not answer is made again after the settle window, and not sooner than this. */
+const MIN_RECHECK_MS = 5000;
 /** Meta key of the count of duplicates repaired (kept apart from the day statistics: not a ticket made). */
 export const REPAIRED_META = 'duplicatesRepaired';
 
@@ -28,8 +28,6 @@ export class RepairChecks {
   private readonly timer: ClockTimer;
   private running = false;
   private started = false;
-  /** Why the last check could not be made (it is made again later). */
-  lastError: string | null = null;
   /** Duplicates repaired, ever (meta REPAIRED_META). */
   repaired = 0;
 
@@ -62,6 +60,7 @@ export class RepairChecks {
     this.due.set(guid, when);
     this.core.store.setMeta(`${REPAIR_PREFIX}${guid}`, String(when));
     this.core.commitLater();
+    this.core.signals.changed();
     this.arm();
   }
 
@@ -95,17 +94,18 @@ export class RepairChecks {
       const [guid] = next;
       try {
         await repairDuplicates(this.core, guid, this);
-      } catch (error) {
+      } catch {
         // Jira not answering, or the engine stopping: the check stays and is made later.
         if (this.core.stopping || this.core.stopped) return;
-        this.due.set(guid, now + Math.max(RECHECK_MS, this.core.config.jira.timeoutSeconds * 1000));
-        this.lastError = messageOf(error);
+        // A write of the repair that got no answer may still land: the window says when to look again.
+        this.due.set(guid, now + Math.max(MIN_RECHECK_MS, repairCheckDelayMs(this.core)));
         continue;
       }
       if (this.core.stopped) return;
       this.due.delete(guid);
       this.core.store.deleteMeta(`${REPAIR_PREFIX}${guid}`);
       this.core.commitLater();
+      this.core.signals.changed();
     }
   }
 
@@ -113,6 +113,7 @@ export class RepairChecks {
   counted(): void {
     this.repaired++;
     this.core.store.setMeta(REPAIRED_META, String(this.repaired));
+    this.core.signals.changed();
   }
 }
 
