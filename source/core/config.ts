@@ -53,9 +53,9 @@ export const configSchema = z.object({
       .meta(meta('Max requests at once', 'Ceiling of the requests at Jira at the same time')),
     // A Jira under load (or behind a gateway that answers 504 while Jira goes on) may finish a
     // CREATE after jiraline gave up on it: the label is looked up over this window before the
-    // CREATE is sent again. Empty: twice the timeout (plus Cloud's search lag on Cloud).
+    // CREATE is sent again. Empty: twice the timeout plus 5 s (plus Cloud's search lag on Cloud).
     settleSeconds: z.number().min(0).max(3600).nullable().default(null)
-      .meta(meta('Settle window (s)', 'How long a CREATE whose answer was lost is looked up before it is sent again; empty: twice the timeout')),
+      .meta(meta('Settle window (s)', 'How long a CREATE whose answer was lost is looked up before it is sent again; empty: twice the timeout plus 5 s')),
   }).strict().prefault({}),
   auth: z.object({
     method: z.enum(['basic', 'key']).default('basic').meta(meta('Method', 'basic: username + password/API token; key: Authorization Key')),

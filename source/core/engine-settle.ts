@@ -16,13 +16,21 @@ export const SETTLE_LOOKUPS = 4;
 export const MIN_SETTLE_STEP_MS = 1000;
 
 /**
+ * Added to the derived window: the connection of a request given up on is closed by the pool's
+ * own timer, which fires up to about a second after our deadline, and a Jira (or gateway) that
+ * goes on works from then (measured: `npm run bench -- settle`, README "Benchmarks").
+ */
+export const SETTLE_MARGIN_MS = 5000;
+
+/**
  * The window jiraline derives when jira.settleSeconds is not set: twice the request timeout
- * (a request Jira still holds when we give up is usually done within as long again), plus the
- * lag of Cloud's search index on Cloud, where a new issue is found only seconds after it exists.
+ * (a request Jira still holds when we give up is usually done within as long again) plus
+ * SETTLE_MARGIN_MS, plus the lag of Cloud's search index on Cloud, where a new issue is found
+ * only seconds after it exists.
  */
 export function derivedSettleMs(core: EngineCore): number {
   const cloud = core.shapeContext().deployment === 'cloud';
-  return 2 * core.config.jira.timeoutSeconds * 1000 + (cloud ? CLOUD_SEARCH_RECHECK_MS : 0);
+  return 2 * core.config.jira.timeoutSeconds * 1000 + SETTLE_MARGIN_MS + (cloud ? CLOUD_SEARCH_RECHECK_MS : 0);
 }
 
 /** The settle window in force: jira.settleSeconds, else the derived one. */

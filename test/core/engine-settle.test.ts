@@ -71,7 +71,7 @@ test('other GUIDs go on while one settles', async (t) => {
 
 for (const how of ['close', 'label', 'leave'] as const) {
   test(`with the settle window at zero a second ticket slips through, and the check after the window repairs it (onDuplicate ${how})`, async (t) => {
-    // timeoutSeconds 2: the derived window, when the check is made, is 4 s; Jira makes the first try 3 s late.
+    // timeoutSeconds 2: the derived window, when the check is made, is 9 s; Jira makes the first try 3 s late.
     const h = await setUp(t, { jira: { settleSeconds: 0, timeoutSeconds: 2 }, alarms: { onDuplicate: how } }, 3000);
     await h.send('D1|CREATE|summary;disk full|comment;first words|');
     await runFor(h, 2000, 500);
@@ -119,7 +119,7 @@ test('a check left by a stop is made at the next start; the counter survives the
   await clock.advance(5000); // Jira makes the late one meanwhile
   assert.equal(labelled(first, 'R1').length, 2);
   const second = await harness(t, { clock, jira, config, temp: first.temp });
-  await runFor(second, 1000, 500);
+  await runFor(second, 5000, 500);
   assert.equal(second.store.queryLog({ guid: 'R1', limit: 10 }).filter((r) => r.action === 'Repair').length, 1);
   assert.equal(labelled(second, 'R1').filter((i) => (i.fields.labels as string[]).includes('jiraline-duplicate')).length, 1);
   await second.close();

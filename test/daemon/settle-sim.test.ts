@@ -65,7 +65,7 @@ test('one create in five made by Jira 4 s after the 1 s timeout: the settle wind
 });
 
 test('with the settle window at 0 the late creates make second tickets, and the check after the derived window repairs them', async (t) => {
-  // timeout 2 s: the derived window (4 s) is when the check comes; Jira makes the held creates 3 s after the give-up.
+  // timeout 2 s: the derived window (9 s) is when the check comes; Jira makes the held creates 3 s after the give-up.
   const { sim, runtime, events } = await start(t, { timeoutSeconds: 2, settleSeconds: 0, maxRequestsPerSecond: 100 });
   const guids = await feed(sim, runtime.engine, 3000);
   await waitUntil(() => guids.every((g) => ticketsOf(sim, g).open[0]?.fields.description === `checked ${g}`), 'every update landed', 60_000);
