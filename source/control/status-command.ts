@@ -8,7 +8,7 @@ import { processIo } from '../daemon/command-io.js';
 import { existingDataDir } from '../daemon/settings.js';
 import { dataDirSource, hasEngineData, POINT_ELSEWHERE } from '../daemon/engine-data.js';
 import { lockHolder, readControlRecord } from './control-address.js';
-import { STATUS_CLIENT, type EngineStatusReport } from './control-protocol.js';
+import { STATUS_CLIENT, type EngineStatusReport, type WireSnapshot } from './control-protocol.js';
 import { connectToDataDir } from './remote-engine.js';
 
 const usage = `Usage: jiraline status [--json] [--data-dir DIR]
@@ -106,7 +106,7 @@ export async function runStatus(args: string[], io: CommandIo = processIo(), now
     io.stdout.write(`${JSON.stringify({
       running: true, pid: engine.pid, version: engine.version, since: new Date(engine.since).toISOString(), face: engine.face,
       dataDir: engine.dataDir, socket: engine.socket, listen: report.listenAddress,
-      jira: jira.json, queueDepth: s.queueDepth, throttle: s.throttle, logCount: s.logCount,
+      jira: jira.json, queueDepth: s.queueDepth, throttle: s.throttle, logCount: s.logCount, exactlyOnce: s.exactlyOnce ?? null,
       attached: report.clients.map((c) => ({ client: printable(c.client, 64), pid: c.pid, since: new Date(c.since).toISOString() })),
     })}\n`);
     return 0;
@@ -118,10 +118,21 @@ export async function runStatus(args: string[], io: CommandIo = processIo(), now
     `jiraline engine running on ${engine.dataDir}`,
     `  pid       ${engine.pid} (${engine.face}, jiraline ${printable(engine.version, 40)}), since ${new Date(engine.since).toISOString()} (${ago(now() - engine.since)})`,
     `  Jira      ${report.demo ? 'DEMO (built-in simulator)' : printable(report.jiraUrl ?? '-')}: ${jira.text}`,
-    `  queue     ${s.queueDepth} command${s.queueDepth === 1 ? '' : 's'} waiting; throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`,
+    `  queue     ${s.queueDepth} command${s.queueDepth === 1 ? '' : 's'} waiting; throttle ${t.used}/${t.max} per ${t.intervalSeconds}s${exactlyOnceText(s)}`,
     `  sockets   Advanced lines ${report.listenAddress ?? 'off'}; control ${engine.socket}`,
     `  attached  ${apps}`,
     '',
   ].join('\n'));
   return 0;
+}
+
+/** CREATEs settling and duplicates repaired, when there are any (an older engine sends neither). */
+function exactlyOnceText(s: WireSnapshot): string {
+  const e = s.exactlyOnce as WireSnapshot['exactlyOnce'] | undefined;
+  if (!e) return '';
+  const parts = [
+    e.settling > 0 ? `${e.settling} CREATE${e.settling === 1 ? '' : 's'} settling (answer lost; looked up before sending again)` : '',
+    e.duplicatesRepaired > 0 ? `${e.duplicatesRepaired} duplicate${e.duplicatesRepaired === 1 ? '' : 's'} repaired` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? `; ${parts.join('; ')}` : '';
 }

@@ -51,6 +51,11 @@ export const configSchema = z.object({
       .meta(meta('Max requests/s', 'Ceiling of the request rate to Jira; jiraline paces below it when Jira rate-limits')),
     maxConcurrent: z.number().int().min(1).max(1024).default(10)
       .meta(meta('Max requests at once', 'Ceiling of the requests at Jira at the same time')),
+    // A Jira under load (or behind a gateway that answers 504 while Jira goes on) may finish a
+    // CREATE after jiraline gave up on it: the label is looked up over this window before the
+    // CREATE is sent again. Empty: twice the timeout plus 5 s (plus Cloud's search lag on Cloud).
+    settleSeconds: z.number().min(0).max(3600).nullable().default(null)
+      .meta(meta('Settle window (s)', 'How long a CREATE whose answer was lost is looked up before it is sent again; empty: twice the timeout plus 5 s')),
   }).strict().prefault({}),
   auth: z.object({
     method: z.enum(['basic', 'key']).default('basic').meta(meta('Method', 'basic: username + password/API token; key: Authorization Key')),
@@ -76,6 +81,14 @@ export const configSchema = z.object({
       .meta(meta('Max waiting commands', 'Lines accepted and not yet sent; beyond this a line gets ERR queue full')),
     maxBytes: z.number().int().min(1024 * 1024).max(512 * 1024 * 1024).default(64 * 1024 * 1024)
       .meta(meta('Max waiting bytes', 'Bytes of the waiting lines (1 MiB to 512 MiB); beyond this a line gets ERR queue full')),
+  }).strict().prefault({}),
+  // What happens to a second ticket of one GUID that still slipped through (Jira made it after
+  // the settle window): see docs/architecture.md#exactly-once-settling-and-repair.
+  alarms: z.object({
+    onDuplicate: z.enum(['close', 'label', 'leave']).default('close')
+      .meta(meta('On a duplicate ticket', 'close: label it, comment the kept key and move it to the duplicate status; label: only label it; leave: only log it')),
+    duplicateStatus: z.string().min(1).default('Done')
+      .meta(meta('Duplicate status', 'The status a duplicate ticket is moved to when onDuplicate is close')),
   }).strict().prefault({}),
   listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
   socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),

@@ -63,6 +63,11 @@ export interface EngineSnapshot {
   logVersion: number;
   /** Jira's field catalogue as last fetched (a new array when it changes), or null if never. */
   catalogue: FieldDef[] | null;
+  /**
+   * One ticket per GUID: CREATEs settling now (their answer was lost; looked up before they are
+   * sent again), duplicate checks waiting, and duplicates repaired ever (engine-repair.ts).
+   */
+  exactlyOnce: { settling: number; repairChecks: number; duplicatesRepaired: number };
 }
 
 /** A typed event, for the daemon's JSON-lines log and the app's notices. */
@@ -72,6 +77,10 @@ export type EngineEvent =
   | { type: 'retry'; guid: string | null; attempt: number; delayMs: number; reason: string }
   | { type: 'failed'; guid: string | null; action: 'Create' | 'Update'; error: string; logId: number }
   | { type: 'adopted'; guid: string; ticketKey: string }
+  /** A CREATE's answer was lost: it is looked up until `until` before it is sent again. */
+  | { type: 'settling'; guid: string; until: number }
+  /** A second ticket of the GUID was repaired as alarms.onDuplicate says; `keptKey` is the one kept. */
+  | { type: 'repaired'; guid: string; ticketKey: string; keptKey: string; how: 'close' | 'label' | 'leave' }
   | { type: 'pruned'; rows: number }
   /** A line answered ERR: the GUID it named (or null) and the reason, cut to a bounded length. */
   | { type: 'refused'; guid: string | null; reason: string }
@@ -97,6 +106,8 @@ export interface GuidStatus {
   status: 'Pending' | 'Ok' | 'Failed';
   ticketKey: string | null;
   ticketUrl: string | null;
+  /** A Pending CREATE whose answer was lost, looked up before it is sent again (engine-settle.ts). */
+  settling?: boolean;
   /** Why a Failed command failed (its log row's Error Message); absent otherwise. */
   error?: string | null;
 }

@@ -43,6 +43,8 @@ export interface UnitMemory {
   rateRefusals?: number;
   /** An edit carrying comments sent whose outcome is not known yet. */
   editInFlight?: { since: number };
+  /** When the CREATE's last request left with its outcome unknown: the settle window runs from here (engine-settle.ts). */
+  settleSince?: number;
 }
 
 /** The engine's shared state. */
@@ -73,6 +75,10 @@ export class EngineCore {
   private pruneQueued = false;
   private catalogueFetch: Promise<FieldCatalogue> | null = null;
   private lazyCommit: TimerHandle | null = null;
+  /** GUIDs whose CREATE is settling: its answer was lost and it is looked up before it is sent again (engine-settle.ts). */
+  readonly settling = new Set<string>();
+  /** Asks for a duplicate check of the GUID at `at` (engine-repair.ts; the engine wires it). */
+  scheduleRepair: (guid: string, at: number) => void = () => undefined;
   /** Called whenever a piece of tracked work settles (the engine checks for idleness). */
   afterActivity: () => void = () => undefined;
   /** Closed while Jira is not taking requests: one probe at a time (engine-gate.ts). */

@@ -47,6 +47,17 @@ export function carriesLabel(issue: JiraIssue, label: string): boolean {
  */
 export const CLOUD_SEARCH_RECHECK_MS = 15_000;
 
+/**
+ * The label a repaired duplicate gets (engine-repair.ts): it still carries the GUID's label, and
+ * is never adopted nor repaired again.
+ */
+export const DUPLICATE_LABEL = 'jiraline-duplicate';
+
+/** Whether a duplicate repair marked the issue. */
+export function isMarkedDuplicate(issue: JiraIssue): boolean {
+  return carriesLabel(issue, DUPLICATE_LABEL);
+}
+
 /** Issues asked for per search page (Cloud answers at most 100 when fields are asked for). */
 export const LOOKUP_PAGE_SIZE = 100;
 /**
@@ -57,7 +68,7 @@ export const LOOKUP_PAGE_SIZE = 100;
 export const LOOKUP_MAX_PAGES = 50;
 
 /** What a lookup by label learned: the issues that really carry it, and whether the search was read to its end. */
-interface LabelSearch {
+export interface LabelSearch {
   matches: JiraIssue[];
   complete: boolean;
   pages: number;
@@ -70,7 +81,7 @@ interface LabelSearch {
  * `casex` too) and a Jira may not narrow by the label at all, so only an exact match counts.
  * Oldest first, so that new issues made while paging land on later pages, not shift them.
  */
-async function searchLabel(core: EngineCore, label: string): Promise<LabelSearch> {
+export async function searchLabel(core: EngineCore, label: string): Promise<LabelSearch> {
   const jql = `labels = "${label}" ORDER BY created ASC`;
   const matches: JiraIssue[] = [];
   let startAt = 0;
@@ -126,27 +137,33 @@ export function lookupIncomplete(label: string, search: LabelSearch): JiraError 
   });
 }
 
-async function findLabelled(core: EngineCore, label: string): Promise<JiraIssue | undefined> {
+/** The oldest issue carrying the label (a repaired duplicate does not count), and whether there are more. */
+async function findLabelled(core: EngineCore, label: string): Promise<{ hit: JiraIssue | undefined; more: boolean }> {
   const search = await searchLabel(core, label);
-  const oldest = oldestIssue(search.matches);
-  if (oldest || search.complete || core.stopping) return oldest;
+  const live = search.matches.filter((i) => !isMarkedDuplicate(i));
+  const oldest = oldestIssue(live);
+  if (oldest || search.complete || core.stopping) return { hit: oldest, more: live.length > 1 };
   throw lookupIncomplete(label, search);
 }
 
 /**
  * Looks the GUID's ticket up by its label; adopts it (GUID → ticket map, log row, created
- * count, an 'adopted' event) when an issue really carries the label. Null: send again.
+ * count, an 'adopted' event) when an issue really carries the label. Null: send again (or, while
+ * the settle window is open, look again later). Of several, the oldest is adopted and the others
+ * are repaired (engine-repair.ts). `cloudRecheck`: on Cloud, a lookup that found nothing is made
+ * once more after the index lag (a settling CREATE needs none: its window covers the lag).
  */
-export async function adoptByLabel(core: EngineCore, cmd: QueuedCommand): Promise<TicketRef | null> {
+export async function adoptByLabel(core: EngineCore, cmd: QueuedCommand, cloudRecheck = true): Promise<TicketRef | null> {
   const guid = cmd.guid as string;
   const label = guidLabel(guid);
-  let hit = await findLabelled(core, label);
-  if (!hit && core.shapeContext().deployment === 'cloud' && !core.stopping) {
+  let { hit, more } = await findLabelled(core, label);
+  if (!hit && cloudRecheck && core.shapeContext().deployment === 'cloud' && !core.stopping) {
     await core.wait(CLOUD_SEARCH_RECHECK_MS);
     if (core.stopping) return null;
-    hit = await findLabelled(core, label);
+    ({ hit, more } = await findLabelled(core, label));
   }
   if (!hit || core.stopped) return null;
+  if (more) core.scheduleRepair(guid, core.clock.now());
   const ticket: TicketRef = { guid, ticketId: hit.id, ticketKey: hit.key, ticketUrl: core.jira.browseUrl(hit.key) };
   core.store.setTicket(ticket);
   markVerified(core, ticket);

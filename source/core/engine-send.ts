@@ -10,6 +10,7 @@ import type { EngineCore } from './engine-core.js';
 import { attemptsOf, unitKey } from './engine-core.js';
 import { handleFailure, finishFailed, finishOk, type FailureHooks, type LogPatch } from './engine-outcome.js';
 import { adoptByLabel } from './engine-recovery.js';
+import { lastLookup, outcomeLost, repairCheckDelayMs, settleLater } from './engine-settle.js';
 import { commentOnce, editOnce, transitionOnce } from './engine-steps.js';
 import { checkOwnTicket, markVerified } from './engine-verify.js';
 import { JiraError } from './jira-error.js';
@@ -75,7 +76,10 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
   // whole-file commit between a line's acknowledgement and its request.
   // What the row learns on the way (time, attempts, request, answer), written with the outcome.
   const log: LogPatch = beginAttempt(core, [cmd], false);
+  core.settling.delete(guid);
   let ticket: TicketRef | undefined;
+  // Sent again after an unknown outcome: checked for a second ticket later (engine-repair.ts).
+  let resend = false;
   try {
     const catalogue = await core.sendingCatalogue();
     const plan = composeCreate(reparse(cmd), core.config.template, catalogue, core.shapeContext());
@@ -87,10 +91,13 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     ticket = core.store.getTicket(guid);
     const fromMap = ticket !== undefined;
     if (!ticket && unknownOutcome) {
-      ticket = (await adoptByLabel(core, cmd)) ?? undefined;
+      ticket = (await adoptByLabel(core, cmd, lastLookup(core, memory))) ?? undefined;
       // Stopping: nothing more goes to Jira now (no POST, no comment); the CREATE stays open and
       // the next start takes it up again — a ticket adopted here is in the map by then.
       if (core.stopping) return;
+      // Not found while Jira may still be making it: looked up again later, not sent (engine-settle.ts).
+      if (!ticket && settleLater(core, cmd, memory, log)) return;
+      resend = ticket === undefined;
       unknownOutcome = false;
     }
     if (!ticket) {
@@ -102,6 +109,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       } catch (error) {
         // An answer (4xx, 429, 503, 500) proves nothing was made: it is sent again without a lookup.
         unknownOutcome = outcomeUnknown(error);
+        if (unknownOutcome) outcomeLost(core, memory, key);
         throw error;
       }
       unknownOutcome = false;
@@ -110,6 +118,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
       core.store.setTicket(ticket);
       markVerified(core, ticket);
       core.store.addStats(localDay(core.clock.now()), 1, 0);
+      if (resend) core.scheduleRepair(guid, core.clock.now() + repairCheckDelayMs(core));
       log.response = JSON.stringify({ status: 201, id: created.id, key: created.key });
       core.commitLater();
     }

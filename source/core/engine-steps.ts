@@ -177,12 +177,12 @@ export async function editOnce(core: EngineCore, target: StepTarget, body: Issue
   }
   if (core.stopping) return false;
   if (comments.length > 0) {
-    // The mark's commit starts before the request leaves and takes about a millisecond against
-    // the request's round trip; it is not waited for, so that an update's PUT is not held
-    // (an update carrying a comment is the common alarm update).
+    // On disk before the request leaves, as a comment step's mark is: a crash from here on
+    // leaves the edit known as maybe made, and it is looked up before it is sent again.
     memory.editInFlight = { since: core.clock.now() };
     core.saveUnit(unit);
-    void core.commitQuietly();
+    await core.commitQuietly();
+    if (core.stopping) return false;
   }
   try {
     await core.sendFor(target.commandId, (jira) => jira.editIssue(target.ticketKey, body));

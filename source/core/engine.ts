@@ -17,6 +17,7 @@ import { noteRefused } from './engine-refused.js';
 import { authMessage } from './engine-outcome.js';
 import { loadOpenCommands } from './engine-recovery.js';
 import { stoppedError } from './engine-gate.js';
+import { RepairChecks } from './engine-repair.js';
 import { Worker } from './engine-worker.js';
 import { JiraError } from './jira-error.js';
 import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
@@ -47,6 +48,8 @@ export const DEFAULT_GRACE_MS = 5000;
 export class Engine implements EngineApi {
   private readonly core: EngineCore;
   private readonly worker: Worker;
+  /** Duplicate checks of CREATEs sent again after an unknown outcome (engine-repair.ts). */
+  private readonly repairs: RepairChecks;
   private snapshot: EngineSnapshot | null = null;
   private logVersion = 0;
   private idleWaiters: Array<() => void> = [];
@@ -67,6 +70,8 @@ export class Engine implements EngineApi {
     this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
     if (deps.credentialSource) this.core.credentialSource = deps.credentialSource;
     this.worker = new Worker(this.core, { pause: (reason) => this.pause(reason) });
+    this.repairs = new RepairChecks(this.core);
+    this.core.scheduleRepair = (guid, at) => this.repairs.schedule(guid, at);
     this.core.afterActivity = () => this.checkIdle();
     this.core.gate.hooks = {
       closed: (error) => {
@@ -100,6 +105,7 @@ export class Engine implements EngineApi {
     void this.core.track(this.background());
     this.armMidnight();
     this.worker.start();
+    this.repairs.start();
   }
 
   // Accepting never waits for this: lines are checked against the catalogue kept from the last run.
@@ -153,6 +159,7 @@ export class Engine implements EngineApi {
       // Bumped on every rebuild: a rebuild follows a change, and most changes touch the log.
       logVersion: ++this.logVersion,
       catalogue: core.catalogueDefs,
+      exactlyOnce: { settling: core.settling.size, repairChecks: this.repairs.waiting, duplicatesRepaired: this.repairs.repaired },
     };
     return this.snapshot;
   }
@@ -187,6 +194,7 @@ export class Engine implements EngineApi {
     if (!row && !ticket) return null;
     const status = { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null } as const;
     // A failure says why, so a client need not read the log to learn it.
+    if (row?.status === 'Pending' && this.core.settling.has(guid)) return { ...status, settling: true };
     return row?.status === 'Failed' ? { ...status, error: row.error ?? null } : status;
   }
 
@@ -355,6 +363,7 @@ export class Engine implements EngineApi {
     // open, both looked up at the next start; a Manual Execute stays in flight ("outcome unknown").
     core.beginStop();
     this.worker.stop();
+    this.repairs.stop();
     for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
     this.pruneTimer = this.midnightTimer = this.authTimer = null;
     core.gate.stop();

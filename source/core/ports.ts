@@ -227,7 +227,8 @@ export interface QueuedCommand {
 export interface LogRow {
   id: number;
   type: 'Manual' | 'Automatic';
-  action: 'Create' | 'Update';
+  /** Repair: a duplicate ticket of the GUID repaired (engine-repair.ts). */
+  action: 'Create' | 'Update' | 'Repair';
   /** When first sent, or accepted while it waits (ms epoch). */
   time: number;
   guid: string | null;

@@ -101,6 +101,11 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
     case 'adopted':
       // A CREATE whose outcome a crash hid, found in Jira by its label instead of sent again.
       return { event: 'adopted', guid: event.guid, ticketKey: event.ticketKey };
+    case 'settling':
+      // A CREATE whose answer was lost, looked up until `until` before it is sent again.
+      return { event: 'settling', guid: event.guid, until: new Date(event.until).toISOString() };
+    case 'repaired':
+      return { event: 'repaired', guid: event.guid, ticketKey: event.ticketKey, keptKey: event.keptKey, how: event.how };
     case 'pruned':
       return { event: 'pruned', rows: event.rows };
     case 'refused':

@@ -221,6 +221,7 @@ export class SocketConnection {
         if (!s) return `ERR ${guid} unknown GUID`;
         const reply = `OK ${guid} ${s.status} ${s.ticketKey ?? '-'} ${s.ticketUrl ?? '-'}`;
         // The reason is Jira's text: one line, bounded, so it cannot forge reply lines.
+        if (s.settling) return `${reply} settling: its answer was lost; looked up by its label before it is sent again`;
         return s.status === 'Failed' ? `${reply} ${oneLine(s.error || 'no reason was recorded', MAX_STATUS_REASON)}` : reply;
       },
     });

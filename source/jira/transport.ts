@@ -158,7 +158,11 @@ export function createTransport(options: TransportOptions): Transport {
       });
       const response = await Promise.race([request, ended]).catch((error: unknown) => {
         // Left behind by the deadline or close(): its answer, if it ever comes, is not read.
-        request.then((r) => r.body.destroy(), () => undefined);
+        // Destroyed unread, the body emits an abort error: heard here, or it would end the process.
+        request.then((r) => {
+          r.body.on('error', () => undefined);
+          r.body.destroy();
+        }, () => undefined);
         throw error;
       });
       body = response.body;

@@ -55,6 +55,8 @@ const snapshotGauges: Array<[string, string, (s: EngineSnapshot) => number]> = [
   ['jiraline_queue_fill', 'Share of the queue ceiling in use (0–1, the larger of count and bytes)', (s) => s.queueFill.fill],
   ['jiraline_queue_bytes', 'Bytes of the commands waiting (counted against queue.maxBytes)', (s) => s.queueFill.bytes],
   ['jiraline_lines_refused', 'Lines answered ERR (the statistics total, reset with them)', (s) => s.stats.refused.total],
+  ['jiraline_creates_settling', 'CREATEs whose answer was lost, looked up over the settle window before they are sent again', (s) => s.exactlyOnce.settling],
+  ['jiraline_duplicates_repaired', 'Second tickets of one GUID repaired as alarms.onDuplicate says (ever; not reset with the statistics)', (s) => s.exactlyOnce.duplicatesRepaired],
 ];
 
 

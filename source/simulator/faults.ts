@@ -60,6 +60,11 @@ export class FaultGate {
     return rate > 0 && this.random() < rate;
   }
 
+  /** How long after the client gave up a held write is made (0: at once). */
+  writeAfterTimeoutDelayMs(): number {
+    return this.faults.writeAfterTimeoutDelayMs ?? 0;
+  }
+
   /** Whether comment properties are dropped. */
   dropCommentProperties(): boolean {
     return this.faults.dropCommentProperties === true;

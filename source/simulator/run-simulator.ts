@@ -12,7 +12,7 @@ const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|data
                           [--latency MS] [--dc-rate-limit N | CAP,FILL,SECONDS]
                           [--burst-limit N] [--issue-write-limit N] [--max-concurrent N]
                           [--late-write-ms MS] [--write-after-timeout-rate F]
-                          [--drop-comment-properties]
+                          [--write-after-timeout-delay-ms MS] [--drop-comment-properties]
                           [--hostile MODE [--hostile-creates-only]]
   --listen HOST:PORT   where to serve (default 127.0.0.1:8080; port 0 picks a free one)
   --mode               cloud or datacenter (default datacenter)
@@ -29,6 +29,9 @@ const usage = `Usage: jiraline simulator [--listen HOST:PORT] [--mode cloud|data
                        make this share of writes (0..1) only after the client
                        gave up waiting (closed the connection), as behind a
                        gateway that answers 504 while Jira goes on
+  --write-after-timeout-delay-ms MS
+                       make those writes MS after the client gave up (default
+                       at once), as a Jira that goes on working that long
   --drop-comment-properties
                        keep no comment properties (a Jira that ignores them)
   --dc-rate-limit      Data Center's rate limiting: a token bucket of N tokens refilled N a
@@ -58,6 +61,7 @@ const options = {
   'late-write-ms': { type: 'string' },
   'write-after-timeout-rate': { type: 'string' },
   'drop-comment-properties': { type: 'boolean' },
+  'write-after-timeout-delay-ms': { type: 'string' },
   'failure-status': { type: 'string' },
   'failure-writes-only': { type: 'boolean' },
   'dc-rate-limit': { type: 'string' },
@@ -105,9 +109,11 @@ export function simulatorOptions(args: string[]): SimulatorOptions | 'help' {
   const latencyMs = number('latency', values.latency, 0, 600_000);
   const lateWriteMs = number('late-write-ms', values['late-write-ms'], 0, 600_000);
   const writeAfterTimeoutRate = number('write-after-timeout-rate', values['write-after-timeout-rate'], 0, 1);
+  const writeAfterTimeoutDelayMs = number('write-after-timeout-delay-ms', values['write-after-timeout-delay-ms'], 0, 600_000);
   const faults: SimulatorFaults = {
     ...(failureRate !== undefined ? { failureRate } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(lateWriteMs !== undefined ? { lateWriteMs } : {}), ...(writeAfterTimeoutRate !== undefined ? { writeAfterTimeoutRate } : {}),
+    ...(writeAfterTimeoutDelayMs !== undefined ? { writeAfterTimeoutDelayMs } : {}),
     ...(values['drop-comment-properties'] ? { dropCommentProperties: true } : {}),
   };
   if (values['failure-status'] !== undefined) faults.failureStatus = failureStatuses(values['failure-status']);
@@ -164,7 +170,8 @@ export async function runSimulator(args: string[]): Promise<number> {
     opts.faults?.failureRate !== undefined ? `failure rate ${opts.faults.failureRate} (${String(opts.faults.failureStatus ?? 503)})` : '',
     opts.faults?.latencyMs !== undefined ? `latency ${opts.faults.latencyMs} ms` : '',
     opts.faults?.lateWriteMs !== undefined ? `writes answered ${opts.faults.lateWriteMs} ms after they were made` : '',
-    opts.faults?.writeAfterTimeoutRate !== undefined ? `${opts.faults.writeAfterTimeoutRate} of writes made only after the client gave up` : '',
+    opts.faults?.writeAfterTimeoutRate !== undefined ? `${opts.faults.writeAfterTimeoutRate} of writes made only after the client gave up`
+      + (opts.faults.writeAfterTimeoutDelayMs ? ` (${opts.faults.writeAfterTimeoutDelayMs} ms after)` : '') : '',
     opts.faults?.dropCommentProperties ? 'comment properties dropped' : '',
     opts.faults?.rateLimits ? `rate limits ${JSON.stringify(opts.faults.rateLimits)}` : '',
     opts.faults?.hostile !== undefined ? `hostile: ${opts.faults.hostile.mode}${opts.faults.hostile.createsOnly ? ' (creates only)' : ''}` : '',

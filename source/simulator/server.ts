@@ -97,6 +97,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   let sim: SimState | null = null;
 
   const tally: Tally = { byEndpoint: new Map(), refused: 0 };
+  // Writes held for the client to give up (writeAfterTimeoutRate), not made yet.
+  let held = 0;
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const now = Date.now();
     const endpoint = endpointOf(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
@@ -157,12 +159,19 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     };
     if (!faults.writeAfterTimeout()) return answer(perform());
     let done = false;
+    held++;
     const performLate = (): void => {
       if (done) return;
       done = true;
+      held--;
       answer(perform());
     };
-    res.once('close', performLate);
+    // Made when the client gave up (or that long after it, as a Jira still working would).
+    const delay = faults.writeAfterTimeoutDelayMs();
+    res.once('close', () => {
+      if (delay <= 0) performLate();
+      else later(delay, performLate);
+    });
     later(WRITE_AFTER_TIMEOUT_CAP_MS, performLate);
   };
 
@@ -227,6 +236,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     requestCount: () => count,
     requestsByEndpoint: () => Object.fromEntries(tally.byEndpoint),
     rateLimitedCount: () => tally.refused,
+    heldWrites: () => held,
     close: () => new Promise<void>((resolve, reject) => {
       for (const timer of delayed) clearTimeout(timer);
       delayed.clear();

@@ -35,6 +35,11 @@ export interface SimulatorFaults {
    * answers 504 while Jira goes on. Held at most 120 s.
    */
   writeAfterTimeoutRate?: number;
+  /**
+   * How long after the client gave up a held write (writeAfterTimeoutRate) is made: a Jira that
+   * goes on working for this long after the gateway answered. Default 0 (at once).
+   */
+  writeAfterTimeoutDelayMs?: number;
   /** Comment properties sent with a new comment are not kept (a Jira that ignores them). */
   dropCommentProperties?: boolean;
   /** Jira's own rate limiting (rate-limits.ts): Data Center's bucket, Cloud's burst and per-issue limits, concurrency. */
@@ -99,6 +104,8 @@ export interface Simulator {
   requestsByEndpoint(): Record<string, number>;
   /** Answers with status 429 so far (rate limits and injected ones). */
   rateLimitedCount(): number;
+  /** Writes held until the client gives up (writeAfterTimeoutRate) and not made yet. */
+  heldWrites(): number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { createJiraClient } from '../../source/jira/index.js';
 import { startSimulator } from '../../source/simulator/index.js';
 import { JiraError } from '../../source/core/jira-error.js';
 import type { JiraPort } from '../../source/core/ports.js';
+import type { Store } from '../../source/store/index.js';
 import { harness, runFor, until } from './engine-harness.js';
 import { FakeJira, networkError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
@@ -140,3 +141,36 @@ for (const [mode, drop] of [['datacenter', false], ['cloud', false], ['datacente
     assert.equal(issue.comments[0].properties?.length ?? 0, drop ? 0 : 1);
   });
 }
+
+test('an UPDATE edit carrying a comment leaves only once its in-flight mark is on disk, so a crash cannot send the comment twice', async (t) => {
+  // The marks each finished commit wrote: what a crash at that moment would leave for the next start.
+  let durable: string[] = [];
+  const wrapStore = (store: Store): Store => new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'commit') {
+        return () => {
+          const marks = target.metaKeys('unit:').map((k) => target.getMeta(k) ?? '');
+          return target.commit().then(() => {
+            durable = marks;
+          });
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const h = await harness(t, { wrapStore });
+  await h.send('M9|CREATE|summary;disk full|');
+  await h.engine.whenIdle();
+  const marked: boolean[] = [];
+  const edit = h.jira.editIssue.bind(h.jira);
+  h.jira.editIssue = (key, body) => {
+    marked.push(durable.some((m) => m.includes('editInFlight')));
+    return edit(key, body);
+  };
+  await h.send('M9|UPDATE|priority;High|comment;still full|');
+  await runFor(h, 3_000, 500);
+  assert.equal(h.store.queryLog({ guid: 'M9' })[0].status, 'Ok');
+  assert.deepEqual(marked, [true], 'the edit left after its mark was committed');
+  assert.deepEqual(h.jira.created()[0].comments, ['still full']);
+});

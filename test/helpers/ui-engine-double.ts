@@ -19,6 +19,7 @@ export function emptySnapshot(): EngineSnapshot {
     logCount: 0,
     logVersion: 0,
     catalogue: null,
+    exactlyOnce: { settling: 0, repairChecks: 0, duplicatesRepaired: 0 },
   };
 }
 

@@ -48,6 +48,13 @@ function queuePart(snapshot: EngineSnapshot): StatusPart {
   return { text: `queue ${snapshot.queueDepth}${full}`, color, bold: percent >= 80 };
 }
 
+/** CREATEs whose answer was lost, looked up before they are sent again: only while there are any. */
+function settlingPart(snapshot: EngineSnapshot): StatusPart[] {
+  // An engine of an older version attached over the control socket sends no such figure.
+  const n = snapshot.exactlyOnce?.settling ?? 0;
+  return n > 0 ? [{ text: `${n} settling (answer lost; looked up before sending again)`, color: 'yellow' }] : [];
+}
+
 /** The parts, in order of importance. */
 export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[] {
   const { snapshot, demo, jiraUrl, credentialSource, listenAddress, attachment } = props;
@@ -63,6 +70,7 @@ export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[]
     { text: `creds: ${credentialSource}` },
     { text: `socket ${listenAddress ?? 'off'}` },
     queuePart(snapshot),
+    ...settlingPart(snapshot),
     { text: `throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`, color: t.used >= t.max ? 'yellow' : undefined },
     // Only while Jira's rate limit sets the pace: why the queue drains slower than it fills, and
     // how many commands are paced (their request waits for the pacer, not for Jira).
