@@ -31,7 +31,8 @@ test('100,000 rows: one screenful fetched and drawn, PgDn and End move through t
   let frame = plain(app.lastFrame());
   assert.match(frame, /100,000 rows/);
   assert.match(frame, /OPS-100000/);
-  assert.ok(engine.queries.every((q) => (q.limit ?? Infinity) <= 20), 'never more than a screenful asked for');
+  // The screen and the rows around it (so a page move is drawn at once), never the whole log.
+  assert.ok(engine.queries.every((q) => (q.limit ?? Infinity) <= 4 * 16), 'never more than a few screens asked for');
   const drawn = frame.split('\n').filter((l) => /OPS-\d+/.test(l)).length;
   assert.equal(drawn, 16, 'height 20 leaves 16 table rows');
 
@@ -44,7 +45,9 @@ test('100,000 rows: one screenful fetched and drawn, PgDn and End move through t
   frame = plain(app.lastFrame());
   assert.match(frame, /100,000 selected/);
   assert.match(frame, /OPS-1 /);
-  assert.equal(engine.queries.at(-1)?.offset, 100_000 - 16);
+  const last = engine.queries.at(-1);
+  assert.ok(last && (last.offset ?? 0) <= 100_000 - 16 && (last.offset ?? 0) + (last.limit ?? 0) >= 100_000, 'the last rows fetched');
+  assert.ok((last?.offset ?? 0) >= 100_000 - 4 * 16, 'and not many more');
   app.unmount();
 });
 
