@@ -16,7 +16,7 @@
 // row (about 50 ms at 100,000): it is taken once typing (or row churn) pauses, and until
 // then the count is null and the pane shows the first page.
 import type { EngineApi } from '../core/engine-api.js';
-import type { LogRow } from '../core/ports.js';
+import type { LogQuery, LogRow } from '../core/ports.js';
 import { batchSubscribe, REDRAW_INTERVAL_MS } from './hooks/use-engine.js';
 import type { LogFilter } from './log-filter.js';
 import { parseLogFilter } from './log-filter.js';
@@ -59,6 +59,11 @@ export function visibleRows(view: LogView, top: number, limit: number): LogRow[]
   if (!block) return [];
   const from = Math.max(0, Math.min(top - block.start, block.rows.length - limit));
   return block.rows.slice(from, from + limit);
+}
+
+/** An engine whose log reads are served from a cache (attached): it says whether a read is exact. */
+interface CachedLog {
+  holdsLog?(query: LogQuery): boolean;
 }
 
 /** Timers, replaceable in tests. */
@@ -163,14 +168,20 @@ export class LogViewStore {
     return this.top >= block.start && (this.top + this.limit <= block.start + block.rows.length || block.atEnd);
   }
 
+  /** The block to hold around the window. */
+  private blockQuery(): LogQuery {
+    const start = Math.max(0, this.top - SCREENS_BEFORE * this.limit);
+    return { ...this.filter, offset: start, limit: this.top - start + (1 + SCREENS_AFTER) * this.limit };
+  }
+
   /** Reads the block around the window now (never from render). */
   private fill(notify = true): void {
     this.cancelRefill();
-    const before = SCREENS_BEFORE * this.limit;
-    const start = Math.max(0, this.top - before);
-    const want = this.top - start + (1 + SCREENS_AFTER) * this.limit;
+    const query = this.blockQuery();
+    const start = query.offset ?? 0;
+    const want = query.limit ?? 0;
     this.version = this.logVersion();
-    const rows = this.engine.queryLog({ ...this.filter, offset: start, limit: want });
+    const rows = this.engine.queryLog(query);
     const openRow = this.view.openId === null ? undefined : this.engine.getLogRow(this.view.openId);
     this.view = { ...this.view, block: { start, rows, atEnd: rows.length < want }, openRow };
     if (notify) this.emit();
@@ -181,8 +192,15 @@ export class LogViewStore {
     const timers = this.options.timers ?? realTimers;
     this.refill = timers.setTimeout(() => {
       this.refill = null;
-      // Same rows on screen: the new block is taken at the next draw, with no draw of its own.
       const stale = this.version !== this.logVersion();
+      // Attached, rows not held yet would come back as the nearest ones: keep the block
+      // there is, and let the read ask the engine; its answer bumps the version and lands here.
+      const cached = this.engine as EngineApi & CachedLog;
+      if (!stale && cached.holdsLog && !cached.holdsLog(this.blockQuery())) {
+        this.engine.queryLog(this.blockQuery());
+        return;
+      }
+      // Same rows on screen: the new block is taken at the next draw, with no draw of its own.
       this.fill(stale);
     }, 0);
   }

@@ -92,3 +92,25 @@ test('the store answers page moves from the rows it holds and refills around the
   assert.ok(far && far.start <= 900 && far.start + far.rows.length >= 910, 'a jump out of the block is read at once');
   assert.equal(far.rows[900 - far.start]?.ticketKey, 'OPS-100');
 });
+
+test('attached: a refill the engine\'s cache cannot answer exactly keeps the rows shown and asks for the new ones', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(1_000);
+  let held = true;
+  // RemoteEngine's holdsLog: whether its window cache has these rows (else it answers the nearest ones).
+  const attached = Object.assign(engine, { holdsLog: () => held });
+  const clock = new FakeClock();
+  const store = new LogViewStore(attached, { timers: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (h) => clock.clearTimeout(h as never) } });
+  store.show({}, 0, 10);
+  store.show({}, 20, 10);
+  held = false;
+  const shown = store.getSnapshot().block;
+  const asked = engine.queries.length;
+  await clock.advance(1);
+  assert.equal(store.getSnapshot().block, shown, 'the block shown is kept until the rows arrive');
+  assert.ok(engine.queries.length > asked, 'the read that fetches them was made');
+  held = true;
+  store.show({}, 20, 10);
+  await clock.advance(1);
+  assert.notEqual(store.getSnapshot().block, shown, 'once held, the block is refilled');
+});
