@@ -106,6 +106,10 @@ export class LogViewStore {
       if (this.listeners.size === 0) {
         this.unwatch?.();
         this.unwatch = null;
+        // Nobody looks: no read after the pane is gone (the engine may be stopping). A count
+        // left pending is taken when the pane is back (its version is then stale).
+        this.cancelRefill();
+        this.cancelCount();
       }
     };
   };
@@ -216,8 +220,7 @@ export class LogViewStore {
     const timers = this.options.timers ?? realTimers;
     // Churn alone does not put a pending count off (it would never be taken under load).
     if (this.counting !== null && !filterChanged && this.filter.text) return;
-    if (this.counting !== null) timers.clearTimeout(this.counting);
-    this.counting = null;
+    this.cancelCount();
     const version = this.logVersion();
     if (!this.filter.text) {
       this.countVersion = version;
@@ -225,6 +228,8 @@ export class LogViewStore {
       return;
     }
     if (filterChanged) this.view = { ...this.view, count: null };
+    // Read ahead with nobody looking (prime): the count waits for the pane.
+    if (this.listeners.size === 0) return;
     this.counting = timers.setTimeout(() => {
       this.counting = null;
       this.countVersion = this.logVersion();
@@ -233,13 +238,22 @@ export class LogViewStore {
     }, this.options.textCountDelayMs ?? TEXT_COUNT_DELAY_MS);
   }
 
+  private cancelCount(): void {
+    if (this.counting === null) return;
+    (this.options.timers ?? realTimers).clearTimeout(this.counting);
+    this.counting = null;
+  }
+
   /** New, changed or pruned rows (or, attached, rows that arrived): read the window again. */
   private engineChanged(): void {
     if (!this.shown && !this.view.block) return;
     const version = this.logVersion();
-    if (version === this.version && version === this.countVersion) return;
-    if (version !== this.countVersion) this.recount(false);
-    this.fill(false);
+    const rowsStale = version !== this.version;
+    // A free-text count already waiting is taken at the version current when it runs.
+    const countStale = version !== this.countVersion && this.counting === null;
+    if (!rowsStale && !countStale) return;
+    if (countStale) this.recount(false);
+    if (rowsStale) this.fill(false);
     this.emit();
   }
 
