@@ -68,6 +68,15 @@ export class LogWindowCache {
     this.awaited.clear();
   }
 
+  /** Whether queryLog would answer these exact rows now, at the current version (no fetch started). */
+  holds(query: LogQuery): boolean {
+    const block = this.blocks.get(filterKey(filterOf(query)));
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 50;
+    return block !== undefined && block.version === this.version && offset >= block.start
+      && (offset + limit <= block.start + block.rows.length || block.atEnd);
+  }
+
   queryLog(query: LogQuery): LogRow[] {
     const filter = filterOf(query);
     const key = filterKey(filter);

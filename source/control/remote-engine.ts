@@ -206,6 +206,11 @@ export class RemoteEngine implements EngineApi {
     return this.log.queryLog(query);
   }
 
+  /** Whether queryLog answers these rows from what is held, exactly (not the nearest rows while fetching). */
+  holdsLog(query: LogQuery): boolean {
+    return this.log.holds(query);
+  }
+
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number {
     return this.log.countLog(query);
   }

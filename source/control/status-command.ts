@@ -47,11 +47,12 @@ function jiraState(report: EngineStatusReport): { json: Record<string, unknown>;
     text = c.state === 'checking' ? 'checking…' : 'not checked yet';
   }
   if (s.paused) text += '; the queue is paused (401/403) until the credentials change';
-  // Other parts of the engine may report how fast Jira is being paced; shown when present.
-  const pacing = (s as unknown as Record<string, unknown>).pacing;
-  if (pacing !== undefined) {
-    json.pacing = pacing;
-    text += `; pacing ${printable(JSON.stringify(pacing), 80)}`;
+  // How fast Jira is being paced, and whether Jira's rate limit or our ceiling sets it.
+  const p = s.pacing as Partial<EngineStatusReport['snapshot']['pacing']> | undefined;
+  if (p && typeof p.perSecond === 'number') {
+    json.pacing = p;
+    const pausedUntil = typeof p.pausedUntil === 'number' && p.pausedUntil > Date.now() ? `, paused by Jira until ${new Date(p.pausedUntil).toISOString()}` : '';
+    text += `; pacing ${Number(p.perSecond.toFixed(2))} req/s, ${Number(p.concurrent)} at once (${p.limitedByJira ? 'Jira\'s rate limit' : 'the configured ceiling'}), ${Number(p.waiting)} waiting${pausedUntil}`;
   }
   return { json, text };
 }

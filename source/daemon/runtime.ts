@@ -262,7 +262,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     let metricsServer: MetricsServer | null = null;
     let stopping: Promise<void> | null = null;
     if (metrics && options.metrics) {
-      const unfollow = metrics.follow(engine, { journal: () => store.stats() });
+      const unfollow = metrics.follow(engine, { journal: () => store.stats(), onJournalWrite: (listener) => store.onWrite(listener) });
       undo.push(async () => unfollow());
       try {
         metricsServer = await startMetricsServer({ listen: options.metrics, engine, metrics, stopping: () => stopping !== null });

@@ -26,7 +26,11 @@ export interface EngineMetrics {
   /** The engine with submitLine counted (give this one to the sockets). */
   wrapLines<T extends Pick<EngineApi, 'submitLine'>>(engine: T): T;
   /** Starts following the engine's snapshot and events. */
-  follow(engine: EngineApi, extra: { journal(): { writes: number; lastWriteMs: number; failedWrites: number } }): () => void;
+  follow(engine: EngineApi, extra: {
+    journal(): { writes: number; lastWriteMs: number; failedWrites: number };
+    /** Each durable write's milliseconds, as the store makes them (the sync latency histogram). */
+    onJournalWrite?(listener: (ms: number) => void): () => void;
+  }): () => void;
 }
 
 /**
@@ -145,6 +149,12 @@ export function createEngineMetrics(now: () => number = Date.now): EngineMetrics
         this.set(extra.journal().lastWriteMs / 1000);
       },
     });
+    // Every write, not only the last: a slow disk shows as a tail here between two scrapes.
+    const syncs = new Histogram({
+      name: 'jiraline_journal_sync_duration_seconds', help: 'Durable writes (journal record append + sync, or a snapshot) by duration',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+    });
+    const unwatchWrites = extra.onJournalWrite?.((ms) => syncs.observe(ms / 1000)) ?? (() => undefined);
     new Gauge({
       name: 'jiraline_journal_writes', help: 'Durable writes made, and failed', labelNames: ['result'], registers: [registry],
       collect() {
@@ -153,11 +163,15 @@ export function createEngineMetrics(now: () => number = Date.now): EngineMetrics
         this.set({ result: 'failed' }, j.failedWrites);
       },
     });
-    return engine.onEvent((event) => {
+    const unwatchEvents = engine.onEvent((event) => {
       if (event.type === 'sent') commands.inc({ outcome: 'ok', action: event.action });
       else if (event.type === 'failed') commands.inc({ outcome: 'failed', action: event.action });
       else if (event.type === 'retry') retries.inc();
     });
+    return () => {
+      unwatchEvents();
+      unwatchWrites();
+    };
   };
 
   return { registry, jira, wrapJira, wrapLines, follow };

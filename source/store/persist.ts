@@ -42,6 +42,7 @@ export class GroupCommit<T = Uint8Array> {
   private next: { waiters: Waiter[]; promise: Promise<void> } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly counters: WriteStats = { writes: 0, failedWrites: 0, lastBytes: 0, lastWriteMs: 0, lastExportMs: 0 };
+  private readonly writeListeners = new Set<(ms: number) => void>();
 
   /**
    * `snapshot` captures, synchronously, what the write must make durable (the database's
@@ -53,6 +54,12 @@ export class GroupCommit<T = Uint8Array> {
     private readonly delayMs: number,
     private readonly sizeOf: (payload: T) => number = (payload) => (payload as { length?: number }).length ?? 0,
   ) {}
+
+  /** Calls `listener` with the milliseconds of each successful write (capture + write + sync): its latency histogram. */
+  onWrite(listener: (ms: number) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
 
   /** Records that the in-memory database changed. */
   touch(): void {
@@ -120,6 +127,7 @@ export class GroupCommit<T = Uint8Array> {
       () => {
         this.counters.writes += 1;
         this.counters.lastWriteMs = performance.now() - began;
+        for (const listener of this.writeListeners) listener(this.counters.lastWriteMs);
         this.durable = Math.max(this.durable, version);
         settle((waiter) => waiter.resolve());
       },

@@ -45,6 +45,8 @@ export interface Store extends StorePort {
   readonly binding: JiraBinding;
   /** Write counters (group commit makes far fewer writes than commits). */
   stats(): WriteStats & DurabilityStats;
+  /** Calls `listener` with the milliseconds each durable write took (record or snapshot, synced); returns the unsubscribe. */
+  onWrite(listener: (ms: number) => void): () => void;
   /** Writes a whole snapshot of the database now (and starts a new journal); resolves when durable. */
   checkpoint(): Promise<void>;
   /** Runs the synchronous fn whole or not at all (a savepoint; undone if fn throws). Also faster for many mutations. */
@@ -174,6 +176,10 @@ class SqlStore implements Store {
 
   stats(): WriteStats & DurabilityStats {
     return { ...this.committer.stats(), ...this.durability.stats() };
+  }
+
+  onWrite(listener: (ms: number) => void): () => void {
+    return this.committer.onWrite(listener);
   }
 
   checkpoint(): Promise<void> {

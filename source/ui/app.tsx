@@ -18,6 +18,7 @@ import type { InputMode, PaneMemory, PaneProps } from './panes/pane-props.js';
 import { CreationPane } from './panes/creation-pane.js';
 import { ConfigurationPane } from './panes/configuration-pane.js';
 import { LogPane } from './panes/log-pane.js';
+import { primeLogView } from './log-view-store.js';
 import { StatisticsPane } from './panes/statistics-pane.js';
 import { JiraPane } from './panes/jira-pane.js';
 
@@ -70,6 +71,9 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   useEffect(() => {
     onPaneChange?.(pane);
   }, [pane, onPaneChange]);
+
+  // The Log pane's rows are read ahead once the first frame is out (log-view-store.ts).
+  useEffect(() => primeLogView(paneMemory, services.engine, rows), [paneMemory, services.engine]); // eslint-disable-line react-hooks/exhaustive-deps -- once per engine, not per resize
 
   useEffect(() => {
     onModeChange?.(mode);

@@ -132,7 +132,8 @@ async function benchKeys(): Promise<BenchResult[]> {
   await store.close();
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify({ log: { maxEntries: 200_000 } }));
-  const settings = resolveSettings({ demo: true, config: configPath, 'data-dir': dataDir, listen: 'off' }, {}, 'tui');
+  // Not demo mode: a demo engine runs on a directory of its own, not on these rows.
+  const settings = resolveSettings({ config: configPath, 'data-dir': dataDir, listen: 'off', 'jira-url': 'http://127.0.0.1:9' }, { HOME: dir }, 'tui');
   const runtime = await startRuntime(settings, { env: {}, keychain: null });
   const services = runtimeServices(runtime, { openEditor: async (text) => ({ ok: true, text }) });
   const stdout = new FakeStdout();

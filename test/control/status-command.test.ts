@@ -25,6 +25,7 @@ test('status of a running engine (text and --json), with an app attached; then o
   assert.match(text, new RegExp(`jiraline engine running on ${host.dataDir}`));
   assert.match(text, new RegExp(`pid\\s+${process.pid} \\(daemon, jiraline \\d+\\.\\d+\\.\\d+\\), since \\d{4}-`));
   assert.match(text, /Jira\s+http:\/\/127\.0\.0\.1:\d+: connected as Ops Bot \(DataCenter \d/);
+  assert.match(text, /; pacing \d+(\.\d+)? req\/s, \d+ at once \(the configured ceiling\), \d+ waiting$/m, 'the pace Jira is sent at, in words');
   assert.match(text, /queue\s+\d+ commands? waiting; throttle \d+\/10 per 60s/);
   assert.match(text, new RegExp(`sockets\\s+Advanced lines ${host.runtime.listenAddress}; control ${host.dataDir}/jiraline.sock`));
   assert.match(text, /attached\s+none/);
@@ -41,6 +42,8 @@ test('status of a running engine (text and --json), with an app attached; then o
   assert.equal(json.jira.state, 'ok');
   assert.equal(json.jira.user, 'Ops Bot');
   assert.equal(json.jira.paused, false);
+  assert.equal(typeof (json.jira.pacing as { perSecond?: unknown }).perSecond, 'number');
+  assert.equal((json.jira.pacing as { limitedByJira?: unknown }).limitedByJira, false);
   assert.equal(typeof json.queueDepth, 'number');
   assert.deepEqual(json.throttle, { used: (json.throttle as { used: number }).used, max: 10, intervalSeconds: 60 });
   assert.equal(json.attached.length, 1);

@@ -68,6 +68,11 @@ test('/metrics and /healthz of an engine on the simulator', async (t) => {
   assert.match(text, /^# TYPE jiraline_jira_request_duration_seconds histogram$/m);
   assert.ok(value(text, /^jiraline_journal_writes\{result="ok"\}/) > 0);
   assert.match(text, /^jiraline_journal_last_write_seconds \d/m);
+  // Sync latency is a histogram of every durable write, not only the last one's duration.
+  assert.match(text, /^# TYPE jiraline_journal_sync_duration_seconds histogram$/m);
+  const syncs = value(text, /^jiraline_journal_sync_duration_seconds_count /);
+  assert.ok(syncs >= 2, `several writes observed (${syncs})`);
+  assert.equal(value(text, /^jiraline_journal_sync_duration_seconds_bucket\{le="\+Inf"\}/), syncs);
 
   const health = await fetch(`${base}/healthz`);
   assert.equal(health.status, 200);

@@ -3,7 +3,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useScroll } from '../hooks/use-scroll.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey } from '../key-bindings.js';
 import { osc8 } from './hyperlink.js';
 
 /** One line of a ScrollView. */
@@ -36,7 +36,7 @@ export function ScrollView({ title, lines, height, isActive, onClose }: ScrollVi
   const shown = lines.slice(top, top + rows);
   return (
     <Box flexDirection="column">
-      <Text bold>{title}<Text dimColor>{range ? `  ${range}` : ''}  Esc back</Text></Text>
+      <Text bold>{title}<Text dimColor>{range ? `  ${range}` : ''}  {footerHints([['leave', 'back']])}</Text></Text>
       {shown.map((line, i) => (
         <Text key={top + i} wrap="truncate-end" bold={line.bold} dimColor={line.dim}>
           {line.prefix ?? ''}

@@ -8,7 +8,9 @@ import { FIELD_TYPES } from '../../core/fields.js';
 import type { FieldDef } from '../../core/ports.js';
 import { TextInput } from '../components/text-input.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
-import { useList } from '../hooks/use-list.js';
+import { listMoves, useList } from '../hooks/use-list.js';
+import { footerHints, isKey } from '../key-bindings.js';
+import type { WindowMove } from '../components/list-window.js';
 
 /** What the dialog adds. */
 export interface AddedField {
@@ -27,6 +29,18 @@ export interface AddFieldDialogProps {
   isActive: boolean;
   onAdd(added: AddedField): void;
   onCancel(): void;
+}
+
+// Home and End belong to the search box's text, and so do letters (j, k): the field list
+// moves with these only.
+const searchMoves: readonly WindowMove[] = ['up', 'down', 'page-up', 'page-down'];
+
+/** The dialog's hint lines, from the key table its keys are matched against. */
+export function addFieldHints(): { search: string; type: string } {
+  return {
+    search: `type to search · ${footerHints([[searchMoves, 'pick'], ['commit', 'add'], ['leave', 'cancel']])}`,
+    type: `How its value is shaped. ${footerHints([[listMoves, 'pick'], ['commit', 'add'], ['leave', 'back']])}`,
+  };
 }
 
 type Entry = { kind: 'field'; def: FieldDef; type: string } | { kind: 'free'; id: string };
@@ -58,14 +72,13 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
 
   // Keys of the list; the search box takes the text (it stays active while the list moves).
   useKeys((input, key) => {
-    // Home and End belong to the search box's text, and so do letters (j, k).
-    list.keyMove(input, key, ['up', 'down', 'page-up', 'page-down'], true);
+    list.keyMove(input, key, searchMoves, true);
   }, { isActive: isActive && freeId === null });
 
   useKeys((input, key) => {
     if (typeList.keyMove(input, key)) return;
-    if (key.return) onAdd({ field: freeId as string, rowType: FIELD_TYPES[typeList.window.cursor] });
-    else if (key.escape) setFreeId(null);
+    if (isKey('commit', input, key)) onAdd({ field: freeId as string, rowType: FIELD_TYPES[typeList.window.cursor] });
+    else if (isKey('leave', input, key)) setFreeId(null);
   }, { isActive: isActive && freeId !== null });
 
   const submit = () => {
@@ -79,7 +92,7 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
     return (
       <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 70)}>
         <Text bold color="cyan">Type of {freeId}</Text>
-        <Text dimColor>How its value is shaped. ↑↓ pick · Enter add · Esc back</Text>
+        <Text dimColor>{addFieldHints().type}</Text>
         {FIELD_TYPES.slice(tw.top, tw.top + rows).map((t, i) => (
           <Text key={t} inverse={tw.top + i === tw.cursor}>{t}</Text>
         ))}
@@ -107,7 +120,7 @@ export function AddFieldDialog({ catalogue, present, width, height, isActive, on
       </Box>
       <WindowedTable columns={columns} rows={entries.slice(w.top, w.top + rows)} selected={entries.length > 0 ? w.cursor - w.top : null}
         rowKey={(e) => (e.kind === 'free' ? `free:${e.id}` : e.def.id)} emptyText="No field matches; a custom field id (customfield_NNNNN) can be added as typed." height={rows} />
-      <Text dimColor>type to search · ↑↓ PgUp PgDn pick · Enter add · Esc cancel</Text>
+      <Text dimColor>{addFieldHints().search}</Text>
     </Box>
   );
 }

@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Credentials } from '../../core/ports.js';
 import { makeSecret, describeSource } from '../../secrets/index.js';
-import { isKey } from '../key-bindings.js';
+import { footerHints, isKey } from '../key-bindings.js';
 import { TextInput } from '../components/text-input.js';
 import type { AppServices } from '../app-services.js';
 import { useValueStore } from '../value-store.js';
@@ -21,6 +21,11 @@ export interface AuthDialogProps {
 }
 
 type Row = 'method' | 'username' | 'secret' | 'save';
+
+/** The dialog's hint line, from the key table its keys are matched against. */
+export function authHints(): string {
+  return footerHints([[['up', 'down'], 'move'], ['edit', 'edit / save'], ['leave', 'close']]);
+}
 
 /** The dialog; Esc closes without saving. */
 export function AuthDialog({ services, isActive, width, onClose }: AuthDialogProps): React.JSX.Element {
@@ -97,13 +102,13 @@ export function AuthDialog({ services, isActive, width, onClose }: AuthDialogPro
       <Text dimColor wrap="truncate-end">In use: {describeSource(settings.credentialSource)}{settings.credentialSummary ? ` — ${settings.credentialSummary}` : ''}</Text>
       <Box>
         <Text inverse={row === 'method' && editing === null}>{'Method'.padEnd(20)}</Text>
-        <Text> {method === 'basic' ? 'Username + password (API token on Cloud)' : 'Authorization Key (Bearer; PAT on Server/DC)'}  <Text dimColor>←→ change</Text></Text>
+        <Text> {method === 'basic' ? 'Username + password (API token on Cloud)' : 'Authorization Key (Bearer; PAT on Server/DC)'}  <Text dimColor>{footerHints([[['left', 'right'], 'change']])}</Text></Text>
       </Box>
       {method === 'basic' ? field('username', 'Username', username, false) : null}
       {field('secret', method === 'basic' ? 'Password / API token' : 'Authorization Key', secret, true)}
       <Text inverse={row === 'save' && editing === null}>{saving ? '[ saving… ]' : '[ Save ]'}</Text>
       {error ? <Text color="red">{error}</Text> : null}
-      <Text dimColor>↑↓ move · Enter edit / save · Esc close</Text>
+      <Text dimColor>{authHints()}</Text>
     </Box>
   );
 }

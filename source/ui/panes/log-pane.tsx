@@ -3,10 +3,10 @@
 // fast as 20. `/` filters, Enter opens a row (request, Jira's answer, attempts, next
 // retry), ticket URLs are terminal hyperlinks.
 // See docs/architecture.md#the-log-statistics-and-pruning.
-import React, { useMemo, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
-import type { LogQuery, LogRow } from '../../core/ports.js';
+import type { LogRow } from '../../core/ports.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
 import { clampWindow, type ListWindow } from '../components/list-window.js';
 import { listMoves, useList } from '../hooks/use-list.js';
@@ -16,7 +16,7 @@ import { ScrollView, type ViewLine } from '../components/scroll-view.js';
 import { useValueStore } from '../value-store.js';
 import { isFiltered, parseLogFilter } from '../log-filter.js';
 import { formatCount, formatRelative, formatTime, prettyJson } from '../format.js';
-import { useLogCount } from '../hooks/use-log-count.js';
+import { filterKey, logViewStore, visibleRows } from '../log-view-store.js';
 import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
 
 const statusColor = (row: LogRow) => (row.status === 'Ok' ? 'green' : row.status === 'Failed' ? 'red' : 'yellow');
@@ -77,19 +77,12 @@ const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['f
 const logFooter = footerHints(logFooterParts);
 const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
-// The log version is what makes rows new: new, changed or pruned rows bump it, and the
-// pane asks again. It is passed (and not used) so that it is a stated input of the memo.
-function queryAt(engine: PaneProps['services']['engine'], query: LogQuery, _version: number): LogRow[] {
-  return engine.queryLog(query);
-}
-
-function rowAt(engine: PaneProps['services']['engine'], id: number, _version: number): LogRow | undefined {
-  return engine.getLogRow(id);
-}
-
 /** The Log pane. */
-export function LogPane({ services, snapshot, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
-  const engine = services.engine;
+export function LogPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+  // Rows, counts and the opened row come from the log-view store, fetched off the render
+  // path (log-view-store.ts); drawing only slices what it holds.
+  const store = logViewStore(memory, services.engine);
+  const view = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { config } = useValueStore(services.settings);
   const [filterText, setFilterText] = useRemembered(memory, 'log.filter', '');
   const [win, setWin] = useRemembered<ListWindow>(memory, 'log.window', { cursor: 0, top: 0 });
@@ -99,16 +92,35 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
 
   const filter = useMemo(() => parseLogFilter(filterText), [filterText]);
   const tableRows = Math.max(1, height - 4);
-  // logVersion is in the deps so that new, changed or pruned rows are fetched again.
-  const known = useLogCount(engine, filter, snapshot.logVersion);
+  const current = view.key === filterKey(filter);
+  const known = current ? view.count : null;
   // While a text filter is being counted, the first page is what there is to move in.
-  const top = known === null ? 0 : clampWindow(win, known, tableRows).top;
-  const logVersion = snapshot.logVersion;
-  const rows = useMemo(() => queryAt(engine, { ...filter, offset: top, limit: tableRows }, logVersion), [engine, filter, top, tableRows, logVersion]);
+  const topOf = useCallback((next: ListWindow, count: number | null) => (count === null ? 0 : clampWindow(next, count, tableRows).top), [tableRows]);
+  const top = topOf(win, known);
+  const rows = current ? visibleRows(view, top, tableRows) : [];
   const count = known ?? rows.length;
-  const list = useList(count, tableRows, { state: [win, setWin], pinTop: known === null });
+  // A key's new window is put in the store in the key handler, so the frame after the key
+  // already holds its rows; the effect covers the rest (a resize, a count that moved the window).
+  const moveTo = useCallback((next: ListWindow) => {
+    setWin(next);
+    store.show(filter, topOf(next, known), tableRows);
+  }, [setWin, store, filter, topOf, known, tableRows]);
+  useEffect(() => store.show(filter, top, tableRows), [store, filter, top, tableRows]);
+  const list = useList(count, tableRows, { state: [win, moveTo], pinTop: known === null });
   const w = list.window;
-  const openRow = useMemo(() => (openId === null ? undefined : rowAt(engine, openId, logVersion)), [engine, openId, logVersion]);
+  const openRow = openId !== null && view.openId === openId ? view.openRow : undefined;
+  useEffect(() => {
+    if (store.getSnapshot().openId !== openId) store.open(openId);
+  }, [store, openId]);
+  const openAt = (id: number | null) => {
+    setOpenId(id);
+    store.open(id);
+  };
+  const filterTo = (text: string) => {
+    setFilterText(text);
+    setWin({ cursor: 0, top: 0 });
+    store.show(parseLogFilter(text), 0, tableRows);
+  };
 
   useKeys((input, key) => {
     if (list.keyMove(input, key)) {
@@ -117,17 +129,16 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
       setEditingFilter(true);
     } else if (isKey('open', input, key)) {
       const row = rows[w.cursor - w.top];
-      if (row) setOpenId(row.id);
+      if (row) openAt(row.id);
     } else if (isKey('leave', input, key) && filterText) {
-      setFilterText('');
-      setWin({ cursor: 0, top: 0 });
+      filterTo('');
     }
   }, { isActive: isActive && !editingFilter && openRow === undefined });
 
   if (openRow) {
     return (
       <Box flexDirection="column" paddingX={1}>
-        <ScrollView title={`Log row ${openRow.id}`} lines={logRowLines(openRow, Date.now())} height={height} isActive={isActive} onClose={() => setOpenId(null)} />
+        <ScrollView title={`Log row ${openRow.id}`} lines={logRowLines(openRow, Date.now())} height={height} isActive={isActive} onClose={() => openAt(null)} />
       </Box>
     );
   }
@@ -150,14 +161,10 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
             isActive={isActive}
             width={width - 6}
             placeholder="Failed, guid:ID, key:OPS-1, text…"
-            onChange={(text) => {
-              setFilterText(text);
-              setWin({ cursor: 0, top: 0 });
-            }}
+            onChange={filterTo}
             onSubmit={() => setEditingFilter(false)}
             onCancel={() => {
-              setFilterText('');
-              setWin({ cursor: 0, top: 0 });
+              filterTo('');
               setEditingFilter(false);
             }}
           />
