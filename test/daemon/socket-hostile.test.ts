@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startSocketServer, type SocketServerOptions } from '../../source/daemon/socket-server.js';
 import type { GuidStatus } from '../../source/core/engine-api.js';
 import { connectClient, type LineClient } from './helpers/line-client.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /** Answers `OK <GUID> queued`; STATUS gives what the test put in `known`. */
 class Engine {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../source/daemon/socket-server.js';
 import type { GuidStatus } from '../../source/core/engine-api.js';
 import { connectClient, type LineClient } from './helpers/line-client.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /** Replies `OK <line>` after a few ms, or holds lines the test chooses until released. */
 class StandInEngine {
