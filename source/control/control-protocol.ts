@@ -47,6 +47,8 @@ export interface HelloState {
   demo: boolean;
   jiraUrl: string | null;
   listenAddress: string | null;
+  /** The Advanced socket listens where other machines can reach it: guarded by the socketToken, or not (null: loopback or off). */
+  remoteListen?: null | 'token' | 'unauthenticated';
   apiVersion: 2 | 3;
   warnings: string[];
 }
@@ -78,6 +80,8 @@ export interface EngineStatusReport {
   snapshot: WireSnapshot;
   clients: AttachedClient[];
   listenAddress: string | null;
+  /** As in HelloState; absent from an engine older than this field. */
+  remoteListen?: null | 'token' | 'unauthenticated';
   jiraUrl: string | null;
   demo: boolean;
 }

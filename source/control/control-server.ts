@@ -75,6 +75,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     // `jiraline status` asking is not an attached app.
     clients: [...clients].filter((c) => c.ready && c.about.client !== STATUS_CLIENT).map((c) => c.about),
     listenAddress: options.describe().listenAddress,
+    remoteListen: options.describe().remoteListen ?? null,
     jiraUrl: options.describe().jiraUrl,
     demo: options.describe().demo,
   }) });

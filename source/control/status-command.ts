@@ -9,6 +9,7 @@ import { existingDataDir } from '../daemon/settings.js';
 import { dataDirSource, hasEngineData, POINT_ELSEWHERE } from '../daemon/engine-data.js';
 import { lockHolder, readControlRecord } from './control-address.js';
 import { STATUS_CLIENT, type EngineStatusReport, type WireSnapshot } from './control-protocol.js';
+import { isLoopbackHost, splitHostPort } from '../core/host-port.js';
 import { connectToDataDir } from './remote-engine.js';
 
 const usage = `Usage: jiraline status [--json] [--data-dir DIR]
@@ -55,6 +56,23 @@ function jiraState(report: EngineStatusReport): { json: Record<string, unknown>;
     text += `; pacing ${Number(p.perSecond.toFixed(2))} req/s, ${Number(p.concurrent)} at once (${p.limitedByJira ? 'Jira\'s rate limit' : 'the configured ceiling'}), ${Number(p.waiting)} waiting${pausedUntil}`;
   }
   return { json, text };
+}
+
+/**
+ * Who can reach the Advanced socket, in words, as the daemon log and the app say at start:
+ * null when only this machine can. An engine too old to report its guard is judged by its
+ * address alone.
+ */
+export function remoteSocketWords(listenAddress: string | null, remoteListen: EngineStatusReport['remoteListen']): string | null {
+  if (remoteListen === null) return null;
+  if (remoteListen === undefined) {
+    const hostPort = listenAddress === null ? null : splitHostPort(listenAddress);
+    if (hostPort === null || isLoopbackHost(hostPort.host)) return null;
+  }
+  const where = `the Advanced socket ${printable(listenAddress ?? '-', 80)} is reachable from other machines`;
+  if (remoteListen === 'token') return `${where}; each connection must send AUTH with the socketToken first`;
+  if (remoteListen === 'unauthenticated') return `${where} WITHOUT a socketToken (--allow-unauthenticated-remote): anyone who reaches it files tickets with these Jira credentials`;
+  return `${where} (this engine does not say whether a socketToken guards it)`;
 }
 
 function ago(ms: number): string {
@@ -107,6 +125,7 @@ export async function runStatus(args: string[], io: CommandIo = processIo(), now
     io.stdout.write(`${JSON.stringify({
       running: true, pid: engine.pid, version: engine.version, since: new Date(engine.since).toISOString(), face: engine.face,
       dataDir: engine.dataDir, socket: engine.socket, listen: report.listenAddress,
+      remoteListen: report.remoteListen ?? null, listenWarning: remoteSocketWords(report.listenAddress, report.remoteListen),
       jira: jira.json, queueDepth: s.queueDepth, throttle: s.throttle, logCount: s.logCount, exactlyOnce: s.exactlyOnce ?? null,
       attached: report.clients.map((c) => ({ client: printable(c.client, 64), pid: c.pid, since: new Date(c.since).toISOString() })),
     })}\n`);
@@ -115,12 +134,14 @@ export async function runStatus(args: string[], io: CommandIo = processIo(), now
   const t = s.throttle;
   const apps = report.clients.length === 0 ? 'none'
     : `${report.clients.length} (${report.clients.map((c) => (c.pid === null ? printable(c.client, 64) : `pid ${c.pid}`)).join(', ')})`;
+  const remote = remoteSocketWords(report.listenAddress, report.remoteListen);
   io.stdout.write([
     `jiraline engine running on ${engine.dataDir}`,
     `  pid       ${engine.pid} (${engine.face}, jiraline ${printable(engine.version, 40)}), since ${new Date(engine.since).toISOString()} (${ago(now() - engine.since)})`,
     `  Jira      ${report.demo ? 'DEMO (built-in simulator)' : printable(report.jiraUrl ?? '-')}: ${jira.text}`,
     `  queue     ${s.queueDepth} command${s.queueDepth === 1 ? '' : 's'} waiting; throttle ${t.used}/${t.max} per ${t.intervalSeconds}s${exactlyOnceText(s)}`,
     `  sockets   Advanced lines ${report.listenAddress ?? 'off'}; control ${engine.socket}`,
+    ...(remote === null ? [] : [`  WARNING   ${remote}`]),
     `  attached  ${apps}`,
     '',
   ].join('\n'));

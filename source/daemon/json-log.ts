@@ -13,7 +13,7 @@ export type LogLevel = 'info' | 'warning' | 'error';
 /** Events that mean something failed for good or needs a person. */
 const errorEvents = new Set(['start-failed', 'failed', 'paused', 'not-ours']);
 /** Events that may need a look. */
-const warningEvents = new Set(['warning', 'refused', 'retry', 'jira-changed', 'jira-pending-elsewhere']);
+const warningEvents = new Set(['warning', 'refused', 'retry', 'jira-changed', 'jira-pending-elsewhere', 'log-dropped']);
 
 /** The level of a record without an explicit one. */
 export function levelOf(record: LogRecord): LogLevel {
@@ -63,16 +63,40 @@ export function stdoutIsJournal(env: Record<string, string | undefined>, stat: (
 
 /**
  * Gathers writes made in one turn of the event loop into one: at thousands of lines a
- * second every line makes two records, and stdout to a pipe is a synchronous syscall.
+ * second every line makes two records.
+ *
+ * With `bound`: stdout to a pipe (or the journal's stream) is written asynchronously, and
+ * Node keeps whatever the reader has not taken yet in memory. A reader slower than the
+ * records come (a flood of refused lines, a busy journald) made that grow without end —
+ * hundreds of MiB over a million fuzzed lines. So while more than `maxBacklog` bytes wait,
+ * records are counted instead of kept, and once the backlog is below the bound again the
+ * line `dropped(count)` makes says how many were lost, before the next records. flush()
+ * called by the caller writes whatever the backlog.
  */
-export function batchedWriter(write: (text: string) => void): { write: (text: string) => void; flush: () => void } {
+export function batchedWriter(write: (text: string) => void, bound?: {
+  backlog: () => number;
+  maxBacklog: number;
+  dropped: (records: number) => string;
+}): { write: (text: string) => void; flush: () => void } {
   let pending = '';
   let scheduled = false;
-  const flush = () => {
+  let droppedRecords = 0;
+  // A flush asked for by the caller (start failed, stopping) always writes: those records matter most, and are few.
+  const flush = (force = true) => {
     scheduled = false;
     if (pending === '') return;
-    const text = pending;
+    let text = pending;
     pending = '';
+    if (bound) {
+      if (!force && bound.backlog() > bound.maxBacklog) {
+        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) droppedRecords += 1;
+        return;
+      }
+      if (droppedRecords > 0) {
+        text = bound.dropped(droppedRecords) + text;
+        droppedRecords = 0;
+      }
+    }
     write(text);
   };
   return {
@@ -80,7 +104,7 @@ export function batchedWriter(write: (text: string) => void): { write: (text: st
       pending += text;
       if (!scheduled) {
         scheduled = true;
-        setImmediate(flush);
+        setImmediate(() => flush(false));
       }
     },
     flush,

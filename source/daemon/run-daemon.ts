@@ -22,6 +22,8 @@ const usage = `Usage: jiraline daemon [--config FILE] [--data-dir DIR] [--listen
 
 /** How long in-flight requests get to finish on SIGTERM/SIGINT. */
 const stopGraceMs = 5000;
+/** Bytes of log output stdout may hold for a slow reader before records are counted instead (json-log.ts). */
+const LOG_BACKLOG_BYTES = 8 * 1024 * 1024;
 
 /** Runs the daemon until a signal stops it; returns the exit code. */
 export async function runDaemon(args: string[]): Promise<number> {
@@ -30,7 +32,6 @@ export async function runDaemon(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const out = batchedWriter((text) => process.stdout.write(text));
   // Under systemd, stdout is the journal's stream: each line then starts with its syslog
   // priority, which journald takes off and keeps (journalctl -p err); elsewhere plain JSON.
   const journal = stdoutIsJournal(process.env, () => {
@@ -40,6 +41,17 @@ export async function runDaemon(args: string[]): Promise<number> {
     } catch {
       return null;
     }
+  });
+  let formatted = '';
+  const format = createJsonLog((text) => (formatted = text), Date.now, { priorityPrefix: journal });
+  // What a slow reader has not taken yet stays bounded (json-log.ts, batchedWriter).
+  const out = batchedWriter((text) => process.stdout.write(text), {
+    backlog: () => process.stdout.writableLength,
+    maxBacklog: LOG_BACKLOG_BYTES,
+    dropped: (records) => {
+      format({ event: 'log-dropped', records, reason: `stdout's reader fell ${LOG_BACKLOG_BYTES / 1048576} MiB behind` });
+      return formatted;
+    },
   });
   const log: (record: LogRecord) => void = createJsonLog(out.write, Date.now, { priorityPrefix: journal });
   let settings;

@@ -323,7 +323,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
             dataDir: store.dir, socket: await controlSocketPath(store.dir),
           },
           describe: () => ({
-            demo: simulator !== null, jiraUrl: jira.baseUrl, listenAddress: socket?.address ?? null,
+            demo: simulator !== null, jiraUrl: jira.baseUrl, listenAddress: socket?.address ?? null, remoteListen: settings.remoteListen,
             apiVersion: jira.apiVersion, warnings,
           }),
           onLog: log,

@@ -29,6 +29,19 @@ export interface AuthHooks {
   authenticated(): void;
 }
 
+/**
+ * What a connection did with its input and replies, as it happens (never line contents).
+ * Lets a caller know that something did NOT happen without waiting a while: the reading
+ * paused, a flush held replies back, the idle timer fired and the connection stayed open.
+ */
+export type FlowEvent =
+  /** After every flush: `lines` read so far, replies `written` now, replies `ready` but held behind an unanswered one. */
+  | { event: 'flushed'; lines: number; written: number; ready: number }
+  /** Reading stopped (back-pressure) after `lines` lines, or started again. */
+  | { event: 'paused' | 'resumed'; lines: number }
+  /** The idle timeout fired while `unanswered` lines wait for their commit: the connection stays open. */
+  | { event: 'idle-kept'; unanswered: number };
+
 /** The longest reason a STATUS reply carries; the log row keeps the whole text. */
 const MAX_STATUS_REASON = 500;
 
@@ -74,6 +87,8 @@ export class SocketConnection {
   private paused = false;
   private ending = false;
   private authTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Lines taken from the socket (every frame, answered here or by the engine). */
+  private linesRead = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -81,6 +96,7 @@ export class SocketConnection {
     private readonly limits: ConnectionLimits,
     private readonly onLog?: (record: { event: string; [key: string]: unknown }) => void,
     private readonly authHooks?: AuthHooks,
+    private readonly onFlow?: (event: FlowEvent) => void,
   ) {
     this.framer = new LineFramer(limits.maxLineBytes);
     this.authed = limits.token === null;
@@ -163,6 +179,7 @@ export class SocketConnection {
     // Waiting on our own commits is not idleness; look again after another period.
     if (this.unanswered > 0) {
       this.socket.setTimeout(this.limits.idleTimeoutMs);
+      this.onFlow?.({ event: 'idle-kept', unanswered: this.unanswered });
       return;
     }
     this.noMoreLines = true;
@@ -170,6 +187,7 @@ export class SocketConnection {
   }
 
   private handle(frame: Frame): void {
+    this.linesRead += 1;
     if (frame.kind === 'too-long') return this.refuse('ERR - line too long');
     if (!isUtf8(frame.bytes)) return this.refuse(`ERR ${guidOf(frame.bytes.toString('latin1'))} line is not valid UTF-8`);
     const text = frame.bytes.toString('utf8');
@@ -246,6 +264,7 @@ export class SocketConnection {
   /** Writes every reply that is next in line, in one write. */
   private flush(): void {
     let out = '';
+    let written = 0;
     while (this.head < this.slots.length) {
       const slot = this.slots[this.head];
       if (slot.reply === null && slot.atHead) slot.reply = slot.atHead();
@@ -254,6 +273,12 @@ export class SocketConnection {
       out += `${neutralise(slot.reply)}\n`;
       this.unansweredBytes -= slot.bytes ?? 0;
       this.head += 1;
+      written += 1;
+    }
+    if (this.onFlow) {
+      let ready = 0;
+      for (let i = this.head; i < this.slots.length; i++) if (this.slots[i].reply !== null) ready += 1;
+      this.onFlow({ event: 'flushed', lines: this.linesRead, written, ready });
     }
     // Drop answered slots now and then, without shifting the array on every reply.
     if (this.head > 4096 || this.head === this.slots.length) {
@@ -273,9 +298,11 @@ export class SocketConnection {
     if (hold && !this.paused) {
       this.paused = true;
       this.socket.pause();
+      this.onFlow?.({ event: 'paused', lines: this.linesRead });
     } else if (!hold && this.paused) {
       this.paused = false;
       this.socket.resume();
+      this.onFlow?.({ event: 'resumed', lines: this.linesRead });
     }
   }
 

@@ -6,7 +6,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { EngineApi } from '../core/engine-api.js';
 import { parseHostPort } from '../core/host-port.js';
-import { SocketConnection, type ConnectionLimits } from './socket-connection.js';
+import { SocketConnection, type ConnectionLimits, type FlowEvent } from './socket-connection.js';
+
+export type { FlowEvent };
 
 /** The part of the engine the socket needs. */
 export type SocketEngine = Pick<EngineApi, 'submitLine' | 'status' | 'noteRefused'>;
@@ -42,6 +44,8 @@ export interface SocketServerOptions {
   maxUnansweredBytes?: number;
   /** Diagnostics (connection errors), never with line contents. */
   onLog?: (record: { event: string; [key: string]: unknown }) => void;
+  /** Each connection's reading and replies as they happen (tests use it to see what did not happen). */
+  onFlow?: (event: FlowEvent) => void;
 }
 
 /** A listening socket server. */
@@ -95,7 +99,7 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
     const connection = new SocketConnection(socket, options.engine, limits, options.onLog, limits.token === null ? undefined : {
       admit: () => connections.size - waiting.size < maxConnections,
       authenticated: () => waiting.delete(connection),
-    });
+    }, options.onFlow);
     connections.add(connection);
     if (!connection.authenticated) waiting.add(connection);
     connection.closed.then(() => {

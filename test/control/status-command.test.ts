@@ -3,10 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { runStatus } from '../../source/control/status-command.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { remoteSocketWords, runStatus } from '../../source/control/status-command.js';
 import { attachEngine } from '../../source/control/remote-engine.js';
 import { UsageError } from '../../source/cli-args.js';
+import { resolveSettings } from '../../source/daemon/settings.js';
+import { startRuntime } from '../../source/daemon/runtime.js';
+import { startSimulator } from '../../source/simulator/index.js';
 import { captureIo } from '../daemon/helpers/capture-io.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitUntil } from '../ui/support.js';
@@ -29,6 +32,7 @@ test('status of a running engine (text and --json), with an app attached; then o
   assert.match(text, /queue\s+\d+ commands? waiting; throttle \d+\/10 per 60s/);
   assert.match(text, new RegExp(`sockets\\s+Advanced lines ${host.runtime.listenAddress}; control ${host.dataDir}/jiraline.sock`));
   assert.match(text, /attached\s+none/);
+  assert.doesNotMatch(text, /other machines/, 'a loopback socket is not called reachable');
 
   const app = await attachEngine(host.dataDir, { client: 'jiraline-app' });
   t.after(() => app.stop());
@@ -67,4 +71,38 @@ test('status: 3 on a directory no engine ever ran on; bad usage is a UsageError 
   assert.deepEqual(JSON.parse(c.out()), { running: false, dataDir: tmp.dir, engineData: false });
   await assert.rejects(runStatus(['--frobnicate'], captureIo().io), UsageError);
   await assert.rejects(runStatus(['--data-dir', join(tmp.dir, 'no-such-dir')], captureIo().io), UsageError);
+});
+
+test('status says in words when the Advanced socket is reachable from other machines, and whether a token guards it', async (t) => {
+  // Tests bind loopback only: the engine runs on 127.0.0.1 with the settings a reachable
+  // address gives (settings.test.ts checks which addresses those are).
+  const tmp = await makeTempDir();
+  const simulator = await startSimulator({ mode: 'datacenter', auth: null });
+  const configPath = join(tmp.dir, 'config.json');
+  await writeFile(configPath, JSON.stringify({ socketToken: 'tok-1' }));
+  const dataDir = join(tmp.dir, 'data');
+  const settings = resolveSettings({ config: configPath, 'data-dir': dataDir, listen: '127.0.0.1:0', 'jira-url': simulator.url }, {}, 'daemon');
+  settings.remoteListen = 'token';
+  const runtime = await startRuntime(settings, { env: {}, keychain: null, face: 'daemon' });
+  t.after(async () => {
+    await runtime.stop();
+    await simulator.close();
+    await tmp.cleanup();
+  });
+
+  let c = captureIo();
+  assert.equal(await runStatus(['--data-dir', dataDir], c.io), 0);
+  assert.match(c.out(), new RegExp(`WARNING\\s+the Advanced socket ${runtime.listenAddress} is reachable from other machines; each connection must send AUTH with the socketToken first`));
+  c = captureIo();
+  assert.equal(await runStatus(['--json', '--data-dir', dataDir], c.io), 0);
+  const json = JSON.parse(c.out()) as Record<string, unknown>;
+  assert.equal(json.remoteListen, 'token');
+  assert.match(String(json.listenWarning), /reachable from other machines/);
+
+  // Without a token (--allow-unauthenticated-remote), and from an engine that does not report its guard.
+  assert.match(remoteSocketWords('0.0.0.0:7465', 'unauthenticated') ?? '', /^the Advanced socket 0\.0\.0\.0:7465 is reachable from other machines WITHOUT a socketToken .*anyone who reaches it files tickets/);
+  assert.match(remoteSocketWords('[::]:7465', undefined) ?? '', /reachable from other machines \(this engine does not say whether a socketToken guards it\)/);
+  assert.equal(remoteSocketWords('127.0.0.1:7465', undefined), null);
+  assert.equal(remoteSocketWords('127.0.0.1:7465', null), null);
+  assert.equal(remoteSocketWords(null, undefined), null);
 });

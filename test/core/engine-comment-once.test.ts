@@ -10,7 +10,8 @@ import { startSimulator } from '../../source/simulator/index.js';
 import { JiraError } from '../../source/core/jira-error.js';
 import type { JiraPort } from '../../source/core/ports.js';
 import type { Store } from '../../source/store/index.js';
-import { harness, runFor, until } from './engine-harness.js';
+import { harness, runFor } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { FakeJira, networkError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 
@@ -55,7 +56,7 @@ test('a comment on its way when the engine died is looked up at the next start, 
   const first = await harness(t, { clock, jira });
   const release = jira.hold('addComment');
   await first.send('M4|CREATE|summary;disk full|comment;first|comment;second|');
-  await until(() => jira.callsOf('addComment').length === 1, 'the comment is with Jira');
+  await waitUntil(() => jira.callsOf('addComment').length === 1, 'the comment is with Jira');
   await first.close(); // the engine is gone; Jira goes on and writes the comment
   release();
   await flush(10);

@@ -5,7 +5,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JiraPort } from '../../source/core/ports.js';
-import { harness, runFor, until, type Harness, type HarnessOptions } from './engine-harness.js';
+import { harness, runFor, type Harness, type HarnessOptions } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { FakeJira, httpError, networkError } from '../helpers/fake-jira.js';
 
@@ -259,19 +260,19 @@ test('a refusal of a unit that was with Jira before the gate closed does not hol
   const releaseEdit = jira.hold('editIssue');
   jira.script('editIssue', httpError(502));
   await h.engine.start();
-  await until(() => jira.callsOf('editIssue').length === 1, 'X is with Jira');
+  await waitUntil(() => jira.callsOf('editIssue').length === 1, 'X is with Jira');
   jira.script('createIssue', httpError(502), httpError(502), httpError(502));
   await h.send('Y|CREATE|summary;y|');
-  await until(() => h.engine.getSnapshot().connection.state === 'down', 'Y\'s 502 closes the gate');
+  await waitUntil(() => h.engine.getSnapshot().connection.state === 'down', 'Y\'s 502 closes the gate');
   const releaseProbe = jira.hold('createIssue');
   await clock.advance(1000);
-  await until(() => jira.callsOf('createIssue').length === 2, 'the probe is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 2, 'the probe is with Jira');
   releaseEdit(); // X's 502 comes back during the probe: X retries in 5 minutes
-  await until(() => h.store.queryLog({ guid: 'X' })[0].attempts === 10, 'X refused');
+  await waitUntil(() => h.store.queryLog({ guid: 'X' })[0].attempts === 10, 'X refused');
   releaseProbe(); // the probe is refused too: the gate waits 2 s
-  await until(() => h.events.filter((e) => e.type === 'retry' && e.guid === 'Y').length === 2, 'the probe refused');
+  await waitUntil(() => h.events.filter((e) => e.type === 'retry' && e.guid === 'Y').length === 2, 'the probe refused');
   await clock.advance(2000);
-  await until(() => jira.callsOf('createIssue').length === 3, 'the next probe, 2 s later');
+  await waitUntil(() => jira.callsOf('createIssue').length === 3, 'the next probe, 2 s later');
   assert.equal(jira.callsOf('editIssue').length, 1, 'X itself waits for its own 5 minutes');
 });
 

@@ -165,11 +165,3 @@ export function callTimes(h: Harness, method: Parameters<FakeJira['callsOf']>[0]
   return h.jira.callsOf(method).map((c) => (c.at - start) / 1000);
 }
 
-/** Waits (real time, for I/O such as a commit) until `cond` holds; fails after 10 s. */
-export async function until(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 2));
-  }
-}

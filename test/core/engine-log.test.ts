@@ -2,7 +2,8 @@
 // Execute, the snapshot the panes read, and stop().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, runFor, until } from './engine-harness.js';
+import { harness, runFor } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 import { FakeJira, httpError } from '../helpers/fake-jira.js';
 
@@ -190,7 +191,7 @@ test('stop(): lines are refused, a request under way is ended at once (not waite
   const h = await harness(t);
   const release = h.jira.hold('createIssue');
   await h.send('ST|CREATE|summary;x|');
-  await until(() => h.jira.callsOf('createIssue').length === 1, 'the create is with Jira');
+  await waitUntil(() => h.jira.callsOf('createIssue').length === 1, 'the create is with Jira');
   const signal = (h.jira.callsOf('createIssue')[0].call as { signal?: AbortSignal } | undefined)?.signal;
   assert.ok(signal instanceof AbortSignal && !signal.aborted, 'the stop signal goes with the request into the port');
   const stopped = h.engine.stop(10_000);
@@ -223,7 +224,7 @@ test('finished commands leave the queue table at once; STATUS answers from the l
   await h.engine.whenIdle();
   const hold = h.jira.hold('createIssue');
   await h.send('F2|CREATE|summary;y|');
-  await until(() => h.jira.callsOf('createIssue').length === 2, 'F2 is with Jira');
+  await waitUntil(() => h.jira.callsOf('createIssue').length === 2, 'F2 is with Jira');
   // Open in the store (its in-flight mark waits for the outcome: a restart looks every open CREATE up).
   assert.ok(['queued', 'inflight'].includes(h.store.latestCommandFor('F2')?.state ?? 'gone'), 'an open command is kept');
   assert.deepEqual(h.engine.status('F2'), { guid: 'F2', status: 'Pending', ticketKey: null, ticketUrl: null });

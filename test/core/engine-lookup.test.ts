@@ -9,7 +9,8 @@ import { startSimulator, type Simulator } from '../../source/simulator/index.js'
 import { JiraError } from '../../source/core/jira-error.js';
 import { LOOKUP_MAX_PAGES, LOOKUP_PAGE_SIZE } from '../../source/core/engine-recovery.js';
 import type { IssuePayload, JiraPort } from '../../source/core/ports.js';
-import { harness, runFor, until } from './engine-harness.js';
+import { harness, runFor } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { FakeJira, networkError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 
@@ -138,7 +139,7 @@ async function crashBeforeJira(t: TestContext, guid: string) {
   const first = await harness(t, { clock, jira });
   const release = jira.hold('createIssue');
   await first.engine.submitLine(`${guid}|CREATE|summary;x|`);
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   await first.close();
   jira.script('createIssue', networkError('network'));
   release();

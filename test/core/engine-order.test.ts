@@ -3,19 +3,20 @@
 // See docs/protocol.md#update.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, until } from './engine-harness.js';
+import { harness } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { httpError } from '../helpers/fake-jira.js';
 
 test('an UPDATE waits for its GUID\'s CREATE; another GUID is not held up meanwhile', async (t) => {
   const h = await harness(t);
   const release = h.jira.hold('createIssue');
   await h.send('A|CREATE|summary;first|');
-  await until(() => h.jira.callsOf('createIssue').length === 1, 'A\'s CREATE is with Jira');
+  await waitUntil(() => h.jira.callsOf('createIssue').length === 1, 'A\'s CREATE is with Jira');
   // Arrives while A's CREATE is in flight: it must wait, and must not send the CREATE twice.
   assert.equal(await h.engine.submitLine('A|UPDATE|comment;needs the ticket|'), 'OK A queued');
   // B's CREATE is sent although A's is still in flight (held at the same gate, so released together).
   await h.send('B|CREATE|summary;second|');
-  await until(() => h.jira.callsOf('createIssue').length === 2, 'B\'s CREATE is with Jira too');
+  await waitUntil(() => h.jira.callsOf('createIssue').length === 2, 'B\'s CREATE is with Jira too');
   assert.equal(h.jira.callsOf('editIssue').length, 0, 'A\'s UPDATE waits');
   assert.equal(h.engine.status('A')?.status, 'Pending');
   release();

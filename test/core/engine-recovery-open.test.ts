@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore, databaseFileName } from '../../source/store/index.js';
-import { harness, until, type Harness } from './engine-harness.js';
+import { harness, type Harness } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { FakeJira, httpError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
@@ -37,7 +38,7 @@ test('a CREATE that reached Jira while the file still said "queued" is found by 
   const first = await harness(t, { clock, jira });
   const release = jira.hold('createIssue');
   assert.equal(await first.engine.submitLine('Q1|CREATE|summary;disk full|comment;paged|'), 'OK Q1 queued');
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   const crashed = await crashCopy(first);
   assert.equal(await stateInFile(crashed.dir, 'Q1'), 'queued', 'no in-flight mark was committed before the request');
   release(); // Jira makes the ticket; the crashed process never hears of it
@@ -80,7 +81,7 @@ test('when the lookup itself fails at restart, the CREATE waits and looks again 
   const first = await harness(t, { clock, jira });
   const release = jira.hold('createIssue');
   await first.engine.submitLine('Q3|CREATE|summary;flapping|');
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   const crashed = await crashCopy(first);
   release();
   await first.close();

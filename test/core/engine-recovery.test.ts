@@ -3,7 +3,8 @@
 // See docs/architecture.md#recovery-after-a-crash-and-stopping.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, runFor, until } from './engine-harness.js';
+import { harness, runFor } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { FakeJira, httpError, networkError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 
@@ -13,7 +14,7 @@ test('a CREATE in flight when the engine died is found by its label and adopted:
   const first = await harness(t, { clock, jira });
   const release = jira.hold('createIssue');
   assert.equal(await first.engine.submitLine('K1|CREATE|summary;db01 down|comment;paged|'), 'OK K1 queued');
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   await first.close(); // the "crash": the store still says in flight
   release(); // Jira made the ticket, but nobody heard the answer
   await flush(10);
@@ -40,7 +41,7 @@ test('a search hit that does not really carry the label is never adopted: the CR
   const first = await harness(t, { clock, jira });
   const release = jira.hold('createIssue');
   await first.engine.submitLine('K2|CREATE|summary;fan failure|');
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   await first.close();
   jira.script('createIssue', networkError('network')); // the request never got there
   release();
@@ -125,7 +126,7 @@ test('an update in flight at the crash is sent again after the restart', async (
   await first.engine.whenIdle();
   const release = jira.hold('editIssue');
   await first.send('U9|UPDATE|priority;High|');
-  await until(() => jira.callsOf('editIssue').length === 1, 'the edit is with Jira');
+  await waitUntil(() => jira.callsOf('editIssue').length === 1, 'the edit is with Jira');
   await first.close();
   jira.script('editIssue', networkError('network'));
   release();
@@ -142,7 +143,7 @@ test('a Manual Execute in flight at the crash ends Failed as "outcome unknown", 
   const first = await harness(t, { clock, jira });
   const release = jira.hold('createIssue');
   void first.engine.execute({ fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'manual' } });
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   await first.close();
   release();
   const second = await harness(t, { clock, jira, temp: first.temp });
@@ -168,13 +169,13 @@ async function cloudCrashAfterCreate(t: TestContext, guid: string, lagMs: number
   first.store.setMeta('serverInfo', JSON.stringify({ deploymentType: 'Cloud', version: '1001.0.0', baseUrl: jira.baseUrl }));
   const release = jira.hold('createIssue');
   await first.engine.submitLine(`${guid}|CREATE|summary;made just before the crash|`);
-  await until(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
+  await waitUntil(() => jira.callsOf('createIssue').length === 1, 'the request is with Jira');
   await first.close();
   release(); // Jira made the ticket; the answer was lost with the process
   await flush(10);
   const second = await harness(t, { clock, jira, temp: first.temp, noStart: true });
   await second.engine.start();
-  await until(() => jira.callsOf('search').length === 1, 'the first lookup');
+  await waitUntil(() => jira.callsOf('search').length === 1, 'the first lookup');
   return { clock, jira, second };
 }
 

@@ -3,7 +3,8 @@
 // See docs/protocol.md#update.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callTimes, harness, runFor, until, type Harness } from './engine-harness.js';
+import { callTimes, harness, runFor, type Harness } from './engine-harness.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { httpError } from '../helpers/fake-jira.js';
 
 /** Makes tickets for the GUIDs (CREATEs are not throttled) and returns the moment after. */
@@ -123,7 +124,7 @@ test('an update sent while another waits starts a new row (a sent update is neve
   await withTickets(h, ['J1']);
   const release = h.jira.hold('editIssue');
   await h.send('J1|UPDATE|comment;in flight|');
-  await until(() => h.jira.callsOf('editIssue').length === 1, 'the first update is with Jira');
+  await waitUntil(() => h.jira.callsOf('editIssue').length === 1, 'the first update is with Jira');
   await h.send('J1|UPDATE|comment;later 1|', 'J1|UPDATE|comment;later 2|');
   release();
   await h.engine.whenIdle();

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { isolatedEnv, runCli, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
 
@@ -93,7 +94,7 @@ test(`chaos: ${kills} SIGKILLs (one restart on a full disk) while ${2 * guids} l
     while (next < feed.length || again.length > 0) {
       const target = current;
       if (target === null) {
-        await sleep(20);
+        await waitUntil(() => current !== null, 'the daemon to be back up', 60_000, 20);
         continue;
       }
       const batch = again.splice(0);
@@ -139,8 +140,7 @@ test(`chaos: ${kills} SIGKILLs (one restart on a full disk) while ${2 * guids} l
     current = daemon;
     if (k === fullAt) {
       const before = storeErrors;
-      const deadline = Date.now() + 10_000;
-      while (storeErrors < before + 3 && Date.now() < deadline) await sleep(20);
+      await waitUntil(() => storeErrors >= before + 3, 'three lines refused with ENOSPC while the disk is full', 30_000, 20);
       unlinkSync(full);
     }
   }
@@ -159,16 +159,14 @@ test(`chaos: ${kills} SIGKILLs (one restart on a full disk) while ${2 * guids} l
     if (!issue || !texts(issue).some((b) => b.includes(line.note))) return false;
     return line.kind === 'create' || issue.status === 'Done';
   };
-  const deadline = Date.now() + 120_000;
-  while (!acked.every(done) && Date.now() < deadline) await sleep(200);
+  await waitUntil(() => acked.every(done), () => `every acknowledged line's effect in Jira; missing: ${acked.filter((l) => !done(l)).slice(0, 5).map((l) => l.guid).join(', ')}`, 120_000, 200);
   // And nothing left Pending in the log (lost lines that were stored finish too).
   let rows: Array<Record<string, unknown>> = [];
-  for (;;) {
+  await waitUntil(async () => {
     const listed = await runCli(['log', '--json', '--data-dir', dataDir], env);
     rows = listed.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-    if (!rows.some((r) => r.status === 'Pending') || Date.now() > deadline) break;
-    await sleep(500);
-  }
+    return !rows.some((r) => r.status === 'Pending');
+  }, 'no log row left Pending', 120_000, 500);
   daemon.child.kill('SIGTERM');
   assert.equal((await daemon.exited).code, 0, daemon.stderr());
   records.push(...daemon.records);

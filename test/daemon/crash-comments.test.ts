@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimIssue } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { crashSetup } from './helpers/crash-setup.js';
 import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
@@ -17,7 +18,6 @@ const lines = 300;
 /** SIGKILL when the simulator holds this many comments. */
 const killAtComments = [20, 70, 120, 170, 220];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const guidOf = (issue: SimIssue) => ((issue.fields.labels as string[] | undefined) ?? []).find((l) => l.startsWith('jiraline-'))?.slice(9);
 
 test('five SIGKILLs while 300 CREATE+comment lines are answered 300 ms after the writes: each comment exactly once', async (t) => {
@@ -39,17 +39,15 @@ test('five SIGKILLs while 300 CREATE+comment lines are answered 300 ms after the
   assert.equal(client.received.filter((r) => r.startsWith('OK ')).length, lines, client.received.find((r) => !r.startsWith('OK ')));
 
   for (const at of killAtComments) {
-    const deadline = Date.now() + 60_000;
-    while (comments() < at && Date.now() < deadline) await sleep(2);
+    await waitUntil(() => comments() >= at, `${at} comments in Jira before the next kill`, 60_000, 2);
     daemon.kill();
     await daemon.exited;
     records.push(...daemon.records);
     daemon = await startDaemon(args, env);
   }
 
-  const deadline = Date.now() + 120_000;
   const settled = () => sim.issues().length >= lines && sim.issues().every((i) => i.comments.length > 0 && i.status === 'In Progress');
-  while (!settled() && Date.now() < deadline) await sleep(100);
+  await waitUntil(settled, `${lines} tickets with their comment and status`, 120_000, 100);
   daemon.child.kill('SIGTERM');
   assert.equal((await daemon.exited).code, 0, daemon.stderr());
   records.push(...daemon.records);

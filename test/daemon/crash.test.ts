@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimIssue } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { crashSetup } from './helpers/crash-setup.js';
 import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
@@ -17,7 +18,6 @@ const creates = 240;
 const updates = 60;
 const kills = 4;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const labelsOf = (issue: SimIssue) => (issue.fields.labels as string[] | undefined) ?? [];
 
 test('SIGKILL during a feed, restart: every acknowledged line is exactly one ticket', async (t) => {
@@ -65,10 +65,10 @@ test('SIGKILL during a feed, restart: every acknowledged line is exactly one tic
       sent.push(...batch);
       await client.write(batch.map((i) => `${feed[i].line}\n`).join(''));
       // At most a few lines ahead of the replies, so the kills land where they are meant to.
-      do {
-        await sleep(5);
+      await waitUntil(() => {
         take();
-      } while (sent.length - answered > 10 && !client.socket.destroyed);
+        return sent.length - answered <= 10 || client.socket.destroyed;
+      }, 'the replies to catch up with the lines sent', 60_000, 5);
       if (acked.size >= killAfter) {
         // Mid-feed, with CREATEs in flight: what was sent and not answered goes to the next daemon.
         daemon.kill();
@@ -101,7 +101,6 @@ test('SIGKILL during a feed, restart: every acknowledged line is exactly one tic
   }
 
   // Wait until every acknowledged CREATE has its ticket and every UPDATE its label.
-  const deadline = Date.now() + 90_000;
   const done = () => {
     const byGuid = new Map<string, SimIssue[]>();
     for (const issue of sim.issues()) {
@@ -109,15 +108,17 @@ test('SIGKILL during a feed, restart: every acknowledged line is exactly one tic
     }
     return byGuid;
   };
-  for (;;) {
+  const complete = (i: number, byGuid: Map<string, SimIssue[]>) => {
+    const tickets = byGuid.get(feed[i].guid) ?? [];
+    return tickets.length > 0 && (i < creates || labelsOf(tickets[0]).includes(`seen-${i - creates}`));
+  };
+  await waitUntil(() => {
     const byGuid = done();
-    const complete = [...acked].every((i) => {
-      const tickets = byGuid.get(feed[i].guid) ?? [];
-      return tickets.length > 0 && (i < creates || labelsOf(tickets[0]).includes(`seen-${i - creates}`));
-    });
-    if (complete || Date.now() > deadline) break;
-    await sleep(200);
-  }
+    return [...acked].every((i) => complete(i, byGuid));
+  }, () => {
+    const byGuid = done();
+    return `every acknowledged line's effect in Jira; not yet: ${[...acked].filter((i) => !complete(i, byGuid)).slice(0, 5).map((i) => feed[i].line).join(', ')}`;
+  }, 90_000, 200);
   daemon.child.kill('SIGTERM');
   assert.equal((await daemon.exited).code, 0, daemon.stderr());
   countAdopted();

@@ -8,7 +8,7 @@ import type { LogRow } from '../../source/core/ports.js';
 import { runLog } from '../../source/daemon/log-command.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { captureIo } from './helpers/capture-io.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const base: Omit<LogRow, 'id'> = {
   type: 'Automatic', action: 'Create', time: Date.parse('2026-11-27T09:00:00Z'), guid: null, status: 'Pending',

@@ -10,7 +10,7 @@ import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { isolatedEnv, startDaemon } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const labelsOf = (issue: SimIssue) => (issue.fields.labels as string[] | undefined) ?? [];
 

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { isolatedEnv } from './helpers/daemon-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -96,13 +97,6 @@ function run(script: string, env: Record<string, string>, background: boolean): 
   return { child, output: () => output, done };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  for (let waited = 0; !check(); waited += 50) {
-    if (waited > timeoutMs) assert.fail(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 test('the README walk-through works pasted as written: send, STATUS, log, stats and status on the daemon\'s directory', async (t) => {
   assert.ok(existsSync(join(root, 'dist/cli.js')), 'dist/cli.js is missing: npm test builds it (npm run build)');
   const steps = walkthrough(readFileSync(join(root, 'README.md'), 'utf8'));
@@ -151,10 +145,10 @@ test('the README walk-through works pasted as written: send, STATUS, log, stats 
       const isDaemon = / daemon /.test(step.command);
       if (isDaemon) daemon = started;
       const ready = isDaemon ? '"event":"listening"' : 'listening on';
-      await until(`${step.command} to listen; it printed:\n${started.output()}`, () => {
+      await waitUntil(() => {
         assert.equal(started.child.exitCode, null, `${step.command} exited:\n${started.output()}`);
         return started.output().includes(ready);
-      });
+      }, () => `${step.command} to listen; it printed:\n${started.output()}`, 60_000, 50);
       continue;
     }
     const ran = run(script, env, false);
@@ -170,6 +164,6 @@ test('the README walk-through works pasted as written: send, STATUS, log, stats 
       from = at + 1;
     }
     // As a reader would, the next command comes once the daemon has sent what it acknowledged.
-    await until(`the daemon to send what it acknowledged after ${step.command}; its log:\n${daemon?.output() ?? ''}`, () => count('accepted') === count('sent') + count('failed'));
+    await waitUntil(() => count('accepted') === count('sent') + count('failed'), () => `the daemon to send what it acknowledged after ${step.command}; its log:\n${daemon?.output() ?? ''}`, 60_000, 50);
   }
 });

@@ -13,7 +13,7 @@ import { createSecretStore, makeSecret } from '../../source/secrets/index.js';
 import { startSimulator } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { connectClient } from './helpers/line-client.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 test('demo mode: the in-process simulator, the demo template, and a clean stop', async (t) => {
   const tmp = await makeTempDir();

@@ -14,6 +14,7 @@ import { startSimulator } from '../../source/simulator/index.js';
 import { controlSocketPath } from '../../source/control/control-address.js';
 import { PROTOCOL_VERSION } from '../../source/control/control-protocol.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { isolatedEnv, runCli, startDaemon } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
 
@@ -39,8 +40,7 @@ async function controlTranscript(path: string, requests: Array<{ method: string;
   socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
   socket.write(`${JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, client: 'secrets-test' })}\n`);
   requests.forEach((r, i) => socket.write(`${JSON.stringify({ type: 'request', id: i + 1, ...r })}\n`));
-  const deadline = Date.now() + 10_000;
-  while (replies() < requests.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitUntil(() => replies() >= requests.length, () => `${requests.length} control replies; got: ${text.slice(0, 500)}`, 30_000, 20);
   socket.destroy();
   assert.equal(replies(), requests.length, `control replies: ${text.slice(0, 500)}`);
   return text;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { resolveSettings } from '../../source/daemon/settings.js';
 import { startRuntime } from '../../source/daemon/runtime.js';
 import { startSimulator, type Simulator } from '../../source/simulator/index.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const env = { JIRALINE_USER: 'sim-bot', JIRALINE_PASSWORD: 'sim-password' };
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startSocketServer, type SocketServerOptions } from '../../source/daemon/socket-server.js';
 import type { GuidStatus } from '../../source/core/engine-api.js';
 import { connectClient, type LineClient } from './helpers/line-client.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /** Answers `OK <GUID> queued`; STATUS gives what the test put in `known`. */
 class Engine {
@@ -72,7 +72,11 @@ test('a connection that does not authenticate in time is closed, whatever it sen
     const good = await s.open();
     await good.write('AUTH tok-123\n');
     await good.waitFor(1);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // must NOT be closed by the AUTH deadline
+    // Must NOT be closed by the AUTH deadline: one opened after it is closed by its own
+    // deadline, so the good one's (earlier) has passed too.
+    const later = await s.open();
+    await later.closed;
+    assert.deepEqual(later.received, ['ERR - AUTH not given within 1 s']);
     await good.write('PING\n');
     assert.deepEqual(await good.waitFor(2), ['OK auth', 'PONG']);
   } finally {
@@ -87,9 +91,11 @@ test('a ticket key or URL holding newlines and ESC cannot forge reply lines or r
   try {
     const c = await s.open();
     await c.write('STATUS G-1\nPING\n');
-    const replies = await c.waitFor(2);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // must NOT get more lines
-    assert.equal(c.received.length, 2, `two lines sent, two replies: ${JSON.stringify(c.received)}`);
+    // Must NOT get more lines: a last PING's PONG marks the end of what the server sent.
+    await c.write('PING\n');
+    await waitUntil(() => c.received.filter((r) => r === 'PONG').length >= 2, 'the last PONG');
+    const replies = c.received.slice();
+    assert.equal(c.received.length, 3, `three lines sent, three replies: ${JSON.stringify(c.received)}`);
     assert.match(replies[0], /^OK G-1 Ok OPS-1 - - OK forged queued PONG http:\/\/j\/ \[31mred $/);
     assert.equal(replies[1], 'PONG');
   } finally {

@@ -2,10 +2,10 @@
 // engine stand-in whose commits take a real (short) time or are held by the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../source/daemon/socket-server.js';
+import { startSocketServer, type FlowEvent, type SocketServer, type SocketServerOptions } from '../../source/daemon/socket-server.js';
 import type { GuidStatus } from '../../source/core/engine-api.js';
 import { connectClient, type LineClient } from './helpers/line-client.js';
-import { waitUntil } from './helpers/wait-until.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /** Replies `OK <line>` after a few ms, or holds lines the test chooses until released. */
 class StandInEngine {
@@ -48,10 +48,13 @@ class StandInEngine {
 
 async function withServer(
   options: Partial<SocketServerOptions>,
-  body: (server: SocketServer, engine: StandInEngine, open: () => Promise<LineClient>) => Promise<void>,
+  body: (server: SocketServer, engine: StandInEngine, open: () => Promise<LineClient>, flows: FlowEvent[]) => Promise<void>,
 ): Promise<void> {
   const engine = new StandInEngine();
-  const server = await startSocketServer({ engine, listen: '127.0.0.1:0', ...options });
+  // What the server says it did, so that a check that something must NOT happen looks at
+  // the server's own account instead of waiting a while.
+  const flows: FlowEvent[] = [];
+  const server = await startSocketServer({ engine, listen: '127.0.0.1:0', onFlow: (e) => flows.push(e), ...options });
   const clients: LineClient[] = [];
   const open = async () => {
     const c = await connectClient(server.address);
@@ -59,7 +62,7 @@ async function withServer(
     return c;
   };
   try {
-    await body(server, engine, open);
+    await body(server, engine, open, flows);
   } finally {
     engine.release();
     for (const c of clients) c.destroy();
@@ -67,20 +70,17 @@ async function withServer(
   }
 }
 
-/**
- * Lets the event loop turn a few times. Only for checks that something must NOT happen
- * (a reply must not overtake, a connection must not close): everything a test waits FOR
- * is polled with waitUntil, so a loaded machine makes it slower, not red.
- */
-const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How many times the server has flushed (it does after reading each chunk). */
+const flushes = (flows: FlowEvent[]) => flows.filter((e) => e.event === 'flushed').length;
 
 test('a line split over several writes is one line; \\r\\n is accepted', async () => {
-  await withServer({}, async (_server, engine, open) => {
+  await withServer({}, async (_server, engine, open, flows) => {
     const c = await open();
+    // Each piece is read by the server before the next is sent, so they arrive as separate reads.
     await c.write('G1|CRE');
-    await settle(20);
+    await waitUntil(() => flushes(flows) >= 1, 'the server read the first piece');
     await c.write('ATE|summary;x');
-    await settle(20);
+    await waitUntil(() => flushes(flows) >= 2, 'the server read the second piece');
     await c.write('|\r\n');
     assert.deepEqual(await c.waitFor(1), ['OK G1|CREATE|summary;x|']);
     assert.deepEqual(engine.lines, ['G1|CREATE|summary;x|']);
@@ -98,14 +98,15 @@ test('several lines in one chunk get one reply each, in order; empty lines get n
 });
 
 test('a later line that commits first waits for the earlier one', async () => {
-  await withServer({}, async (_server, engine, open) => {
+  await withServer({}, async (_server, engine, open, flows) => {
     engine.holdIf = (line) => line.startsWith('SLOW');
     const c = await open();
     await c.write('SLOW|CREATE|\nFAST|CREATE|\nPING\n');
-    await waitUntil(() => engine.lines.length === 2, 'both lines reached the engine');
-    await waitUntil(() => engine.committed === 1, 'the later line committed');
-    // Must NOT happen: a short settle gives an overtaking reply the time to arrive.
-    await settle();
+    await waitUntil(() => engine.lines.length >= 2, 'both lines reached the engine');
+    await waitUntil(() => engine.committed >= 1, 'the later line committed');
+    // Must NOT happen: the server flushed with FAST's reply (and PONG) ready, and wrote nothing.
+    await waitUntil(() => flows.some((e) => e.event === 'flushed' && e.ready >= 2), 'a flush with the later replies ready');
+    assert.deepEqual(flows.filter((e) => e.event === 'flushed' && e.written > 0), [], 'the server wrote no reply');
     assert.deepEqual(c.received, [], 'no reply may overtake the held first line');
     engine.release();
     assert.deepEqual(await c.waitFor(3), ['OK SLOW|CREATE|', 'OK FAST|CREATE|', 'PONG']);
@@ -194,7 +195,7 @@ test('connections beyond the cap are refused with a reply', async () => {
 });
 
 test('an idle connection is closed; one waiting for its replies is not', async () => {
-  await withServer({ idleTimeoutMs: 80 }, async (_server, engine, open) => {
+  await withServer({ idleTimeoutMs: 80 }, async (_server, engine, open, flows) => {
     const idle = await open();
     await idle.closed;
     assert.deepEqual(idle.received, []);
@@ -203,8 +204,8 @@ test('an idle connection is closed; one waiting for its replies is not', async (
     const busy = await open();
     await busy.write('A|CREATE|\n');
     await waitUntil(() => engine.heldCount === 1, 'the line reached the engine');
-    // Must NOT happen: well past the 80 ms idle timeout, the connection is still open.
-    await settle(300);
+    // Must NOT happen: the 80 ms idle timeout fired while the line waited, and the server kept the connection.
+    await waitUntil(() => flows.some((e) => e.event === 'idle-kept'), 'the idle timeout on the busy connection');
     assert.equal(busy.socket.readableEnded, false, 'still open while its line is being committed');
     engine.release();
     assert.deepEqual(await busy.waitFor(1), ['OK A|CREATE|']);
@@ -232,16 +233,19 @@ test('with a socket token, the first line must be AUTH <token>', async () => {
 });
 
 test('back-pressure: reading stops while too many lines are unanswered', async () => {
-  await withServer({ maxUnanswered: 8 }, async (_server, engine, open) => {
+  await withServer({ maxUnanswered: 8 }, async (_server, engine, open, flows) => {
     engine.holdIf = () => true;
     const c = await open();
     const total = 20_000;
     const lines = Array.from({ length: total }, (_, i) => `G${i}|CREATE|\n`).join('');
     void c.write(lines);
-    await waitUntil(() => engine.lines.length > 0, 'the server read some lines');
-    // Must NOT happen: given time, the server still does not read them all.
-    await settle(300);
+    // Must NOT happen: the server stops reading before it has them all (it says so), and
+    // reads nothing more while it is paused.
+    await waitUntil(() => flows.some((e) => e.event === 'paused'), 'the server to stop reading');
+    const paused = flows.find((e) => e.event === 'paused') as { lines: number };
     const seen = engine.lines.length;
+    assert.equal(seen, paused.lines, 'no line read after the pause');
+    assert.ok(!flows.some((e) => e.event === 'resumed'), 'reading stays paused while the lines are held');
     assert.ok(seen > 0 && seen < total, `the server stopped reading (saw ${seen} of ${total})`);
     // Commit lines as they come until all are through.
     engine.holdIf = () => false;
@@ -253,16 +257,19 @@ test('back-pressure: reading stops while too many lines are unanswered', async (
 });
 
 test('back-pressure also counts the bytes of unanswered lines', async () => {
-  await withServer({ maxUnansweredBytes: 64 * 1024 }, async (_server, engine, open) => {
+  await withServer({ maxUnansweredBytes: 64 * 1024 }, async (_server, engine, open, flows) => {
     engine.holdIf = () => true;
     const c = await open();
     const total = 2000;
     const lines = Array.from({ length: total }, (_, i) => `G${i}|CREATE|summary;${'x'.repeat(1000)}|\n`).join('');
     void c.write(lines);
-    await waitUntil(() => engine.lines.length > 0, 'the server read some lines');
-    // Must NOT happen: given time, the server still does not read them all.
-    await settle(300);
+    // Must NOT happen: the server stops reading before it has them all (it says so), and
+    // reads nothing more while it is paused.
+    await waitUntil(() => flows.some((e) => e.event === 'paused'), 'the server to stop reading');
+    const paused = flows.find((e) => e.event === 'paused') as { lines: number };
     const seen = engine.lines.length;
+    assert.equal(seen, paused.lines, 'no line read after the pause');
+    assert.ok(!flows.some((e) => e.event === 'resumed'), 'reading stays paused while the lines are held');
     assert.ok(seen > 0 && seen < total, `the server stopped reading at a byte budget (saw ${seen} of ${total} 1 KB lines)`);
     engine.holdIf = () => false;
     engine.release();
@@ -276,9 +283,9 @@ test('close() answers lines already read, then closes the connections', async ()
     const c = await open();
     await c.write('A|CREATE|\n');
     await waitUntil(() => engine.heldCount === 1, 'the line reached the engine');
+    // close() stops reading and shuts each connection down before its first await:
+    // it is under way while the line is still uncommitted.
     const closing = server.close(2000);
-    // close() is under way while the line is still uncommitted.
-    await settle();
     engine.release();
     await closing;
     await c.closed;

@@ -16,7 +16,7 @@ async function closedPort(): Promise<number> {
 }
 
 /** Starts the daemon in `dir`; stop() kills it (and the simulator). */
-export async function fuzzDaemon(dir: string, jira: 'down' | 'sim'): Promise<{ daemon: DaemonProcess & { address: string }; password: string; stop: () => Promise<void> }> {
+export async function fuzzDaemon(dir: string, jira: 'down' | 'sim', queue: Record<string, number> = {}, nodeOptions?: string): Promise<{ daemon: DaemonProcess & { address: string }; password: string; env: Record<string, string>; dataDir: string; stop: () => Promise<void> }> {
   const password = 'fuzz-pw-51c9';
   let sim: Simulator | null = null;
   let url: string;
@@ -25,12 +25,15 @@ export async function fuzzDaemon(dir: string, jira: 'down' | 'sim'): Promise<{ d
     url = sim.url;
   } else url = `http://127.0.0.1:${await closedPort()}`;
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 }, jira: { maxRequestsPerSecond: 1000, maxConcurrent: 64 } }));
+  writeFileSync(config, JSON.stringify({ updates: { maxUpdates: 100000, intervalSeconds: 1 }, jira: { maxRequestsPerSecond: 1000, maxConcurrent: 64 }, queue }));
   const env = isolatedEnv(dir, { JIRALINE_USER: 'ops-bot', JIRALINE_PASSWORD: password });
+  if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
   const daemon = await startDaemon(['--config', config, '--jira-url', url, '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'], env);
   return {
     daemon,
     password,
+    env,
+    dataDir: join(dir, 'data'),
     async stop() {
       daemon.kill();
       await daemon.exited;

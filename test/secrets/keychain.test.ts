@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { keytarMissingReason } from './helpers/keytar-presence.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const child = fileURLToPath(new URL('./helpers/keychain-child.ts', import.meta.url));
@@ -69,7 +70,7 @@ function alive(pid: number): boolean {
 // gnome-keyring-daemon daemonizes out of dbus-run-session's reach and exits when its bus
 // goes away. Wait for that; if it lingers, end it by its PID so no test leaves it behind.
 async function ensureGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  await waitUntil(() => !alive(pid), 'the keyring daemon to exit', 5000, 100).catch(() => undefined);
   if (!alive(pid)) return true;
   try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
   return false;

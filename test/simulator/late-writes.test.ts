@@ -6,14 +6,8 @@ import { test } from 'node:test';
 import { simulatorOptions } from '../../source/simulator/run-simulator.js';
 import { startSimulator } from '../../source/simulator/index.js';
 import { call, createBody } from './sim-client.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
-const waitFor = async (cond: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 test('lateWriteMs: the write is made at once, the answer comes after it; reads are not delayed', async (t) => {
   const sim = await startSimulator({ auth: null, faults: { lateWriteMs: 1500 } });
@@ -23,7 +17,7 @@ test('lateWriteMs: the write is made at once, the answer comes after it; reads a
     answered = true;
     return r;
   });
-  await waitFor(() => sim.issues().length === 1, 'the issue is made');
+  await waitUntil(() => sim.issues().length === 1, 'the issue is made');
   assert.equal(answered, false, 'the issue exists while its answer is still on its way');
   const read = await call(sim.url, 'GET', `/rest/api/2/issue/${sim.issues()[0].key}`);
   assert.equal(read.status, 200);
@@ -41,12 +35,12 @@ test('writeAfterTimeoutRate: the write is made only once the client gave up; sea
   const abort = new AbortController();
   const pending = fetch(`${sim.url}/rest/api/2/issue`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(createBody()), signal: abort.signal }).catch((e: Error) => e);
-  await waitFor(() => sim.requestCount() === 2, 'the create reached the simulator');
+  await waitUntil(() => sim.requestCount() === 2, 'the create reached the simulator');
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(sim.issues().length, 0, 'not made while the client waits');
   abort.abort(); // the client's timeout
   assert.ok((await pending) instanceof Error);
-  await waitFor(() => sim.issues().length === 1, 'made after the client gave up');
+  await waitUntil(() => sim.issues().length === 1, 'made after the client gave up');
 });
 
 test('comment properties are kept and read back with expand=properties, newest first and paged; dropCommentProperties drops them', async (t) => {

@@ -9,6 +9,7 @@ import { GroupCommit } from '../../source/store/persist.js';
 import { journalFileFor } from '../../source/store/journal.js';
 import { openStore, openStoreSnapshot } from '../../source/store/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { logRow } from './rows.js';
 
 /** A write function the test finishes by hand, recording what each write held. */
@@ -26,9 +27,6 @@ function manualWriter() {
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await tick();
-}
 
 test('commits during a write share the next write; at most one write in flight', async () => {
   let state = 0;
@@ -38,7 +36,7 @@ test('commits during a write share the next write; at most one write in flight',
 
   state = 1; group.touch();
   const first = [1, 2, 3].map((n) => group.commit().then(() => resolved.push(n)));
-  await until(() => writer.writes.length === 1);
+  await waitUntil(() => writer.writes.length === 1, 'write 1 to start');
   assert.deepEqual([...writer.writes[0].bytes], [1]);
 
   // while the first write runs, more changes and commits arrive
@@ -54,7 +52,7 @@ test('commits during a write share the next write; at most one write in flight',
   writer.writes[0].finish();
   await Promise.all(first);
   assert.deepEqual(resolved.sort((a, b) => a - b), [1, 2, 3], 'the first write resolves only its own commits');
-  await until(() => writer.writes.length === 2);
+  await waitUntil(() => writer.writes.length === 2, 'write 2 to start');
   assert.deepEqual([...writer.writes[1].bytes], [50], 'the second write holds every change made before it');
   writer.writes[1].finish();
   await Promise.all(during);
@@ -73,7 +71,7 @@ test('a commit made during a write but with nothing new waits for that write onl
   const group = new GroupCommit(() => Uint8Array.of(1), writer.write, 0);
   group.touch();
   const a = group.commit();
-  await until(() => writer.writes.length === 1);
+  await waitUntil(() => writer.writes.length === 1, 'write 1 to start');
   let bResolved = false;
   const b = group.commit().then(() => { bResolved = true; });
   await tick();
@@ -88,14 +86,14 @@ test('a failed write rejects its commits; the next commit writes again', async (
   const group = new GroupCommit(() => Uint8Array.of(7), writer.write, 0);
   group.touch();
   const failed = group.commit();
-  await until(() => writer.writes.length === 1);
+  await waitUntil(() => writer.writes.length === 1, 'write 1 to start');
   writer.writes[0].finish(new Error('ENOSPC: no space left on device'));
   await assert.rejects(failed, /ENOSPC/);
   assert.equal(group.stats().failedWrites, 1);
   assert.equal(group.idle, false, 'the change is still not on disk');
 
   const retried = group.commit();
-  await until(() => writer.writes.length === 2);
+  await waitUntil(() => writer.writes.length === 2, 'write 2 to start');
   assert.deepEqual([...writer.writes[1].bytes], [7]);
   writer.writes[1].finish();
   await retried;
@@ -110,7 +108,7 @@ test('commits asked for within the delay window share one write', async () => {
   await new Promise((resolve) => setTimeout(resolve, 1));
   group.touch();
   const b = group.commit();
-  await until(() => writer.writes.length === 1);
+  await waitUntil(() => writer.writes.length === 1, 'write 1 to start');
   writer.writes[0].finish();
   await Promise.all([a, b]);
   assert.equal(writer.writes.length, 1);

@@ -148,17 +148,20 @@ test('the rows are saved to the config file as the template (a real Jira URL, no
     await press(live.app, keys.down, keys.enter, keys.backspace);
     await type(live.app, 'Template summary');
     await press(live.app, keys.enter, 'm');
-    await waitUntil(() => live.runtime.engine.getSnapshot() !== null, 'engine');
+    await waitForFrame(live.app.lastFrame, (f) => /summary\s+Template summary\s+string\s+Exclude/.test(f));
     let saved: { template?: unknown } = {};
-    await waitUntil(() => {
-      readFile(live.configPath, 'utf8').then((t) => {
-        saved = JSON.parse(t) as { template?: unknown };
-      }, () => undefined);
+    // The file as it is at each check (read and awaited there, not a read still on its way).
+    await waitUntil(async () => {
+      try {
+        saved = JSON.parse(await readFile(live.configPath, 'utf8')) as { template?: unknown };
+      } catch {
+        return false; // not written yet
+      }
       return JSON.stringify(saved.template) === JSON.stringify([
         { field: 'project', value: 'OPS', mode: 'Include' },
         { field: 'summary', value: 'Template summary', mode: 'Exclude' },
       ]);
-    }, 'the template in the config file');
+    }, () => `the template in the config file; it holds ${JSON.stringify(saved.template)}`);
   } finally {
     await live.close();
   }

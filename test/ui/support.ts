@@ -7,6 +7,7 @@ import { createValueStore } from '../../source/ui/value-store.js';
 
 import { act, type ReactElement } from 'react';
 import { render } from 'ink-testing-library';
+import { DEFAULT_WAIT_MS, waitUntil } from '../helpers/wait-until.js';
 
 // React's act() flushes renders and effects before it returns, so the next key never
 // arrives before the listener it is meant for is attached, however loaded the machine is.
@@ -78,25 +79,14 @@ export function plain(frame: string | undefined): string {
   return (frame ?? '').replace(/\x1b\]8;;[^\x07]*\x07/g, '').replace(/\x1b\[[0-9;]*m/g, '');
 }
 
-/** Waits until the frame satisfies `test` (polling; fails with the last frame after `timeoutMs`). */
-export async function waitForFrame(lastFrame: () => string | undefined, test: (frame: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const frame = plain(lastFrame());
-    if (test(frame)) return frame;
-    if (Date.now() - start > timeoutMs) throw new Error(`frame never matched; last frame:\n${frame}`);
-    await tick(20);
-  }
+/** Waits until the frame satisfies `test` and returns it (fails showing the last frame). */
+export async function waitForFrame(lastFrame: () => string | undefined, test: (frame: string) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
+  let frame = '';
+  await waitUntil(() => test(frame = plain(lastFrame())), () => `a frame to match; last frame:\n${frame}`, timeoutMs, 20);
+  return frame;
 }
 
-/** Polls until `condition` holds (fails after `timeoutMs` with `what`). */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await tick(10);
-  }
-}
+export { waitUntil };
 
 /** AppServices around an engine, with in-memory config saving (recorded in `saved`). */
 export function makeServices(engine: EngineApi, options: { demo?: boolean; jiraUrl?: string | null; config?: Config; listenAddress?: string | null } = {}) {

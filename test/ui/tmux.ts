@@ -1,7 +1,7 @@
 // The tmux side of the smoke tests: a private tmux server per test (-L), and a poll of the
 // pane until the screen shows what the test waits for.
-import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /** Runs a tmux command on the private server `server`; returns its output. */
 export function tmux(server: string, ...args: string[]): string {
@@ -10,11 +10,7 @@ export function tmux(server: string, ...args: string[]): string {
 
 /** Polls the pane `smoke` until `check` holds; fails with the last screen. */
 export async function screenUntil(server: string, what: string, check: (screen: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const screen = tmux(server, 'capture-pane', '-p', '-t', 'smoke');
-    if (check(screen)) return screen;
-    if (Date.now() - start > timeoutMs) assert.fail(`waited ${timeoutMs} ms for ${what}; the screen:\n${screen}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let screen = '';
+  await waitUntil(() => check(screen = tmux(server, 'capture-pane', '-p', '-t', 'smoke')), () => `${what}; the screen:\n${screen}`, timeoutMs, 100);
+  return screen;
 }

@@ -153,8 +153,17 @@ export async function fuzzSocket(address: string, lines: number, connections: nu
 
 /** The peak resident set of a process, in MiB (Linux: VmHWM in /proc/PID/status). */
 export async function peakRssMiB(pid: number): Promise<number | null> {
+  return procStatusMiB(pid, 'VmHWM');
+}
+
+/** The resident set now, in MiB (Linux /proc). */
+export async function rssMiB(pid: number): Promise<number | null> {
+  return procStatusMiB(pid, 'VmRSS');
+}
+
+async function procStatusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | null> {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
   return kb === undefined ? null : Math.round(Number(kb) / 1024);
 }

@@ -1,6 +1,7 @@
 // A tiny TCP client for socket tests: collects reply lines and tells when the server
 // closed its side.
 import { connect, type Socket } from 'node:net';
+import { DEFAULT_WAIT_MS } from '../../helpers/wait-until.js';
 
 /** A connected test client. */
 export interface LineClient {
@@ -54,11 +55,18 @@ export async function connectClient(address: string): Promise<LineClient> {
     end: () => socket.end(),
     waitFor(n) {
       return new Promise<string[]>((resolve, reject) => {
+        // Replies come as events; the deadline only turns a hang into a failure that says so.
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((w) => w !== check);
+          reject(new Error(`timed out after ${DEFAULT_WAIT_MS} ms with ${received.length} of ${n} replies: ${JSON.stringify(received.slice(-3))}`));
+        }, DEFAULT_WAIT_MS);
         const check = () => {
           if (received.length >= n) {
+            clearTimeout(timer);
             waiters = waiters.filter((w) => w !== check);
             resolve(received.slice());
           } else if (isClosed) {
+            clearTimeout(timer);
             waiters = waiters.filter((w) => w !== check);
             reject(new Error(`connection closed after ${received.length} of ${n} replies: ${JSON.stringify(received.slice(-3))}`));
           }
