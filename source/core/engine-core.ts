@@ -42,6 +42,8 @@ export interface UnitMemory {
   rateRefusals?: number;
   /** An edit carrying comments sent whose outcome is not known yet. */
   editInFlight?: { since: number };
+  /** A recurring CREATE: what was decided and which of its steps are done (recurrence.ts). */
+  recurrence?: import('./recurrence.js').RecurrenceMemory;
 }
 
 /** The engine's shared state. */

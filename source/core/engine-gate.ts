@@ -312,6 +312,10 @@ export class WatchedJira implements JiraPort {
     return this.watch('getIssue', null, () => this.inner.getIssue(key, fields));
   }
 
+  linkIssues(type: string, inwardKey: string, outwardKey: string): Promise<void> {
+    return this.watch('linkIssues', inwardKey, () => this.inner.linkIssues(type, inwardKey, outwardKey));
+  }
+
   search(jql: string, options?: Parameters<JiraPort['search']>[1]): Promise<SearchResult> {
     return this.watch('search', null, () => this.inner.search(jql, options));
   }

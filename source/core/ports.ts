@@ -145,6 +145,8 @@ export interface JiraPort {
   /** One page of an issue's comments, newest first, with their `jiraline` property. */
   comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage>;
   getIssue(key: string, fields?: string[]): Promise<JiraIssue>;
+  /** Links two issues (POST /issueLink) with the link type of this name, e.g. `Relates`. */
+  linkIssues(type: string, inwardKey: string, outwardKey: string): Promise<void>;
   /** One page of a JQL search (Cloud /search/jql or Server/DC /search, chosen by deployment). */
   search(jql: string, options?: { fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }): Promise<SearchResult>;
   /** `{baseUrl}/browse/{key}` */
@@ -216,7 +218,8 @@ export interface QueuedCommand {
 export interface LogRow {
   id: number;
   type: 'Manual' | 'Automatic';
-  action: 'Create' | 'Update';
+  /** Reopen: a recurring CREATE moved the GUID's resolved ticket back and updated it. */
+  action: 'Create' | 'Update' | 'Reopen';
   /** When first sent, or accepted while it waits (ms epoch). */
   time: number;
   guid: string | null;

@@ -10,6 +10,7 @@ import { addComment, createIssue, editIssue, getIssue, listComments } from './is
 import { search, type SearchState } from './search.js';
 import { getFields, getMyself, getServerInfo } from './server.js';
 import { getTransitions, transitionTo } from './transitions.js';
+import { linkIssues } from './links.js';
 import { createTransport } from './transport.js';
 import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
 
@@ -89,6 +90,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     addComment: (key: string, text: string, marker?: Record<string, unknown>): Promise<void> => addComment(t, ep, key, text, marker),
     comments: (key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> => listComments(t, ep, key, options),
     getIssue: (key: string, fields?: string[]): Promise<JiraIssue> => getIssue(t, ep, key, fields),
+    linkIssues: (type: string, inwardKey: string, outwardKey: string): Promise<void> => linkIssues(t, ep, type, inwardKey, outwardKey),
     search: (jql, searchOptions): Promise<SearchResult> => search(t, ep, searchState, jql, searchOptions),
     browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,
     close: (): Promise<void> => {

@@ -236,6 +236,17 @@ export class FakeJira implements JiraPort {
     });
   }
 
+  /** Links as made: [type, inward key, outward key]. */
+  readonly links: Array<[string, string, string]> = [];
+
+  linkIssues(type: string, inwardKey: string, outwardKey: string): Promise<void> {
+    return this.run('linkIssues', [type, inwardKey, outwardKey], () => {
+      this.issue(inwardKey);
+      this.issue(outwardKey);
+      this.links.push([type, inwardKey, outwardKey]);
+    });
+  }
+
   search(jql: string, options: { maxResults?: number; startAt?: number } = {}): Promise<SearchResult> {
     return this.run('search', [jql], () => {
       // As Jira: labels match case-insensitively, and the answer comes a page at a time (startAt, total).
