@@ -10,7 +10,7 @@ import type { AdvancedCommand } from './advanced-parse.js';
 import type { FieldCatalogue } from './fields.js';
 
 /** What the template's values may hold, as the error to a bad one lists it. */
-export const PLACEHOLDERS_ALLOWED = '{guid}, {field:NAME}, {now}, {date}';
+export const PLACEHOLDERS_ALLOWED = '{guid}, {field:NAME}, {now} or {date}';
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)(?::([^{}]*))?\}/g;
 
@@ -24,17 +24,26 @@ export function placeholderProblem(value: string): string | null {
     } else if (n === 'guid' || n === 'now' || n === 'date') {
       if (arg !== undefined) return `placeholder ${whole} takes no argument — write {${n}}`;
     } else {
-      return `unknown placeholder ${whole} — the placeholders are ${PLACEHOLDERS_ALLOWED}`;
+      return `unknown placeholder ${whole} — use ${PLACEHOLDERS_ALLOWED}`;
     }
   }
   return null;
 }
 
-/** The first template row whose value holds a bad placeholder, as "row FIELD: why"; null when all are fine. */
-export function templateProblem(rows: ReadonlyArray<{ field: string; value: string }>): { index: number; message: string } | null {
+/** A template row whose value cannot be saved: which, and why. */
+export interface TemplateProblem {
+  index: number;
+  field: string;
+  why: string;
+  /** The whole sentence: `template row "summary": unknown placeholder {host} — use …`. */
+  message: string;
+}
+
+/** The first template row whose value holds a bad placeholder; null when all are fine. */
+export function templateProblem(rows: ReadonlyArray<{ field: string; value: string }>): TemplateProblem | null {
   for (let i = 0; i < rows.length; i++) {
     const why = placeholderProblem(rows[i].value);
-    if (why !== null) return { index: i, message: `template row ${JSON.stringify(rows[i].field)}: ${why}` };
+    if (why !== null) return { index: i, field: rows[i].field, why, message: `template row ${JSON.stringify(rows[i].field)}: ${why}` };
   }
   return null;
 }
