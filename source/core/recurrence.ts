@@ -112,7 +112,8 @@ export async function applyRecurrence(core: EngineCore, cmds: QueuedCommand[], u
   if (rec.action === 'reopen') return await reopen(core, cmds, unit, memory, rec, ticket) ? { ticket, action: 'reopen', logAction: 'Reopen' } : null;
   const made = await openNew(core, cmds, unit, memory, rec);
   if (made === null) return null;
-  return { ticket: made, action: 'new', logAction: 'Create', ...(rec.linkNote ? { note: rec.linkNote } : {}) };
+  const note = memory.recurrence?.linkNote;
+  return { ticket: made, action: 'new', logAction: 'Create', ...(note ? { note } : {}) };
 }
 
 /** Moves the resolved ticket back through the configured transition, once. False: stopping. */
