@@ -160,8 +160,8 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
     core.signals.emit({ type: 'sent', guid: cmds[0].guid, action, ticketKey: ticket.ticketKey, logId, lines: cmds.length });
   }
   // A CREATE's outcome may lag on disk (a restart looks it up by label); an update's may not
-  // (it would be sent again, its comments twice).
-  if (action === 'Create') core.commitLater();
+  // (it would be sent again, its comments twice) — also one logged as Create (a recurrence's new ticket).
+  if (cmds[0].kind === 'create') core.commitLater();
   else void core.commitQuietly();
 }
 

@@ -3,8 +3,9 @@
 // lost reads the ticket before moving it again. The decision itself is kept across attempts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, runFor, type Harness } from './engine-harness.js';
-import { networkError } from '../helpers/fake-jira.js';
+import { harness, runFor, until, type Harness } from './engine-harness.js';
+import { FakeJira, networkError } from '../helpers/fake-jira.js';
+import { FakeClock, flush } from '../helpers/fake-clock.js';
 import { JiraError } from '../../source/core/jira-error.js';
 
 /** g-1's ticket made, then resolved. */
@@ -61,4 +62,27 @@ test('a link Jira refuses (unknown link type): the new ticket stands, the row sa
   assert.equal(row.status, 'Ok');
   assert.equal(h.jira.created().length, 2);
   assert.match(row.error ?? '', /not linked to .*No issue link type with name 'Causes' found\. — check alarms\.linkType/);
+});
+
+test('a restart in the middle (the new ticket made, its link on the way): neither a second new ticket nor a new decision', async (t) => {
+  const clock = new FakeClock();
+  const jira = new FakeJira(clock);
+  const first = await harness(t, { clock, jira, config: { alarms: { onRecurrence: 'new' } } });
+  const old = await resolved(first);
+  const release = jira.hold('linkIssues');
+  await first.send('g-1|CREATE|summary;link down again|');
+  await until(() => jira.callsOf('linkIssues').length === 1, 'the link is with Jira');
+  await first.close(); // the engine is gone; Jira goes on and makes the link
+  release();
+  await flush(10);
+  const fresh = jira.created()[1].key;
+  // Reopened by a person meanwhile: a new decision would now say "update the old ticket".
+  jira.issues.get(old)!.status = 'To Do';
+  const second = await harness(t, { clock, jira, temp: first.temp, config: { alarms: { onRecurrence: 'new' } } });
+  await runFor(second, 10_000);
+  assert.equal(jira.created().length, 2, 'no third ticket');
+  assert.equal(second.engine.status('g-1')?.ticketKey, fresh);
+  const row = second.store.queryLog({ guid: 'g-1' })[0];
+  assert.deepEqual([row.action, row.status, row.ticketKey], ['Create', 'Ok', fresh]);
+  assert.equal(jira.issues.get(old)?.fields.summary, 'link down', 'the old ticket is not written');
 });
