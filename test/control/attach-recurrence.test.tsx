@@ -43,21 +43,23 @@ test('attached: a recurring alarm reopens its resolved ticket (Reopen in the Log
   await press(app.app, '1', 't');
   await waitForFrame(app.app.lastFrame, (f) => f.includes('Automatic CREATE template'));
   await press(app.app, keys.down, keys.down, keys.enter, ...Array.from({ length: 6 }, () => keys.backspace));
-  await type(app.app, 'alarm {guid} on {field:summary}');
+  await type(app.app, '{guid}/{field:summary}');
   await press(app.app, keys.enter);
-  await waitUntil(() => host.runtime.shared.store.get().config.template[2]?.value === 'alarm {guid} on {field:summary}', 'the engine has the new template');
+  await waitUntil(() => host.runtime.shared.store.get().config.template[2]?.value === '{guid}/{field:summary}', 'the engine has the new template');
   await tcp.write('R2|CREATE|summary;fan failed|\n');
   await tcp.waitFor(4);
   await waitUntil(() => engine.status('R2')?.status === 'Ok', 'R2 created');
-  assert.equal(host.simulator.issue(engine.status('R2')?.ticketKey as string)?.fields.description, 'alarm R2 on fan failed');
+  assert.equal(host.simulator.issue(engine.status('R2')?.ticketKey as string)?.fields.description, 'R2/fan failed');
 
-  // An unknown placeholder: the pane does not save it, and the engine refuses it from any client.
-  await press(app.app, keys.enter, ...Array.from({ length: 40 }, () => keys.backspace));
+  // An unknown placeholder (in the issue type's row, Task): the pane does not save it, and the
+  // engine refuses it from any client.
+  await press(app.app, keys.up, keys.enter, ...Array.from({ length: 4 }, () => keys.backspace));
   await type(app.app, '{host}');
   await press(app.app, keys.enter);
-  await waitForFrame(app.app.lastFrame, (f) => /not saved — description: unknown placeholder \{host\}/.test(f));
+  await waitForFrame(app.app.lastFrame, (f) => /not saved — issuetype: unknown placeholder \{host\}/.test(f));
   const current = host.runtime.shared.store.get().config;
   await assert.rejects(app.engine.saveConfig({ ...current, template: [...current.template.slice(0, 2), { field: 'description', value: '{host}', mode: 'Include' }] }),
     /template\.2\.value: template row "description": unknown placeholder \{host\} — use \{guid\}, \{field:NAME\}, \{now\} or \{date\}/);
-  assert.equal(host.runtime.shared.store.get().config.template[2]?.value, 'alarm {guid} on {field:summary}', 'the engine keeps the last good template');
+  assert.equal(host.runtime.shared.store.get().config.template[2]?.value, '{guid}/{field:summary}', 'the engine keeps the last good template');
+  assert.equal(host.runtime.shared.store.get().config.template[1]?.value, 'Task');
 });
