@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { nearest } from './edit-distance.js';
 import { splitHostPort } from './host-port.js';
+import { templateProblem } from './template-placeholders.js';
 
 /** Label and help text for a config field, shown by the Configuration pane. */
 export type FieldMeta = {
@@ -82,22 +83,42 @@ export const configSchema = z.object({
     maxBytes: z.number().int().min(1024 * 1024).max(512 * 1024 * 1024).default(64 * 1024 * 1024)
       .meta(meta('Max waiting bytes', 'Bytes of the waiting lines (1 MiB to 512 MiB); beyond this a line gets ERR queue full')),
   }).strict().prefault({}),
-  // What happens to a second ticket of one GUID that still slipped through (Jira made it after
-  // the settle window): see docs/architecture.md#exactly-once-settling-and-repair.
+  listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
+  socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),
+  metrics: hostPort.refine((v) => v !== 'off', { message: 'expected HOST:PORT (e.g. 127.0.0.1:9465), or null for off' }).nullable().default(null)
+    .meta(meta('Metrics address', 'HOST:PORT where the daemon serves Prometheus /metrics and /healthz; empty is off')),
+  // The alarms' lifecycle. onRecurrence…linkType: what happens when an alarm comes back (a
+  // CREATE for a GUID whose ticket Jira reports resolved): docs/architecture.md#recurrence.
+  // onDuplicate, duplicateStatus: what happens to a second ticket of one GUID that still
+  // slipped through (Jira made it after the settle window):
+  // docs/architecture.md#exactly-once-settling-and-repair.
   alarms: z.object({
     onDuplicate: z.enum(['close', 'label', 'leave']).default('close')
       .meta(meta('On a duplicate ticket', 'close: label it, comment the kept key and move it to the duplicate status; label: only label it; leave: only log it')),
     duplicateStatus: z.string().min(1).default('Done')
       .meta(meta('Duplicate status', 'The status a duplicate ticket is moved to when onDuplicate is close')),
+    onRecurrence: z.enum(['reopen', 'new', 'update']).default('reopen')
+      .meta(meta('On recurrence', 'A CREATE for a GUID whose ticket is resolved: reopen it, open a new linked ticket, or only update it')),
+    reopenTransition: z.string().trim().min(1).default('Reopen')
+      .meta(meta('Reopen transition', 'Name of the transition (or of its target status) that moves a resolved ticket back')),
+    reopenWithinDays: z.number().min(0).max(36500).nullable().default(null)
+      .meta(meta('Reopen within (days)', 'reopen: only tickets resolved this recently; older ones get a new linked ticket; empty: any age')),
+    linkType: z.string().trim().min(1).default('Relates')
+      .meta(meta('Link type', 'Jira issue link type between a new ticket and the resolved one it follows')),
   }).strict().prefault({}),
-  listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
-  socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),
-  metrics: hostPort.refine((v) => v !== 'off', { message: 'expected HOST:PORT (e.g. 127.0.0.1:9465), or null for off' }).nullable().default(null)
-    .meta(meta('Metrics address', 'HOST:PORT where the daemon serves Prometheus /metrics and /healthz; empty is off')),
-  template: z.array(templateRowSchema).default([
+  // The automatic CREATE template: its values may hold placeholders filled from the line
+  // (template-placeholders.ts); an unknown one is refused here, so never sent.
+  template: z.array(templateRowSchema).superRefine((rows, ctx) => {
+    const bad = templateProblem(rows);
+    if (bad !== null) ctx.addIssue({ code: 'custom', message: bad.message, path: [bad.index, 'value'] });
+  }).default([
     { field: 'project', value: 'OPS', mode: 'Include' },
     { field: 'issuetype', value: 'Incident', mode: 'Include' },
   ]),
+  // The Creation pane's Manual draft, apart from the template: a one-off ticket drafted there
+  // changes no automatic CREATE. null (a config written before the two were apart): the
+  // draft starts as a copy of the template.
+  draft: z.array(templateRowSchema).nullable().default(null),
 }).strict();
 
 /** The validated configuration with every default filled in. */

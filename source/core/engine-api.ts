@@ -73,7 +73,7 @@ export interface EngineSnapshot {
 /** A typed event, for the daemon's JSON-lines log and the app's notices. */
 export type EngineEvent =
   | { type: 'accepted'; guid: string; action: 'Create' | 'Update'; commandId: number }
-  | { type: 'sent'; guid: string | null; action: 'Create' | 'Update'; ticketKey: string; logId: number; lines: number }
+  | { type: 'sent'; guid: string | null; action: LogRow['action']; ticketKey: string; logId: number; lines: number }
   | { type: 'retry'; guid: string | null; attempt: number; delayMs: number; reason: string }
   | { type: 'failed'; guid: string | null; action: 'Create' | 'Update'; error: string; logId: number }
   | { type: 'adopted'; guid: string; ticketKey: string }

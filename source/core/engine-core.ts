@@ -45,6 +45,8 @@ export interface UnitMemory {
   editInFlight?: { since: number };
   /** When the CREATE's last request left with its outcome unknown: the settle window runs from here (engine-settle.ts). */
   settleSince?: number;
+  /** A recurring CREATE: what was decided and which of its steps are done (recurrence.ts). */
+  recurrence?: import('./recurrence.js').RecurrenceMemory;
 }
 
 /** The engine's shared state. */

@@ -332,6 +332,10 @@ export class WatchedJira implements JiraPort {
     return this.watch('getIssue', null, () => this.inner.getIssue(key, fields, this.call));
   }
 
+  linkIssues(type: string, inwardKey: string, outwardKey: string): Promise<void> {
+    return this.watch('linkIssues', inwardKey, () => this.inner.linkIssues(type, inwardKey, outwardKey, this.call));
+  }
+
   search(jql: string, options?: Parameters<JiraPort['search']>[1]): Promise<SearchResult> {
     return this.watch('search', null, () => this.inner.search(jql, options, this.call));
   }

@@ -146,7 +146,7 @@ function scheduleRetry(core: EngineCore, cmds: QueuedCommand[], delayMs: number,
 }
 
 /** The unit is done: commands finished, row Ok with the ticket, 'sent'. */
-export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: 'Create' | 'Update', log: LogPatch = {}): void {
+export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: TicketRef, action: LogRow['action'], log: LogPatch = {}): void {
   for (const cmd of cmds) core.finishCommand(cmd, 'done');
   const refusals = core.unit(unitKey(cmds)).rateRefusals ?? 0;
   if (refusals > 0) log = { ...log, response: withRefusals(log.response, refusals) };
@@ -154,14 +154,14 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
   const logId = cmds[0].logId;
   if (logId !== null) {
     // An Ok row's Error Message is empty, or says what was cut to fit Jira's limits.
-    core.store.updateLog(logId, { ...log, status: 'Ok', ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl,
+    core.store.updateLog(logId, { ...log, action, status: 'Ok', ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl,
       error: log.error ?? null, nextAttemptAt: null });
     // Every command the row carries travels in the unit (a merge is sent whole), so they are its lines.
     core.signals.emit({ type: 'sent', guid: cmds[0].guid, action, ticketKey: ticket.ticketKey, logId, lines: cmds.length });
   }
   // A CREATE's outcome may lag on disk (a restart looks it up by label); an update's may not
-  // (it would be sent again, its comments twice).
-  if (action === 'Create') core.commitLater();
+  // (it would be sent again, its comments twice) — also one logged as Create (a recurrence's new ticket).
+  if (cmds[0].kind === 'create') core.commitLater();
   else void core.commitQuietly();
 }
 

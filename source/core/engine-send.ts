@@ -16,6 +16,8 @@ import { checkOwnTicket, markVerified } from './engine-verify.js';
 import { JiraError } from './jira-error.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
 import { fitNote } from './text-limits.js';
+import { applyRecurrence } from './recurrence.js';
+import { fillTemplate } from './template-placeholders.js';
 
 /**
  * Whether a failed CREATE may still have made a ticket, so it must be looked up before it is
@@ -82,7 +84,10 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
   let resend = false;
   try {
     const catalogue = await core.sendingCatalogue();
-    const plan = composeCreate(reparse(cmd), core.config.template, catalogue, core.shapeContext());
+    const command = reparse(cmd);
+    // The template's placeholders ({guid}, {field:NAME}, {now}, {date}) take this line's values.
+    const template = fillTemplate(core.config.template, { command, acceptedAt: cmd.acceptedAt, catalogue });
+    const plan = composeCreate(command, template, catalogue, core.shapeContext());
     if (!plan.ok) {
       finishFailed(core, [cmd], plan.error, undefined, log);
       return;
@@ -163,6 +168,10 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
       finishFailed(core, cmds, 'GUID has no ticket — its CREATE did not make one');
       return;
     }
+    // A CREATE for a ticket Jira reports resolved: reopened, replaced by a new linked ticket, or updated.
+    const recurrence = await applyRecurrence(core, cmds, key, memory, ticket);
+    if (recurrence === null) return;
+    ticket = recurrence.ticket;
     const ctx = core.shapeContext();
     const plans = [];
     for (const cmd of cmds) {
@@ -176,6 +185,7 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     }
     const merged = mergeUpdatePlans(plans);
     if (merged.notes) log.error = fitNote(merged.notes);
+    if (recurrence.note) log.error = log.error ? `${recurrence.note}; ${log.error}` : recurrence.note;
     const body = updatePlanBody(merged, guid, ctx);
     // Never written unless it carries the GUID's label (engine-verify.ts): one GET per ticket.
     if ((body !== null && !memory.edited) || (merged.status !== null && !memory.transitioned)) {
@@ -195,8 +205,9 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     if (merged.status !== null && !memory.transitioned) {
       if (!await transitionOnce(core, target, merged.status) || core.stopped) return;
     }
-    core.store.addStats(localDay(core.clock.now()), 0, 1);
-    finishOk(core, cmds, ticket, 'Update', log);
+    // A new ticket was counted as created when it was made.
+    if (recurrence.action !== 'new') core.store.addStats(localDay(core.clock.now()), 0, 1);
+    finishOk(core, cmds, ticket, recurrence.logAction, log);
   } catch (error) {
     handleFailure(core, cmds, error, hooks, { unknownOutcome: false, ticket, log });
   }

@@ -156,6 +156,8 @@ export interface JiraPort {
   /** One page of an issue's comments, newest first, with their `jiraline` property. */
   comments(key: string, options: { startAt: number; maxResults: number }, call?: CallOptions): Promise<CommentPage>;
   getIssue(key: string, fields?: string[], call?: CallOptions): Promise<JiraIssue>;
+  /** Links two issues (POST /issueLink) with the link type of this name, e.g. `Relates`. */
+  linkIssues(type: string, inwardKey: string, outwardKey: string, call?: CallOptions): Promise<void>;
   /** One page of a JQL search (Cloud /search/jql or Server/DC /search, chosen by deployment). */
   search(jql: string, options?: { fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }, call?: CallOptions): Promise<SearchResult>;
   /** `{baseUrl}/browse/{key}` */
@@ -227,8 +229,9 @@ export interface QueuedCommand {
 export interface LogRow {
   id: number;
   type: 'Manual' | 'Automatic';
-  /** Repair: a duplicate ticket of the GUID repaired (engine-repair.ts). */
-  action: 'Create' | 'Update' | 'Repair';
+  /** Repair: a duplicate ticket of the GUID repaired (engine-repair.ts). Reopen: a recurring
+   *  CREATE moved the GUID's resolved ticket back and updated it. */
+  action: 'Create' | 'Update' | 'Repair' | 'Reopen';
   /** When first sent, or accepted while it waits (ms epoch). */
   time: number;
   guid: string | null;

@@ -96,10 +96,10 @@ export interface RuntimeOptions {
   metrics?: string | null;
 }
 
-/** The config the engine runs with: in demo mode, the simulator and the demo template. */
+/** The config the engine runs with: in demo mode, the simulator and the demo template (the Manual draft a copy of it). */
 export function engineConfig(settings: Settings, simulatorUrl: string | null): Config {
   if (!settings.demo || simulatorUrl === null) return settings.config;
-  return { ...settings.config, jira: { ...settings.config.jira, url: simulatorUrl }, template: demoTemplate.map((row) => ({ ...row })) };
+  return { ...settings.config, jira: { ...settings.config.jira, url: simulatorUrl }, template: demoTemplate.map((row) => ({ ...row })), draft: null };
 }
 
 /** Builds and starts the engine. Throws ConfigError (bad caFile/proxy), StoreLockedError, StoreCorruptError, or a listen error. */

@@ -35,13 +35,13 @@ export interface SharedSettings {
 /**
  * In demo mode the engine runs with the simulator's URL and the demo template; neither
  * belongs in the operator's config file, so the file keeps its own URL (unless a real one
- * was typed) and its own template.
+ * was typed) and its own template and Manual draft.
  */
 export function configForFile(runtime: Pick<Runtime, 'settings' | 'simulator'>, config: Config): Config {
   if (!runtime.simulator) return config;
   const file = runtime.settings.config;
   const url = config.jira.url === runtime.simulator.url ? file.jira.url : config.jira.url;
-  return { ...config, jira: { ...config.jira, url }, template: file.template };
+  return { ...config, jira: { ...config.jira, url }, template: file.template, draft: file.draft };
 }
 
 /** The shared settings of a runtime (built by startRuntime). */

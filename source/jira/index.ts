@@ -10,6 +10,7 @@ import { addComment, createIssue, editIssue, getIssue, listComments } from './is
 import { search, type SearchState } from './search.js';
 import { getFields, getMyself, getServerInfo } from './server.js';
 import { getTransitions, transitionTo } from './transitions.js';
+import { linkIssues } from './links.js';
 import { createTransport, type CallSpec, type Transport } from './transport.js';
 import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
 
@@ -89,6 +90,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     addComment: (key: string, text: string, marker?: Record<string, unknown>, call?: CallOptions): Promise<void> => addComment(via(t, call), ep, key, text, marker),
     comments: (key: string, options: { startAt: number; maxResults: number }, call?: CallOptions): Promise<CommentPage> => listComments(via(t, call), ep, key, options),
     getIssue: (key: string, fields?: string[], call?: CallOptions): Promise<JiraIssue> => getIssue(via(t, call), ep, key, fields),
+    linkIssues: (type: string, inwardKey: string, outwardKey: string, call?: CallOptions): Promise<void> => linkIssues(via(t, call), ep, type, inwardKey, outwardKey),
     search: (jql, searchOptions, call?: CallOptions): Promise<SearchResult> => search(via(t, call), ep, searchState, jql, searchOptions),
     browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,
     close: (): Promise<void> => {

@@ -3,6 +3,7 @@
 import type { Req, SimState } from './context.js';
 import { jiraError, json, type Reply } from './reply.js';
 import * as issue from './routes-issue.js';
+import { createLink, listLinkTypes } from './routes-link.js';
 import * as meta from './routes-meta.js';
 import { SEARCH_GONE, searchJql, searchStartAt } from './routes-search.js';
 
@@ -32,6 +33,12 @@ export function route(sim: SimState, req: Req): Reply {
       if (n === 1) return m === 'GET' ? json(200, sim.catalog.projects) : methodNotAllowed();
       if (n === 2) return m === 'GET' ? meta.project(sim, req, b) : methodNotAllowed();
       break;
+    case 'issueLink':
+      if (n !== 1) break;
+      return m === 'POST' ? createLink(sim, req) : methodNotAllowed();
+    case 'issueLinkType':
+      if (n !== 1) break;
+      return m === 'GET' ? listLinkTypes(sim) : methodNotAllowed();
     case 'search':
       if (n === 1) {
         if (m !== 'GET' && m !== 'POST') return methodNotAllowed();

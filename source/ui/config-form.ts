@@ -36,7 +36,7 @@ const groups: Array<{ key: string; title: string }> = [
 
 // Settings the engine applies live through setConfig; everything else is read when the
 // runtime starts (the Jira client's URL, TLS and proxy; the socket's address and token).
-const liveGroups = new Set(['updates', 'log', 'queue', 'template']);
+const liveGroups = new Set(['updates', 'log', 'queue', 'alarms', 'template', 'draft']);
 
 type ZodLike = { _zod: { def: { type: string; innerType?: ZodLike; shape?: Record<string, ZodLike> } }; meta?: () => unknown };
 

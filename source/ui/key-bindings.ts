@@ -12,7 +12,7 @@ export type KeyAction =
   | 'up' | 'down' | 'left' | 'right' | 'page-up' | 'page-down' | 'home' | 'end' | 'edit' | 'leave'
   | 'commit' | 'newline'
   | 'yes' | 'no'
-  | 'execute' | 'add-field' | 'toggle-mode' | 'delete-row' | 'external-editor'
+  | 'execute' | 'switch-template' | 'add-field' | 'toggle-mode' | 'delete-row' | 'external-editor'
   | 'authenticate' | 'test-connection'
   | 'filter' | 'open'
   | 'reset-stats'
@@ -65,6 +65,7 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'no', scope: 'Dialogs', keys: 'n / Esc', description: 'answer no, close', match: (input, key) => ((input === 'n' || input === 'N') && plain(key)) || key.escape },
 
   { action: 'execute', scope: 'Creation', keys: 'x', description: 'Execute: create the ticket from the included rows', match: char('x') },
+  { action: 'switch-template', scope: 'Creation', keys: 't', description: 'switch between the Manual draft (x sends it) and the automatic CREATE template', match: char('t') },
   { action: 'add-field', scope: 'Creation', keys: 'a', description: 'Add Field: search Jira\'s fields or type a custom field id', match: char('a') },
   { action: 'toggle-mode', scope: 'Creation', keys: 'm', description: 'toggle the row\'s Mode (Include / Exclude)', match: char('m') },
   { action: 'delete-row', scope: 'Creation', keys: 'd', description: 'delete the row', match: char('d') },

@@ -59,7 +59,12 @@ test('two apps attached to a running engine: rows, Execute, a template edit used
   assert.equal(manual[0].type, 'Manual');
   assert.equal(manual[0].status, 'Ok');
 
-  // App two shows the description row excluded; app one includes it (m on its row).
+  // Both switch to the automatic template (t); app two shows the description row excluded;
+  // app one includes it (m on its row).
+  await press(one.app, 't');
+  await waitForFrame(one.app.lastFrame, (f) => f.includes('Automatic CREATE template'));
+  await press(two.app, 't');
+  await waitForFrame(two.app.lastFrame, (f) => f.includes('Automatic CREATE template'));
   assert.match(plain(two.app.lastFrame()), /description\s+from-the-template\s+\S+\s+Exclude/);
   await press(one.app, keys.down, keys.down, keys.down, 'm');
   await waitForFrame(one.app.lastFrame, (f) => /description\s+from-the-template\s+\S+\s+Include/.test(f));

@@ -234,7 +234,20 @@ export class FakeJira implements JiraPort {
   getIssue(key: string, fields?: string[]): Promise<JiraIssue> {
     return this.run('getIssue', fields === undefined ? [key] : [key, fields], () => {
       const issue = this.issue(key);
-      return { id: issue.id, key: issue.key, fields: { ...structuredClone(issue.fields), status: { name: issue.status } } };
+      // As Jira: a Done issue carries a resolution (what tells a resolved ticket).
+      return { id: issue.id, key: issue.key, fields: { ...structuredClone(issue.fields), status: { name: issue.status },
+        ...(issue.status === 'Done' ? { resolution: { name: 'Done' } } : {}) } };
+    });
+  }
+
+  /** Links as made: [type, inward key, outward key]. */
+  readonly links: Array<[string, string, string]> = [];
+
+  linkIssues(type: string, inwardKey: string, outwardKey: string): Promise<void> {
+    return this.run('linkIssues', [type, inwardKey, outwardKey], () => {
+      this.issue(inwardKey);
+      this.issue(outwardKey);
+      this.links.push([type, inwardKey, outwardKey]);
     });
   }
 
@@ -246,7 +259,7 @@ export class FakeJira implements JiraPort {
       const hits = [...this.issues.values()]
         .filter((i) => (this.madeAt.get(i.key) ?? 0) <= indexed)
         .filter((i) => label !== undefined && ((i.fields.labels as string[] | undefined) ?? []).some((l) => l.toLowerCase() === label))
-        .map((i) => ({ id: i.id, key: i.key, fields: { labels: structuredClone(i.fields.labels) } }));
+        .map((i) => ({ id: i.id, key: i.key, fields: { labels: structuredClone(i.fields.labels), created: new Date(this.madeAt.get(i.key) ?? 0).toISOString() } }));
       const all = [...structuredClone(this.decoys), ...hits];
       const startAt = options.startAt ?? 0;
       return { issues: all.slice(startAt, startAt + (options.maxResults ?? 50)), total: all.length };

@@ -142,9 +142,11 @@ test('e: the text saved in $EDITOR replaces the Create Query and the table follo
   }
 });
 
-test('the rows are saved to the config file as the template (a real Jira URL, not demo)', async () => {
+test('the template\'s rows (t switches to it) are saved to the config file as the template (a real Jira URL, not demo)', async () => {
   const live = await startLiveApp({ demo: false, config: { template: [{ field: 'project', value: 'OPS', mode: 'Include' }, { field: 'summary', value: 'x', mode: 'Include' }] } });
   try {
+    await press(live.app, 't');
+    await waitForFrame(live.app.lastFrame, (f) => f.includes('Automatic CREATE template'));
     await press(live.app, keys.down, keys.enter, keys.backspace);
     await type(live.app, 'Template summary');
     await press(live.app, keys.enter, 'm');
@@ -162,6 +164,68 @@ test('the rows are saved to the config file as the template (a real Jira URL, no
         { field: 'summary', value: 'Template summary', mode: 'Exclude' },
       ]);
     }, () => `the template in the config file; it holds ${JSON.stringify(saved.template)}`);
+  } finally {
+    await live.close();
+  }
+});
+
+/** The config file as last written (read until `done` holds). */
+async function fileUntil(live: LiveApp, done: (c: { template?: unknown; draft?: unknown }) => boolean, what: string): Promise<{ template?: unknown; draft?: unknown }> {
+  let saved: { template?: unknown; draft?: unknown } = {};
+  await waitUntil(() => {
+    readFile(live.configPath, 'utf8').then((t) => {
+      saved = JSON.parse(t) as { template?: unknown };
+    }, () => undefined);
+    return done(saved);
+  }, what);
+  return saved;
+}
+
+test('the Manual draft is not the template: a draft edit is saved as the draft and changes no automatic CREATE', async () => {
+  const template = [{ field: 'project', value: 'OPS', mode: 'Include' }, { field: 'summary', value: 'x', mode: 'Include' }];
+  // A config from before the two were apart: only `template`. The draft starts as a copy of it.
+  const live = await startLiveApp({ demo: false, config: { template } });
+  try {
+    await waitForFrame(live.app.lastFrame, (f) => f.includes('Manual draft · Ticket Creation Table'));
+    await press(live.app, keys.down, keys.enter, keys.backspace);
+    await type(live.app, 'One-off');
+    await press(live.app, keys.enter);
+    const saved = await fileUntil(live, (c) => JSON.stringify(c.draft) === JSON.stringify([template[0], { ...template[1], value: 'One-off' }]), 'the draft in the config file');
+    assert.deepEqual(saved.template, template, 'the template is untouched');
+    assert.deepEqual(live.runtime.shared.store.get().config.template, template, 'the engine still creates from the template');
+    // t shows the template, with its own rows and label.
+    await press(live.app, 't');
+    const frame = await waitForFrame(live.app.lastFrame, (f) => f.includes('Automatic CREATE template · Ticket Creation Table'));
+    assert.match(frame, /summary\s+x\s/);
+    await press(live.app, 'x');
+    assert.match(screen(live), /x executes the Manual draft, not the automatic template/);
+    await press(live.app, 't');
+    await waitForFrame(live.app.lastFrame, (f) => /Manual draft · Ticket Creation Table/.test(f) && /summary\s+One-off\s/.test(f));
+  } finally {
+    await live.close();
+  }
+});
+
+test('a template value with an unknown placeholder is refused, saying which and what is allowed; a known one is saved', async () => {
+  const template = [{ field: 'project', value: 'OPS', mode: 'Include' }, { field: 'summary', value: 'x', mode: 'Include' }];
+  const live = await startLiveApp({ demo: false, config: { template } });
+  try {
+    await press(live.app, 't');
+    await waitForFrame(live.app.lastFrame, (f) => f.includes('Automatic CREATE template'));
+    await press(live.app, keys.down, keys.enter, keys.backspace);
+    await type(live.app, '{host} down');
+    await press(live.app, keys.enter);
+    const frame = await waitForFrame(live.app.lastFrame, (f) => f.includes('not saved'));
+    assert.match(frame, /✗ not saved — summary: unknown placeholder \{host\} — use \{guid\}, \{field:NAME\}, \{now\} or \{date\}/);
+    await live.services.settled();
+    assert.deepEqual(live.runtime.shared.store.get().config.template, template, 'the engine keeps the last good template');
+    assert.deepEqual(JSON.parse(await readFile(live.configPath, 'utf8')).template, template);
+    // Fixed: saved at once.
+    await press(live.app, keys.enter, ...Array.from({ length: 12 }, () => keys.backspace));
+    await type(live.app, '{field:host} down');
+    await press(live.app, keys.enter);
+    await fileUntil(live, (c) => JSON.stringify(c.template) === JSON.stringify([template[0], { ...template[1], value: '{field:host} down' }]), 'the fixed template in the config file');
+    assert.doesNotMatch(screen(live), /not saved/);
   } finally {
     await live.close();
   }

@@ -2,7 +2,9 @@
 // by side (stacked below 100 columns), one draft behind both through the draft reducer.
 // Table keys: ↑↓ rows, ←→ columns, Enter edits a cell, m Mode, d delete, a Add Field;
 // Tab moves to the JSON, where Enter edits it in place and e opens $VISUAL/$EDITOR;
-// x executes. The rows are saved to the config as the template automatic CREATEs use.
+// x executes. t switches between the Manual draft (what x sends) and the automatic CREATE
+// template (what every CREATE line starts from): two drafts, saved apart in the config
+// (`draft` and `template`), so drafting a one-off ticket changes no automatic CREATE.
 import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
@@ -19,12 +21,14 @@ import { Hyperlink } from '../components/hyperlink.js';
 import { createValueStore, useValueStore, type ValueStore } from '../value-store.js';
 import { AddFieldDialog } from './add-field-dialog.js';
 import { CreationTable, tableColumns, type TableColumn } from './creation-table.js';
-import { useModeSync, type PaneProps } from './pane-props.js';
+import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
+import { rowsOf, useSharedRows, type CreationTarget } from './creation-target.js';
+import { templateProblem } from '../../core/template-placeholders.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
 
 const creationFooter = footerHints([
-  ['execute', 'Execute'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
+  ['execute', 'Execute'], ['switch-template', 'draft/template'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
   [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'],
 ]);
 
@@ -35,14 +39,15 @@ function catalogueOf(defs: FieldDef[] | null): FieldCatalogue {
 
 /** The draft's store, kept in pane memory so it survives the app being remounted around $EDITOR.
  *  Made once per memory: later catalogue and connection changes arrive as actions. */
-function draftStoreIn(props: PaneProps): ValueStore<DraftState> {
+function draftStoreIn(props: PaneProps, target: CreationTarget): ValueStore<DraftState> {
   const { memory, services, snapshot } = props;
-  let store = memory.get('creation.draft') as ValueStore<DraftState> | undefined;
+  const key = target === 'template' ? 'creation.template' : 'creation.draft';
+  let store = memory.get(key) as ValueStore<DraftState> | undefined;
   if (!store) {
     const deployment = snapshot.connection.state === 'ok' ? snapshot.connection.serverInfo.deploymentType : undefined;
-    const draft = initialDraft(services.settings.get().config.template, catalogueOf(services.engine.catalogue()), shapeContextFor(deployment, services.apiVersion));
+    const draft = initialDraft(rowsOf(services.settings.get().config, target), catalogueOf(services.engine.catalogue()), shapeContextFor(deployment, services.apiVersion));
     store = createValueStore(draft);
-    memory.set('creation.draft', store);
+    memory.set(key, store);
   }
   return store;
 }
@@ -62,9 +67,12 @@ export function creationModeReducer(mode: CreationMode, action: CreationModeActi
 
 /** The Creation pane. */
 export function CreationPane(props: PaneProps): React.JSX.Element {
-  const { services, snapshot, isActive, width, height, setMode } = props;
+  const { services, snapshot, isActive, width, height, setMode, memory } = props;
   const engine = services.engine;
-  const store = draftStoreIn(props);
+  const [target, setTarget] = useRemembered<CreationTarget>(memory, 'creation.target', 'draft');
+  const store = draftStoreIn(props, target);
+  const draftStore = draftStoreIn(props, 'draft');
+  const templateStore = draftStoreIn(props, 'template');
   const draft = useValueStore(store);
   const dispatch = (action: DraftAction) => store.set((s) => draftReducer(s, action));
   const [region, setRegion] = useState<'table' | 'json'>('table');
@@ -84,30 +92,28 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   useEffect(() => {
     if (seen.current.defs === defs && seen.current.deployment === deployment) return;
     seen.current = { defs, deployment };
-    dispatch({ type: 'set-catalogue', catalogue: catalogueOf(defs), ctx: shapeContextFor(deployment, services.apiVersion) });
+    const action: DraftAction = { type: 'set-catalogue', catalogue: catalogueOf(defs), ctx: shapeContextFor(deployment, services.apiVersion) };
+    for (const s of [draftStore, templateStore]) s.set((d) => draftReducer(d, action));
   });
 
-  // The rows are the template: save them to the config whenever they change.
-  const template = useMemo(() => draftTemplate(draft), [draft]);
-  const lastSaved = useRef<string | null>(null);
+  // The rows shown are saved to the config whenever they change: the Manual draft as `draft`,
+  // the automatic template as `template` — unless a value holds a placeholder the template
+  // does not know (said under the table until fixed; the config keeps the last good template).
+  const rows = useMemo(() => draftTemplate(draft), [draft]);
+  const templateBad = target === 'template' ? templateProblem(rows) : null;
+  const lastSaved = useRef<Record<CreationTarget, string | null>>({ draft: null, template: null });
   useEffect(() => {
     const current = services.settings.get().config;
-    const text = JSON.stringify(template);
-    if (JSON.stringify(current.template) === text) return;
-    lastSaved.current = text;
-    services.saveConfig({ ...current, template }).catch((error: unknown) => setMessage(`Could not save the template: ${(error as Error).message}`));
-  }, [template, services]);
+    const text = JSON.stringify(rows);
+    if (JSON.stringify(rowsOf(current, target)) === text || templateProblem(target === 'template' ? rows : []) !== null) return;
+    lastSaved.current[target] = text;
+    const next = target === 'template' ? { ...current, template: rows } : { ...current, draft: rows };
+    services.saveConfig(next).catch((error: unknown) => setMessage(`Could not save the ${target === 'template' ? 'template' : 'Manual draft'}: ${(error as Error).message}`));
+  }, [rows, target, services]);
 
-  // The template changed elsewhere (another app attached to the same engine): show it here.
-  const sharedTemplate = useValueStore(services.settings).config.template;
-  const firstTemplate = useRef(sharedTemplate);
-  useEffect(() => {
-    if (sharedTemplate === firstTemplate.current) return;
-    const text = JSON.stringify(sharedTemplate);
-    if (text === lastSaved.current || text === JSON.stringify(draftTemplate(store.get()))) return;
-    lastSaved.current = text;
-    store.set((s) => draftReducer(s, { type: 'load-template', template: sharedTemplate }));
-  }, [sharedTemplate, store]);
+  // Changed elsewhere (another app attached to the same engine): shown here.
+  useSharedRows(services.settings, 'template', templateStore, lastSaved.current);
+  useSharedRows(services.settings, 'draft', draftStore, lastSaved.current);
 
   const stacked = width < STACK_BELOW;
   const jsonWidth = stacked ? width - 2 : Math.floor((width - 3) * 0.45);
@@ -123,6 +129,10 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const row = draft.rows[w.cursor];
 
   const execute = () => {
+    if (target === 'template') {
+      setMessage('x executes the Manual draft, not the automatic template: press t to switch to the draft');
+      return;
+    }
     if (draft.jsonError) {
       setMessage('The Create Query is not valid JSON: fix it first (the error is shown under it).');
       return;
@@ -147,6 +157,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     setMessage(null);
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'table' ? 'json' : 'table'));
     else if (isKey('execute', input, key)) execute();
+    else if (isKey('switch-template', input, key)) setTarget((t) => (t === 'draft' ? 'template' : 'draft'));
     else if (isKey('external-editor', input, key)) openEditor();
     else if (isKey('add-field', input, key)) changeMode({ type: 'add-field' });
     else if (region === 'json') {
@@ -194,7 +205,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   const json = (
     <Box flexDirection="column" width={jsonWidth}>
-      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">Create Query <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : '(Tab, Enter edits)'}</Text></Text>
+      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">{target === 'template' ? 'Template JSON' : 'Create Query'} <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : '(Tab, Enter edits)'}</Text></Text>
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
         errorLine={draft.jsonError?.line ?? null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
@@ -206,7 +217,10 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   );
   const table = (
     <Box flexDirection="column" width={tableWidth}>
-      <Text bold inverse={region === 'table' && cellEdit === null} wrap="truncate-end">Ticket Creation Table <Text dimColor>({draft.rows.length} rows)</Text></Text>
+      <Text bold inverse={region === 'table' && cellEdit === null} wrap="truncate-end">
+        <Text color={target === 'template' ? 'magenta' : 'cyan'}>{target === 'template' ? 'Automatic CREATE template' : 'Manual draft'}</Text>
+        {' · '}Ticket Creation Table <Text dimColor>({draft.rows.length} rows) t: {target === 'template' ? 'Manual draft' : 'automatic template'}</Text>
+      </Text>
       <CreationTable rows={draft.rows} top={w.top} height={tableHeight} width={tableWidth} cursor={w.cursor} column={column}
         focused={region === 'table'} editing={cellEdit} isActive={isActive} jiraErrors={jiraErrors}
         onCommit={commitCell} onCancel={() => changeMode({ type: 'leave' })} />
@@ -220,8 +234,9 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         {stacked ? json : table}
       </Box>
       <Box flexDirection="column" height={footer} flexShrink={0}>
-        <ExecuteLine exec={exec} />
-        {draft.jsonError ? <Text color="red" wrap="truncate-end">✗ line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
+        {target === 'template' ? <Text dimColor wrap="truncate-end">every CREATE line starts from these rows; values may hold {'{guid} {field:NAME} {now} {date}'}</Text> : <ExecuteLine exec={exec} />}
+        {templateBad ? <Text color="red" wrap="truncate-end">✗ not saved — {templateBad.field}: {templateBad.why}</Text>
+          : draft.jsonError ? <Text color="red" wrap="truncate-end">✗ line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
           : selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
           : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
