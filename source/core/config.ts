@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { nearest } from './edit-distance.js';
 import { splitHostPort } from './host-port.js';
+import { DEFAULT_ELIGIBLE_JQL, unknownPlaceholder } from './alarms.js';
 
 /** Label and help text for a config field, shown by the Configuration pane. */
 export type FieldMeta = {
@@ -76,6 +77,15 @@ export const configSchema = z.object({
       .meta(meta('Max waiting commands', 'Lines accepted and not yet sent; beyond this a line gets ERR queue full')),
     maxBytes: z.number().int().min(1024 * 1024).max(512 * 1024 * 1024).default(64 * 1024 * 1024)
       .meta(meta('Max waiting bytes', 'Bytes of the waiting lines (1 MiB to 512 MiB); beyond this a line gets ERR queue full')),
+  }).strict().prefault({}),
+  // The alarms table (one row per GUID seen) is bounded like the log; an alarm with work
+  // waiting is never dropped. Its link to a ticket lives in the GUID → ticket map and stays.
+  alarms: z.object({
+    maxEntries: z.number().int().min(1).max(1_000_000).default(10_000)
+      .meta(meta('Maximum alarms', 'Alarms kept; beyond this the least recently seen go (never one with work pending)')),
+    eligibleJql: z.string().min(1).max(4096).default(DEFAULT_ELIGIBLE_JQL)
+      .refine((v) => unknownPlaceholder(v) === null, { message: 'unknown placeholder: only {project} and {guid} are filled in' })
+      .meta(meta('Get Eligible Ticket JQL', 'The search offered to link an alarm to a ticket; {project} and {guid} are filled in')),
   }).strict().prefault({}),
   listen: hostPort.default('127.0.0.1:7465').meta(meta('Listen address', 'HOST:PORT of the Advanced socket, or off')),
   socketToken: z.string().min(1).nullable().default(null).meta(meta('Socket token', 'When set, each connection must begin with AUTH <token>')),

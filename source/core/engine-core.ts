@@ -203,6 +203,8 @@ export class EngineCore {
     if (this.stopped) return;
     const rows = this.store.pruneLogToCount(this.config.log.maxEntries);
     if (rows > 0) this.signals.emit({ type: 'pruned', rows });
+    // The alarms are bounded the same way; one with work pending stays (the store keeps it).
+    if (this.store.pruneAlarmsToCount(this.config.alarms.maxEntries) > 0) this.signals.changed();
   }
 
   /**

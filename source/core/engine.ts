@@ -13,6 +13,8 @@ import type {
 import { EngineCore, META, messageOf, paceLimits } from './engine-core.js';
 import { FillWatch, queueFill } from './engine-ceiling.js';
 import { executeManual } from './engine-manual.js';
+import { linkAlarm, queryAlarms, unlinkAlarm, type LinkResult } from './engine-alarms.js';
+import type { AlarmPage, AlarmQuery } from './alarms.js';
 import { noteRefused } from './engine-refused.js';
 import { authMessage } from './engine-outcome.js';
 import { loadOpenCommands } from './engine-recovery.js';
@@ -307,6 +309,18 @@ export class Engine implements EngineApi {
 
   getIssue(key: string): Promise<JiraIssue> {
     return this.core.jira.getIssue(key);
+  }
+
+  queryAlarms(query: AlarmQuery): Promise<AlarmPage> {
+    return Promise.resolve(queryAlarms(this.core, query));
+  }
+
+  linkAlarm(guid: string, ticketKey: string): Promise<LinkResult> {
+    return this.core.track(linkAlarm(this.core, guid, ticketKey).catch((e: unknown) => ({ ok: false as const, guid, error: messageOf(e) })));
+  }
+
+  unlinkAlarm(guid: string): Promise<LinkResult> {
+    return this.core.track(unlinkAlarm(this.core, guid).catch((e: unknown) => ({ ok: false as const, guid, error: messageOf(e) })));
   }
 
   setConfig(config: Config): void {

@@ -103,6 +103,8 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
       return { event: 'adopted', guid: event.guid, ticketKey: event.ticketKey };
     case 'pruned':
       return { event: 'pruned', rows: event.rows };
+    case 'linked':
+      return event.ticketKey === null ? { event: 'unlinked', guid: event.guid } : { event: 'linked', guid: event.guid, ticketKey: event.ticketKey };
     case 'refused':
       // A line answered ERR: the GUID and our reason only, never the line (it may carry anything).
       return { event: 'refused', guid: event.guid, reason: event.reason };

@@ -16,6 +16,7 @@ export interface ConfigOverrides {
   updates?: Partial<Config['updates']>;
   log?: Partial<Config['log']>;
   queue?: Partial<Config['queue']>;
+  alarms?: Partial<Config['alarms']>;
   template?: Config['template'];
 }
 
@@ -67,6 +68,7 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
     updates: { ...base.updates, ...overrides.updates },
     log: { ...base.log, ...overrides.log },
     queue: { ...base.queue, ...overrides.queue },
+    alarms: { ...base.alarms, ...overrides.alarms },
     template: overrides.template ?? [
       { field: 'project', value: 'OPS', mode: 'Include' },
       { field: 'issuetype', value: 'Incident', mode: 'Include' },
