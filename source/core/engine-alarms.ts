@@ -5,12 +5,15 @@
 import { guidLabel } from './advanced-labels.js';
 import { MAX_GUID_LENGTH } from './advanced-parse.js';
 import { settledState, ticketStatusOf, type AlarmPage, type AlarmQuery, type TicketStatus } from './alarms.js';
+import type { GuidStatus } from './engine-api.js';
 import type { EngineCore } from './engine-core.js';
 import { messageOf } from './engine-core.js';
 import { carriesLabel } from './engine-recovery.js';
 import { markVerified } from './engine-verify.js';
 import { JiraError } from './jira-error.js';
 import { oneLine } from './safe-text.js';
+
+export type { AlarmPage, AlarmQuery } from './alarms.js';
 
 /** What a link or unlink did: the GUID's ticket now (null after an unlink), or why nothing changed. */
 export type LinkResult =
@@ -45,6 +48,18 @@ export function transitionStatus(to: { name: string; statusCategory?: string }):
   return to.name === '' ? null : { name: to.name.slice(0, 255), resolved: to.statusCategory === 'done' };
 }
 
+/** The state of a GUID's latest command and its ticket (the socket's STATUS), or null for a GUID never seen. */
+export function guidStatus(core: EngineCore, guid: string): GuidStatus | null {
+  // The newest log row of the GUID carries its latest command (a finished command is deleted).
+  // Only this Jira's rows: a GUID's history on another Jira says nothing about its ticket here.
+  const [row] = core.store.queryLog({ guid, limit: 1, jira: core.store.jira });
+  const ticket = core.store.getTicket(guid);
+  if (!row && !ticket) return null;
+  const status = { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null } as const;
+  // A failure says why, so a client need not read the log to learn it.
+  return row?.status === 'Failed' ? { ...status, error: row.error ?? null } : status;
+}
+
 /** One window of the alarms of this engine's Jira. */
 export function queryAlarms(core: EngineCore, query: AlarmQuery): AlarmPage {
   return core.store.queryAlarms(query);
@@ -70,7 +85,11 @@ const busyMessage = (guid: string) =>
  * The ticket gets the GUID's label, as a ticket jiraline made carries it: that is how a ticket
  * is proven to be the GUID's before it is written, and how a lost CREATE is found again.
  */
-export async function linkAlarm(core: EngineCore, guid: string, rawKey: string): Promise<LinkResult> {
+export function linkAlarm(core: EngineCore, guid: string, rawKey: string): Promise<LinkResult> {
+  return link(core, guid, rawKey).catch((error: unknown) => refuse(guid, messageOf(error)));
+}
+
+async function link(core: EngineCore, guid: string, rawKey: string): Promise<LinkResult> {
   const key = rawKey.trim().toUpperCase();
   if (!guidPattern.test(guid)) return refuse(guid, `not a GUID: 1 to ${MAX_GUID_LENGTH} characters of A-Za-z0-9._:-`);
   if (!keyPattern.test(key)) return refuse(guid, `not a ticket key: ${oneLine(rawKey, 60)} (a key looks like OPS-123)`);
@@ -105,7 +124,11 @@ export async function linkAlarm(core: EngineCore, guid: string, rawKey: string):
  * Unlinks the GUID: its later UPDATEs are refused, and a CREATE makes a new ticket. The old
  * ticket loses the GUID's label, so that a lost CREATE of the GUID is never found there.
  */
-export async function unlinkAlarm(core: EngineCore, guid: string): Promise<LinkResult> {
+export function unlinkAlarm(core: EngineCore, guid: string): Promise<LinkResult> {
+  return unlink(core, guid).catch((error: unknown) => refuse(guid, messageOf(error)));
+}
+
+async function unlink(core: EngineCore, guid: string): Promise<LinkResult> {
   if (!guidPattern.test(guid)) return refuse(guid, `not a GUID: 1 to ${MAX_GUID_LENGTH} characters of A-Za-z0-9._:-`);
   if (core.stopping) return refuse(guid, 'jiraline is stopping; unlink again once it runs');
   const ticket = core.store.getTicket(guid);
