@@ -82,7 +82,7 @@ test('alarms listed and filtered by state; Get Eligible Ticket links one, its UP
   }
 });
 
-test('the Alarms pane asks only for its window: End over 10,000 alarms shows the oldest', async () => {
+test('the Alarms pane asks only for a block around its window: End over 10,000 alarms shows the oldest', async () => {
   const engine = new EngineDouble();
   const base = Date.parse('2026-12-01T10:00:00');
   engine.alarms = Array.from({ length: 10_000 }, (_, i): AlarmRow => ({
@@ -101,7 +101,7 @@ test('the Alarms pane asks only for its window: End over 10,000 alarms shows the
     await press(app, keys.end);
     const text = await waitForFrame(app.lastFrame, (f) => /al-09999/.test(f));
     assert.match(plain(text), /10,000 selected/);
-    assert.ok(asked.every((n) => n <= 30), `only a window is asked for: ${asked.join(',')}`);
+    assert.ok(asked.length > 0 && asked.every((n) => n <= 500), `only a block around the window is asked for, never all: ${asked.join(',')}`);
   } finally {
     await inAct(() => app.unmount());
   }

@@ -5,7 +5,7 @@
 // to a ticket Jira finds, `u` unlinks it. See docs/architecture.md#alarms-and-links.
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { ALARM_STATES, eligibleJql, type AlarmPage, type AlarmRow, type AlarmState } from '../../core/alarms.js';
+import { ALARM_STATES, eligibleJql, type AlarmRow, type AlarmState } from '../../core/alarms.js';
 import type { LinkResult } from '../../core/engine-alarms.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
@@ -65,6 +65,18 @@ function nextState(state: AlarmState | null): AlarmState | null {
   return i + 1 < ALARM_STATES.length ? ALARM_STATES[i + 1] : null;
 }
 
+/** Rows asked of the engine at once (a control-socket request carries at most 500). */
+const BLOCK_ROWS = 400;
+
+/** The rows held around the window: from `offset`, for one filter, as of one engine version. */
+interface Block {
+  offset: number;
+  rows: AlarmRow[];
+  total: number;
+  filter: string;
+  version: number;
+}
+
 type View = { kind: 'list' } | { kind: 'open'; guid: string } | { kind: 'eligible'; guid: string } | { kind: 'unlink'; guid: string };
 
 /** The Alarms pane. */
@@ -80,25 +92,35 @@ export function AlarmsPane({ services, snapshot, isActive, width, height, setMod
   const [editingJql, setEditingJql] = useState(false);
   useModeSync(setMode, editingFilter || editingJql);
   const tableRows = Math.max(1, height - 5);
-  const [page, setPage] = useState<AlarmPage & { top: number }>({ rows: [], total: 0, top: 0 });
-  const list = useList(page.total, tableRows, { state: [win, setWin] });
+  const [block, setBlock] = useState<Block>({ offset: 0, rows: [], total: 0, filter: '', version: -1 });
+  const list = useList(block.total, tableRows, { state: [win, setWin] });
   const w = list.window;
   const version = snapshot.logVersion;
+  const filterKey = `${state ?? ''}\u0000${text}`;
 
-  // The window asked for: new, changed or pruned alarms bump the version, and the pane asks again.
+  // A block of rows around the window is kept, so a move within it draws at once, in one
+  // frame; the block is asked for again (in the background) when the window nears its edge,
+  // the filter changes, or the engine's version says alarms changed.
+  const held = block.offset + block.rows.length;
+  const covered = block.filter === filterKey && w.top >= block.offset && Math.min(w.top + tableRows, block.total) <= held;
+  const nearEdge = (block.offset > 0 && w.top - block.offset < tableRows) || (held < block.total && held - (w.top + tableRows) < tableRows);
+  const stale = !covered || nearEdge || block.version !== version;
+  const want = Math.max(0, w.top - Math.floor((BLOCK_ROWS - tableRows) / 2));
   useEffect(() => {
+    if (!stale) return undefined;
     let live = true;
-    const query = { ...(state ? { state } : {}), ...(text ? { text } : {}), offset: w.top, limit: tableRows };
+    const query = { ...(state ? { state } : {}), ...(text ? { text } : {}), offset: want, limit: BLOCK_ROWS };
     engine.queryAlarms(query).then((next) => {
-      if (live) setPage({ ...next, top: w.top });
+      if (live) setBlock({ offset: want, rows: next.rows, total: next.total, filter: filterKey, version });
     }, () => undefined);
     return () => {
       live = false;
     };
-  }, [engine, state, text, w.top, tableRows, version]);
+  }, [engine, state, text, want, stale, filterKey, version]);
 
-  const rows = useMemo(() => page.rows, [page]);
-  const current = rows[w.cursor - page.top];
+  const rows = useMemo(() => (block.filter === filterKey ? block.rows.slice(Math.max(0, w.top - block.offset), Math.max(0, w.top - block.offset) + tableRows) : []),
+    [block, filterKey, w.top, tableRows]);
+  const current = block.filter === filterKey ? block.rows[w.cursor - block.offset] : undefined;
   const project = config.template.find((r) => r.field.toLowerCase() === 'project' && r.mode === 'Include')?.value.trim() ?? null;
   const said = useCallback((result: LinkResult) => {
     setMessage(result.ok
@@ -129,7 +151,7 @@ export function AlarmsPane({ services, snapshot, isActive, width, height, setMod
   }, { isActive: isActive && view.kind === 'list' && !editingFilter });
 
   if (view.kind === 'open') {
-    const alarm = rows.find((a) => a.guid === view.guid);
+    const alarm = block.rows.find((a) => a.guid === view.guid);
     return (
       <Box flexDirection="column" paddingX={1}>
         <ScrollView title={`Alarm ${view.guid}`} lines={alarm ? alarmLines(alarm) : [{ text: 'gone (pruned)' }]} height={height} isActive={isActive}
@@ -156,7 +178,7 @@ export function AlarmsPane({ services, snapshot, isActive, width, height, setMod
     <Box flexDirection="column" paddingX={1}>
       <Text wrap="truncate-end">
         <Text bold>Alarms</Text>
-        <Text> {formatCount(page.total)}{state ? ` ${state}` : ''}{filtered ? ' (filtered)' : ''}{page.total > 0 ? `, ${formatCount(w.cursor + 1)} selected` : ''}</Text>
+        <Text> {formatCount(block.total)}{state ? ` ${state}` : ''}{filtered ? ' (filtered)' : ''}{block.total > 0 ? `, ${formatCount(w.cursor + 1)} selected` : ''}</Text>
         <Text dimColor>   state: {state ?? 'all'} · Maximum alarms {formatCount(config.alarms.maxEntries)}</Text>
       </Text>
       <Box>
@@ -181,7 +203,7 @@ export function AlarmsPane({ services, snapshot, isActive, width, height, setMod
             if (yes) void engine.unlinkAlarm(view.guid).then(said);
           }} />
       ) : (
-        <WindowedTable columns={alarmColumns(width - 2)} rows={rows} selected={rows.length > 0 ? w.cursor - page.top : null} focused={!editingFilter}
+        <WindowedTable columns={alarmColumns(width - 2)} rows={rows} selected={rows.length > 0 ? w.cursor - w.top : null} focused={!editingFilter}
           rowKey={(a) => a.guid} height={tableRows}
           emptyText={filtered ? 'No alarm matches the filter.' : 'No alarms yet: every GUID of an Advanced line shows here.'} />
       )}
