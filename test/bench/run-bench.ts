@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark part in turn, printed as one table with its goal.
 // Speed and memory targets live here, never as timed assertions in `npm test`.
-// Run one part with `npm run bench -- client` (or core, engine, ui, start, pacing, attach).
+// Run one part with `npm run bench -- client` (or core, engine, ui, start, pacing, attach, alarms).
 import type { BenchResult } from './bench-types.js';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
@@ -11,6 +11,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   start: async () => (await import('./start-bench.js')).benchStart(),
   pacing: async () => (await import('./pacing-bench.js')).benchPacing(),
   attach: async () => (await import('./attach-bench.js')).benchAttach(),
+  alarms: async () => (await import('./alarms-bench.js')).benchAlarms(),
 };
 
 function format(value: number): string {
