@@ -15,6 +15,7 @@ import { startSimulator } from '../../source/simulator/index.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { captureIo } from './helpers/capture-io.js';
 import { waitUntil } from './helpers/wait-until.js';
+import { attachEngine } from '../../source/control/remote-engine.js';
 
 test('link over the control socket, UPDATE to the linked ticket, alarms listed and filtered, unlink on the data directory', async (t) => {
   const sim = await startSimulator({ mode: 'datacenter', auth: null });
@@ -47,6 +48,19 @@ test('link over the control socket, UPDATE to the linked ticket, alarms listed a
 
   assert.equal(await runtime.engine.submitLine('CL-1|UPDATE|comment;it came back|'), 'OK CL-1 queued');
   await waitUntil(() => sim.issues().find((i) => i.key === incident.key)!.comments.length === 1, 'the comment on the linked ticket', 30_000);
+
+  // An app attached over the control socket pages and filters the same alarms.
+  const remote = await attachEngine(dataDir, { client: 'test' });
+  try {
+    const page = await remote.queryAlarms({ state: 'resolved', offset: 0, limit: 10 });
+    assert.deepEqual([page.total, page.rows.map((a) => a.guid)], [1, ['CL-2']]);
+    const linkedRow = (await remote.queryAlarms({ text: 'cl-1' })).rows[0];
+    assert.equal(linkedRow.ticketKey, incident.key);
+    const refused = await remote.linkAlarm('CL-2', 'OPS-999');
+    assert.equal(refused.ok, false);
+  } finally {
+    await remote.stop();
+  }
 
   // alarms reads the file while the engine holds the lock; the link waits for no snapshot: wait until it is on disk.
   await runtime.store.checkpoint();
