@@ -54,7 +54,7 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
       });
       ownRow = logId;
     }
-    store.noteAlarmLine(guid, command.action === 'CREATE' ? 'Create' : 'Update', now);
+    store.noteAlarmLine(guid, command.action === 'CREATE' ? 'Create' : 'Update', now, ticket);
     const fields: Omit<QueuedCommand, 'id'> = {
       type: 'Automatic', kind, guid, line, payload: null, state: 'queued', attempts: 0, nextAttemptAt: now,
       acceptedAt: now, firstSentAt: null, logId, throttleCounted: false,

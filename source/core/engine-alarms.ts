@@ -28,9 +28,7 @@ function hasWork(core: EngineCore, guid: string): boolean {
 /** A unit of the GUID ended: once nothing of it waits, its alarm settles (open/resolved, or failed). */
 export function settleAlarm(core: EngineCore, guid: string | null, outcome: 'ok' | 'failed'): void {
   if (guid === null || core.stopped || hasWork(core, guid)) return;
-  const alarm = core.store.getAlarm(guid);
-  if (!alarm) return;
-  core.store.updateAlarm(guid, { state: settledState(outcome, alarm.ticketResolved) });
+  core.store.settleAlarm(guid, outcome);
 }
 
 /** Jira told the ticket's status (a transition made, an issue read): the alarm keeps it, and says resolved or open. */

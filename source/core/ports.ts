@@ -303,10 +303,12 @@ export interface StorePort {
   deleteTicket(guid: string): void;
 
   // alarms (on the store's Jira; alarms.ts)
-  /** An Advanced line was accepted for the GUID: seen now, one more line, work pending. */
-  noteAlarmLine(guid: string, action: 'Create' | 'Update', now: number): void;
+  /** An Advanced line was accepted for the GUID: seen now, one more line, work pending (`ticket`: its ticket, for a new alarm row). */
+  noteAlarmLine(guid: string, action: 'Create' | 'Update', now: number, ticket?: TicketRef): void;
   /** Changes an alarm that exists (nothing when it does not). */
   updateAlarm(guid: string, patch: Partial<Omit<AlarmRow, 'guid' | 'jira'>>): void;
+  /** Its work is done: the alarm is failed, or resolved / open as its ticket's last known status says (one statement: it runs per unit). */
+  settleAlarm(guid: string, outcome: 'ok' | 'failed'): void;
   /** Makes the alarm exist (a link for a GUID never seen), seen now. */
   ensureAlarm(guid: string, action: AlarmRow['lastAction'], now: number): void;
   getAlarm(guid: string): AlarmRow | undefined;

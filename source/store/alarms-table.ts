@@ -101,6 +101,15 @@ export class AlarmsTable extends AlarmsReader {
     this.changed();
   }
 
+  /** The same rule as settledState (core/alarms.ts), in one statement. */
+  settle(guid: string, outcome: 'ok' | 'failed'): void {
+    this.db.run(
+      "UPDATE alarms SET state = CASE WHEN ? = 'failed' THEN 'failed' WHEN ticket_resolved = 1 THEN 'resolved' ELSE 'open' END WHERE jira = ? AND guid = ?",
+      [outcome, this.jira, guid],
+    );
+    this.changed();
+  }
+
   /** The GUID's ticket changed (made, adopted, linked) or went (null): its copy here follows. */
   ticketChanged(guid: string, ticket: TicketRef | null): void {
     this.db.run(

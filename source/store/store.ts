@@ -237,13 +237,17 @@ class SqlStore implements Store {
     this.alarms.ticketChanged(guid, null);
   }
 
-  noteAlarmLine(guid: string, action: 'Create' | 'Update', now: number): void {
+  noteAlarmLine(guid: string, action: 'Create' | 'Update', now: number, ticket?: TicketRef): void {
     this.open();
-    this.alarms.noteLine(guid, action, now, this.tickets.get(guid));
+    this.alarms.noteLine(guid, action, now, ticket);
   }
   updateAlarm(guid: string, patch: Partial<Omit<AlarmRow, 'guid' | 'jira'>>): void {
     this.open();
     this.alarms.update(guid, patch);
+  }
+  settleAlarm(guid: string, outcome: 'ok' | 'failed'): void {
+    this.open();
+    this.alarms.settle(guid, outcome);
   }
   ensureAlarm(guid: string, action: AlarmRow['lastAction'], now: number): void {
     this.open();
