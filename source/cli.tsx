@@ -28,6 +28,10 @@ Usage:
   jiraline status [--json] [--data-dir DIR]
                                   whether an engine runs there: pid, Jira's state, queue,
                                   throttle, sockets, attached apps (exit 0 running, 3 not)
+  jiraline alarms [--json] [--state open|resolved|failed|pending] [--data-dir DIR]
+                                  print every alarm (GUID) seen: its ticket and state
+  jiraline link GUID KEY | unlink GUID   link an alarm to an existing ticket (its later
+                                  UPDATEs go there), or take the link back
   jiraline responses [--json]     print the recorded Jira responses (not built yet: 3.0)
   jiraline auth set|show|clear    store, show (masked) or remove the credentials
   jiraline init                   set up for a Jira: URL, login, project and issue type
@@ -60,6 +64,9 @@ const commands: Record<string, () => Promise<Runner>> = {
   log: async () => (await import('./daemon/log-command.js')).runLog,
   stats: async () => (await import('./daemon/stats-command.js')).runStats,
   status: async () => (await import('./control/status-command.js')).runStatus,
+  alarms: async () => (await import('./daemon/alarms-command.js')).runAlarms,
+  link: async () => async (args: string[]) => (await import('./daemon/link-command.js')).runLink(args, 'link'),
+  unlink: async () => async (args: string[]) => (await import('./daemon/link-command.js')).runLink(args, 'unlink'),
   responses: async () => async () => {
     process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue; not built yet\n');
     return 1;

@@ -8,6 +8,7 @@ import type { Credentials, IssuePayload, LogQuery } from '../core/ports.js';
 import type { SharedSettings } from '../daemon/shared-settings.js';
 import { makeSecret } from '../secrets/index.js';
 import { MAX_LOG_WINDOW, type EngineStatusReport } from './control-protocol.js';
+import { parseAlarmState, type AlarmQuery } from '../core/alarms.js';
 
 type Method = (params: unknown) => unknown;
 
@@ -52,6 +53,22 @@ export function logQueryOf(params: unknown, withWindow: boolean): LogQuery {
   return query;
 }
 
+/** An alarms filter and window from a client: only the known keys, checked. */
+export function alarmQueryOf(params: unknown): AlarmQuery {
+  const p = object(params ?? {}, 'alarm query');
+  const query: AlarmQuery = {};
+  if (p.state !== undefined && p.state !== null) {
+    const state = typeof p.state === 'string' ? parseAlarmState(p.state) : null;
+    if (state === null) throw new Error('alarm query: state is open, resolved, failed or pending');
+    query.state = state;
+  }
+  const words = optionalText(p.text, 'alarm query text');
+  if (words !== undefined) query.text = words;
+  query.offset = wholeNumber(p.offset, 'alarm query offset', 0, Number.MAX_SAFE_INTEGER);
+  query.limit = wholeNumber(p.limit, 'alarm query limit', 50, MAX_LOG_WINDOW);
+  return query;
+}
+
 function credentialsOf(params: unknown): Credentials {
   const p = object(params, 'credentials');
   if (p.method === 'basic') return { method: 'basic', username: text(p.username, 'username', 1024), password: makeSecret(text(p.password, 'password', 8192)) };
@@ -84,6 +101,12 @@ export function controlMethods(deps: { engine: EngineApi; shared: SharedSettings
       });
     },
     getIssue: (p) => engine.getIssue(text(object(p, 'getIssue').key, 'key', 256)),
+    queryAlarms: (p) => engine.queryAlarms(alarmQueryOf(p)),
+    linkAlarm: (p) => {
+      const q = object(p, 'linkAlarm');
+      return engine.linkAlarm(text(q.guid, 'guid', 256), text(q.ticketKey, 'ticketKey', 256));
+    },
+    unlinkAlarm: (p) => engine.unlinkAlarm(text(object(p, 'unlinkAlarm').guid, 'guid', 256)),
     status: (p) => engine.status(text(object(p, 'status').guid, 'guid', 256)),
     whenIdle: () => engine.whenIdle(),
     saveConfig: (p) => shared.saveConfig(parseConfig(object(p, 'saveConfig').config, 'config from an attached app')),

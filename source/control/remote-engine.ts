@@ -17,6 +17,8 @@ import { lockHolder, readControlRecord } from './control-address.js';
 import { connectControl, type ControlConnection, type ControlUpdate } from './control-client.js';
 import type { EngineInfo, HelloState, WireSnapshot } from './control-protocol.js';
 import { LogWindowCache } from './log-window-cache.js';
+import type { AlarmPage, AlarmQuery } from '../core/alarms.js';
+import type { LinkResult } from '../core/engine-alarms.js';
 
 /** How an attached app stands with the engine it shows. */
 export type AttachmentState =
@@ -237,6 +239,18 @@ export class RemoteEngine implements EngineApi {
 
   getIssue(key: string): Promise<JiraIssue> {
     return this.request<JiraIssue>('getIssue', { key });
+  }
+
+  queryAlarms(query: AlarmQuery): Promise<AlarmPage> {
+    return this.request<AlarmPage>('queryAlarms', query);
+  }
+
+  linkAlarm(guid: string, ticketKey: string): Promise<LinkResult> {
+    return this.request<LinkResult>('linkAlarm', { guid, ticketKey }).catch((error: unknown) => ({ ok: false as const, guid, error: (error as Error).message }));
+  }
+
+  unlinkAlarm(guid: string): Promise<LinkResult> {
+    return this.request<LinkResult>('unlinkAlarm', { guid }).catch((error: unknown) => ({ ok: false as const, guid, error: (error as Error).message }));
   }
 
   /** The engine applies and writes the config (saveConfig); this only says so locally. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { nearest } from './edit-distance.js';
 import { splitHostPort } from './host-port.js';
 import { templateProblem } from './template-placeholders.js';
+import { DEFAULT_ELIGIBLE_JQL, unknownPlaceholder } from './alarms.js';
 
 /** Label and help text for a config field, shown by the Configuration pane. */
 export type FieldMeta = {
@@ -91,8 +92,16 @@ export const configSchema = z.object({
   // CREATE for a GUID whose ticket Jira reports resolved): docs/architecture.md#recurrence.
   // onDuplicate, duplicateStatus: what happens to a second ticket of one GUID that still
   // slipped through (Jira made it after the settle window):
-  // docs/architecture.md#exactly-once-settling-and-repair.
+  // docs/architecture.md#exactly-once-settling-and-repair. maxEntries, eligibleJql: the
+  // Alarms table and Get Eligible Ticket (docs/architecture.md#alarms-and-links): bounded like
+  // the log; an alarm with work waiting is never dropped, and its link to a ticket lives in
+  // the GUID → ticket map and stays.
   alarms: z.object({
+    maxEntries: z.number().int().min(1).max(1_000_000).default(10_000)
+      .meta(meta('Maximum alarms', 'Alarms kept; beyond this the least recently seen go (never one with work pending)')),
+    eligibleJql: z.string().min(1).max(4096).default(DEFAULT_ELIGIBLE_JQL)
+      .refine((v) => unknownPlaceholder(v) === null, { message: 'unknown placeholder: only {project} and {guid} are filled in' })
+      .meta(meta('Get Eligible Ticket JQL', 'The search offered to link an alarm to a ticket; {project} and {guid} are filled in')),
     onDuplicate: z.enum(['close', 'label', 'leave']).default('close')
       .meta(meta('On a duplicate ticket', 'close: label it, comment the kept key and move it to the duplicate status; label: only label it; leave: only log it')),
     duplicateStatus: z.string().min(1).default('Done')

@@ -8,6 +8,7 @@ import type { EngineCore } from './engine-core.js';
 import { messageOf } from './engine-core.js';
 import { ceilingRefusal } from './engine-ceiling.js';
 import { utf8Bytes } from './engine-queue.js';
+import { settleAlarm } from './engine-alarms.js';
 import type { QueuedCommand } from './ports.js';
 
 /** What accept needs from the worker: a nudge when a GUID has something new to send. */
@@ -53,6 +54,7 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
       });
       ownRow = logId;
     }
+    store.noteAlarmLine(guid, command.action === 'CREATE' ? 'Create' : 'Update', now, ticket);
     const fields: Omit<QueuedCommand, 'id'> = {
       type: 'Automatic', kind, guid, line, payload: null, state: 'queued', attempts: 0, nextAttemptAt: now,
       acceptedAt: now, firstSentAt: null, logId, throttleCounted: false,
@@ -98,6 +100,7 @@ function rollback(core: EngineCore, cmd: QueuedCommand): void {
         core.store.updateLog(cmd.logId, { lines: Math.max(0, row.lines - 1) });
       }
     }
+    settleAlarm(core, cmd.guid, 'failed');
   } catch {
     // The store itself is failing; a restart reloads only what was committed.
   }

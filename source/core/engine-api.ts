@@ -3,6 +3,8 @@
 // call Jira or the store themselves.
 import type { PacingState } from './pacer.js';
 import type { Config } from './config.js';
+import type { AlarmPage, AlarmQuery } from './alarms.js';
+import type { LinkResult } from './engine-alarms.js';
 import type { DayCount, FieldDef, IssuePayload, JiraIssue, JiraUser, LogQuery, LogRow, SearchResult, ServerInfo } from './ports.js';
 
 /** What the last check of Jira (serverInfo + myself) found. */
@@ -81,6 +83,8 @@ export type EngineEvent =
   | { type: 'settling'; guid: string; until: number }
   /** A second ticket of the GUID was repaired as alarms.onDuplicate says; `keptKey` is the one kept. */
   | { type: 'repaired'; guid: string; ticketKey: string; keptKey: string; how: 'close' | 'label' | 'leave' }
+  /** A GUID was linked by hand to a ticket (Get Eligible Ticket, `jiraline link`), or unlinked (ticketKey null). */
+  | { type: 'linked'; guid: string; ticketKey: string | null }
   | { type: 'pruned'; rows: number }
   /** A line answered ERR: the GUID it named (or null) and the reason, cut to a bounded length. */
   | { type: 'refused'; guid: string | null; reason: string }
@@ -143,6 +147,12 @@ export interface EngineApi {
   /** For the Jira pane. */
   search(jql: string, options?: { maxResults?: number; nextPageToken?: string; startAt?: number }): Promise<SearchResult>;
   getIssue(key: string): Promise<JiraIssue>;
+  /** One window of the alarms (every GUID seen), newest seen first, and how many match. */
+  queryAlarms(query: AlarmQuery): Promise<AlarmPage>;
+  /** Links a GUID to an existing ticket (its later UPDATEs go there); never rejects. */
+  linkAlarm(guid: string, ticketKey: string): Promise<LinkResult>;
+  /** Unlinks a GUID from its ticket; never rejects. */
+  unlinkAlarm(guid: string): Promise<LinkResult>;
   /** Settings that take effect without a restart: updates, log, template. */
   setConfig(config: Config): void;
   /** Commands accepted and not finished. */

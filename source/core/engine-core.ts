@@ -155,6 +155,18 @@ export class EngineCore {
     this.signals.changed(); // the Creation pane shapes its rows again
   }
 
+  /** Fetches Jira's field catalogue again and keeps it; Jira down keeps the one there is. */
+  async refreshCatalogue(): Promise<void> {
+    try {
+      // Once stopping, the call is refused at once (the stop signal): no answer comes after the stop.
+      const defs = await this.jira.fields();
+      this.setCatalogue(defs);
+      await this.commitQuietly();
+    } catch {
+      // Jira down: the kept catalogue (or none: lines accepted unchecked) serves until it answers.
+    }
+  }
+
   /** Keeps what serverInfo said (the deployment type decides how users are shaped). */
   setServerInfo(info: ServerInfo): void {
     this.serverInfo = info;
@@ -223,6 +235,18 @@ export class EngineCore {
     if (this.stopped) return;
     const rows = this.store.pruneLogToCount(this.config.log.maxEntries);
     if (rows > 0) this.signals.emit({ type: 'pruned', rows });
+    // The alarms are bounded the same way; one with work pending stays (the store keeps it).
+    if (this.store.pruneAlarmsToCount(this.config.alarms.maxEntries) > 0) this.signals.changed();
+  }
+
+  /** Applies removeOlderThanDays: rows before the cutoff go (Pending ones stay), and any finished command left. */
+  pruneOlderThan(cutoff: number): void {
+    const rows = this.store.pruneLogOlderThan(cutoff);
+    // Finished commands are deleted as they finish; this clears any an older version left.
+    this.store.purgeFinishedCommands(cutoff);
+    this.store.setMeta(META.lastPrune, String(this.clock.now()));
+    if (rows > 0) this.signals.emit({ type: 'pruned', rows });
+    void this.commitQuietly();
   }
 
   /**

@@ -9,6 +9,7 @@ import { JiraError } from './jira-error.js';
 import type { LogRow, QueuedCommand, TicketRef } from './ports.js';
 import { pauseFor } from './pacer.js';
 import { decideRetry } from './retry.js';
+import { settleAlarm } from './engine-alarms.js';
 
 /** What a failure may ask of the worker. */
 export interface FailureHooks {
@@ -151,6 +152,7 @@ export function finishOk(core: EngineCore, cmds: QueuedCommand[], ticket: Ticket
   const refusals = core.unit(unitKey(cmds)).rateRefusals ?? 0;
   if (refusals > 0) log = { ...log, response: withRefusals(log.response, refusals) };
   core.forgetUnit(unitKey(cmds));
+  settleAlarm(core, cmds[0].guid, 'ok');
   const logId = cmds[0].logId;
   if (logId !== null) {
     // An Ok row's Error Message is empty, or says what was cut to fit Jira's limits.
@@ -200,6 +202,7 @@ export function finishFailed(core: EngineCore, cmds: QueuedCommand[], reason: st
 function failCommands(core: EngineCore, cmds: QueuedCommand[], reason: string, ticket?: TicketRef, log: LogPatch = {}): void {
   for (const cmd of cmds) core.finishCommand(cmd, 'failed');
   const first = cmds[0];
+  settleAlarm(core, first.guid, 'failed');
   if (first.logId === null) return;
   core.store.updateLog(first.logId, {
     ...log, status: 'Failed', error: reason, nextAttemptAt: null,

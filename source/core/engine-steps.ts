@@ -10,6 +10,8 @@
 import type { EngineCore, UnitMemory } from './engine-core.js';
 import { JiraError } from './jira-error.js';
 import type { IssuePayload, JiraComment } from './ports.js';
+import { ticketStatusOf } from './alarms.js';
+import { noteTicketStatus, transitionStatus } from './engine-alarms.js';
 
 /** Comments read per page when a comment step's outcome is looked up. */
 export const COMMENT_LOOKUP_PAGE = 100;
@@ -133,6 +135,8 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
   if (memory.transitionInFlight) {
     const issue = await core.sendFor(target.commandId, (jira) => jira.getIssue(target.ticketKey, ['status']));
     if (statusOf(issue.fields)?.toLowerCase() === status.toLowerCase()) {
+      const told = ticketStatusOf(issue.fields);
+      if (told) noteTicketStatus(core, target.guid, told);
       memory.transitioned = true;
       memory.transitionInFlight = false;
       core.saveUnit(unit);
@@ -145,7 +149,10 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
   await core.commitQuietly();
   if (core.stopping) return false;
   try {
-    await core.sendFor(target.commandId, (jira) => jira.transitionTo(target.ticketKey, status));
+    const made = await core.sendFor(target.commandId, (jira) => jira.transitionTo(target.ticketKey, status));
+    // The alarm keeps the status Jira's answer named (the transition's target).
+    const told = made?.to ? transitionStatus(made.to) : null;
+    if (told) noteTicketStatus(core, target.guid, told);
   } catch (error) {
     if (refused(error)) {
       memory.transitionInFlight = false;

@@ -10,9 +10,10 @@ import { acceptLine } from './engine-accept.js';
 import type {
   ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
 } from './engine-api.js';
-import { EngineCore, META, messageOf, paceLimits } from './engine-core.js';
+import { EngineCore, messageOf, paceLimits } from './engine-core.js';
 import { FillWatch, queueFill } from './engine-ceiling.js';
 import { executeManual } from './engine-manual.js';
+import { guidStatus, linkAlarm, queryAlarms, unlinkAlarm, type AlarmPage, type AlarmQuery, type LinkResult } from './engine-alarms.js';
 import { noteRefused } from './engine-refused.js';
 import { authMessage } from './engine-outcome.js';
 import { loadOpenCommands } from './engine-recovery.js';
@@ -111,14 +112,7 @@ export class Engine implements EngineApi {
   // Accepting never waits for this: lines are checked against the catalogue kept from the last run.
   private async background(): Promise<void> {
     await this.checkConnection();
-    try {
-      // Once stopping, the call is refused at once (the stop signal): no answer comes after the stop.
-      const defs = await this.core.jira.fields();
-      this.core.setCatalogue(defs);
-      await this.core.commitQuietly();
-    } catch {
-      // Jira down: the kept catalogue (or none: lines accepted unchecked) serves until it answers.
-    }
+    await this.core.refreshCatalogue();
   }
 
   /** For tests: what breaks the scheduler's invariants now (empty when sound), and GUIDs open but in no state. */
@@ -187,15 +181,7 @@ export class Engine implements EngineApi {
   }
 
   status(guid: string): GuidStatus | null {
-    // The newest log row of the GUID carries its latest command (a finished command is deleted).
-    // Only this Jira's rows: a GUID's history on another Jira says nothing about its ticket here.
-    const [row] = this.core.store.queryLog({ guid, limit: 1, jira: this.core.store.jira });
-    const ticket = this.core.store.getTicket(guid);
-    if (!row && !ticket) return null;
-    const status = { guid, status: row?.status ?? 'Ok', ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null } as const;
-    // A failure says why, so a client need not read the log to learn it.
-    if (row?.status === 'Pending' && this.core.settling.has(guid)) return { ...status, settling: true };
-    return row?.status === 'Failed' ? { ...status, error: row.error ?? null } : status;
+    return guidStatus(this.core, guid);
   }
 
   execute(body: IssuePayload): Promise<ExecuteResult> {
@@ -315,6 +301,18 @@ export class Engine implements EngineApi {
     return this.core.jira.getIssue(key);
   }
 
+  queryAlarms(query: AlarmQuery): Promise<AlarmPage> {
+    return Promise.resolve(queryAlarms(this.core, query));
+  }
+
+  linkAlarm(guid: string, ticketKey: string): Promise<LinkResult> {
+    return this.core.track(linkAlarm(this.core, guid, ticketKey));
+  }
+
+  unlinkAlarm(guid: string): Promise<LinkResult> {
+    return this.core.track(unlinkAlarm(this.core, guid));
+  }
+
   setConfig(config: Config): void {
     this.core.config = config;
     this.core.pacer.setLimits(paceLimits(config));
@@ -386,13 +384,7 @@ export class Engine implements EngineApi {
   private pruneByAge(): void {
     const { core } = this;
     const now = core.clock.now();
-    const cutoff = ageCutoff(now, core.config.log.removeOlderThanDays);
-    const rows = core.store.pruneLogOlderThan(cutoff);
-    // Finished commands are deleted as they finish; this clears any an older version left.
-    core.store.purgeFinishedCommands(cutoff);
-    core.store.setMeta(META.lastPrune, String(now));
-    if (rows > 0) core.signals.emit({ type: 'pruned', rows });
-    void core.commitQuietly();
+    core.pruneOlderThan(ageCutoff(now, core.config.log.removeOlderThanDays));
     this.pruneTimer = core.clock.setTimeout(() => {
       this.pruneTimer = null;
       this.pruneByAge();

@@ -2,6 +2,7 @@
 // source/core imports no I/O; source/jira, source/store, source/secrets and the clock
 // implementations in source/daemon implement these, and tests pass fakes that behave alike.
 import type { RateHeaders } from './pacer.js';
+import type { AlarmPage, AlarmQuery, AlarmRow } from './alarms.js';
 
 /** Milliseconds since the epoch and timers; injected so tests run on fake time. */
 export interface Clock {
@@ -79,7 +80,8 @@ export interface CreatedIssue {
 export interface Transition {
   id: string;
   name: string;
-  to: { id: string; name: string };
+  /** The status it leads to; `statusCategory` is its category's key (`new`, `indeterminate`, `done`) when Jira says. */
+  to: { id: string; name: string; statusCategory?: string };
 }
 
 /** An issue as GET /issue/{key} or a search returns it. */
@@ -310,7 +312,25 @@ export interface StorePort {
 
   // GUID → ticket (on the store's Jira)
   getTicket(guid: string): TicketRef | undefined;
+  /** Links a GUID to a ticket; the alarm's ticket follows (its status is forgotten when the key changes). */
   setTicket(ref: TicketRef): void;
+  /** Unlinks a GUID: its later UPDATEs are refused until a CREATE or a link gives it a ticket again. */
+  deleteTicket(guid: string): void;
+
+  // alarms (on the store's Jira; alarms.ts)
+  /** An Advanced line was accepted for the GUID: seen now, one more line, work pending (`ticket`: its ticket, for a new alarm row). */
+  noteAlarmLine(guid: string, action: 'Create' | 'Update', now: number, ticket?: TicketRef): void;
+  /** Changes an alarm that exists (nothing when it does not). */
+  updateAlarm(guid: string, patch: Partial<Omit<AlarmRow, 'guid' | 'jira'>>): void;
+  /** Its work is done: the alarm is failed, or resolved / open as its ticket's last known status says (one statement: it runs per unit). */
+  settleAlarm(guid: string, outcome: 'ok' | 'failed'): void;
+  /** Makes the alarm exist (a link for a GUID never seen), seen now. */
+  ensureAlarm(guid: string, action: AlarmRow['lastAction'], now: number): void;
+  getAlarm(guid: string): AlarmRow | undefined;
+  /** Newest lastSeen first, with the count matching the filter. */
+  queryAlarms(query: AlarmQuery): AlarmPage;
+  /** Deletes the least recently seen alarms beyond maxEntries, never a pending one; returns how many went. */
+  pruneAlarmsToCount(maxEntries: number): number;
 
   // log
   insertLog(row: Omit<LogRow, 'id'>): number;

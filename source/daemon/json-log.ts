@@ -132,6 +132,8 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
       return { event: 'repaired', guid: event.guid, ticketKey: event.ticketKey, keptKey: event.keptKey, how: event.how };
     case 'pruned':
       return { event: 'pruned', rows: event.rows };
+    case 'linked':
+      return event.ticketKey === null ? { event: 'unlinked', guid: event.guid } : { event: 'linked', guid: event.guid, ticketKey: event.ticketKey };
     case 'refused':
       // A line answered ERR: the GUID and our reason only, never the line (it may carry anything).
       return { event: 'refused', guid: event.guid, reason: event.reason };

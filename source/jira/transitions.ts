@@ -15,7 +15,9 @@ export async function getTransitions(t: Transport, ep: JiraEndpoint, key: string
   if (!Array.isArray(list)) return [];
   return list.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object').map((x) => {
     const to = (x.to && typeof x.to === 'object' ? x.to : {}) as Record<string, unknown>;
-    return { id: String(x.id ?? ''), name: String(x.name ?? ''), to: { id: String(to.id ?? ''), name: String(to.name ?? '') } };
+    const category = to.statusCategory && typeof to.statusCategory === 'object' ? (to.statusCategory as Record<string, unknown>).key : undefined;
+    return { id: String(x.id ?? ''), name: String(x.name ?? ''), to: { id: String(to.id ?? ''), name: String(to.name ?? ''),
+      ...(typeof category === 'string' ? { statusCategory: category.slice(0, 32) } : {}) } };
   });
 }
 
@@ -39,9 +41,10 @@ export async function transitionTo(t: Transport, ep: JiraEndpoint, key: string, 
     return chosen;
   }
   const issue = await getIssue(t, ep, key, ['status']);
-  const status = issue.fields.status as { id?: unknown; name?: unknown } | undefined;
+  const status = issue.fields.status as { id?: unknown; name?: unknown; statusCategory?: { key?: unknown } } | undefined;
   if (status && typeof status.name === 'string' && same(status.name, statusName)) {
-    return { id: '', name: '', to: { id: String(status.id ?? ''), name: status.name } };
+    const category = status.statusCategory?.key;
+    return { id: '', name: '', to: { id: String(status.id ?? ''), name: status.name, ...(typeof category === 'string' ? { statusCategory: category.slice(0, 32) } : {}) } };
   }
   const targets = [...new Set(transitions.map((tr) => tr.to.name || tr.name).filter(Boolean))];
   // The whole sentence goes into messages too: the log's Error Message is built from them.

@@ -23,6 +23,12 @@ export class TicketsTable {
     );
     this.changed();
   }
+
+  /** Unlinks a GUID on this Jira (nothing when it has no ticket). */
+  delete(guid: string): void {
+    this.db.run('DELETE FROM tickets WHERE jira = ? AND guid = ?', [this.jira, guid]);
+    this.changed();
+  }
 }
 
 /** Small named values. */

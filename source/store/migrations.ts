@@ -110,6 +110,40 @@ const migrations: Migration[] = [
       ALTER TABLE stats_totals ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- One row per GUID seen, per Jira: the alarms table (source/core/alarms.ts). The link
+      -- itself stays in tickets; the key and URL here are a copy the pane can page through.
+      CREATE TABLE alarms (
+        jira TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        lines INTEGER NOT NULL DEFAULT 0,
+        last_action TEXT NOT NULL,
+        ticket_key TEXT,
+        ticket_url TEXT,
+        ticket_status TEXT,
+        ticket_resolved INTEGER,
+        state TEXT NOT NULL,
+        PRIMARY KEY (jira, guid)
+      ) WITHOUT ROWID;
+      -- Newest-seen-first pages, whole or by state, walk one of these backwards.
+      CREATE INDEX alarms_seen ON alarms (jira, last_seen);
+      CREATE INDEX alarms_state ON alarms (jira, state, last_seen);
+      -- The GUIDs an older version saw come from its log (and its map, for the ticket).
+      INSERT INTO alarms (jira, guid, first_seen, last_seen, lines, last_action, ticket_key, ticket_url, state)
+        SELECT g.jira, g.guid, g.first_seen, g.last_seen, g.lines,
+               (SELECT action FROM log l WHERE l.jira = g.jira AND l.guid = g.guid ORDER BY id DESC LIMIT 1),
+               t.ticket_key, t.ticket_url,
+               CASE (SELECT status FROM log l WHERE l.jira = g.jira AND l.guid = g.guid ORDER BY id DESC LIMIT 1)
+                 WHEN 'Pending' THEN 'pending' WHEN 'Failed' THEN 'failed' ELSE 'open' END
+        FROM (SELECT jira, guid, MIN(time) AS first_seen, MAX(time) AS last_seen, SUM(lines) AS lines
+              FROM log WHERE guid IS NOT NULL AND type = 'Automatic' GROUP BY jira, guid) g
+        LEFT JOIN tickets t ON t.jira = g.jira AND t.guid = g.guid;
+    `,
+  },
 ];
 
 /** The newest schema version this program knows. */

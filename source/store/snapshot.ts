@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import type { DayCount, LogQuery, LogRow, RefusedCounts } from '../core/ports.js';
 import { loadCommitted } from './load.js';
 import type { JournalRecovery } from './journal-recovery.js';
+import type { AlarmPage, AlarmQuery } from '../core/alarms.js';
+import { AlarmsReader } from './alarms-table.js';
 import { migrate } from './migrations.js';
 import { LogReader } from './log-table.js';
 import { StatsReader } from './stats-table.js';
@@ -21,6 +23,8 @@ export interface StoreReader {
   statsDays(fromDay: string, toDay: string): DayCount[];
   statsTotals(): { created: number; updated: number };
   statsRefused(fromDay: string, toDay: string): RefusedCounts;
+  /** The alarms of every Jira the directory served, newest seen first. */
+  queryAlarms(query: AlarmQuery): AlarmPage;
   /** Frees the in-memory copy. */
   close(): void;
   /** What a damaged journal cost (read in memory; the files are left as they are), or null. */
@@ -34,6 +38,7 @@ export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
   migrate(db);
   const log = new LogReader(db);
   const stats = new StatsReader(db);
+  const alarms = new AlarmsReader(db, null);
   return {
     queryLog: (query) => log.query(query),
     getLog: (id) => log.get(id),
@@ -41,6 +46,7 @@ export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
     statsDays: (fromDay, toDay) => stats.days(fromDay, toDay),
     statsTotals: () => stats.totals(),
     statsRefused: (fromDay, toDay) => stats.refused(fromDay, toDay),
+    queryAlarms: (query) => alarms.query(query),
     close: () => db.close(),
     journalRecovery: recovery,
   };

@@ -4,6 +4,8 @@
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DayCount, LogQuery, LogRow, QueuedCommand, RefusedCounts, StorePort, TicketRef } from '../core/ports.js';
+import type { AlarmPage, AlarmQuery, AlarmRow } from '../core/alarms.js';
+import { AlarmsTable } from './alarms-table.js';
 import type { Db } from './database.js';
 import { acquireLock, pidAlive, type Lock } from './lock.js';
 import { loadCommitted } from './load.js';
@@ -130,6 +132,7 @@ class SqlStore implements Store {
   private readonly statsTable: StatsTable;
   private readonly tickets: TicketsTable;
   private readonly meta: MetaTable;
+  private readonly alarms: AlarmsTable;
   private closed = false;
   private removedSinceReclaim = 0;
 
@@ -158,6 +161,7 @@ class SqlStore implements Store {
     this.statsTable = new StatsTable(db, changed);
     this.tickets = new TicketsTable(db, changed, binding.jira);
     this.meta = new MetaTable(db, changed);
+    this.alarms = new AlarmsTable(db, changed, binding.jira);
   }
 
   get jira(): string {
@@ -231,6 +235,39 @@ class SqlStore implements Store {
   setTicket(ref: TicketRef): void {
     this.open();
     this.tickets.set(ref);
+    this.alarms.ticketChanged(ref.guid, ref);
+  }
+  deleteTicket(guid: string): void {
+    this.open();
+    this.tickets.delete(guid);
+    this.alarms.ticketChanged(guid, null);
+  }
+
+  noteAlarmLine(guid: string, action: 'Create' | 'Update', now: number, ticket?: TicketRef): void {
+    this.open();
+    this.alarms.noteLine(guid, action, now, ticket);
+  }
+  updateAlarm(guid: string, patch: Partial<Omit<AlarmRow, 'guid' | 'jira'>>): void {
+    this.open();
+    this.alarms.update(guid, patch);
+  }
+  settleAlarm(guid: string, outcome: 'ok' | 'failed'): void {
+    this.open();
+    this.alarms.settle(guid, outcome);
+  }
+  ensureAlarm(guid: string, action: AlarmRow['lastAction'], now: number): void {
+    this.open();
+    this.alarms.ensure(guid, action, now, this.tickets.get(guid));
+  }
+  getAlarm(guid: string): AlarmRow | undefined {
+    return this.alarms.get(guid);
+  }
+  queryAlarms(query: AlarmQuery): AlarmPage {
+    return this.alarms.query(query);
+  }
+  pruneAlarmsToCount(maxEntries: number): number {
+    this.open();
+    return this.reclaim(this.alarms.pruneToCount(maxEntries));
   }
 
   insertLog(row: Omit<LogRow, 'id'>): number {

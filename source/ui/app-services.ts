@@ -46,7 +46,7 @@ export interface AppServices {
 
 
 /** The panes. */
-export type PaneId = 'creation' | 'configuration' | 'log' | 'statistics' | 'jira';
+export type PaneId = 'creation' | 'configuration' | 'log' | 'statistics' | 'jira' | 'alarms';
 
 /** Tab order, key and title of each pane. */
 export const paneTabs: ReadonlyArray<{ id: PaneId; key: string; title: string }> = [
@@ -55,4 +55,5 @@ export const paneTabs: ReadonlyArray<{ id: PaneId; key: string; title: string }>
   { id: 'log', key: '3', title: 'Log' },
   { id: 'statistics', key: '4', title: 'Statistics' },
   { id: 'jira', key: '5', title: 'Jira' },
+  { id: 'alarms', key: '6', title: 'Alarms' },
 ];

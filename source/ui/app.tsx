@@ -21,6 +21,7 @@ import { LogPane } from './panes/log-pane.js';
 import { primeLogView } from './log-view-store.js';
 import { StatisticsPane } from './panes/statistics-pane.js';
 import { JiraPane } from './panes/jira-pane.js';
+import { AlarmsPane } from './panes/alarms-pane.js';
 
 /** Why the app asks to end. */
 export type QuitReason = 'quit' | 'interrupt';
@@ -47,6 +48,7 @@ const panes: Record<PaneId, (props: PaneProps) => React.JSX.Element> = {
   log: LogPane,
   statistics: StatisticsPane,
   jira: JiraPane,
+  alarms: AlarmsPane,
 };
 
 const noSubscription = () => () => undefined;

@@ -4,7 +4,7 @@
 import type { Key } from 'ink';
 
 /** Where a key applies; the help overlay groups by this. */
-export type KeyScope = 'Global' | 'Lists' | 'Editing' | 'Dialogs' | 'Creation' | 'Configuration' | 'Log' | 'Statistics' | 'Jira';
+export type KeyScope = 'Global' | 'Lists' | 'Editing' | 'Dialogs' | 'Creation' | 'Configuration' | 'Log' | 'Statistics' | 'Jira' | 'Alarms';
 
 /** The things a key can do. */
 export type KeyAction =
@@ -16,7 +16,8 @@ export type KeyAction =
   | 'authenticate' | 'test-connection'
   | 'filter' | 'open'
   | 'reset-stats'
-  | 'search';
+  | 'search' | 'link'
+  | 'state-filter' | 'eligible' | 'unlink';
 
 /** One row of the table: the action, how it is written in the help, and what matches it. */
 export interface KeyBinding {
@@ -34,8 +35,8 @@ const char = (c: string) => (input: string, key: Key) => input === c && plain(ke
 
 /** The table, in the order the help overlay shows it. */
 export const keyBindings: readonly KeyBinding[] = [
-  { action: 'switch-pane', scope: 'Global', keys: '1–5', description: 'switch pane: 1 Creation 2 Configuration 3 Log 4 Statistics 5 Jira',
-    match: (input, key) => /^[1-5]$/.test(input) && plain(key) },
+  { action: 'switch-pane', scope: 'Global', keys: '1–6', description: 'switch pane: 1 Creation 2 Configuration 3 Log 4 Statistics 5 Jira 6 Alarms',
+    match: (input, key) => /^[1-6]$/.test(input) && plain(key) },
   { action: 'next-region', scope: 'Global', keys: 'Tab', description: 'focus the next region of the pane', match: (_i, key) => key.tab && !key.shift },
   { action: 'prev-region', scope: 'Global', keys: 'Shift-Tab', description: 'focus the previous region', match: (_i, key) => key.tab && key.shift },
   { action: 'help', scope: 'Global', keys: '?', description: 'show the keys, this pane\'s first (Esc, ? or q closes)', match: char('?') },
@@ -80,6 +81,14 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'reset-stats', scope: 'Statistics', keys: 'r', description: 'reset counters (asks: daily, totals or both)', match: char('r') },
 
   { action: 'search', scope: 'Jira', keys: '/', description: 'edit the JQL and search (Enter runs it)', match: char('/') },
+  { action: 'link', scope: 'Jira', keys: 'l', description: 'link an alarm (GUID) to the ticket: its later UPDATEs go there', match: char('l') },
+
+  { action: 'state-filter', scope: 'Alarms', keys: 's', description: 'show only one state: all → pending → open → failed → resolved', match: char('s') },
+  { action: 'filter', scope: 'Alarms', keys: '/', description: 'filter by part of a GUID or ticket key (Esc clears)', match: char('/') },
+  { action: 'open', scope: 'Alarms', keys: 'Enter', description: 'open the alarm: its ticket, status and URL', match: (_i, key) => key.return },
+  { action: 'eligible', scope: 'Alarms', keys: 'g', description: 'Get Eligible Ticket: search Jira (JQL from alarms.eligibleJql), Enter links the alarm to the ticket picked',
+    match: char('g') },
+  { action: 'unlink', scope: 'Alarms', keys: 'u', description: 'unlink the alarm from its ticket (asks first)', match: char('u') },
 ];
 
 /** Whether this keypress triggers the action; `typing`: a text box is active beside it, so letters are its. */
@@ -93,7 +102,7 @@ export function bindingsFor(scope: KeyScope): KeyBinding[] {
 }
 
 /** The scopes in the order the help shows them. */
-export const keyScopes: readonly KeyScope[] = ['Global', 'Lists', 'Editing', 'Dialogs', 'Creation', 'Configuration', 'Log', 'Statistics', 'Jira'];
+export const keyScopes: readonly KeyScope[] = ['Global', 'Lists', 'Editing', 'Dialogs', 'Creation', 'Configuration', 'Log', 'Statistics', 'Jira', 'Alarms'];
 
 /** One part of a footer: an action (its keys and `label`), or several actions' keys with one label. */
 export type FooterPart = [KeyAction | readonly KeyAction[], string];

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark part in turn, printed as one table with its goal.
 // Speed and memory targets live here, never as timed assertions in `npm test`.
-// Run one part with `npm run bench -- client` (or core, engine, ui, start, pacing, attach, settle, connections).
+// Run one part with `npm run bench -- client` (or core, engine, ui, start, pacing, attach, settle, connections, alarms).
 import type { BenchResult } from './bench-types.js';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
@@ -13,6 +13,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   attach: async () => (await import('./attach-bench.js')).benchAttach(),
   settle: async () => (await import('./settle-bench.js')).benchSettle(),
   connections: async () => (await import('./connections-bench.js')).benchConnections(),
+  alarms: async () => (await import('./alarms-bench.js')).benchAlarms(),
 };
 
 function format(value: number): string {

@@ -3,6 +3,8 @@
 // behaviour — Execute, log rows appearing, counting, search — use the real engine.
 import type { EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset, ConnectionState } from '../../source/core/engine-api.js';
 import type { Config } from '../../source/core/config.js';
+import type { AlarmPage, AlarmQuery, AlarmRow } from '../../source/core/alarms.js';
+import type { LinkResult } from '../../source/core/engine-alarms.js';
 import type { FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, SearchResult } from '../../source/core/ports.js';
 
 /** An empty snapshot: nothing sent, connection not checked. */
@@ -79,6 +81,21 @@ export class EngineDouble implements EngineApi {
   }
   countLog(query: Omit<LogQuery, 'offset' | 'limit'> = {}): number { return this.filtered(query).length; }
   getLogRow(id: number): LogRow | undefined { return this.rows.find((r) => r.id === id); }
+  alarms: AlarmRow[] = [];
+  links: Array<[string, string | null]> = [];
+  async queryAlarms(query: AlarmQuery): Promise<AlarmPage> {
+    const rows = this.alarms.filter((a) => (!query.state || a.state === query.state) && (!query.text || a.guid.includes(query.text)));
+    const offset = query.offset ?? 0;
+    return { rows: rows.slice(offset, offset + (query.limit ?? 100)), total: rows.length };
+  }
+  async linkAlarm(guid: string, ticketKey: string): Promise<LinkResult> {
+    this.links.push([guid, ticketKey]);
+    return { ok: true, guid, ticketKey, ticketUrl: null, ticketStatus: null };
+  }
+  async unlinkAlarm(guid: string): Promise<LinkResult> {
+    this.links.push([guid, null]);
+    return { ok: true, guid, ticketKey: null, ticketUrl: null, ticketStatus: null };
+  }
   async resetStats(_which: StatsReset): Promise<void> { /* rendering-only double */ }
   async checkConnection(): Promise<ConnectionState> { return this.snapshot.connection; }
   catalogue(): FieldDef[] | null { return this.snapshot.catalogue; }

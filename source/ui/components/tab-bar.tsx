@@ -1,4 +1,4 @@
-// The tab bar on top: `1 Creation  2 Configuration  3 Log  4 Statistics  5 Jira`, the
+// The tab bar on top: `1 Creation  2 Configuration  3 Log  4 Statistics  5 Jira  6 Alarms`, the
 // current pane highlighted, and the mode (navigation or edit) on the right.
 import React from 'react';
 import { Box, Text } from 'ink';

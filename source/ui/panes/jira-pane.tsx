@@ -89,7 +89,8 @@ type SearchState =
 
 type TicketState = { state: 'loading'; key: string } | { state: 'shown'; issue: JiraIssue } | { state: 'error'; key: string; error: string };
 
-const jiraFooter = footerHints([['search', 'edit JQL (Enter searches)'], [['up', 'down', 'page-up', 'page-down'], 'move'], ['open', 'open ticket']]);
+const jiraFooter = footerHints([['search', 'edit JQL (Enter searches)'], [['up', 'down', 'page-up', 'page-down'], 'move'], ['open', 'open ticket'],
+  ['link', 'link an alarm']]);
 
 /** The Jira pane. */
 export function JiraPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
@@ -100,7 +101,10 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
   const [win, setWin] = useRemembered<ListWindow>(memory, 'jira.window', { cursor: 0, top: 0 });
   const [ticket, setTicket] = useRemembered<TicketState | null>(memory, 'jira.ticket', null);
   const [editing, setEditing] = useState(false);
-  useModeSync(setMode, editing);
+  // `l` on a ticket: the GUID to link to it is typed here; then what the engine answered.
+  const [linking, setLinking] = useState<{ key: string; guid: string } | null>(null);
+  const [linked, setLinked] = useState<{ text: string; error: boolean } | null>(null);
+  useModeSync(setMode, editing || linking !== null);
   const mounted = useRef(true);
   const generation = useRef(0);
   useEffect(() => () => {
@@ -140,7 +144,7 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
   }, []);
 
   const issues = search.state === 'done' ? search.issues : [];
-  const listRows = Math.max(1, height - 5);
+  const listRows = Math.max(1, height - (linking ? 6 : 5));
   const list = useList(issues.length, listRows, { state: [win, setWin] });
   const w = list.window;
 
@@ -148,7 +152,18 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
     if (list.keyMove(input, key)) return;
     else if (isKey('search', input, key)) setEditing(true);
     else if (isKey('open', input, key) && issues[w.cursor]) open(issues[w.cursor].key);
-  }, { isActive: isActive && !editing && ticket === null });
+    else if (isKey('link', input, key) && issues[w.cursor]) setLinking({ key: issues[w.cursor].key, guid: '' });
+  }, { isActive: isActive && !editing && linking === null && ticket === null });
+
+  const link = (key: string, guid: string) => {
+    setLinking(null);
+    setLinked({ text: `linking ${guid} to ${key}…`, error: false });
+    void engine.linkAlarm(guid.trim(), key).then((result) => {
+      if (!mounted.current) return;
+      setLinked(result.ok ? { text: `${result.guid} linked to ${result.ticketKey ?? key}: its UPDATEs go there`, error: false }
+        : { text: `${result.guid}: ${result.error}`, error: true });
+    });
+  };
 
   useKeys((_input, key) => {
     if (key.escape || key.return) setTicket(null);
@@ -195,7 +210,17 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
         {search.state === 'searching' ? <Text color="yellow"><Spinner type="dots" /> searching…</Text> : null}
         {search.state === 'error' ? <Text color="red">Search failed: {search.error}</Text> : null}
         {search.state === 'done' ? <Text dimColor>{issues.length} shown{search.total !== undefined ? ` of ${search.total}` : ''}</Text> : null}
+        {linked && !linking ? <Text color={linked.error ? 'red' : 'green'}>  {neutralise(linked.text)}</Text> : null}
       </Text>
+      {linking ? (
+        <Box>
+          <Text bold color="yellow">Link alarm (GUID) to {linking.key}: </Text>
+          <TextInput value={linking.guid} isActive={isActive} width={Math.max(10, width - 34)} placeholder="GUID, Enter links"
+            onChange={(guid) => setLinking({ ...linking, guid })}
+            onSubmit={(guid) => (guid.trim() ? link(linking.key, guid) : setLinking(null))}
+            onCancel={() => setLinking(null)} />
+        </Box>
+      ) : null}
       <WindowedTable
         columns={columns(width - 2)}
         rows={issues.slice(w.top, w.top + listRows)}

@@ -17,7 +17,7 @@ export interface PaneProps {
   isActive: boolean;
   width: number;
   height: number;
-  /** A pane enters edit mode while a field, editor or dialog needs every key (no 1–5, q, ?). */
+  /** A pane enters edit mode while a field, editor or dialog needs every key (no 1–6, q, ?). */
   setMode(mode: InputMode): void;
   memory: PaneMemory;
 }
