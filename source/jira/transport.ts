@@ -157,8 +157,10 @@ export function createTransport(options: TransportOptions): Transport {
         ...perRequestTimeouts,
       });
       const response = await Promise.race([request, ended]).catch((error: unknown) => {
-        // Left behind by the deadline or close(): its answer, if it ever comes, is not read.
-        request.then((r) => r.body.destroy(), () => undefined);
+        // Left behind by the deadline, close() or the stop: its answer, if it ever comes, is not
+        // read. Destroying an unread body makes undici emit 'error' (RequestAbortedError) on it:
+        // nobody else listens there, and an unheard 'error' would end the process.
+        request.then((r) => r.body.on('error', () => undefined).destroy(), () => undefined);
         throw error;
       });
       body = response.body;
