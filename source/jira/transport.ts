@@ -157,12 +157,10 @@ export function createTransport(options: TransportOptions): Transport {
         ...perRequestTimeouts,
       });
       const response = await Promise.race([request, ended]).catch((error: unknown) => {
-        // Left behind by the deadline or close(): its answer, if it ever comes, is not read.
-        // Destroyed unread, the body emits an abort error: heard here, or it would end the process.
-        request.then((r) => {
-          r.body.on('error', () => undefined);
-          r.body.destroy();
-        }, () => undefined);
+        // Left behind by the deadline, close() or the stop: its answer, if it ever comes, is not
+        // read. Destroying an unread body makes undici emit 'error' (RequestAbortedError) on it:
+        // nobody else listens there, and an unheard 'error' would end the process.
+        request.then((r) => r.body.on('error', () => undefined).destroy(), () => undefined);
         throw error;
       });
       body = response.body;
