@@ -89,6 +89,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const mode = options.mode ?? 'datacenter';
   const auth = options.auth ?? null;
   const faults = new FaultGate(options.faults);
+  const clock = options.now ?? Date.now;
   const limits = new RateLimiter(options.faults?.rateLimits);
   let count = 0;
   // Answers held back by injected latency; close() drops them so no timer outlives the server.
@@ -100,7 +101,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   // Writes held for the client to give up (writeAfterTimeoutRate), not made yet.
   let held = 0;
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
-    const now = Date.now();
+    const now = clock();
     const endpoint = endpointOf(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
     tally.byEndpoint.set(endpoint, (tally.byEndpoint.get(endpoint) ?? 0) + 1);
     const fault = faults.check(now, req.method);
@@ -221,7 +222,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const url = `http://${shownHost}:${address.port}`;
   const catalog = new Catalog(url, mode);
   const issues = new IssueStore(catalog);
-  sim = { catalog, issues, mode, now: () => Date.now(), me: (req) => catalog.me(req.username),
+  sim = { catalog, issues, mode, now: clock, me: (req) => catalog.me(req.username),
     dropCommentProperties: () => faults.dropCommentProperties() };
 
   return {

@@ -63,6 +63,9 @@ export interface SimulatorOptions {
   auth?: { user: string; password: string } | { token: string } | null;
   /** Faults from the start (setFaults changes them later). */
   faults?: SimulatorFaults;
+  /** The clock its rate limits and timestamps read (ms epoch); default the wall clock. A test
+   *  that counts on a bucket not refilling between requests holds it still. */
+  now?: () => number;
 }
 
 /** An issue as the simulator holds it (field values normalised the way Jira stores them). */

@@ -12,7 +12,8 @@ import { startSimulator } from '../../source/simulator/index.js';
 const body = { fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'paced' } };
 
 test('Data Center: every answer\'s bucket reaches the listener; the 429 when it is empty carries Retry-After 0', async () => {
-  const sim = await startSimulator({ faults: { rateLimits: { dataCenter: { capacity: 2, fillRate: 4, intervalSeconds: 1 } } } });
+  // The simulator's clock holds still: no token comes back between the requests, however slow the machine.
+  const sim = await startSimulator({ faults: { rateLimits: { dataCenter: { capacity: 2, fillRate: 4, intervalSeconds: 1 } } }, now: () => 1_800_000_000_000 });
   const client = createJiraClient({ baseUrl: sim.url, credentials: null, env: {} });
   const heard: RateHeaders[] = [];
   client.observeRate?.((h) => heard.push(h));
@@ -35,7 +36,7 @@ test('Data Center: every answer\'s bucket reaches the listener; the 429 when it 
 });
 
 test('Cloud: a burst 429 names its reason; the near-limit warning reaches the listener', async () => {
-  const sim = await startSimulator({ mode: 'cloud', faults: { rateLimits: { burstPerSecond: 3 } } });
+  const sim = await startSimulator({ mode: 'cloud', faults: { rateLimits: { burstPerSecond: 3 } }, now: () => 1_800_000_000_000 });
   const client = createJiraClient({ baseUrl: sim.url, ticketLocation: 'rest/api/3/issue', credentials: null, env: {} });
   const heard: RateHeaders[] = [];
   client.observeRate?.((h) => heard.push(h));
