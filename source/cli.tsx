@@ -25,6 +25,9 @@ Usage:
                                   print the log table from the data directory
   jiraline stats [--json] [--data-dir DIR]
                                   print the statistics
+  jiraline retry LOGID | cancel LOGID [--json] [--data-dir DIR]
+                                  retry a Failed log row, cancel a Pending one (asked of
+                                  the running engine, or done in the data directory)
   jiraline status [--json] [--data-dir DIR]
                                   whether an engine runs there: pid, Jira's state, queue,
                                   throttle, sockets, attached apps (exit 0 running, 3 not)
@@ -64,6 +67,8 @@ const commands: Record<string, () => Promise<Runner>> = {
     process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue; not built yet\n');
     return 1;
   },
+  retry: async () => async (args: string[]) => (await import('./control/row-command.js')).runRowCommand('retry', args),
+  cancel: async () => async (args: string[]) => (await import('./control/row-command.js')).runRowCommand('cancel', args),
   auth: async () => (await import('./secrets/auth-command.js')).runAuth,
   init: async () => async (args: string[]) => (await import('./daemon/init-command.js')).runInit(args),
   doctor: async () => async (args: string[]) => (await import('./daemon/doctor-command.js')).runDoctor(args),

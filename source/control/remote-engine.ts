@@ -7,7 +7,7 @@
 // engine answers on that data directory again. It never starts an engine of its own: that
 // is the user's choice (`waitedLong` says when to offer it).
 import type {
-  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
+  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset,
 } from '../core/engine-api.js';
 import type { Config } from '../core/config.js';
 import type { CredentialSource, Credentials, FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, SearchResult } from '../core/ports.js';
@@ -212,6 +212,14 @@ export class RemoteEngine implements EngineApi {
 
   getLogRow(id: number): LogRow | undefined {
     return this.log.getLogRow(id);
+  }
+
+  retryRow(logId: number): Promise<RowActionResult> {
+    return this.request<RowActionResult>('retryRow', { logId });
+  }
+
+  cancelRow(logId: number): Promise<RowActionResult> {
+    return this.request<RowActionResult>('cancelRow', { logId });
   }
 
   async resetStats(which: StatsReset): Promise<void> {

@@ -71,6 +71,10 @@ export type EngineEvent =
   | { type: 'retry'; guid: string | null; attempt: number; delayMs: number; reason: string }
   | { type: 'failed'; guid: string | null; action: 'Create' | 'Update'; error: string; logId: number }
   | { type: 'adopted'; guid: string; ticketKey: string }
+  /** An operator retried a Failed row: its lines were accepted again, on row newLogId. */
+  | { type: 'retried'; guid: string | null; logId: number; newLogId: number }
+  /** An operator cancelled a Pending row (or it went with its GUID's cancelled CREATE). */
+  | { type: 'cancelled'; guid: string | null; logId: number; reason: string }
   | { type: 'pruned'; rows: number }
   /** A line answered ERR: the GUID it named (or null) and the reason, cut to a bounded length. */
   | { type: 'refused'; guid: string | null; reason: string }
@@ -93,12 +97,15 @@ export type ExecuteResult =
 /** The state of a GUID's latest command and the ticket it has (the socket's STATUS). */
 export interface GuidStatus {
   guid: string;
-  status: 'Pending' | 'Ok' | 'Failed';
+  status: LogRow['status'];
   ticketKey: string | null;
   ticketUrl: string | null;
   /** Why a Failed command failed (its log row's Error Message); absent otherwise. */
   error?: string | null;
 }
+
+/** What retrying or cancelling a log row did (`logId`: the row that carries a retry). */
+export type RowActionResult = { ok: true; message: string; logId: number } | { ok: false; message: string };
 
 /** Which statistics a reset clears. */
 export type StatsReset = 'daily' | 'totals' | 'both';
@@ -123,6 +130,10 @@ export interface EngineApi {
   queryLog(query: LogQuery): LogRow[];
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
   getLogRow(id: number): LogRow | undefined;
+  /** Retries a Failed row as a new attempt (a new row); stored before it resolves. */
+  retryRow(logId: number): Promise<RowActionResult>;
+  /** Cancels a Pending row that is not with Jira right now; stored before it resolves. */
+  cancelRow(logId: number): Promise<RowActionResult>;
   resetStats(which: StatsReset): Promise<void>;
   /** serverInfo + myself; updates the connection state. */
   checkConnection(): Promise<ConnectionState>;

@@ -225,13 +225,16 @@ export class EngineCore {
 
   /**
    * A command is finished: it leaves the queue, in memory and in the store. Nothing reads a
-   * finished command again (its log row tells its story, STATUS reads the log), and kept it
+   * done command again (its log row tells its story, STATUS reads the log), and kept it
    * would go into every snapshot with its line (up to 64 KiB).
    */
   finishCommand(cmd: QueuedCommand, state: 'done' | 'failed'): void {
     cmd.state = state;
     this.queue.remove(cmd.id);
-    this.store.deleteCommand(cmd.id);
+    // A failed one is kept (out of the queue) with its line: the operator may retry its row.
+    // Pruning its row removes it (the store does).
+    if (state === 'failed') this.store.updateCommand(cmd.id, { state });
+    else this.store.deleteCommand(cmd.id);
   }
 
   /** Resolves after `ms` on the Clock, or at once when the engine stops (call endWaits then). */

@@ -8,8 +8,9 @@
 import type { Config } from './config.js';
 import { acceptLine } from './engine-accept.js';
 import type {
-  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
+  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset,
 } from './engine-api.js';
+import { cancelRow, retryRow, type RowActionHooks } from './engine-row-actions.js';
 import { EngineCore, META, messageOf, paceLimits } from './engine-core.js';
 import { FillWatch, queueFill } from './engine-ceiling.js';
 import { executeManual } from './engine-manual.js';
@@ -62,6 +63,8 @@ export class Engine implements EngineApi {
   /** checkConnection() calls under way: the gate opening does not start one more. */
   private checks = 0;
   private readonly fillWatch: FillWatch;
+  private readonly rowHooks: RowActionHooks = { kick: (guid) => this.worker.kick(guid), execute: (body) => this.execute(body),
+    sending: (guid) => this.worker.stateOf(guid) === 'sending' };
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
@@ -213,6 +216,14 @@ export class Engine implements EngineApi {
 
   getLogRow(id: number): LogRow | undefined {
     return this.core.store.getLog(id);
+  }
+
+  retryRow(logId: number): Promise<RowActionResult> {
+    return this.core.track(retryRow(this.core, this.rowHooks, logId));
+  }
+
+  cancelRow(logId: number): Promise<RowActionResult> {
+    return this.core.track(cancelRow(this.core, this.rowHooks, logId));
   }
 
   async resetStats(which: StatsReset): Promise<void> {

@@ -220,7 +220,8 @@ export interface LogRow {
   /** When first sent, or accepted while it waits (ms epoch). */
   time: number;
   guid: string | null;
-  status: 'Pending' | 'Ok' | 'Failed';
+  /** Cancelled: an operator cancelled it while it was Pending (nothing more is sent). */
+  status: 'Pending' | 'Ok' | 'Failed' | 'Cancelled';
   ticketId: string | null;
   ticketKey: string | null;
   ticketUrl: string | null;
@@ -290,6 +291,8 @@ export interface StorePort {
   latestCommandFor(guid: string): QueuedCommand | undefined;
   /** Removes one command, once it is finished (its log row tells its story). */
   deleteCommand(id: number): void;
+  /** The commands a Failed log row carries (kept for a retry; gone once retried or pruned). */
+  failedCommandsOf(logId: number): QueuedCommand[];
   /** Removes finished commands older than this (ms epoch); their log rows stay. */
   purgeFinishedCommands(before: number): number;
 

@@ -214,6 +214,9 @@ class SqlStore implements Store {
     this.open();
     this.queue.delete(id);
   }
+  failedCommandsOf(logId: number): QueuedCommand[] {
+    return this.queue.failedOf(logId);
+  }
   purgeFinishedCommands(before: number): number {
     this.open();
     return this.reclaim(this.queue.purgeFinished(before));
@@ -246,11 +249,16 @@ class SqlStore implements Store {
   }
   pruneLogToCount(maxEntries: number): number {
     this.open();
-    return this.reclaim(this.log.pruneToCount(maxEntries));
+    return this.reclaim(this.withFailedCommands(this.log.pruneToCount(maxEntries)));
   }
   pruneLogOlderThan(before: number): number {
     this.open();
-    return this.reclaim(this.log.pruneOlderThan(before));
+    return this.reclaim(this.withFailedCommands(this.log.pruneOlderThan(before)));
+  }
+  /** Rows pruned take the failed commands kept for their retry along. */
+  private withFailedCommands(rows: number): number {
+    if (rows > 0) this.queue.dropOrphanFailed();
+    return rows;
   }
 
   addStats(day: string, created: number, updated: number, refused = 0): void {

@@ -1,7 +1,7 @@
 // A stand-in for the engine, for screen tests that only check what is drawn from a given
 // snapshot (tab bar, status line, stacking, help, windowing of many rows). Tests of
 // behaviour — Execute, log rows appearing, counting, search — use the real engine.
-import type { EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset, ConnectionState } from '../../source/core/engine-api.js';
+import type { EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset, ConnectionState } from '../../source/core/engine-api.js';
 import type { Config } from '../../source/core/config.js';
 import type { FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, SearchResult } from '../../source/core/ports.js';
 
@@ -78,6 +78,16 @@ export class EngineDouble implements EngineApi {
   }
   countLog(query: Omit<LogQuery, 'offset' | 'limit'> = {}): number { return this.filtered(query).length; }
   getLogRow(id: number): LogRow | undefined { return this.rows.find((r) => r.id === id); }
+  /** Row actions asked of the double, in order ('retry 7', 'cancel 3'). */
+  rowActions: string[] = [];
+  async retryRow(logId: number): Promise<RowActionResult> {
+    this.rowActions.push(`retry ${logId}`);
+    return { ok: true, message: `log row ${logId} retried as row ${logId + 1000}`, logId: logId + 1000 };
+  }
+  async cancelRow(logId: number): Promise<RowActionResult> {
+    this.rowActions.push(`cancel ${logId}`);
+    return { ok: true, message: `log row ${logId} cancelled`, logId };
+  }
   async resetStats(_which: StatsReset): Promise<void> { /* rendering-only double */ }
   async checkConnection(): Promise<ConnectionState> { return this.snapshot.connection; }
   catalogue(): FieldDef[] | null { return this.snapshot.catalogue; }
