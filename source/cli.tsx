@@ -31,7 +31,8 @@ Usage:
   jiraline status [--json] [--data-dir DIR]
                                   whether an engine runs there: pid, Jira's state, queue,
                                   throttle, sockets, attached apps (exit 0 running, 3 not)
-  jiraline responses [--json]     print the recorded Jira responses (not built yet: 3.0)
+  jiraline responses [--json] [--limit N] [--guid G] [--data-dir DIR]
+                                  print Jira's recorded answers (first 2 KB, secrets masked)
   jiraline auth set|show|clear    store, show (masked) or remove the credentials
   jiraline init                   set up for a Jira: URL, login, project and issue type
                                   (checked against Jira), config written, secret stored
@@ -63,10 +64,7 @@ const commands: Record<string, () => Promise<Runner>> = {
   log: async () => (await import('./daemon/log-command.js')).runLog,
   stats: async () => (await import('./daemon/stats-command.js')).runStats,
   status: async () => (await import('./control/status-command.js')).runStatus,
-  responses: async () => async () => {
-    process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue; not built yet\n');
-    return 1;
-  },
+  responses: async () => (await import('./daemon/responses-command.js')).runResponses,
   retry: async () => async (args: string[]) => (await import('./control/row-command.js')).runRowCommand('retry', args),
   cancel: async () => async (args: string[]) => (await import('./control/row-command.js')).runRowCommand('cancel', args),
   auth: async () => (await import('./secrets/auth-command.js')).runAuth,

@@ -10,7 +10,7 @@ import type {
   ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset,
 } from '../core/engine-api.js';
 import type { Config } from '../core/config.js';
-import type { CredentialSource, Credentials, FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, SearchResult } from '../core/ports.js';
+import type { CredentialSource, Credentials, FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult } from '../core/ports.js';
 import type { SettingsState } from '../daemon/shared-settings.js';
 import { createValueStore, type ValueStore } from '../value-cell.js';
 import { lockHolder, readControlRecord } from './control-address.js';
@@ -212,6 +212,10 @@ export class RemoteEngine implements EngineApi {
 
   getLogRow(id: number): LogRow | undefined {
     return this.log.getLogRow(id);
+  }
+
+  responses(query: ResponseQuery): Promise<ResponseRow[]> {
+    return this.request<ResponseRow[]>('responses', query);
   }
 
   retryRow(logId: number): Promise<RowActionResult> {

@@ -65,6 +65,10 @@ export const configSchema = z.object({
     maxEntries: z.number().int().min(1).max(10_000_000).default(1000).meta(meta('Maximum entries', 'Adding a row beyond this deletes the oldest')),
     removeOlderThanDays: z.number().int().min(1).max(36500).default(30).meta(meta('Remove entries older than (days)', 'Pruned at start and every 24 hours; Pending rows stay')),
   }).strict().prefault({}),
+  responses: z.object({
+    maxEntries: z.number().int().min(0).max(1_000_000).default(1000)
+      .meta(meta('Responses kept', 'Jira answers kept for the Responses view (0: none recorded)')),
+  }).strict().prefault({}),
   // The ceiling on waiting work (accepted, not yet finished). Everything waiting lives in the
   // database, which sql.js holds in memory and writes whole at each snapshot: without a bound,
   // a long Jira outage grows it until it can no longer be written or read back (a snapshot

@@ -3,7 +3,7 @@
 // call Jira or the store themselves.
 import type { PacingState } from './pacer.js';
 import type { Config } from './config.js';
-import type { DayCount, FieldDef, IssuePayload, JiraIssue, JiraUser, LogQuery, LogRow, SearchResult, ServerInfo } from './ports.js';
+import type { DayCount, FieldDef, IssuePayload, JiraIssue, JiraUser, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult, ServerInfo } from './ports.js';
 
 /** What the last check of Jira (serverInfo + myself) found. */
 export type ConnectionState =
@@ -130,6 +130,8 @@ export interface EngineApi {
   queryLog(query: LogQuery): LogRow[];
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
   getLogRow(id: number): LogRow | undefined;
+  /** Jira's recorded answers, newest first (of a GUID, or of a log row). */
+  responses(query: ResponseQuery): Promise<ResponseRow[]>;
   /** Retries a Failed row as a new attempt (a new row); stored before it resolves. */
   retryRow(logId: number): Promise<RowActionResult>;
   /** Cancels a Pending row that is not with Jira right now; stored before it resolves. */

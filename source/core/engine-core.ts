@@ -8,6 +8,7 @@ import { JiraGate, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
 import { Pacer, type PaceLimits } from './pacer.js';
+import { recordResponse } from './engine-responses.js';
 import type { Clock, CredentialSource, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
 
 /** Store meta keys the engine owns. */
@@ -103,6 +104,7 @@ export class EngineCore {
       queued: () => this.afterActivity(),
     });
     this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopController.signal);
+    jira.observeResponses?.((response) => recordResponse(this, response));
     this.jira = this.watched;
     this.loadMeta();
   }

@@ -242,10 +242,12 @@ export class WatchedJira implements JiraPort {
   }
 
   private async watch<T>(endpoint: string, issue: string | null, call: () => Promise<T>, cost = 1): Promise<T> {
-    const permit = await this.pacer.acquire({ endpoint, issue, cost, priority: this.priority });
+    // The priority is the unit's command id: its answers are filed under that command (engine-responses.ts).
+    const tag = this.priority;
+    const permit = await this.pacer.acquire({ endpoint, issue, cost, priority: tag });
     let outcome: PaceOutcome = { kind: 'other' };
     try {
-      const result = await untilStopped(call(), this.stopSignal);
+      const result = await untilStopped(tag > 0 && this.inner.withTag ? this.inner.withTag(tag, call) : call(), this.stopSignal);
       outcome = { kind: 'answered' };
       this.gate.answered();
       return result;

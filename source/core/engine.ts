@@ -20,7 +20,8 @@ import { loadOpenCommands } from './engine-recovery.js';
 import { stoppedError } from './engine-gate.js';
 import { Worker } from './engine-worker.js';
 import { JiraError } from './jira-error.js';
-import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
+import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult, StorePort,
+  TimerHandle } from './ports.js';
 import { ageCutoff, nextPruneAt } from './retention.js';
 import { buildStats, nextLocalMidnight, statsFromStore } from './stats.js';
 import { usedSlots } from './throttle.js';
@@ -216,6 +217,10 @@ export class Engine implements EngineApi {
 
   getLogRow(id: number): LogRow | undefined {
     return this.core.store.getLog(id);
+  }
+
+  responses(query: ResponseQuery): Promise<ResponseRow[]> {
+    return Promise.resolve(this.core.store.queryResponses(query));
   }
 
   retryRow(logId: number): Promise<RowActionResult> {

@@ -155,8 +155,42 @@ export interface JiraPort {
    * on its 429s alone.
    */
   observeRate?(listener: ((headers: RateHeaders) => void) | null): void;
+  /** Hears every answer (the Responses view). Optional: a port without it records nothing. */
+  observeResponses?(listener: ((response: JiraResponse) => void) | null): void;
+  /** Runs `call` with the requests it makes tagged with `tag` (a command id), as their answers say. */
+  withTag?<T>(tag: number, call: () => Promise<T>): Promise<T>;
   /** Releases sockets. */
   close(): Promise<void>;
+}
+
+/** One answer from Jira as the client heard it; the body is its first 2 KB, secrets masked. */
+export interface JiraResponse {
+  /** When the request was sent (ms epoch). */
+  time: number;
+  method: string;
+  /** Path and query from Jira's origin, secrets masked. */
+  path: string;
+  status: number;
+  durationMs: number;
+  body: string;
+  /** The command the request was made for (withTag), or null. */
+  tag: number | null;
+}
+
+/** A recorded answer, as the store keeps it: with the GUID and the log row it was for. */
+export interface ResponseRow extends Omit<JiraResponse, 'tag'> {
+  id: number;
+  guid: string | null;
+  logId: number | null;
+  jira?: string;
+}
+
+/** A filter for the recorded answers. */
+export interface ResponseQuery {
+  offset?: number;
+  limit?: number;
+  guid?: string;
+  logId?: number;
 }
 
 /** A credential as stored: Basic (username + password/API token) or an Authorization Key. */
@@ -311,6 +345,14 @@ export interface StorePort {
   pruneLogToCount(maxEntries: number): number;
   /** Deletes non-Pending rows with time before this (ms epoch); returns how many went. */
   pruneLogOlderThan(before: number): number;
+
+  // Jira's answers (the Responses view)
+  insertResponse(row: Omit<ResponseRow, 'id'>): number;
+  /** Newest first. */
+  queryResponses(query: ResponseQuery): ResponseRow[];
+  countResponses(query?: Omit<ResponseQuery, 'offset' | 'limit'>): number;
+  /** Deletes the oldest beyond maxEntries; returns how many went. */
+  pruneResponses(maxEntries: number): number;
 
   // statistics
   /** Adds to a day's counters and to the totals. */

@@ -12,6 +12,7 @@ import { getFields, getMyself, getServerInfo } from './server.js';
 import { getTransitions, transitionTo } from './transitions.js';
 import { createTransport } from './transport.js';
 import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
+import { withResponseTag } from './response-tag.js';
 
 /** How to reach Jira. */
 export interface JiraClientOptions {
@@ -73,6 +74,8 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     },
     setCredentials: (c, source) => t.setCredentials(c, source),
     observeRate: (listener) => t.observeRate(listener),
+    observeResponses: (listener) => t.observeResponses(listener),
+    withTag: withResponseTag,
     async serverInfo(): Promise<ServerInfo> {
       const info = await getServerInfo(t, ep);
       searchState.deployment = info.deploymentType;

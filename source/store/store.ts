@@ -3,7 +3,7 @@
 // read (without touching it), and brings the schema up to date.
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DayCount, LogQuery, LogRow, QueuedCommand, RefusedCounts, StorePort, TicketRef } from '../core/ports.js';
+import type { DayCount, LogQuery, LogRow, QueuedCommand, RefusedCounts, ResponseQuery, ResponseRow, StorePort, TicketRef } from '../core/ports.js';
 import type { Db } from './database.js';
 import { acquireLock, pidAlive, type Lock } from './lock.js';
 import { loadCommitted } from './load.js';
@@ -14,6 +14,7 @@ import { journalFileFor } from './journal.js';
 import { keepAside, type JournalRecovery } from './journal-recovery.js';
 import { QueueTable } from './queue-table.js';
 import { LogTable } from './log-table.js';
+import { ResponsesTable } from './responses-table.js';
 import { StatsTable } from './stats-table.js';
 import { MetaTable, TicketsTable } from './keyed-tables.js';
 import { bindJira, type JiraBinding } from './jira-binding.js';
@@ -125,6 +126,7 @@ class SqlStore implements Store {
   private readonly durability: Durability;
   private readonly queue: QueueTable;
   private readonly log: LogTable;
+  private readonly responses: ResponsesTable;
   private readonly statsTable: StatsTable;
   private readonly tickets: TicketsTable;
   private readonly meta: MetaTable;
@@ -153,6 +155,7 @@ class SqlStore implements Store {
     const changed = () => this.touch();
     this.queue = new QueueTable(db, changed, binding.jira);
     this.log = new LogTable(db, changed, binding.jira);
+    this.responses = new ResponsesTable(db, changed, binding.jira);
     this.statsTable = new StatsTable(db, changed);
     this.tickets = new TicketsTable(db, changed, binding.jira);
     this.meta = new MetaTable(db, changed);
@@ -259,6 +262,21 @@ class SqlStore implements Store {
   private withFailedCommands(rows: number): number {
     if (rows > 0) this.queue.dropOrphanFailed();
     return rows;
+  }
+
+  insertResponse(row: Omit<ResponseRow, 'id'>): number {
+    this.open();
+    return this.responses.insert(row);
+  }
+  queryResponses(query: ResponseQuery): ResponseRow[] {
+    return this.responses.query(query);
+  }
+  countResponses(query?: Omit<ResponseQuery, 'offset' | 'limit'>): number {
+    return this.responses.count(query);
+  }
+  pruneResponses(maxEntries: number): number {
+    this.open();
+    return this.reclaim(this.responses.prune(maxEntries));
   }
 
   addStats(day: string, created: number, updated: number, refused = 0): void {

@@ -14,7 +14,7 @@ export type KeyAction =
   | 'yes' | 'no'
   | 'execute' | 'add-field' | 'toggle-mode' | 'delete-row' | 'external-editor'
   | 'authenticate' | 'test-connection'
-  | 'filter' | 'open' | 'retry-row' | 'cancel-row'
+  | 'filter' | 'open' | 'retry-row' | 'cancel-row' | 'row-responses' | 'all-responses'
   | 'reset-stats'
   | 'search';
 
@@ -78,6 +78,9 @@ export const keyBindings: readonly KeyBinding[] = [
 
   { action: 'retry-row', scope: 'Log', keys: 'R', description: 'retry the Failed row: its lines go to Jira again, on a new row', match: char('R') },
   { action: 'cancel-row', scope: 'Log', keys: 'C', description: 'cancel the Pending row (asks first): nothing more of it is sent', match: char('C') },
+
+  { action: 'row-responses', scope: 'Log', keys: 'a', description: 'Jira\'s answers to the row\'s requests (status, time, the body\'s first 2 KB)', match: char('a') },
+  { action: 'all-responses', scope: 'Log', keys: 'A', description: 'every recorded Jira answer, newest first', match: char('A') },
 
   { action: 'reset-stats', scope: 'Statistics', keys: 'r', description: 'reset counters (asks: daily, totals or both)', match: char('r') },
 

@@ -3,7 +3,7 @@
 // behaviour — Execute, log rows appearing, counting, search — use the real engine.
 import type { EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset, ConnectionState } from '../../source/core/engine-api.js';
 import type { Config } from '../../source/core/config.js';
-import type { FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, SearchResult } from '../../source/core/ports.js';
+import type { FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult } from '../../source/core/ports.js';
 
 /** An empty snapshot: nothing sent, connection not checked. */
 export function emptySnapshot(): EngineSnapshot {
@@ -78,6 +78,12 @@ export class EngineDouble implements EngineApi {
   }
   countLog(query: Omit<LogQuery, 'offset' | 'limit'> = {}): number { return this.filtered(query).length; }
   getLogRow(id: number): LogRow | undefined { return this.rows.find((r) => r.id === id); }
+  /** The recorded answers the double serves (newest first). */
+  responseRows: ResponseRow[] = [];
+  async responses(query: ResponseQuery): Promise<ResponseRow[]> {
+    return this.responseRows.filter((r) => (query.logId === undefined || r.logId === query.logId) && (query.guid === undefined || r.guid === query.guid))
+      .slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 100));
+  }
   /** Row actions asked of the double, in order ('retry 7', 'cancel 3'). */
   rowActions: string[] = [];
   async retryRow(logId: number): Promise<RowActionResult> {

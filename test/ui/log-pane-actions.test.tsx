@@ -52,3 +52,27 @@ test('the Ticket ID column is shown from 100 columns', async () => {
   assert.match(frame, /10002 /, 'the id of row 2');
   app.unmount();
 });
+
+test('a shows Jira\'s answers to the row, with hostile text neutralised; A shows every answer; Esc goes back', async () => {
+  const engine = new EngineDouble();
+  engine.fillLog(2);
+  const answer = (id: number, logId: number, body: string) => ({ id, time: Date.parse('2026-11-28T10:00:00'), method: 'POST', path: '/rest/api/2/issue',
+    status: 400, durationMs: 12, body, guid: `alarm-${logId}`, logId });
+  engine.responseRows = [
+    answer(2, 2, '{"errorMessages":["evil \u001b]8;;http://evil\u0007click\u001b[2J"]}'),
+    answer(1, 1, '{"errorMessages":["other row"]}'),
+  ];
+  const app = await mount(engine);
+  await press(app, 'a');
+  await waitUntil(() => /Jira's answers to log row 2/.test(plain(app.lastFrame())) && /POST \/rest\/api\/2\/issue\s+400/.test(plain(app.lastFrame())), 'the row\'s answers');
+  const raw = app.lastFrame() ?? '';
+  assert.ok(!raw.includes('\u001b]8;;http://evil'), 'no hyperlink forged by the body');
+  assert.ok(!raw.includes('\u001b[2J'), 'no screen clear from the body');
+  assert.match(plain(raw), /evil/);
+  assert.doesNotMatch(plain(raw), /other row/, 'only this row\'s answers');
+  await press(app, keys.escape);
+  await waitUntil(() => /Ticket ID/.test(plain(app.lastFrame())), 'back to the table');
+  await press(app, 'A');
+  await waitUntil(() => /other row/.test(plain(app.lastFrame())), 'every answer');
+  app.unmount();
+});

@@ -9,6 +9,7 @@ import { useKeys } from '../hooks/use-keys.js';
 import type { LogQuery, LogRow } from '../../core/ports.js';
 import type { RowActionResult } from '../../core/engine-api.js';
 import { oneLine } from '../../core/safe-text.js';
+import { ResponsesView } from './responses-view.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
 import { clampWindow, type ListWindow } from '../components/list-window.js';
 import { listMoves, useList } from '../hooks/use-list.js';
@@ -76,7 +77,8 @@ export function logRowLines(row: LogRow, now: number): ViewLine[] {
   return lines;
 }
 
-const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['filter', 'filter'], ['retry-row', 'retry'], ['cancel-row', 'cancel']];
+const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['filter', 'filter'], ['retry-row', 'retry'], ['cancel-row', 'cancel'],
+  ['row-responses', 'answers']];
 const logFooter = footerHints(logFooterParts);
 const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
@@ -101,6 +103,8 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
   // R and C: the row asked about (C asks first) and what the engine answered.
   const [cancelling, setCancelling] = useState<LogRow | null>(null);
   const [notice, setNotice] = useState<{ text: string; ok: boolean } | null>(null);
+  // a / A: Jira's answers to one row, or all of them.
+  const [answers, setAnswers] = useState<{ logId?: number } | null>(null);
   useModeSync(setMode, editingFilter || cancelling !== null);
 
   const filter = useMemo(() => parseLogFilter(filterText), [filterText]);
@@ -130,6 +134,10 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
     if (selected && isKey('retry-row', input, key)) {
       setNotice(null);
       void rowAction(engine.retryRow(selected.id));
+    } else if (selected && isKey('row-responses', input, key)) {
+      setAnswers({ logId: selected.id });
+    } else if (isKey('all-responses', input, key)) {
+      setAnswers({});
     } else if (selected && isKey('cancel-row', input, key)) {
       setNotice(null);
       setCancelling(selected);
@@ -144,7 +152,12 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
       setFilterText('');
       setWin({ cursor: 0, top: 0 });
     }
-  }, { isActive: isActive && !editingFilter && openRow === undefined && cancelling === null });
+  }, { isActive: isActive && !editingFilter && openRow === undefined && cancelling === null && answers === null });
+
+  if (answers) {
+    const title = answers.logId === undefined ? 'Jira\'s answers' : `Jira's answers to log row ${answers.logId}`;
+    return <ResponsesView engine={engine} query={answers} title={title} width={width} height={height} isActive={isActive} onClose={() => setAnswers(null)} />;
+  }
 
   if (openRow) {
     return (
