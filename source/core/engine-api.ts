@@ -66,10 +66,10 @@ export interface EngineSnapshot {
 
 /** A typed event, for the daemon's JSON-lines log and the app's notices. */
 export type EngineEvent =
-  | { type: 'accepted'; guid: string; action: 'Create' | 'Update'; commandId: number }
-  | { type: 'sent'; guid: string | null; action: 'Create' | 'Update'; ticketKey: string; logId: number; lines: number }
+  | { type: 'accepted'; guid: string; action: 'Create' | 'Update' | 'Call'; commandId: number }
+  | { type: 'sent'; guid: string | null; action: 'Create' | 'Update' | 'Call'; ticketKey: string; logId: number; lines: number }
   | { type: 'retry'; guid: string | null; attempt: number; delayMs: number; reason: string }
-  | { type: 'failed'; guid: string | null; action: 'Create' | 'Update'; error: string; logId: number }
+  | { type: 'failed'; guid: string | null; action: 'Create' | 'Update' | 'Call'; error: string; logId: number }
   | { type: 'adopted'; guid: string; ticketKey: string }
   /** An operator retried a Failed row: its lines were accepted again, on row newLogId. */
   | { type: 'retried'; guid: string | null; logId: number; newLogId: number }

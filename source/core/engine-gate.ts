@@ -265,6 +265,13 @@ export class WatchedJira implements JiraPort {
     }
   }
 
+  /** A custom endpoint's request (CALL), paced and watched as every other call. */
+  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number }> {
+    const inner = this.inner.request?.bind(this.inner);
+    if (!inner) return Promise.reject(new JiraError({ status: 0, retryable: false, message: 'this Jira client cannot send custom endpoints' }));
+    return this.watch('call', null, () => inner(method, path, body));
+  }
+
   serverInfo(): Promise<ServerInfo> {
     return this.watch('serverInfo', null, () => this.inner.serverInfo());
   }

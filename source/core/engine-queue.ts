@@ -124,7 +124,7 @@ export class CommandQueue {
     const list = this.list(guid);
     const first = list[0];
     if (!first || first.staged) return null;
-    if (first.cmd.kind === 'create') return [first.cmd];
+    if (first.cmd.kind !== 'update') return [first.cmd]; // a CREATE, or a CALL: alone
     const group: QueuedCommand[] = [];
     for (const entry of list) {
       if (entry.cmd.logId !== first.cmd.logId || entry.cmd.kind !== 'update') break;

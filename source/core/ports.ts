@@ -159,6 +159,11 @@ export interface JiraPort {
   observeResponses?(listener: ((response: JiraResponse) => void) | null): void;
   /** Runs `call` with the requests it makes tagged with `tag` (a command id), as their answers say. */
   withTag?<T>(tag: number, call: () => Promise<T>): Promise<T>;
+  /**
+   * A custom endpoint's request (a CALL line): method, a path relative to the Jira URL, an
+   * optional JSON body; resolves with the status on a 2xx. Optional: a port without it fails CALLs.
+   */
+  request?(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number }>;
   /** Releases sockets. */
   close(): Promise<void>;
 }
@@ -225,8 +230,9 @@ export interface QueuedCommand {
   /** Accept order; commands of one GUID are sent in this order. */
   id: number;
   type: 'Manual' | 'Automatic';
-  /** create = make a ticket; update = change the GUID's ticket (also a CREATE resent for a GUID that has one). */
-  kind: 'create' | 'update';
+  /** create = make a ticket; update = change the GUID's ticket (also a CREATE resent for a GUID that has one);
+   *  call = a custom endpoint (a CALL line), sent as an update is, never merged. */
+  kind: 'create' | 'update' | 'call';
   guid: string | null;
   /** The Advanced line as received (Automatic), parsed again when sent. */
   line: string | null;
@@ -250,7 +256,7 @@ export interface QueuedCommand {
 export interface LogRow {
   id: number;
   type: 'Manual' | 'Automatic';
-  action: 'Create' | 'Update';
+  action: 'Create' | 'Update' | 'Call';
   /** When first sent, or accepted while it waits (ms epoch). */
   time: number;
   guid: string | null;

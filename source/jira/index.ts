@@ -93,6 +93,8 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     comments: (key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> => listComments(t, ep, key, options),
     getIssue: (key: string, fields?: string[]): Promise<JiraIssue> => getIssue(t, ep, key, fields),
     search: (jql, searchOptions): Promise<SearchResult> => search(t, ep, searchState, jql, searchOptions),
+    // A custom endpoint (CALL): its path is relative to the Jira URL; the answer's body is not used.
+    request: async (method, path, body) => ({ status: (await t.call({ method, path: `${ep.basePath}/${path.replace(/^\/+/, '')}`, body, discardBody: true })).status }),
     browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,
     close: (): Promise<void> => {
       // Requests still waiting for an answer are cut off rather than waited for: a dripping
