@@ -219,17 +219,10 @@ export class Engine implements EngineApi {
     return this.core.store.getLog(id);
   }
 
-  responses(query: ResponseQuery): Promise<ResponseRow[]> {
-    return Promise.resolve(this.core.store.queryResponses(query));
-  }
-
-  retryRow(logId: number): Promise<RowActionResult> {
-    return this.core.track(retryRow(this.core, this.rowHooks, logId));
-  }
-
-  cancelRow(logId: number): Promise<RowActionResult> {
-    return this.core.track(cancelRow(this.core, this.rowHooks, logId));
-  }
+  // Jira's recorded answers; retry and cancel of a log row (engine-row-actions.ts).
+  responses = (query: ResponseQuery): Promise<ResponseRow[]> => Promise.resolve(this.core.store.queryResponses(query));
+  retryRow = (logId: number): Promise<RowActionResult> => this.core.track(retryRow(this.core, this.rowHooks, logId));
+  cancelRow = (logId: number): Promise<RowActionResult> => this.core.track(cancelRow(this.core, this.rowHooks, logId));
 
   async resetStats(which: StatsReset): Promise<void> {
     if (which !== 'totals') this.core.store.resetStatsDaily();
