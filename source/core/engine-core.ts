@@ -8,7 +8,7 @@ import { JiraGate, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
 import { Pacer, type PaceLimits } from './pacer.js';
-import { recordResponse } from './engine-responses.js';
+import { ResponseRecorder } from './engine-responses.js';
 import type { Clock, CredentialSource, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
 
 /** Store meta keys the engine owns. */
@@ -81,6 +81,8 @@ export class EngineCore {
   readonly gate: JiraGate;
   /** One pace for every request to Jira (pacer.ts). */
   readonly pacer: Pacer;
+  /** Jira's answers on their way to the store (engine-responses.ts). */
+  readonly responses = new ResponseRecorder(this);
   /** Jira as the engine reaches it: every call paced; its outcome opens or closes the gate. */
   readonly jira: JiraPort;
   private readonly watched: WatchedJira;
@@ -104,7 +106,7 @@ export class EngineCore {
       queued: () => this.afterActivity(),
     });
     this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopController.signal);
-    jira.observeResponses?.((response) => recordResponse(this, response));
+    jira.observeResponses?.((response) => this.responses.record(response));
     this.jira = this.watched;
     this.loadMeta();
   }

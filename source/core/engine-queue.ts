@@ -89,6 +89,11 @@ export class CommandQueue {
     this.onChange();
   }
 
+  /** An open command by id. */
+  get(id: number): QueuedCommand | undefined {
+    return this.byId.get(id)?.cmd;
+  }
+
   /** The open commands of a GUID, oldest first (do not mutate the array). */
   list(guid: string): readonly QueueEntry[] {
     return this.byGuid.get(guid) ?? [];

@@ -220,7 +220,7 @@ export class Engine implements EngineApi {
   }
 
   // Jira's recorded answers; retry and cancel of a log row (engine-row-actions.ts).
-  responses = (query: ResponseQuery): Promise<ResponseRow[]> => Promise.resolve(this.core.store.queryResponses(query));
+  responses = (query: ResponseQuery): Promise<ResponseRow[]> => Promise.resolve(this.core.responses.flush()).then(() => this.core.store.queryResponses(query));
   retryRow = (logId: number): Promise<RowActionResult> => this.core.track(retryRow(this.core, this.rowHooks, logId));
   cancelRow = (logId: number): Promise<RowActionResult> => this.core.track(cancelRow(this.core, this.rowHooks, logId));
 
@@ -380,6 +380,7 @@ export class Engine implements EngineApi {
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), last]);
     if (lastTimer) core.clock.clearTimeout(lastTimer);
     // What did not finish stays in flight in the store: the next start looks it up.
+    core.responses.flush();
     core.cancelLazyCommit();
     await core.store.commit().catch(() => undefined);
     core.stopped = true;

@@ -55,23 +55,33 @@ export class ResponsesReader {
 
 /** The table with writes and its bound. */
 export class ResponsesTable extends ResponsesReader {
+  /** Everything at or below this id is gone already. */
+  private pruned = 0;
+
   constructor(db: Db, private readonly changed: () => void, private readonly jira: string) {
     super(db);
   }
+
+  /** The newest id, known after the first insert or prune (ids only grow). */
+  private newest: number | null = null;
 
   /** Adds an answer (marked with the store's Jira); returns its id. */
   insert(row: Omit<ResponseRow, 'id'>): number {
     const { sql, params } = insertSql('responses', insertColumns, { ...row, jira: row.jira ?? this.jira });
     const id = this.db.insert(sql, params);
+    this.newest = id;
     this.changed();
     return id;
   }
 
   /** Keeps the newest maxEntries (ids only grow: everything at or below newest − max goes). */
   prune(maxEntries: number): number {
-    const newest = this.db.get('SELECT max(id) AS id FROM responses')?.id;
-    if (typeof newest !== 'number') return 0;
-    const removed = this.db.run('DELETE FROM responses WHERE id <= ?', [newest - Math.max(0, Math.floor(maxEntries))]);
+    this.newest ??= Number(this.db.get('SELECT max(id) AS id FROM responses')?.id ?? 0);
+    const bound = this.newest - Math.max(0, Math.floor(maxEntries));
+    // Below the oldest kept there is nothing left to delete.
+    if (bound <= this.pruned) return 0;
+    this.pruned = bound;
+    const removed = this.db.run('DELETE FROM responses WHERE id <= ?', [bound]);
     if (removed > 0) this.changed();
     return removed;
   }
