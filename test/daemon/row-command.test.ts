@@ -44,21 +44,21 @@ test('retry of a Failed row and cancel of a Pending one, by the running daemon a
   sim.setFaults({ failureRate: 1, failureStatus: 503, failureWritesOnly: true });
   assert.equal(await send('RC-1|CREATE|summary;first alarm|'), 'OK RC-1 queued');
   assert.equal(await send('RC-3|CREATE|summary;third alarm|'), 'OK RC-3 queued');
-  const failed1 = await daemon.waitFor((r) => r.event === 'failed' && r.guid === 'RC-1', 60_000);
-  const failed3 = await daemon.waitFor((r) => r.event === 'failed' && r.guid === 'RC-3', 60_000);
+  const failed1 = await daemon.waitFor((r) => r.event === 'failed' && r.guid === 'RC-1', 120_000);
+  const failed3 = await daemon.waitFor((r) => r.event === 'failed' && r.guid === 'RC-3', 120_000);
   sim.setFaults({});
 
   // Online: the daemon retries RC-1.
   const retried = await cli('retry', String(failed1.logId));
   assert.equal(retried.code, 0, retried.stderr);
   assert.match(retried.stdout, new RegExp(`log row ${String(failed1.logId)} retried as row \\d+`));
-  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-1' && r.action === 'Create', 60_000);
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-1' && r.action === 'Create', 120_000);
 
   // A ticket with one update sent; the next waits for the throttle, Pending, and is cancelled.
   assert.equal(await send('RC-2|CREATE|summary;second alarm|'), 'OK RC-2 queued');
-  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-2' && r.action === 'Create', 60_000);
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-2' && r.action === 'Create', 120_000);
   assert.equal(await send('RC-2|UPDATE|comment;one|'), 'OK RC-2 queued');
-  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-2' && r.action === 'Update', 60_000);
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-2' && r.action === 'Update', 120_000);
   assert.equal(await send('RC-2|UPDATE|comment;two|'), 'OK RC-2 queued');
   const pendingRow = await pendingRowOf(dataDir, env, 'RC-2');
   const cancelled = await cli('cancel', String(pendingRow));
@@ -84,12 +84,12 @@ test('retry of a Failed row and cancel of a Pending one, by the running daemon a
 
   // The restart (the throttle lifted): the offline retry is sent, the cancelled updates never are.
   daemon = await startDaemon(args(open), env);
-  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-3' && r.action === 'Create', 60_000);
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-3' && r.action === 'Create', 120_000);
   const c2 = await connectClient(daemon.address);
   t.after(() => c2.destroy());
   await c2.write('RC-2|UPDATE|comment;four|\n');
   assert.equal((await c2.waitFor(1))[0], 'OK RC-2 queued');
-  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-2' && r.action === 'Update', 60_000);
+  await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-2' && r.action === 'Update', 120_000);
   const rc2 = sim.issues().find((i) => (i.fields.labels as string[] | undefined)?.includes('jiraline-RC-2'));
   assert.ok(rc2);
   assert.deepEqual(rc2.comments.map((c) => bodyText(c.body)), ['one', 'four'], 'the cancelled updates never reached Jira');
