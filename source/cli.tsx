@@ -25,6 +25,9 @@ Usage:
                                   print the log table from the data directory
   jiraline stats [--json] [--data-dir DIR]
                                   print the statistics
+  jiraline retry LOGID | cancel LOGID [--json] [--data-dir DIR]
+                                  retry a Failed log row, cancel a Pending one (asked of
+                                  the running engine, or done in the data directory)
   jiraline status [--json] [--data-dir DIR]
                                   whether an engine runs there: pid, Jira's state, queue,
                                   throttle, sockets, attached apps (exit 0 running, 3 not)
@@ -32,7 +35,8 @@ Usage:
                                   print every alarm (GUID) seen: its ticket and state
   jiraline link GUID KEY | unlink GUID   link an alarm to an existing ticket (its later
                                   UPDATEs go there), or take the link back
-  jiraline responses [--json]     print the recorded Jira responses (not built yet: 3.0)
+  jiraline responses [--json] [--limit N] [--guid G] [--data-dir DIR]
+                                  print Jira's recorded answers (first 2 KB, secrets masked)
   jiraline auth set|show|clear    store, show (masked) or remove the credentials
   jiraline init                   set up for a Jira: URL, login, project and issue type
                                   (checked against Jira), config written, secret stored
@@ -67,10 +71,9 @@ const commands: Record<string, () => Promise<Runner>> = {
   alarms: async () => (await import('./daemon/alarms-command.js')).runAlarms,
   link: async () => async (args: string[]) => (await import('./daemon/link-command.js')).runLink(args, 'link'),
   unlink: async () => async (args: string[]) => (await import('./daemon/link-command.js')).runLink(args, 'unlink'),
-  responses: async () => async () => {
-    process.stderr.write('jiraline responses: recorded Jira responses come with the 3.0 issue; not built yet\n');
-    return 1;
-  },
+  responses: async () => (await import('./daemon/responses-command.js')).runResponses,
+  retry: async () => async (args: string[]) => (await import('./control/row-command.js')).runRowCommand('retry', args),
+  cancel: async () => async (args: string[]) => (await import('./control/row-command.js')).runRowCommand('cancel', args),
   auth: async () => (await import('./secrets/auth-command.js')).runAuth,
   init: async () => async (args: string[]) => (await import('./daemon/init-command.js')).runInit(args),
   doctor: async () => async (args: string[]) => (await import('./daemon/doctor-command.js')).runDoctor(args),

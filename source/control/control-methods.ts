@@ -37,7 +37,9 @@ export function logQueryOf(params: unknown, withWindow: boolean): LogQuery {
   const p = object(params ?? {}, 'log query');
   const query: LogQuery = {};
   if (p.status !== undefined) {
-    if (p.status !== 'Pending' && p.status !== 'Ok' && p.status !== 'Failed') throw new Error('log query: status is Pending, Ok or Failed');
+    if (p.status !== 'Pending' && p.status !== 'Ok' && p.status !== 'Failed' && p.status !== 'Cancelled') {
+      throw new Error('log query: status is Pending, Ok, Failed or Cancelled');
+    }
     query.status = p.status;
   }
   const guid = optionalText(p.guid, 'log query guid');
@@ -85,6 +87,18 @@ export function controlMethods(deps: { engine: EngineApi; shared: SharedSettings
     queryLog: (p) => engine.queryLog(logQueryOf(p, true)),
     countLog: (p) => engine.countLog(logQueryOf(p, false)),
     getLogRow: (p) => engine.getLogRow(wholeNumber(object(p, 'getLogRow').id, 'id', 0, Number.MAX_SAFE_INTEGER)) ?? null,
+    responses: (p) => {
+      const q = object(p ?? {}, 'responses');
+      const guid = optionalText(q.guid, 'responses guid');
+      return engine.responses({
+        ...(guid !== undefined ? { guid } : {}),
+        ...(q.logId !== undefined ? { logId: wholeNumber(q.logId, 'logId', 0, Number.MAX_SAFE_INTEGER) } : {}),
+        offset: wholeNumber(q.offset, 'responses offset', 0, Number.MAX_SAFE_INTEGER),
+        limit: Math.max(1, wholeNumber(q.limit, 'responses limit', 100, MAX_LOG_WINDOW)),
+      });
+    },
+    retryRow: (p) => engine.retryRow(wholeNumber(object(p, 'retryRow').logId, 'logId', 0, Number.MAX_SAFE_INTEGER)),
+    cancelRow: (p) => engine.cancelRow(wholeNumber(object(p, 'cancelRow').logId, 'logId', 0, Number.MAX_SAFE_INTEGER)),
     resetStats: (p) => {
       const which = object(p, 'resetStats').which;
       if (which !== 'daily' && which !== 'totals' && which !== 'both') throw new Error('resetStats: which is daily, totals or both');

@@ -7,10 +7,10 @@
 // engine answers on that data directory again. It never starts an engine of its own: that
 // is the user's choice (`waitedLong` says when to offer it).
 import type {
-  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
+  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset,
 } from '../core/engine-api.js';
 import type { Config } from '../core/config.js';
-import type { CredentialSource, Credentials, FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, SearchResult } from '../core/ports.js';
+import type { CredentialSource, Credentials, FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult } from '../core/ports.js';
 import type { SettingsState } from '../daemon/shared-settings.js';
 import { createValueStore, type ValueStore } from '../value-cell.js';
 import { lockHolder, readControlRecord } from './control-address.js';
@@ -219,6 +219,18 @@ export class RemoteEngine implements EngineApi {
 
   getLogRow(id: number): LogRow | undefined {
     return this.log.getLogRow(id);
+  }
+
+  responses(query: ResponseQuery): Promise<ResponseRow[]> {
+    return this.request<ResponseRow[]>('responses', query);
+  }
+
+  retryRow(logId: number): Promise<RowActionResult> {
+    return this.request<RowActionResult>('retryRow', { logId });
+  }
+
+  cancelRow(logId: number): Promise<RowActionResult> {
+    return this.request<RowActionResult>('cancelRow', { logId });
   }
 
   async resetStats(which: StatsReset): Promise<void> {

@@ -56,7 +56,8 @@ function classify(field: string, catalogue: FieldCatalogue): Shaped<{ kind: Spec
 }
 
 const CLEAR = { clear: true } as const;
-const CALL_LATER = 'CALL endpoints come with 3.0 — use CREATE or UPDATE';
+// The engine sends CALL lines through endpoints.ts; these composers never see one.
+const CALL_LATER = 'CALL goes to a custom endpoint (endpoints in the config), not to the ticket\'s fields';
 
 const NO_OPS: LabelOp[] = [];
 

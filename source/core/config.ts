@@ -2,6 +2,7 @@
 // config file and the merged flags/env/file settings, and it is what the
 // Configuration pane draws its form from (label and help live in each field's meta).
 import { z } from 'zod';
+import { endpointProblem } from './endpoints.js';
 import { nearest } from './edit-distance.js';
 import { splitHostPort } from './host-port.js';
 import { templateProblem } from './template-placeholders.js';
@@ -71,6 +72,19 @@ export const configSchema = z.object({
   log: z.object({
     maxEntries: z.number().int().min(1).max(10_000_000).default(1000).meta(meta('Maximum entries', 'Adding a row beyond this deletes the oldest')),
     removeOlderThanDays: z.number().int().min(1).max(36500).default(30).meta(meta('Remove entries older than (days)', 'Pruned at start and every 24 hours; Pending rows stay')),
+  }).strict().prefault({}),
+  // Named request templates for CALL lines (endpoints.ts); an unknown placeholder is refused here.
+  endpoints: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'an endpoint name is 1–64 of A-Za-z0-9._-'), z.object({
+    method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('POST'),
+    path: z.string().min(1).max(2048),
+    body: z.unknown().optional(),
+  }).strict().superRefine((def, ctx) => {
+    const problem = endpointProblem(def);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  })).default({}),
+  responses: z.object({
+    maxEntries: z.number().int().min(0).max(1_000_000).default(1000)
+      .meta(meta('Responses kept', 'Jira answers kept for the Responses view (0: none recorded)')),
   }).strict().prefault({}),
   // The ceiling on waiting work (accepted, not yet finished). Everything waiting lives in the
   // database, which sql.js holds in memory and writes whole at each snapshot: without a bound,

@@ -9,6 +9,7 @@ import { messageOf } from './engine-core.js';
 import { ceilingRefusal } from './engine-ceiling.js';
 import { utf8Bytes } from './engine-queue.js';
 import { settleAlarm } from './engine-alarms.js';
+import { readCall, usesKey } from './endpoints.js';
 import type { QueuedCommand } from './ports.js';
 
 /** What accept needs from the worker: a nudge when a GUID has something new to send. */
@@ -23,18 +24,21 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
   const command = parsed.command;
   const guid = command.guid;
   if (core.stopping) return `ERR ${guid} jiraline is stopping; send it again once it runs`;
-  const reason = checkCommand(command, core.catalogue, core.shapeContext());
+  const call = command.action === 'CALL' ? readCall(command, core.config.endpoints) : null;
+  const reason = call === null ? checkCommand(command, core.catalogue, core.shapeContext()) : call.ok ? null : call.error;
   if (reason !== null) return `ERR ${guid} ${reason}`;
 
   const { store, queue } = core;
   const ticket = store.getTicket(guid);
   const pendingCreate = queue.hasPendingCreate(guid);
-  if (command.action === 'UPDATE' && !ticket && !pendingCreate) return `ERR ${guid} GUID has no ticket — send a CREATE first`;
+  const needsTicket = command.action === 'UPDATE' || (call?.ok === true && usesKey(call.def));
+  if (needsTicket && !ticket && !pendingCreate) return `ERR ${guid} GUID has no ticket — send a CREATE first`;
   // Refused before anything is stored: an acknowledged line must always fit in the store.
   const full = ceilingRefusal(core, guid, utf8Bytes(line));
   if (full !== null) return full;
   // One ticket per GUID: a CREATE for a GUID that has one (or will) updates it instead.
-  const kind: QueuedCommand['kind'] = command.action === 'CREATE' && !ticket && !pendingCreate ? 'create' : 'update';
+  const kind: QueuedCommand['kind'] = call !== null ? 'call' : command.action === 'CREATE' && !ticket && !pendingCreate ? 'create' : 'update';
+  const action = kind === 'create' ? 'Create' : kind === 'call' ? 'Call' : 'Update';
   const now = core.clock.now();
 
   let cmd: QueuedCommand;
@@ -48,7 +52,7 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
       store.updateLog(logId, { lines: (store.getLog(logId)?.lines ?? 0) + 1 });
     } else {
       logId = store.insertLog({
-        type: 'Automatic', action: kind === 'create' ? 'Create' : 'Update', time: now, guid, status: 'Pending',
+        type: 'Automatic', action, time: now, guid, status: 'Pending',
         ticketId: ticket?.ticketId ?? null, ticketKey: ticket?.ticketKey ?? null, ticketUrl: ticket?.ticketUrl ?? null,
         error: null, lines: 1, request: null, response: null, attempts: 0, nextAttemptAt: null,
       });
@@ -76,7 +80,7 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
   }
   queue.markCommitted(cmd.id);
   if (core.stopped) return `OK ${guid} queued`;
-  core.signals.emit({ type: 'accepted', guid, action: kind === 'create' ? 'Create' : 'Update', commandId: cmd.id });
+  core.signals.emit({ type: 'accepted', guid, action, commandId: cmd.id });
   hooks.kick(guid);
   return `OK ${guid} queued`;
 }

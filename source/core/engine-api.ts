@@ -5,7 +5,7 @@ import type { PacingState } from './pacer.js';
 import type { Config } from './config.js';
 import type { AlarmPage, AlarmQuery } from './alarms.js';
 import type { LinkResult } from './engine-alarms.js';
-import type { DayCount, FieldDef, IssuePayload, JiraIssue, JiraUser, LogQuery, LogRow, SearchResult, ServerInfo } from './ports.js';
+import type { DayCount, FieldDef, IssuePayload, JiraIssue, JiraUser, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult, ServerInfo } from './ports.js';
 
 /** What the last check of Jira (serverInfo + myself) found. */
 export type ConnectionState =
@@ -74,10 +74,10 @@ export interface EngineSnapshot {
 
 /** A typed event, for the daemon's JSON-lines log and the app's notices. */
 export type EngineEvent =
-  | { type: 'accepted'; guid: string; action: 'Create' | 'Update'; commandId: number }
+  | { type: 'accepted'; guid: string; action: 'Create' | 'Update' | 'Call'; commandId: number }
   | { type: 'sent'; guid: string | null; action: LogRow['action']; ticketKey: string; logId: number; lines: number }
   | { type: 'retry'; guid: string | null; attempt: number; delayMs: number; reason: string }
-  | { type: 'failed'; guid: string | null; action: 'Create' | 'Update'; error: string; logId: number }
+  | { type: 'failed'; guid: string | null; action: 'Create' | 'Update' | 'Call'; error: string; logId: number }
   | { type: 'adopted'; guid: string; ticketKey: string }
   /** A CREATE's answer was lost: it is looked up until `until` before it is sent again. */
   | { type: 'settling'; guid: string; until: number }
@@ -85,6 +85,10 @@ export type EngineEvent =
   | { type: 'repaired'; guid: string; ticketKey: string; keptKey: string; how: 'close' | 'label' | 'leave' }
   /** A GUID was linked by hand to a ticket (Get Eligible Ticket, `jiraline link`), or unlinked (ticketKey null). */
   | { type: 'linked'; guid: string; ticketKey: string | null }
+  /** An operator retried a Failed row: its lines were accepted again, on row newLogId. */
+  | { type: 'retried'; guid: string | null; logId: number; newLogId: number }
+  /** An operator cancelled a Pending row (or it went with its GUID's cancelled CREATE). */
+  | { type: 'cancelled'; guid: string | null; logId: number; reason: string }
   | { type: 'pruned'; rows: number }
   /** A line answered ERR: the GUID it named (or null) and the reason, cut to a bounded length. */
   | { type: 'refused'; guid: string | null; reason: string }
@@ -107,7 +111,7 @@ export type ExecuteResult =
 /** The state of a GUID's latest command and the ticket it has (the socket's STATUS). */
 export interface GuidStatus {
   guid: string;
-  status: 'Pending' | 'Ok' | 'Failed';
+  status: LogRow['status'];
   ticketKey: string | null;
   ticketUrl: string | null;
   /** A Pending CREATE whose answer was lost, looked up before it is sent again (engine-settle.ts). */
@@ -115,6 +119,9 @@ export interface GuidStatus {
   /** Why a Failed command failed (its log row's Error Message); absent otherwise. */
   error?: string | null;
 }
+
+/** What retrying or cancelling a log row did (`logId`: the row that carries a retry). */
+export type RowActionResult = { ok: true; message: string; logId: number } | { ok: false; message: string };
 
 /** Which statistics a reset clears. */
 export type StatsReset = 'daily' | 'totals' | 'both';
@@ -139,6 +146,12 @@ export interface EngineApi {
   queryLog(query: LogQuery): LogRow[];
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
   getLogRow(id: number): LogRow | undefined;
+  /** Jira's recorded answers, newest first (of a GUID, or of a log row). */
+  responses(query: ResponseQuery): Promise<ResponseRow[]>;
+  /** Retries a Failed row as a new attempt (a new row); stored before it resolves. */
+  retryRow(logId: number): Promise<RowActionResult>;
+  /** Cancels a Pending row that is not with Jira right now; stored before it resolves. */
+  cancelRow(logId: number): Promise<RowActionResult>;
   resetStats(which: StatsReset): Promise<void>;
   /** serverInfo + myself; updates the connection state. */
   checkConnection(): Promise<ConnectionState>;

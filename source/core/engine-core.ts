@@ -9,6 +9,7 @@ import { JiraGate, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
 import { Pacer, type PaceLimits } from './pacer.js';
+import { ResponseRecorder } from './engine-responses.js';
 import type { Clock, CredentialSource, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
 
 /** Store meta keys the engine owns. */
@@ -87,6 +88,8 @@ export class EngineCore {
   readonly gate: JiraGate;
   /** One pace for every request to Jira (pacer.ts). */
   readonly pacer: Pacer;
+  /** Jira's answers on their way to the store (engine-responses.ts). */
+  readonly responses = new ResponseRecorder(this);
   /** Jira as the engine reaches it: every call paced; its outcome opens or closes the gate. */
   readonly jira: JiraPort;
   private readonly watched: WatchedJira;
@@ -118,6 +121,7 @@ export class EngineCore {
       queued: () => this.afterActivity(),
     });
     this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopController.signal, (id, waiting) => this.onPaced(id, waiting));
+    jira.observeResponses?.((response) => this.responses.record(response));
     this.jira = this.watched;
     this.loadMeta();
   }
@@ -269,13 +273,16 @@ export class EngineCore {
 
   /**
    * A command is finished: it leaves the queue, in memory and in the store. Nothing reads a
-   * finished command again (its log row tells its story, STATUS reads the log), and kept it
+   * done command again (its log row tells its story, STATUS reads the log), and kept it
    * would go into every snapshot with its line (up to 64 KiB).
    */
   finishCommand(cmd: QueuedCommand, state: 'done' | 'failed'): void {
     cmd.state = state;
     this.queue.remove(cmd.id);
-    this.store.deleteCommand(cmd.id);
+    // A failed one is kept (out of the queue) with its line: the operator may retry its row.
+    // Pruning its row removes it (the store does).
+    if (state === 'failed') this.store.updateCommand(cmd.id, { state });
+    else this.store.deleteCommand(cmd.id);
   }
 
   /** Resolves after `ms` on the Clock, or at once when the engine stops (call endWaits then). */

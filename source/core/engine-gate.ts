@@ -251,7 +251,10 @@ export class WatchedJira implements JiraPort {
   }
 
   private async watch<T>(endpoint: string, issue: string | null, call: () => Promise<T>, cost = 1): Promise<T> {
+    // The priority is the unit's command id: its answers are filed under that command
+    // (engine-responses.ts), and it is the unit the scheduler marks paced.
     const unit = this.priority;
+    const tag = unit;
     const scope = { endpoint, issue, cost, priority: unit };
     let permit = this.pacer.tryAcquire(scope);
     if (permit === null) {
@@ -265,7 +268,7 @@ export class WatchedJira implements JiraPort {
     }
     let outcome: PaceOutcome = { kind: 'other' };
     try {
-      const result = await untilStopped(call(), this.stopSignal);
+      const result = await untilStopped(tag > 0 && this.inner.withTag ? this.inner.withTag(tag, call) : call(), this.stopSignal);
       outcome = { kind: 'answered' };
       this.gate.answered();
       return result;
@@ -281,6 +284,13 @@ export class WatchedJira implements JiraPort {
     } finally {
       this.pacer.release(permit, outcome);
     }
+  }
+
+  /** A custom endpoint's request (CALL), paced and watched as every other call. */
+  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number }> {
+    const inner = this.inner.request?.bind(this.inner);
+    if (!inner) return Promise.reject(new JiraError({ status: 0, retryable: false, message: 'this Jira client cannot send custom endpoints' }));
+    return this.watch('call', null, () => inner(method, path, body, this.call));
   }
 
   serverInfo(): Promise<ServerInfo> {

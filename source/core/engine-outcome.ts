@@ -208,5 +208,5 @@ function failCommands(core: EngineCore, cmds: QueuedCommand[], reason: string, t
     ...log, status: 'Failed', error: reason, nextAttemptAt: null,
     ...(ticket ? { ticketId: ticket.ticketId, ticketKey: ticket.ticketKey, ticketUrl: ticket.ticketUrl } : {}),
   });
-  core.signals.emit({ type: 'failed', guid: first.guid, action: first.kind === 'create' ? 'Create' : 'Update', error: reason, logId: first.logId });
+  core.signals.emit({ type: 'failed', guid: first.guid, action: first.kind === 'create' ? 'Create' : first.kind === 'call' ? 'Call' : 'Update', error: reason, logId: first.logId });
 }

@@ -89,6 +89,11 @@ export class CommandQueue {
     this.onChange();
   }
 
+  /** An open command by id. */
+  get(id: number): QueuedCommand | undefined {
+    return this.byId.get(id)?.cmd;
+  }
+
   /** The open commands of a GUID, oldest first (do not mutate the array). */
   list(guid: string): readonly QueueEntry[] {
     return this.byGuid.get(guid) ?? [];
@@ -124,7 +129,7 @@ export class CommandQueue {
     const list = this.list(guid);
     const first = list[0];
     if (!first || first.staged) return null;
-    if (first.cmd.kind === 'create') return [first.cmd];
+    if (first.cmd.kind !== 'update') return [first.cmd]; // a CREATE, or a CALL: alone
     const group: QueuedCommand[] = [];
     for (const entry of list) {
       if (entry.cmd.logId !== first.cmd.logId || entry.cmd.kind !== 'update') break;

@@ -27,7 +27,7 @@ export function loadOpenCommands(core: EngineCore): void {
       if (cmd.logId !== null) core.store.updateLog(cmd.logId, { status: 'Failed', error: MANUAL_UNKNOWN, nextAttemptAt: null });
       continue;
     }
-    if (cmd.kind === 'update' && cmd.state === 'inflight') core.patchCommand(cmd, { state: 'queued' });
+    if (cmd.kind !== 'create' && cmd.state === 'inflight') core.patchCommand(cmd, { state: 'queued' });
     if (cmd.kind === 'create' && cmd.state === 'queued') core.patchCommand(cmd, { state: 'inflight' });
     core.queue.add(cmd, false);
   }

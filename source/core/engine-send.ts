@@ -18,6 +18,7 @@ import type { QueuedCommand, TicketRef } from './ports.js';
 import { fitNote } from './text-limits.js';
 import { applyRecurrence } from './recurrence.js';
 import { fillTemplate } from './template-placeholders.js';
+import { sendCall } from './engine-call.js';
 
 /**
  * Whether a failed CREATE may still have made a ticket, so it must be looked up before it is
@@ -36,6 +37,7 @@ export function outcomeUnknown(error: unknown): boolean {
 /** Sends one unit (a CREATE, or an update's commands sharing a log row); never rejects. */
 export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {
   if (cmds[0].kind === 'create') await sendCreate(core, cmds[0], hooks);
+  else if (cmds[0].kind === 'call') await sendCall(core, cmds[0], hooks);
   else await sendUpdate(core, cmds, hooks);
 }
 
@@ -44,7 +46,7 @@ export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: F
  * `persist` the marks go to the store at once; without, only in memory, and the row's part is
  * returned for the caller to write with the attempt's outcome (a CREATE: see sendCreate).
  */
-function beginAttempt(core: EngineCore, cmds: QueuedCommand[], persist = true): LogPatch {
+export function beginAttempt(core: EngineCore, cmds: QueuedCommand[], persist = true): LogPatch {
   const now = core.clock.now();
   const first = cmds.every((c) => c.firstSentAt === null);
   for (const cmd of cmds) {
@@ -59,7 +61,7 @@ function beginAttempt(core: EngineCore, cmds: QueuedCommand[], persist = true): 
   return persist ? {} : row;
 }
 
-function reparse(cmd: QueuedCommand): AdvancedCommand {
+export function reparse(cmd: QueuedCommand): AdvancedCommand {
   const parsed = parseAdvancedLine(cmd.line ?? '');
   if (!parsed.ok) throw new Error(`the stored line no longer parses: ${parsed.error}`);
   return parsed.command;

@@ -244,7 +244,7 @@ export class Worker {
     }
     // A row counts once: lines that joined it after it took its slot (during a rate-limit
     // pause, engine-outcome.ts) ride on that slot.
-    const needsSlot = cmds[0].kind === 'update' && cmds[0].type === 'Automatic' && !cmds.some((c) => c.throttleCounted);
+    const needsSlot = cmds[0].kind !== 'create' && cmds[0].type === 'Automatic' && !cmds.some((c) => c.throttleCounted);
     if (needsSlot) {
       if (!canStart(this.core.throttleStarts, now, window)) {
         this.move(guid, 'throttled');

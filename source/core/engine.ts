@@ -8,8 +8,9 @@
 import type { Config } from './config.js';
 import { acceptLine } from './engine-accept.js';
 import type {
-  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
+  ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset,
 } from './engine-api.js';
+import { cancelRow, retryRow, type RowActionHooks } from './engine-row-actions.js';
 import { EngineCore, messageOf, paceLimits } from './engine-core.js';
 import { FillWatch, queueFill } from './engine-ceiling.js';
 import { executeManual } from './engine-manual.js';
@@ -21,7 +22,8 @@ import { stoppedError } from './engine-gate.js';
 import { RepairChecks } from './engine-repair.js';
 import { Worker } from './engine-worker.js';
 import { JiraError } from './jira-error.js';
-import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, SearchResult, StorePort, TimerHandle } from './ports.js';
+import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult, StorePort,
+  TimerHandle } from './ports.js';
 import { ageCutoff, nextPruneAt } from './retention.js';
 import { buildStats, nextLocalMidnight, statsFromStore } from './stats.js';
 import { usedSlots } from './throttle.js';
@@ -66,6 +68,8 @@ export class Engine implements EngineApi {
   /** checkConnection() calls under way: the gate opening does not start one more. */
   private checks = 0;
   private readonly fillWatch: FillWatch;
+  private readonly rowHooks: RowActionHooks = { kick: (guid) => this.worker.kick(guid), execute: (body) => this.execute(body),
+    sending: (guid) => this.worker.stateOf(guid) === 'sending' };
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
@@ -206,6 +210,11 @@ export class Engine implements EngineApi {
   getLogRow(id: number): LogRow | undefined {
     return this.core.store.getLog(id);
   }
+
+  // Jira's recorded answers; retry and cancel of a log row (engine-row-actions.ts).
+  responses = (query: ResponseQuery): Promise<ResponseRow[]> => Promise.resolve(this.core.responses.flush()).then(() => this.core.store.queryResponses(query));
+  retryRow = (logId: number): Promise<RowActionResult> => this.core.track(retryRow(this.core, this.rowHooks, logId));
+  cancelRow = (logId: number): Promise<RowActionResult> => this.core.track(cancelRow(this.core, this.rowHooks, logId));
 
   async resetStats(which: StatsReset): Promise<void> {
     if (which !== 'totals') this.core.store.resetStatsDaily();
@@ -374,6 +383,7 @@ export class Engine implements EngineApi {
     await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);
     if (graceTimer) core.clock.clearTimeout(graceTimer);
     // What did not finish stays in flight in the store: the next start looks it up.
+    core.responses.flush();
     core.cancelLazyCommit();
     await core.store.commit().catch(() => undefined);
     core.stopped = true;

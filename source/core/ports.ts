@@ -170,8 +170,47 @@ export interface JiraPort {
    * on its 429s alone.
    */
   observeRate?(listener: ((headers: RateHeaders) => void) | null): void;
+  /** Hears every answer (the Responses view). Optional: a port without it records nothing. */
+  observeResponses?(listener: ((response: JiraResponse) => void) | null): void;
+  /** Runs `call` with the requests it makes tagged with `tag` (a command id), as their answers say. */
+  withTag?<T>(tag: number, call: () => Promise<T>): Promise<T>;
+  /**
+   * A custom endpoint's request (a CALL line): method, a path relative to the Jira URL, an
+   * optional JSON body; resolves with the status on a 2xx. Optional: a port without it fails CALLs.
+   */
+  request?(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, call?: CallOptions): Promise<{ status: number }>;
   /** Releases sockets. */
   close(): Promise<void>;
+}
+
+/** One answer from Jira as the client heard it; the body is its first 2 KB, secrets masked. */
+export interface JiraResponse {
+  /** When the request was sent (ms epoch). */
+  time: number;
+  method: string;
+  /** Path and query from Jira's origin, secrets masked. */
+  path: string;
+  status: number;
+  durationMs: number;
+  body: string;
+  /** The command the request was made for (withTag), or null. */
+  tag: number | null;
+}
+
+/** A recorded answer, as the store keeps it: with the GUID and the log row it was for. */
+export interface ResponseRow extends Omit<JiraResponse, 'tag'> {
+  id: number;
+  guid: string | null;
+  logId: number | null;
+  jira?: string;
+}
+
+/** A filter for the recorded answers. */
+export interface ResponseQuery {
+  offset?: number;
+  limit?: number;
+  guid?: string;
+  logId?: number;
 }
 
 /** A credential as stored: Basic (username + password/API token) or an Authorization Key. */
@@ -206,8 +245,9 @@ export interface QueuedCommand {
   /** Accept order; commands of one GUID are sent in this order. */
   id: number;
   type: 'Manual' | 'Automatic';
-  /** create = make a ticket; update = change the GUID's ticket (also a CREATE resent for a GUID that has one). */
-  kind: 'create' | 'update';
+  /** create = make a ticket; update = change the GUID's ticket (also a CREATE resent for a GUID that has one);
+   *  call = a custom endpoint (a CALL line), sent as an update is, never merged. */
+  kind: 'create' | 'update' | 'call';
   guid: string | null;
   /** The Advanced line as received (Automatic), parsed again when sent. */
   line: string | null;
@@ -233,11 +273,12 @@ export interface LogRow {
   type: 'Manual' | 'Automatic';
   /** Repair: a duplicate ticket of the GUID repaired (engine-repair.ts). Reopen: a recurring
    *  CREATE moved the GUID's resolved ticket back and updated it. */
-  action: 'Create' | 'Update' | 'Repair' | 'Reopen';
+  action: 'Create' | 'Update' | 'Repair' | 'Reopen' | 'Call';
   /** When first sent, or accepted while it waits (ms epoch). */
   time: number;
   guid: string | null;
-  status: 'Pending' | 'Ok' | 'Failed';
+  /** Cancelled: an operator cancelled it while it was Pending (nothing more is sent). */
+  status: 'Pending' | 'Ok' | 'Failed' | 'Cancelled';
   ticketId: string | null;
   ticketKey: string | null;
   ticketUrl: string | null;
@@ -307,6 +348,8 @@ export interface StorePort {
   latestCommandFor(guid: string): QueuedCommand | undefined;
   /** Removes one command, once it is finished (its log row tells its story). */
   deleteCommand(id: number): void;
+  /** The commands a Failed log row carries (kept for a retry; gone once retried or pruned). */
+  failedCommandsOf(logId: number): QueuedCommand[];
   /** Removes finished commands older than this (ms epoch); their log rows stay. */
   purgeFinishedCommands(before: number): number;
 
@@ -343,6 +386,14 @@ export interface StorePort {
   pruneLogToCount(maxEntries: number): number;
   /** Deletes non-Pending rows with time before this (ms epoch); returns how many went. */
   pruneLogOlderThan(before: number): number;
+
+  // Jira's answers (the Responses view)
+  insertResponse(row: Omit<ResponseRow, 'id'>): number;
+  /** Newest first. */
+  queryResponses(query: ResponseQuery): ResponseRow[];
+  countResponses(query?: Omit<ResponseQuery, 'offset' | 'limit'>): number;
+  /** Deletes the oldest beyond maxEntries; returns how many went. */
+  pruneResponses(maxEntries: number): number;
 
   // statistics
   /** Adds to a day's counters and to the totals. */

@@ -122,6 +122,10 @@ export function engineEventRecord(event: EngineEvent): LogRecord {
       return { event: 'retry', guid: event.guid, attempt: event.attempt, delayMs: event.delayMs, reason: event.reason };
     case 'failed':
       return { event: 'failed', guid: event.guid, action: event.action, error: event.error, logId: event.logId };
+    case 'retried':
+      return { event: 'retried', guid: event.guid, logId: event.logId, newLogId: event.newLogId };
+    case 'cancelled':
+      return { event: 'cancelled', guid: event.guid, logId: event.logId, reason: event.reason };
     case 'adopted':
       // A CREATE whose outcome a crash hid, found in Jira by its label instead of sent again.
       return { event: 'adopted', guid: event.guid, ticketKey: event.ticketKey };

@@ -15,9 +15,9 @@ const usage = `Usage: jiraline log [--json] [--limit N] [--status S] [--follow] 
   Prints the log (one row per command sent to Jira), newest last.
   --json       one JSON object per line: type, action, time, guid, status, ticketId,
                ticketKey, ticketUrl, error (null where empty), lines, jira (the Jira the
-               command was for)
+               command was for), id (the row's id, for jiraline retry / cancel)
   --limit N    only the newest N rows
-  --status S   only rows that are Pending, Ok or Failed
+  --status S   only rows that are Pending, Ok, Failed or Cancelled
   --follow     keep printing rows as they come, and again when a Pending row ends
                (with --status: when it ends so); Ctrl-C stops. Reads without the lock,
                beside a running daemon or app.
@@ -28,7 +28,7 @@ const usage = `Usage: jiraline log [--json] [--limit N] [--status S] [--follow] 
   jiraline stats.
 `;
 
-const statuses: ReadonlyArray<LogRow['status']> = ['Pending', 'Ok', 'Failed'];
+const statuses: ReadonlyArray<LogRow['status']> = ['Pending', 'Ok', 'Failed', 'Cancelled'];
 
 /** A log row as `--json` prints it (always the same keys, null where empty). */
 export function logRowJson(row: LogRow): Record<string, unknown> {
@@ -45,21 +45,23 @@ export function logRowJson(row: LogRow): Record<string, unknown> {
     error: orNull(row.error),
     lines: row.lines,
     jira: orNull(row.jira ?? null),
+    // The row's id: what jiraline retry / cancel take.
+    id: row.id,
   };
 }
 
-/** Parses --status: one of Pending, Ok, Failed (any case). */
+/** Parses --status: one of Pending, Ok, Failed, Cancelled (any case). */
 function parseStatus(value: string | undefined): LogRow['status'] | undefined {
   if (value === undefined) return undefined;
   const status = statuses.find((s) => s.toLowerCase() === value.toLowerCase());
-  if (!status) throw new UsageError(`jiraline log: --status expects Pending, Ok or Failed, got '${value}'`);
+  if (!status) throw new UsageError(`jiraline log: --status expects Pending, Ok, Failed or Cancelled, got '${value}'`);
   return status;
 }
 
 /** One row on one line, for --follow (a table cannot be drawn before its last row is known). */
 function followLine(row: LogRow, withJira: boolean): string {
   const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '-' : v);
-  return [localDateTime(row.time), row.status.padEnd(7), row.type, row.action, dash(row.guid), `lines=${row.lines}`, dash(row.ticketKey),
+  return [localDateTime(row.time), `row=${row.id}`, row.status.padEnd(7), row.type, row.action, dash(row.guid), `lines=${row.lines}`, dash(row.ticketKey),
     dash(row.ticketUrl), ...(withJira ? [`jira=${dash(row.jira)}`] : []), dash(row.error?.replace(/\s+/g, ' ') ?? null)].join('  ') + '\n';
 }
 
@@ -88,14 +90,14 @@ async function write(io: CommandIo, text: string): Promise<void> {
   if (out.write(text) === false && typeof out.once === 'function') await new Promise<void>((resolve) => out.once!('drain', resolve));
 }
 
-const columns: TextColumn[] = [{ title: 'Type' }, { title: 'Action' }, { title: 'Time' }, { title: 'GUID' }, { title: 'Status' },
+const columns: TextColumn[] = [{ title: 'Row' }, { title: 'Type' }, { title: 'Action' }, { title: 'Time' }, { title: 'GUID' }, { title: 'Status' },
   { title: 'Lines', align: 'right' }, { title: 'Ticket ID' }, { title: 'Ticket Key' }, { title: 'Ticket URL' }, { title: 'Error Message' }];
 
 const dash = (v: string | null) => (v === null || v === '' ? '-' : v);
 
 /** A log row as the table's cells; text from Jira is one line there (control characters are made spaces when printed). */
 function cells(r: LogRow): string[] {
-  return [r.type, r.action, localDateTime(r.time), dash(r.guid), r.status, String(r.lines),
+  return [String(r.id), r.type, r.action, localDateTime(r.time), dash(r.guid), r.status, String(r.lines),
     dash(r.ticketId), dash(r.ticketKey), dash(r.ticketUrl), dash(r.error?.replace(/\s+/g, ' ') ?? null)];
 }
 

@@ -13,6 +13,7 @@ import { getTransitions, transitionTo } from './transitions.js';
 import { linkIssues } from './links.js';
 import { createTransport, type CallSpec, type Transport } from './transport.js';
 import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
+import { withResponseTag } from './response-tag.js';
 
 /** How to reach Jira. */
 export interface JiraClientOptions {
@@ -74,6 +75,8 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     },
     setCredentials: (c, source) => t.setCredentials(c, source),
     observeRate: (listener) => t.observeRate(listener),
+    observeResponses: (listener) => t.observeResponses(listener),
+    withTag: withResponseTag,
     async serverInfo(call?: CallOptions): Promise<ServerInfo> {
       const info = await getServerInfo(via(t, call), ep);
       searchState.deployment = info.deploymentType;
@@ -92,6 +95,8 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     getIssue: (key: string, fields?: string[], call?: CallOptions): Promise<JiraIssue> => getIssue(via(t, call), ep, key, fields),
     linkIssues: (type: string, inwardKey: string, outwardKey: string, call?: CallOptions): Promise<void> => linkIssues(via(t, call), ep, type, inwardKey, outwardKey),
     search: (jql, searchOptions, call?: CallOptions): Promise<SearchResult> => search(via(t, call), ep, searchState, jql, searchOptions),
+    // A custom endpoint (CALL): its path is relative to the Jira URL; the answer's body is not used.
+    request: async (method, path, body, call?: CallOptions) => ({ status: (await via(t, call).call({ method, path: `${ep.basePath}/${path.replace(/^\/+/, '')}`, body, discardBody: true })).status }),
     browseUrl: (key: string): string => `${ep.baseUrl}/browse/${keySegment(key)}`,
     close: (): Promise<void> => {
       // Requests still waiting for an answer are cut off rather than waited for: a dripping

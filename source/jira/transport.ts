@@ -16,6 +16,11 @@ import { authorizationHeader, secretStrings } from './auth.js';
 import { httpError, networkError, TEXT_SCAN_CHARS, type RequestContext } from './errors.js';
 import { redactCutText, redactError, redactText } from './redact.js';
 import { withQuery } from './urls.js';
+import { currentResponseTag } from './response-tag.js';
+import type { JiraResponse } from '../core/ports.js';
+
+/** How much of an answer's body is recorded for the Responses view (after the secrets are masked). */
+export const RECORDED_BODY_BYTES = 2048;
 
 /** One call: method, path from the origin, optional query and JSON body. */
 export interface CallSpec {
@@ -48,6 +53,8 @@ export interface Transport {
   setCredentials(credentials: Credentials | null, source?: CredentialSource): void;
   /** Hears the rate-limit headers of every answer that carries them (the engine's pacer). */
   observeRate(listener: ((headers: RateHeaders) => void) | null): void;
+  /** Hears every answer Jira (or a proxy in its place) gave: status, time taken, the body's start, masked. */
+  observeResponses(listener: ((response: JiraResponse) => void) | null): void;
   /** Ends every request in flight (shutdown): each fails at once instead of waiting for its answer. */
   abortAll(): void;
 }
@@ -72,6 +79,7 @@ export function createTransport(options: TransportOptions): Transport {
   let credentials = options.credentials;
   let credentialSource = options.credentialSource;
   let rateListener: ((headers: RateHeaders) => void) | null = null;
+  let responseListener: ((response: JiraResponse) => void) | null = null;
   // Headers and secret list are rebuilt only when the credentials change: they sit on the hot path.
   let getHeaders: Record<string, string> = {};
   let sendHeaders: Record<string, string> = {};
@@ -124,6 +132,8 @@ export function createTransport(options: TransportOptions): Transport {
     // request cost a third more CPU per create. A request the deadline left behind is
     // ended by the pool's own headers timeout, and its body, should it come, is dropped.
     let late = false;
+    const startedAt = Date.now();
+    const tag = currentResponseTag();
     let body: Dispatcher.ResponseData['body'] | null = null;
     let end!: (reason: Error) => void;
     const ended = new Promise<never>((_resolve, reject) => {
@@ -181,6 +191,14 @@ export function createTransport(options: TransportOptions): Transport {
     // Any text that may end up in a message is masked before anything below cuts it (a
     // message, a summary, the log's 2 KB); a 2xx read as JSON is data, not a message.
     const masked = () => (answer.cut ? redactCutText(answer.text, secrets) : redactText(answer.text, secrets));
+    if (responseListener) {
+      try {
+        responseListener({ time: startedAt, method: spec.method, path: redactText(path, secrets), status, durationMs: Date.now() - startedAt,
+          body: cutUtf8(masked(), RECORDED_BODY_BYTES), tag });
+      } catch {
+        // Recording is a view on the traffic: its failure must not fail the call.
+      }
+    }
     const what = `${spec.method} ${path.split('?')[0]}`;
     const cutNote = `the answer to ${what} was longer than ${describeCap(answer.cap)} and was cut there`;
     if (status < 200 || status >= 300) {
@@ -219,6 +237,9 @@ export function createTransport(options: TransportOptions): Transport {
     observeRate(listener) {
       rateListener = listener;
     },
+    observeResponses(listener) {
+      responseListener = listener;
+    },
     abortAll() {
       closing = true;
       for (const stop of inFlight) stop();
@@ -242,4 +263,12 @@ function stoppedError(ctx: RequestContext, sent: boolean): JiraError {
   return new JiraError({ status: 0, cause: 'stopped', retryable: true,
     message: sent ? `${ctx.method} ${ctx.path} was cut off because jiraline is stopping; it is taken up again at the next start`
       : `${ctx.method} ${ctx.path} was not sent because jiraline is stopping; it is taken up again at the next start` });
+}
+
+/** The text cut to at most `max` UTF-8 bytes (at a character boundary), with a note when cut. */
+function cutUtf8(text: string, max: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= max) return text;
+  // A cut inside a character leaves a replacement character at the end: dropped.
+  return `${bytes.subarray(0, max).toString('utf8').replace(/\uFFFD$/, '')}… (${bytes.length} bytes in all)`;
 }

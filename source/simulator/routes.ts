@@ -4,6 +4,7 @@ import type { Req, SimState } from './context.js';
 import { jiraError, json, type Reply } from './reply.js';
 import * as issue from './routes-issue.js';
 import { createLink, listLinkTypes } from './routes-link.js';
+import * as extra from './routes-extra.js';
 import * as meta from './routes-meta.js';
 import { SEARCH_GONE, searchJql, searchStartAt } from './routes-search.js';
 
@@ -66,6 +67,13 @@ export function route(sim: SimState, req: Req): Reply {
         if (m === 'POST') return issue.doTransition(sim, req, b);
         return methodNotAllowed();
       }
+      if (n === 3 && c === 'watchers') {
+        if (m === 'GET') return extra.listWatchers(sim, req, b);
+        if (m === 'POST') return extra.addWatcher(sim, req, b);
+        return methodNotAllowed();
+      }
+      if (n === 3 && c === 'assignee') return m === 'PUT' ? extra.setAssignee(sim, req, b) : methodNotAllowed();
+      if (n === 3 && c === 'worklog') return m === 'POST' ? extra.addWorklog(sim, req, b) : methodNotAllowed();
       if (n === 3 && c === 'comment') {
         if (m === 'GET') return issue.listComments(sim, req, b);
         if (m === 'POST') return issue.addComment(sim, req, b);

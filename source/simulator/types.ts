@@ -77,6 +77,10 @@ export interface SimIssue {
   comments: SimComment[];
   /** Status name: 'To Do', 'In Progress' or 'Done'. */
   status: string;
+  /** Users watching it (POST …/watchers), by the id sent. */
+  watchers?: string[];
+  /** Work logged on it (POST …/worklog). */
+  worklogs?: Array<Record<string, unknown>>;
 }
 
 /** A comment as the simulator holds it. */

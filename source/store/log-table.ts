@@ -144,7 +144,7 @@ export class LogTable extends LogReader {
       return 0;
     }
     if (excess === 1) return this.removed(this.db.run('DELETE FROM log WHERE id = ?', [bound]));
-    return this.removed(this.db.run("DELETE FROM log WHERE status IN ('Ok', 'Failed') AND id <= ?", [bound]));
+    return this.removed(this.db.run("DELETE FROM log WHERE status IN ('Ok', 'Failed', 'Cancelled') AND id <= ?", [bound]));
   }
 
   /** The id of the k-th oldest finished row (or of the newest, when fewer are finished); null when none is. */
@@ -153,12 +153,14 @@ export class LogTable extends LogReader {
       // The steady state at the cap: one row in, one out.
       const ok = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Ok'")?.id;
       const failed = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Failed'")?.id;
-      const ids = [ok, failed].filter((id): id is number => typeof id === 'number');
+      const cancelled = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Cancelled'")?.id;
+      const ids = [ok, failed, cancelled].filter((id): id is number => typeof id === 'number');
       return ids.length === 0 ? null : Math.min(...ids);
     }
     const ids = [
       ...this.db.all("SELECT id FROM log WHERE status = 'Ok' ORDER BY id LIMIT ?", [k]),
       ...this.db.all("SELECT id FROM log WHERE status = 'Failed' ORDER BY id LIMIT ?", [k]),
+      ...this.db.all("SELECT id FROM log WHERE status = 'Cancelled' ORDER BY id LIMIT ?", [k]),
     ].map((row) => Number(row.id)).sort((a, b) => a - b);
     return ids.length === 0 ? null : ids[Math.min(k, ids.length) - 1];
   }

@@ -142,6 +142,30 @@ const migrations: Migration[] = [
         FROM (SELECT jira, guid, MIN(time) AS first_seen, MAX(time) AS last_seen, SUM(lines) AS lines
               FROM log WHERE guid IS NOT NULL AND type = 'Automatic' GROUP BY jira, guid) g
         LEFT JOIN tickets t ON t.jira = g.jira AND t.guid = g.guid;
+      `,
+    },
+    {
+    version: 4,
+    sql: `
+      -- Jira's answers as heard (the Responses view): the first 2 KB of each body, secrets
+      -- masked, with the GUID and log row the request was for. Bounded by responses.maxEntries.
+      CREATE TABLE responses (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        guid TEXT,
+        log_id INTEGER,
+        jira TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX responses_guid ON responses (guid, id);
+      CREATE INDEX responses_log ON responses (log_id, id);
+      -- A Failed row keeps its commands for a retry; they go when the row is pruned (a range
+      -- below the oldest Failed row) and are found by row when retried.
+      CREATE INDEX commands_failed ON commands (log_id) WHERE state = 'failed';
     `,
   },
 ];

@@ -70,6 +70,26 @@ export class QueueTable {
     if (this.db.run('DELETE FROM commands WHERE id = ?', [id]) > 0) this.changed();
   }
 
+  /** The commands a Failed log row carries, kept so that the row can be retried (oldest first). */
+  failedOf(logId: number): QueuedCommand[] {
+    return this.db
+      .all("SELECT * FROM commands WHERE state = 'failed' AND log_id = ? ORDER BY id", [logId])
+      .map((row) => fromRow<QueuedCommand>(columns, row));
+  }
+
+  /**
+   * Deletes the failed commands whose log row is gone. A failed command's row is Failed (a
+   * retried row gives its commands up), so every one below the oldest Failed row has lost its row.
+   */
+  dropOrphanFailed(): number {
+    const oldest = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Failed'")?.id;
+    const removed = typeof oldest === 'number'
+      ? this.db.run("DELETE FROM commands WHERE state = 'failed' AND log_id < ?", [oldest])
+      : this.db.run("DELETE FROM commands WHERE state = 'failed'");
+    if (removed > 0) this.changed();
+    return removed;
+  }
+
   /** Deletes done/failed commands accepted before `before`; returns how many went. */
   purgeFinished(before: number): number {
     const removed = this.db.run("DELETE FROM commands WHERE state IN ('done', 'failed') AND accepted_at < ?", [before]);

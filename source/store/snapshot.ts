@@ -3,7 +3,8 @@
 // appends whole checksummed records to its journal, so the file with its journal replayed
 // is always one whole committed state (load.ts).
 import { join, resolve } from 'node:path';
-import type { DayCount, LogQuery, LogRow, RefusedCounts } from '../core/ports.js';
+import type { DayCount, LogQuery, LogRow, RefusedCounts, ResponseQuery, ResponseRow } from '../core/ports.js';
+import { ResponsesReader } from './responses-table.js';
 import { loadCommitted } from './load.js';
 import type { JournalRecovery } from './journal-recovery.js';
 import type { AlarmPage, AlarmQuery } from '../core/alarms.js';
@@ -20,6 +21,9 @@ export interface StoreReader {
   /** One row by id (`log --follow` looks again at the rows it saw Pending). */
   getLog(id: number): LogRow | undefined;
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number;
+  /** Jira's recorded answers, newest first. */
+  queryResponses(query: ResponseQuery): ResponseRow[];
+  countResponses(query?: Omit<ResponseQuery, 'offset' | 'limit'>): number;
   statsDays(fromDay: string, toDay: string): DayCount[];
   statsTotals(): { created: number; updated: number };
   statsRefused(fromDay: string, toDay: string): RefusedCounts;
@@ -39,7 +43,10 @@ export async function openStoreSnapshot(dir: string): Promise<StoreReader> {
   const log = new LogReader(db);
   const stats = new StatsReader(db);
   const alarms = new AlarmsReader(db, null);
+  const responses = new ResponsesReader(db);
   return {
+    queryResponses: (query) => responses.query(query),
+    countResponses: (query) => responses.count(query),
     queryLog: (query) => log.query(query),
     getLog: (id) => log.get(id),
     countLog: (query) => log.count(query),

@@ -3,7 +3,7 @@
 // read (without touching it), and brings the schema up to date.
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DayCount, LogQuery, LogRow, QueuedCommand, RefusedCounts, StorePort, TicketRef } from '../core/ports.js';
+import type { DayCount, LogQuery, LogRow, QueuedCommand, RefusedCounts, ResponseQuery, ResponseRow, StorePort, TicketRef } from '../core/ports.js';
 import type { AlarmPage, AlarmQuery, AlarmRow } from '../core/alarms.js';
 import { AlarmsTable } from './alarms-table.js';
 import type { Db } from './database.js';
@@ -16,6 +16,7 @@ import { journalFileFor } from './journal.js';
 import { keepAside, type JournalRecovery } from './journal-recovery.js';
 import { QueueTable } from './queue-table.js';
 import { LogTable } from './log-table.js';
+import { ResponsesTable } from './responses-table.js';
 import { StatsTable } from './stats-table.js';
 import { MetaTable, TicketsTable } from './keyed-tables.js';
 import { bindJira, type JiraBinding } from './jira-binding.js';
@@ -129,6 +130,7 @@ class SqlStore implements Store {
   private readonly durability: Durability;
   private readonly queue: QueueTable;
   private readonly log: LogTable;
+  private readonly responses: ResponsesTable;
   private readonly statsTable: StatsTable;
   private readonly tickets: TicketsTable;
   private readonly meta: MetaTable;
@@ -158,6 +160,7 @@ class SqlStore implements Store {
     const changed = () => this.touch();
     this.queue = new QueueTable(db, changed, binding.jira);
     this.log = new LogTable(db, changed, binding.jira);
+    this.responses = new ResponsesTable(db, changed, binding.jira);
     this.statsTable = new StatsTable(db, changed);
     this.tickets = new TicketsTable(db, changed, binding.jira);
     this.meta = new MetaTable(db, changed);
@@ -224,6 +227,9 @@ class SqlStore implements Store {
     this.open();
     this.queue.delete(id);
   }
+  failedCommandsOf(logId: number): QueuedCommand[] {
+    return this.queue.failedOf(logId);
+  }
   purgeFinishedCommands(before: number): number {
     this.open();
     return this.reclaim(this.queue.purgeFinished(before));
@@ -289,11 +295,31 @@ class SqlStore implements Store {
   }
   pruneLogToCount(maxEntries: number): number {
     this.open();
-    return this.reclaim(this.log.pruneToCount(maxEntries));
+    return this.reclaim(this.withFailedCommands(this.log.pruneToCount(maxEntries)));
   }
   pruneLogOlderThan(before: number): number {
     this.open();
-    return this.reclaim(this.log.pruneOlderThan(before));
+    return this.reclaim(this.withFailedCommands(this.log.pruneOlderThan(before)));
+  }
+  /** Rows pruned take the failed commands kept for their retry along. */
+  private withFailedCommands(rows: number): number {
+    if (rows > 0) this.queue.dropOrphanFailed();
+    return rows;
+  }
+
+  insertResponse(row: Omit<ResponseRow, 'id'>): number {
+    this.open();
+    return this.responses.insert(row);
+  }
+  queryResponses(query: ResponseQuery): ResponseRow[] {
+    return this.responses.query(query);
+  }
+  countResponses(query?: Omit<ResponseQuery, 'offset' | 'limit'>): number {
+    return this.responses.count(query);
+  }
+  pruneResponses(maxEntries: number): number {
+    this.open();
+    return this.reclaim(this.responses.prune(maxEntries));
   }
 
   addStats(day: string, created: number, updated: number, refused = 0): void {

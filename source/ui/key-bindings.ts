@@ -14,7 +14,7 @@ export type KeyAction =
   | 'yes' | 'no'
   | 'execute' | 'switch-template' | 'add-field' | 'toggle-mode' | 'delete-row' | 'external-editor'
   | 'authenticate' | 'test-connection'
-  | 'filter' | 'open'
+  | 'filter' | 'open' | 'retry-row' | 'cancel-row' | 'row-responses' | 'all-responses'
   | 'reset-stats'
   | 'search' | 'link'
   | 'state-filter' | 'eligible' | 'unlink';
@@ -77,6 +77,12 @@ export const keyBindings: readonly KeyBinding[] = [
 
   { action: 'filter', scope: 'Log', keys: '/', description: 'filter: words, status:Failed, guid:ID, key:OPS-1 (Esc clears)', match: char('/') },
   { action: 'open', scope: 'Log', keys: 'Enter', description: 'open the row: request, Jira\'s answer, attempts, next retry (Jira pane: the ticket)', match: (_i, key) => key.return },
+
+  { action: 'retry-row', scope: 'Log', keys: 'R', description: 'retry the Failed row: its lines go to Jira again, on a new row', match: char('R') },
+  { action: 'cancel-row', scope: 'Log', keys: 'C', description: 'cancel the Pending row (asks first): nothing more of it is sent', match: char('C') },
+
+  { action: 'row-responses', scope: 'Log', keys: 'a', description: 'Jira\'s answers to the row\'s requests (status, time, the body\'s first 2 KB)', match: char('a') },
+  { action: 'all-responses', scope: 'Log', keys: 'A', description: 'every recorded Jira answer, newest first', match: char('A') },
 
   { action: 'reset-stats', scope: 'Statistics', keys: 'r', description: 'reset counters (asks: daily, totals or both)', match: char('r') },
 

@@ -1,5 +1,5 @@
 // The Log pane's `/` filter: what the operator types, turned into the engine's LogQuery.
-//   Failed                → status Failed (also Ok, Pending; any case)
+//   Failed                → status Failed (also Ok, Pending, Cancelled; any case)
 //   status:failed         → the same, explicitly
 //   guid:alarm-42         → that GUID
 //   key:OPS-12            → that ticket key
@@ -9,7 +9,7 @@ import type { LogQuery, LogRow } from '../core/ports.js';
 /** A LogQuery without paging. */
 export type LogFilter = Omit<LogQuery, 'offset' | 'limit'>;
 
-const statuses: Array<LogRow['status']> = ['Pending', 'Ok', 'Failed'];
+const statuses: Array<LogRow['status']> = ['Pending', 'Ok', 'Failed', 'Cancelled'];
 
 function asStatus(word: string): LogRow['status'] | undefined {
   return statuses.find((s) => s.toLowerCase() === word.toLowerCase());

@@ -57,9 +57,9 @@ describe('checkCommand', () => {
     assert.equal(checkCommand(command('g|UPDATE|labels;disk full'), jira, DC2), 'labels: a label cannot contain spaces, got "disk full" — separate labels with commas');
   });
 
-  it('refuses an UPDATE with nothing in it, and CALL until 3.0', () => {
+  it('refuses an UPDATE with nothing in it, and a CALL (sent through its endpoint, not composed)', () => {
     assert.equal(checkCommand(command('g|UPDATE|'), jira, DC2), 'UPDATE has no field;value pairs — nothing to change');
-    assert.equal(checkCommand(command('g|CALL|endpoint;ack'), jira, DC2), 'CALL endpoints come with 3.0 — use CREATE or UPDATE');
+    assert.equal(checkCommand(command('g|CALL|endpoint;ack'), jira, DC2), 'CALL goes to a custom endpoint (endpoints in the config), not to the ticket\'s fields');
   });
 
   it('with no catalogue, checks only what needs none', () => {
@@ -132,7 +132,7 @@ describe('composeCreate', () => {
     const line = composeCreate(command('g|CREATE|Story Points;many'), TEMPLATE, jira, DC2);
     assert.equal(line.ok ? '' : line.error, 'Story Points (customfield_10011): expected a number such as 3.5, got "many"');
     const call = composeCreate(command('g|CALL|endpoint;x'), TEMPLATE, jira, DC2);
-    assert.equal(call.ok ? '' : call.error, 'CALL endpoints come with 3.0 — use CREATE or UPDATE');
+    assert.equal(call.ok ? '' : call.error, 'CALL goes to a custom endpoint (endpoints in the config), not to the ticket\'s fields');
   });
 });
 

@@ -32,7 +32,7 @@ test('log prints a table of 135,000 rows (and --json too), newest last; a --limi
   assert.equal(await runLog(['--data-dir', tmp.dir], table.io), 0);
   const lines = table.out().trimEnd().split('\n');
   assert.equal(lines.length, total + 1);
-  assert.match(lines[0], /^Type\s+Action/);
+  assert.match(lines[0], /^Row\s+Type\s+Action/);
   assert.match(lines[1], /\salarm-0\s/);
   assert.match(lines[total], /\salarm-134999\s+Ok\s+1\s+-\s+OPS-135000\s/);
   assert.match(lines[8], /key was OK forged \[2J$/, 'text from Jira stays on its row, without ESC');

@@ -33,7 +33,7 @@ test('log --status keeps the rows of one status; a bad status is a usage error',
   assert.equal(await runLog(['--status', 'Pending', '--data-dir', tmp.dir], pending.io), 0);
   assert.equal(pending.out().trimEnd().split('\n').length, 2, 'a header and one row');
   assert.match(pending.out(), /\sc\s+Pending\s/);
-  await assert.rejects(runLog(['--status', 'Done', '--data-dir', tmp.dir], captureIo().io), /--status expects Pending, Ok or Failed, got 'Done'/);
+  await assert.rejects(runLog(['--status', 'Done', '--data-dir', tmp.dir], captureIo().io), /--status expects Pending, Ok, Failed or Cancelled, got 'Done'/);
 });
 
 test('log --follow prints rows as they are committed and a Pending row again when it ends; --status filters what it prints', async (t) => {

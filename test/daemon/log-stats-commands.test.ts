@@ -30,9 +30,9 @@ test('log --json: the documented keys, null where empty, local time with offset,
   assert.equal(await runLog(['--json', '--data-dir', tmp.dir], all.io), 0);
   const rows = all.out().trimEnd().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, 3);
-  assert.deepEqual(Object.keys(rows[0]), ['type', 'action', 'time', 'guid', 'status', 'ticketId', 'ticketKey', 'ticketUrl', 'error', 'lines', 'jira']);
+  assert.deepEqual(Object.keys(rows[0]), ['type', 'action', 'time', 'guid', 'status', 'ticketId', 'ticketKey', 'ticketUrl', 'error', 'lines', 'jira', 'id']);
   assert.deepEqual(rows[0], { type: 'Manual', action: 'Create', time: localIso(base.time), guid: null, status: 'Pending',
-    ticketId: null, ticketKey: null, ticketUrl: null, error: null, lines: 1, jira: null });
+    ticketId: null, ticketKey: null, ticketUrl: null, error: null, lines: 1, jira: null, id: 1 });
   assert.match(rows[0].time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
   assert.equal(Date.parse(rows[0].time), base.time, 'the local time with its offset names the same moment');
   assert.deepEqual(rows.map((r) => r.status), ['Pending', 'Ok', 'Failed'], 'newest last');
@@ -46,9 +46,9 @@ test('log --json: the documented keys, null where empty, local time with offset,
   const table = captureIo({ JIRALINE_DATA_DIR: tmp.dir });
   assert.equal(await runLog([], table.io), 0);
   const lines = table.out().trimEnd().split('\n');
-  assert.match(lines[0], /^Type\s+Action\s+Time\s+GUID\s+Status\s+Lines\s+Ticket ID\s+Ticket Key\s+Ticket URL\s+Error Message$/);
+  assert.match(lines[0], /^Row\s+Type\s+Action\s+Time\s+GUID\s+Status\s+Lines\s+Ticket ID\s+Ticket Key\s+Ticket URL\s+Error Message$/);
   assert.equal(lines.length, 4);
-  assert.match(lines[2], /^Automatic\s+Create\s+\S+ \S+\s+alarm-1\s+Ok\s+1\s+10001\s+OPS-1\s+http:\/\/j\/browse\/OPS-1\s+-$/);
+  assert.match(lines[2], /^2\s+Automatic\s+Create\s+\S+ \S+\s+alarm-1\s+Ok\s+1\s+10001\s+OPS-1\s+http:\/\/j\/browse\/OPS-1\s+-$/);
   assert.match(lines[3], /Failed\s+3\s+-\s+-\s+-\s+priority: not valid$/);
 });
 

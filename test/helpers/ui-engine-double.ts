@@ -1,11 +1,11 @@
 // A stand-in for the engine, for screen tests that only check what is drawn from a given
 // snapshot (tab bar, status line, stacking, help, windowing of many rows). Tests of
 // behaviour — Execute, log rows appearing, counting, search — use the real engine.
-import type { EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset, ConnectionState } from '../../source/core/engine-api.js';
+import type { EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset, ConnectionState } from '../../source/core/engine-api.js';
 import type { Config } from '../../source/core/config.js';
 import type { AlarmPage, AlarmQuery, AlarmRow } from '../../source/core/alarms.js';
 import type { LinkResult } from '../../source/core/engine-alarms.js';
-import type { FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, SearchResult } from '../../source/core/ports.js';
+import type { FieldDef, IssuePayload, JiraIssue, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult } from '../../source/core/ports.js';
 
 /** An empty snapshot: nothing sent, connection not checked. */
 export function emptySnapshot(): EngineSnapshot {
@@ -95,6 +95,22 @@ export class EngineDouble implements EngineApi {
   async unlinkAlarm(guid: string): Promise<LinkResult> {
     this.links.push([guid, null]);
     return { ok: true, guid, ticketKey: null, ticketUrl: null, ticketStatus: null };
+  }
+  /** The recorded answers the double serves (newest first). */
+  responseRows: ResponseRow[] = [];
+  async responses(query: ResponseQuery): Promise<ResponseRow[]> {
+    return this.responseRows.filter((r) => (query.logId === undefined || r.logId === query.logId) && (query.guid === undefined || r.guid === query.guid))
+      .slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 100));
+  }
+  /** Row actions asked of the double, in order ('retry 7', 'cancel 3'). */
+  rowActions: string[] = [];
+  async retryRow(logId: number): Promise<RowActionResult> {
+    this.rowActions.push(`retry ${logId}`);
+    return { ok: true, message: `log row ${logId} retried as row ${logId + 1000}`, logId: logId + 1000 };
+  }
+  async cancelRow(logId: number): Promise<RowActionResult> {
+    this.rowActions.push(`cancel ${logId}`);
+    return { ok: true, message: `log row ${logId} cancelled`, logId };
   }
   async resetStats(_which: StatsReset): Promise<void> { /* rendering-only double */ }
   async checkConnection(): Promise<ConnectionState> { return this.snapshot.connection; }

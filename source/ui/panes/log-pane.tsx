@@ -7,6 +7,9 @@ import React, { useCallback, useEffect, useMemo, useState, useSyncExternalStore 
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { LogRow } from '../../core/ports.js';
+import type { RowActionResult } from '../../core/engine-api.js';
+import { oneLine } from '../../core/safe-text.js';
+import { ResponsesView } from './responses-view.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
 import { clampWindow, type ListWindow } from '../components/list-window.js';
 import { listMoves, useList } from '../hooks/use-list.js';
@@ -19,7 +22,7 @@ import { formatCount, formatRelative, formatTime, prettyJson } from '../format.j
 import { filterKey, logViewStore, visibleRows } from '../log-view-store.js';
 import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
 
-const statusColor = (row: LogRow) => (row.status === 'Ok' ? 'green' : row.status === 'Failed' ? 'red' : 'yellow');
+const statusColor = (row: LogRow) => (row.status === 'Ok' ? 'green' : row.status === 'Failed' ? 'red' : row.status === 'Cancelled' ? 'gray' : 'yellow');
 
 /** The columns that fit this width: URL and error share the last column when narrow. */
 export function logColumns(width: number): Array<Column<LogRow>> {
@@ -31,12 +34,13 @@ export function logColumns(width: number): Array<Column<LogRow>> {
     { title: 'Status', width: 7, cell: (r) => r.status, color: statusColor },
     { title: 'Key', width: 10, cell: (r) => r.ticketKey ?? '' },
   ];
+  // The Ticket ID from a 100-column terminal on; narrower, the row opened with Enter shows it.
+  if (width >= 96) fixed.push({ title: 'Ticket ID', width: 9, cell: (r) => r.ticketId ?? '' });
   const used = fixed.reduce((sum, c) => sum + c.width + 1, 0);
   if (width >= 150) {
-    const rest = width - used - 10 - 2;
+    const rest = width - used - 2;
     const urlWidth = Math.floor(rest / 2);
     return [...fixed,
-      { title: 'ID', width: 9, cell: (r) => r.ticketId ?? '' },
       { title: 'Ticket URL', width: urlWidth, cell: (r) => r.ticketUrl ?? '', link: (r) => r.ticketUrl },
       { title: 'Error Message', width: rest - urlWidth, cell: (r) => r.error ?? '', color: () => 'red' }];
   }
@@ -51,7 +55,7 @@ export function logColumns(width: number): Array<Column<LogRow>> {
 /** What Enter on a row shows. */
 export function logRowLines(row: LogRow, now: number): ViewLine[] {
   const lines: ViewLine[] = [
-    { text: `${row.type} ${row.action}  ${row.status}`, bold: true, color: row.status === 'Ok' ? 'green' : row.status === 'Failed' ? 'red' : 'yellow' },
+    { text: `${row.type} ${row.action}  ${row.status}`, bold: true, color: statusColor(row) },
     { text: `Time        ${formatTime(row.time)}` },
     { text: `GUID        ${row.guid ?? '-'}` },
     { text: `Lines       ${row.lines}` },
@@ -73,7 +77,8 @@ export function logRowLines(row: LogRow, now: number): ViewLine[] {
   return lines;
 }
 
-const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['filter', 'filter']];
+const logFooterParts: FooterPart[] = [[listMoves, 'move'], ['open', 'open'], ['filter', 'filter'], ['retry-row', 'retry'], ['cancel-row', 'cancel'],
+  ['row-responses', 'answers']];
 const logFooter = footerHints(logFooterParts);
 const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
@@ -81,14 +86,20 @@ const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filte
 export function LogPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
   // Rows, counts and the opened row come from the log-view store, fetched off the render
   // path (log-view-store.ts); drawing only slices what it holds.
-  const store = logViewStore(memory, services.engine);
+  const { engine } = services;
+  const store = logViewStore(memory, engine);
   const view = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { config } = useValueStore(services.settings);
   const [filterText, setFilterText] = useRemembered(memory, 'log.filter', '');
   const [win, setWin] = useRemembered<ListWindow>(memory, 'log.window', { cursor: 0, top: 0 });
   const [openId, setOpenId] = useRemembered<number | null>(memory, 'log.open', null);
   const [editingFilter, setEditingFilter] = useState(false);
-  useModeSync(setMode, editingFilter);
+  // R and C: the row asked about (C asks first) and what the engine answered.
+  const [cancelling, setCancelling] = useState<LogRow | null>(null);
+  const [notice, setNotice] = useState<{ text: string; ok: boolean } | null>(null);
+  // a / A: Jira's answers to one row, or all of them.
+  const [answers, setAnswers] = useState<{ logId?: number } | null>(null);
+  useModeSync(setMode, editingFilter || cancelling !== null);
 
   const filter = useMemo(() => parseLogFilter(filterText), [filterText]);
   const tableRows = Math.max(1, height - 4);
@@ -122,8 +133,28 @@ export function LogPane({ services, isActive, width, height, setMode, memory }: 
     store.show(parseLogFilter(text), 0, tableRows);
   };
 
+  const rowAction = (action: Promise<RowActionResult>) => action.then(
+    (r) => setNotice({ text: r.message, ok: r.ok }),
+    (error: unknown) => setNotice({ text: (error as Error).message, ok: false }),
+  );
   useKeys((input, key) => {
-    if (list.keyMove(input, key)) {
+    if (isKey('yes', input, key) && cancelling) void rowAction(engine.cancelRow(cancelling.id));
+    if (isKey('yes', input, key) || isKey('no', input, key)) setCancelling(null);
+  }, { isActive: isActive && cancelling !== null });
+
+  useKeys((input, key) => {
+    const selected = rows[w.cursor - w.top];
+    if (selected && isKey('retry-row', input, key)) {
+      setNotice(null);
+      void rowAction(engine.retryRow(selected.id));
+    } else if (selected && isKey('row-responses', input, key)) {
+      setAnswers({ logId: selected.id });
+    } else if (isKey('all-responses', input, key)) {
+      setAnswers({});
+    } else if (selected && isKey('cancel-row', input, key)) {
+      setNotice(null);
+      setCancelling(selected);
+    } else if (list.keyMove(input, key)) {
       return;
     } else if (isKey('filter', input, key)) {
       setEditingFilter(true);
@@ -133,7 +164,12 @@ export function LogPane({ services, isActive, width, height, setMode, memory }: 
     } else if (isKey('leave', input, key) && filterText) {
       filterTo('');
     }
-  }, { isActive: isActive && !editingFilter && openRow === undefined });
+  }, { isActive: isActive && !editingFilter && openRow === undefined && cancelling === null && answers === null });
+
+  if (answers) {
+    const title = answers.logId === undefined ? 'Jira\'s answers' : `Jira's answers to log row ${answers.logId}`;
+    return <ResponsesView engine={engine} query={answers} title={title} width={width} height={height} isActive={isActive} onClose={() => setAnswers(null)} />;
+  }
 
   if (openRow) {
     return (
@@ -181,7 +217,13 @@ export function LogPane({ services, isActive, width, height, setMode, memory }: 
         emptyText={filtered ? 'No row matches the filter.' : 'No commands sent yet: Execute on the Creation pane, or send an Advanced line.'}
         height={tableRows}
       />
-      <Text dimColor wrap="truncate-end">{filterText ? logFooterFiltered : logFooter}</Text>
+      {cancelling ? (
+        <Text color="yellow" wrap="truncate-end">Cancel log row {cancelling.id} ({cancelling.action} {cancelling.guid ?? ''})? Nothing more of it is sent. [y] yes [n] no</Text>
+      ) : notice ? (
+        <Text color={notice.ok ? 'green' : 'red'} wrap="truncate-end">{oneLine(notice.text, 500)}</Text>
+      ) : (
+        <Text dimColor wrap="truncate-end">{filterText ? logFooterFiltered : logFooter}</Text>
+      )}
     </Box>
   );
 }

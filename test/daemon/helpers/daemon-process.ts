@@ -124,7 +124,8 @@ export function spawnDaemon(args: string[], env: Record<string, string>): Daemon
 export async function startDaemon(args: string[], env: Record<string, string>): Promise<DaemonProcess & { address: string }> {
   const daemon = spawnDaemon(args, env);
   try {
-    const listening = await daemon.waitFor((r) => r.event === 'listening');
+    // Generous: a daemon started through tsx on a loaded machine may take longer than a record's usual wait.
+    const listening = await daemon.waitFor((r) => r.event === 'listening', 120_000);
     return Object.assign(daemon, { address: String(listening.address) });
   } catch (error) {
     daemon.kill();

@@ -1,0 +1,59 @@
+// Every answer Jira gives is kept for the Responses view: when, what was asked, the status,
+// how long it took and the first 2 KB of the body (the client masks the secrets before it
+// cuts). The request's tag names the command it was for, whose GUID and log row the answer
+// is filed under. The newest responses.maxEntries are kept.
+// This runs for every answer, thousands a second in a burst, beside the sends it describes:
+// an answer is only noted in memory here, and the notes go to the store together, once a
+// second (or when someone reads them), with one prune per batch — writing each at once
+// slowed a burst of CREATEs by a fifth. Nothing waits for these writes: they ride on the
+// next commit, and a crash loses at most the last second's notes.
+import type { EngineCore } from './engine-core.js';
+import type { JiraResponse, ResponseRow, TimerHandle } from './ports.js';
+
+/** How long answers wait in memory before they are written together. */
+export const RESPONSE_FLUSH_MS = 1000;
+
+/** The answers heard and not yet written, for one engine. */
+export class ResponseRecorder {
+  private pending: Array<Omit<ResponseRow, 'id'>> = [];
+  private timer: TimerHandle | null = null;
+
+  constructor(private readonly core: EngineCore) {}
+
+  /** Notes one answer, filed under its command's GUID and log row. */
+  record(response: JiraResponse): void {
+    const { core } = this;
+    const max = core.config.responses.maxEntries;
+    if (core.stopped || max <= 0) return;
+    // The command is open while its request is answered: found in memory, not by a query.
+    const cmd = response.tag === null ? undefined : core.queue.get(response.tag);
+    this.pending.push({
+      time: response.time, method: response.method, path: response.path, status: response.status,
+      durationMs: response.durationMs, body: response.body, guid: cmd?.guid ?? null, logId: cmd?.logId ?? null,
+    });
+    // More than the table keeps would only be deleted again.
+    if (this.pending.length > max) this.pending.splice(0, this.pending.length - max);
+    this.timer ??= core.clock.setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, RESPONSE_FLUSH_MS);
+  }
+
+  /** Writes what was noted (the view reads after this; stop calls it before the last commit). */
+  flush(): void {
+    const { core } = this;
+    if (this.timer !== null) core.clock.clearTimeout(this.timer);
+    this.timer = null;
+    const rows = this.pending;
+    this.pending = [];
+    if (rows.length === 0 || core.stopped) return;
+    try {
+      for (const row of rows) core.store.insertResponse(row);
+      core.store.pruneResponses(core.config.responses.maxEntries);
+    } catch {
+      // A failing store: these answers are not kept; the commands they belong to go on.
+      return;
+    }
+    core.commitLater();
+  }
+}

@@ -1,0 +1,88 @@
+// Jira's answers as the client heard them (the Responses view, `jiraline responses`): newest
+// first by id, bounded by responses.maxEntries, each with the GUID and log row it was for.
+import type { ResponseQuery, ResponseRow } from '../core/ports.js';
+import type { Db, Params } from './database.js';
+import { fromRow, insertSql, type ColumnMap } from './columns.js';
+
+const columns: ColumnMap = {
+  id: { column: 'id' },
+  time: { column: 'time' },
+  method: { column: 'method' },
+  path: { column: 'path' },
+  status: { column: 'status' },
+  durationMs: { column: 'duration_ms' },
+  body: { column: 'body' },
+  guid: { column: 'guid' },
+  logId: { column: 'log_id' },
+  jira: { column: 'jira' },
+};
+const { id: _id, ...insertColumns } = columns;
+
+function where(query: Omit<ResponseQuery, 'offset' | 'limit'>): { clause: string; params: Params } {
+  const parts: string[] = [];
+  const params: Params = [];
+  if (query.guid !== undefined) {
+    parts.push('guid = ?');
+    params.push(query.guid);
+  }
+  if (query.logId !== undefined) {
+    parts.push('log_id = ?');
+    params.push(query.logId);
+  }
+  return { clause: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** Read access; shared by the store and the lock-free snapshot reader. */
+export class ResponsesReader {
+  constructor(protected readonly db: Db) {}
+
+  /** Answers matching the filter, newest first. */
+  query(query: ResponseQuery): ResponseRow[] {
+    const { clause, params } = where(query);
+    const limit = query.limit === undefined ? -1 : Math.max(0, Math.floor(query.limit));
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    return this.db
+      .all(`SELECT * FROM responses ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...params, limit, offset])
+      .map((row) => fromRow<ResponseRow>(columns, row));
+  }
+
+  /** How many answers match. */
+  count(query: Omit<ResponseQuery, 'offset' | 'limit'> = {}): number {
+    const { clause, params } = where(query);
+    return Number(this.db.get(`SELECT count(*) AS n FROM responses ${clause}`, params)?.n ?? 0);
+  }
+}
+
+/** The table with writes and its bound. */
+export class ResponsesTable extends ResponsesReader {
+  /** Everything at or below this id is gone already. */
+  private pruned = 0;
+
+  constructor(db: Db, private readonly changed: () => void, private readonly jira: string) {
+    super(db);
+  }
+
+  /** The newest id, known after the first insert or prune (ids only grow). */
+  private newest: number | null = null;
+
+  /** Adds an answer (marked with the store's Jira); returns its id. */
+  insert(row: Omit<ResponseRow, 'id'>): number {
+    const { sql, params } = insertSql('responses', insertColumns, { ...row, jira: row.jira ?? this.jira });
+    const id = this.db.insert(sql, params);
+    this.newest = id;
+    this.changed();
+    return id;
+  }
+
+  /** Keeps the newest maxEntries (ids only grow: everything at or below newest − max goes). */
+  prune(maxEntries: number): number {
+    this.newest ??= Number(this.db.get('SELECT max(id) AS id FROM responses')?.id ?? 0);
+    const bound = this.newest - Math.max(0, Math.floor(maxEntries));
+    // Below the oldest kept there is nothing left to delete.
+    if (bound <= this.pruned) return 0;
+    this.pruned = bound;
+    const removed = this.db.run('DELETE FROM responses WHERE id <= ?', [bound]);
+    if (removed > 0) this.changed();
+    return removed;
+  }
+}
