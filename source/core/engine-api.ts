@@ -1,6 +1,7 @@
 // What the two faces (the Ink app and the daemon's socket) may ask of the engine.
 // The panes read snapshots through useSyncExternalStore(subscribe, getSnapshot) and never
 // call Jira or the store themselves.
+import type { AllowedValues } from './allowed-values.js';
 import type { PacingState } from './pacer.js';
 import type { Config } from './config.js';
 import type { DayCount, FieldDef, IssuePayload, JiraIssue, JiraUser, LogQuery, LogRow, SearchResult, ServerInfo } from './ports.js';
@@ -62,6 +63,8 @@ export interface EngineSnapshot {
   logVersion: number;
   /** Jira's field catalogue as last fetched (a new array when it changes), or null if never. */
   catalogue: FieldDef[] | null;
+  /** The values Jira allows for the template's project and issue type (pick lists), or null/absent when not known. */
+  allowed?: AllowedValues | null;
 }
 
 /** A typed event, for the daemon's JSON-lines log and the app's notices. */

@@ -1,6 +1,7 @@
 // The state the engine's parts share: the ports, the configuration, the open-command
 // index, what is known about Jira, and the small helpers every part needs (patch a command
 // in memory and in the store together, the shaping context, the field catalogue).
+import type { AllowedValues } from './allowed-values.js';
 import type { Config } from './config.js';
 import type { ConnectionState } from './engine-api.js';
 import { EngineSignals } from './engine-events.js';
@@ -52,6 +53,10 @@ export class EngineCore {
   catalogue: FieldCatalogue | null = null;
   catalogueDefs: FieldDef[] | null = null;
   serverInfo: ServerInfo | null = null;
+  /** The values Jira allows for the template's project and issue type (engine-allowed.ts), or null. */
+  allowed: AllowedValues | null = null;
+  allowedFetch: Promise<void> | null = null;
+  allowedTriedAt: number | null = null;
   /** 401/403 holds the queue (docs/architecture.md#pacing-retries-the-pause-and-the-gate). */
   paused = false;
   /** No new work is taken. */
@@ -133,6 +138,12 @@ export class EngineCore {
     this.catalogue = FieldCatalogue.fromJira(defs);
     if (persist) this.store.setMeta(META.catalogue, JSON.stringify(defs));
     this.signals.changed(); // the Creation pane shapes its rows again
+  }
+
+  /** Keeps the allowed values (memory only: an old list must not refuse lines after a restart). */
+  setAllowed(allowed: AllowedValues | null): void {
+    this.allowed = allowed;
+    this.signals.changed(); // the Creation pane's pick lists
   }
 
   /** Keeps what serverInfo said (the deployment type decides how users are shaped). */

@@ -7,6 +7,7 @@
 // See docs/architecture.md#the-life-of-one-line.
 import type { Config } from './config.js';
 import { acceptLine } from './engine-accept.js';
+import { allowedAfterConfig, refreshAllowed } from './engine-allowed.js';
 import type {
   ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, StatsReset,
 } from './engine-api.js';
@@ -112,6 +113,7 @@ export class Engine implements EngineApi {
         this.core.setCatalogue(defs);
         await this.core.commitQuietly();
       }
+      await refreshAllowed(this.core);
     } catch {
       // Jira down: the kept catalogue (or none: lines accepted unchecked) serves until it answers.
     }
@@ -155,6 +157,7 @@ export class Engine implements EngineApi {
       // Bumped on every rebuild: a rebuild follows a change, and most changes touch the log.
       logVersion: ++this.logVersion,
       catalogue: core.catalogueDefs,
+      allowed: core.allowed,
     };
     return this.snapshot;
   }
@@ -312,6 +315,7 @@ export class Engine implements EngineApi {
   setConfig(config: Config): void {
     this.core.config = config;
     this.core.pacer.setLimits(paceLimits(config));
+    allowedAfterConfig(this.core);
     if (!this.core.stopped) this.core.pruneToCount();
     this.core.signals.changed();
     this.worker.rescan();

@@ -20,6 +20,8 @@ import { createValueStore, useValueStore, type ValueStore } from '../value-store
 import { AddFieldDialog } from './add-field-dialog.js';
 import { CreationTable, tableColumns, type TableColumn } from './creation-table.js';
 import { useModeSync, type PaneProps } from './pane-props.js';
+import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor } from './value-picker.js';
+import { filterAllowed } from '../../core/allowed-values.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
 
@@ -122,6 +124,25 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const w = list.window;
   const row = draft.rows[w.cursor];
 
+  // A Value cell being edited whose field has values Jira allows: a pick list, filtered by the text typed.
+  const allowed = snapshot.allowed;
+  const pickRow = cellEdit && cellEdit.column === 'Value' ? draft.rows[cellEdit.index] : undefined;
+  const pickValues = allowedForRow(allowed, draft.rows, pickRow);
+  // typed: the text since the editor opened (null: nothing typed yet, the whole list shows).
+  const [pick, setPick] = useState<{ typed: string | null; cursor: number } | null>(null);
+  const pickText = pick?.typed ?? pickRow?.value ?? '';
+  const pickFilterText = pickRow ? pickFilter(pickRow.type, pick?.typed ?? null) : '';
+  const pickCursor = pick?.cursor ?? (pickValues && pickRow ? startCursor(pickValues, pickRow.type, pickRow.value) : 0);
+  const notAllowed = useMemo(() => new Set(draft.rows.filter((r) => rowAllowedProblem(allowed, draft.rows, r) !== null).map((r) => r.id)), [allowed, draft.rows]);
+  const rowNotAllowed = row ? (notAllowed.has(row.id) ? rowAllowedProblem(allowed, draft.rows, row) : null) : null;
+  useKeys((_input, key) => {
+    if (!pickValues || !pickRow) return;
+    const count = filterAllowed(pickValues, pickFilterText).length;
+    const typed = pick?.typed ?? null;
+    if (key.upArrow) setPick({ typed, cursor: Math.max(0, pickCursor - 1) });
+    else if (key.downArrow) setPick({ typed, cursor: Math.min(Math.max(0, count - 1), pickCursor + 1) });
+  }, { isActive: isActive && pickValues !== undefined });
+
   const execute = () => {
     if (draft.jsonError) {
       setMessage('The Create Query is not valid JSON: fix it first (the error is shown under it).');
@@ -169,7 +190,8 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const commitCell = (text: string) => {
     if (!cellEdit) return;
     const { index, column: c } = cellEdit;
-    if (c === 'Value') dispatch({ type: 'edit-value', index, value: text });
+    setPick(null);
+    if (c === 'Value') dispatch({ type: 'edit-value', index, value: pickValues && pickRow ? pickedText(pickValues, pickRow.type, text, pickFilterText, pickCursor) : text });
     else if (c === 'Field') dispatch({ type: 'edit-field', index, field: text });
     else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() });
     changeMode({ type: 'leave' });
@@ -209,21 +231,32 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       <Text bold inverse={region === 'table' && cellEdit === null} wrap="truncate-end">Ticket Creation Table <Text dimColor>({draft.rows.length} rows)</Text></Text>
       <CreationTable rows={draft.rows} top={w.top} height={tableHeight} width={tableWidth} cursor={w.cursor} column={column}
         focused={region === 'table'} editing={cellEdit} isActive={isActive} jiraErrors={jiraErrors}
-        onCommit={commitCell} onCancel={() => changeMode({ type: 'leave' })} />
+        onCommit={commitCell} onCancel={() => {
+          setPick(null);
+          changeMode({ type: 'leave' });
+        }}
+        picking={pickValues !== undefined} notAllowed={notAllowed}
+        {...(pickValues ? { editValue: pickText, onEditChange: (text: string) => setPick({ typed: text, cursor: 0 }) } : {})} />
     </Box>
   );
+
+  // The pick list stands where the Create Query is while a value is chosen.
+  const picker = pickValues && pickRow
+    ? <PickList values={pickValues} filter={pickFilterText} cursor={pickCursor} field={pickRow.name} width={jsonWidth} height={jsonHeight + 2} />
+    : null;
 
   return (
     <Box flexDirection="column" paddingX={1} height={height}>
       <Box flexDirection={stacked ? 'column' : 'row'} gap={stacked ? 0 : 1} flexGrow={1} overflow="hidden">
-        {stacked ? table : json}
-        {stacked ? json : table}
+        {stacked ? table : picker ?? json}
+        {stacked ? picker ?? json : table}
       </Box>
       <Box flexDirection="column" height={footer} flexShrink={0}>
         <ExecuteLine exec={exec} />
         {draft.jsonError ? <Text color="red" wrap="truncate-end">✗ line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
           : selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
           : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>
+          : rowNotAllowed ? <Text color="yellow" wrap="truncate-end">? {rowNotAllowed} (Jira would refuse it)</Text>
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}
         {message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
