@@ -39,3 +39,23 @@ test('a priority is picked from the values Jira allows; an issue type outside th
     await live.close();
   }
 });
+
+test('at 80×24 the Create Query follows the selected row and scrolls with the focus on it', async () => {
+  const live = await startLiveApp({ columns: 80, rows: 24 });
+  try {
+    await waitUntil(() => live.runtime.engine.catalogue() !== null, 'the catalogue from the simulator');
+    // Rows: project, issuetype, summary, priority; the JSON's priority lines are below its first screenful.
+    await press(live.app, keys.down, keys.down, keys.down);
+    const followed = await waitForFrame(live.app.lastFrame, (f) => /"priority": \{/.test(plain(f)));
+    assert.match(plain(followed), /"name": "Medium"/, 'the priority\'s value is in view');
+    await press(live.app, keys.up, keys.up, keys.up);
+    await waitForFrame(live.app.lastFrame, (f) => /"project": \{/.test(plain(f)));
+    // The focus on the Create Query: End shows its last lines, Home its first.
+    await press(live.app, keys.tab, keys.end);
+    await waitForFrame(live.app.lastFrame, (f) => /"priority": \{/.test(plain(f)) && !/"project": \{/.test(plain(f)));
+    await press(live.app, keys.home);
+    await waitForFrame(live.app.lastFrame, (f) => /"project": \{/.test(plain(f)));
+  } finally {
+    await live.close();
+  }
+});

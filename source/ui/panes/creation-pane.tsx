@@ -14,7 +14,7 @@ import type { FieldDef } from '../../core/ports.js';
 import { footerHints, isKey } from '../key-bindings.js';
 import { STACK_BELOW } from '../layout.js';
 import { useList } from '../hooks/use-list.js';
-import { TextArea } from '../components/text-area.js';
+import { TextArea, followTop } from '../components/text-area.js';
 import { Hyperlink } from '../components/hyperlink.js';
 import { createValueStore, useValueStore, type ValueStore } from '../value-store.js';
 import { AddFieldDialog } from './add-field-dialog.js';
@@ -47,6 +47,16 @@ function draftStoreIn(props: PaneProps): ValueStore<DraftState> {
     memory.set('creation.draft', store);
   }
   return store;
+}
+
+/** The line of the Create Query where the field's key is written inside "fields", 0-based, or null. */
+export function fieldLine(lines: readonly string[], field: string): number | null {
+  const key = `${JSON.stringify(field)}:`;
+  const start = lines.findIndex((l) => l.trimStart().startsWith('"fields"'));
+  for (let i = Math.max(0, start); i < lines.length; i++) {
+    if (lines[i].trimStart().startsWith(key)) return i;
+  }
+  return null;
 }
 
 /** What the pane's keyboard is doing: browsing, editing a cell or the JSON, or adding a field (one state, not three flags). */
@@ -124,6 +134,24 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const w = list.window;
   const row = draft.rows[w.cursor];
 
+  // The Create Query follows the selected row (its field's line in view and highlighted);
+  // with the focus on it, ↑↓ PgUp PgDn Home End scroll it from there.
+  const jsonLines = useMemo(() => draft.text.split('\n'), [draft.text]);
+  const followLine = row && row.mode === 'Include' ? fieldLine(jsonLines, row.field) : null;
+  const [jsonScroll, setJsonScroll] = useState<number | null>(null);
+  const followedTop = followLine === null ? 0 : followTop(followLine, jsonHeight, jsonLines.length);
+  const maxTop = Math.max(0, jsonLines.length - jsonHeight);
+  const jsonTop = region === 'json' && jsonScroll !== null ? Math.min(jsonScroll, maxTop) : followedTop;
+  const scrollJson = (input: string, key: Parameters<typeof isKey>[2]): boolean => {
+    const moves: Array<[Parameters<typeof isKey>[0], number]> = [
+      ['up', jsonTop - 1], ['down', jsonTop + 1], ['page-up', jsonTop - jsonHeight], ['page-down', jsonTop + jsonHeight], ['home', 0], ['end', maxTop],
+    ];
+    const move = moves.find(([action]) => isKey(action, input, key));
+    if (!move) return false;
+    setJsonScroll(Math.max(0, Math.min(maxTop, move[1])));
+    return true;
+  };
+
   // A Value cell being edited whose field has values Jira allows: a pick list, filtered by the text typed.
   const allowed = snapshot.allowed;
   const pickRow = cellEdit && cellEdit.column === 'Value' ? draft.rows[cellEdit.index] : undefined;
@@ -166,12 +194,16 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   useKeys((input, key) => {
     setMessage(null);
-    if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'table' ? 'json' : 'table'));
+    if (isKey('next-region', input, key) || isKey('prev-region', input, key)) {
+      setJsonScroll(null);
+      setRegion((r) => (r === 'table' ? 'json' : 'table'));
+    }
     else if (isKey('execute', input, key)) execute();
     else if (isKey('external-editor', input, key)) openEditor();
     else if (isKey('add-field', input, key)) changeMode({ type: 'add-field' });
     else if (region === 'json') {
       if (isKey('edit', input, key)) changeMode({ type: 'edit-json' });
+      else scrollJson(input, key);
     } else {
       const ci = tableColumns.indexOf(column);
       if (list.keyMove(input, key)) return;
@@ -216,9 +248,9 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   const json = (
     <Box flexDirection="column" width={jsonWidth}>
-      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">Create Query <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : '(Tab, Enter edits)'}</Text></Text>
+      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">Create Query <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : region === 'json' ? '(↑↓ scroll, Enter edits)' : '(Tab, Enter edits)'}</Text></Text>
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
-        errorLine={draft.jsonError?.line ?? null}
+        errorLine={draft.jsonError?.line ?? null} viewTop={jsonTop} markLine={region === 'table' ? followLine : null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
         onLeave={() => changeMode({ type: 'leave' })} />
       {draft.jsonError
