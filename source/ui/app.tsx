@@ -14,6 +14,7 @@ import { TabBar } from './components/tab-bar.js';
 import { StatusLine, statusHeight } from './components/status-line.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { YesNoDialog } from './components/confirm-dialog.js';
+import { FullText, type DetailSection } from './components/full-text.js';
 import type { InputMode, PaneMemory, PaneProps } from './panes/pane-props.js';
 import { CreationPane } from './panes/creation-pane.js';
 import { ConfigurationPane } from './panes/configuration-pane.js';
@@ -64,7 +65,11 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   const attachment = useAttachment(services);
   const [pane, setPane] = useState<PaneId>(initialPane);
   const [mode, setMode] = useState<InputMode>('navigate');
-  const [overlay, setOverlay] = useState<'none' | 'help' | 'quit'>('none');
+  const [overlay, setOverlay] = useState<'none' | 'help' | 'quit' | 'full'>('none');
+  const paneDetails = useRef<DetailSection[]>([]);
+  const details = useCallback((sections: DetailSection[]) => {
+    paneDetails.current = sections;
+  }, []);
   const paneMemory = useRef<PaneMemory>(memory ?? new Map()).current;
 
   useEffect(() => {
@@ -88,6 +93,8 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
       services.startOwnEngine?.();
     } else if (isKey('help', input, key)) {
       setOverlay('help');
+    } else if (isKey('view-full', input, key)) {
+      setOverlay('full');
     } else if (isKey('quit', input, key)) {
       // Attached, the pending commands are the engine's, which keeps running: nothing to ask.
       if (!services.attachment && services.engine.pendingCount() > 0) setOverlay('quit');
@@ -133,6 +140,12 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
             onAnswer={(yes) => (yes ? onQuit('quit') : setOverlay('none'))}
           />
         ) : (
+          <>
+          {overlay === 'full' ? (
+            <FullText sections={[{ title: 'Notices', lines: notices }, ...paneDetails.current]} width={columns} height={bodyHeight} onClose={closeOverlay} isActive />
+          ) : null}
+          {/* Kept mounted under the full-text view: what it shows (an Execute's outcome) is still there after. */}
+          <Box display={overlay === 'full' ? 'none' : 'flex'} flexDirection="column">
           <Pane
             key={pane}
             services={services}
@@ -142,7 +155,10 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
             height={bodyHeight}
             setMode={changeMode}
             memory={paneMemory}
+            details={details}
           />
+          </Box>
+          </>
         )}
       </Box>
       <StatusLine {...status} width={columns} />

@@ -8,7 +8,7 @@ export type KeyScope = 'Global' | 'Lists' | 'Editing' | 'Dialogs' | 'Creation' |
 
 /** The things a key can do. */
 export type KeyAction =
-  | 'switch-pane' | 'next-region' | 'prev-region' | 'help' | 'quit' | 'interrupt' | 'start-engine'
+  | 'switch-pane' | 'next-region' | 'prev-region' | 'help' | 'view-full' | 'quit' | 'interrupt' | 'start-engine'
   | 'up' | 'down' | 'left' | 'right' | 'page-up' | 'page-down' | 'home' | 'end' | 'edit' | 'leave'
   | 'commit' | 'newline'
   | 'yes' | 'no'
@@ -39,6 +39,7 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'next-region', scope: 'Global', keys: 'Tab', description: 'focus the next region of the pane', match: (_i, key) => key.tab && !key.shift },
   { action: 'prev-region', scope: 'Global', keys: 'Shift-Tab', description: 'focus the previous region', match: (_i, key) => key.tab && key.shift },
   { action: 'help', scope: 'Global', keys: '?', description: 'show the keys, this pane\'s first (Esc, ? or q closes)', match: char('?') },
+  { action: 'view-full', scope: 'Global', keys: 'v', description: 'show in full what the screen cuts: notices, messages, the selected row, key hints', match: char('v') },
   { action: 'quit', scope: 'Global', keys: 'q', description: 'quit (asks first while commands are pending)', match: char('q') },
   { action: 'interrupt', scope: 'Global', keys: 'Ctrl-C', description: 'quit at once (pending commands are kept for the next start)',
     match: (input, key) => input === 'c' && key.ctrl },

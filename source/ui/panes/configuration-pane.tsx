@@ -8,6 +8,7 @@ import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { ConnectionState } from '../../core/engine-api.js';
 import { footerHints, isKey } from '../key-bindings.js';
+import { useDetails } from '../components/full-text.js';
 import { useList } from '../hooks/use-list.js';
 import { TextInput } from '../components/text-input.js';
 import { fit } from '../components/windowed-table.js';
@@ -53,7 +54,7 @@ export function configModeReducer(mode: ConfigMode, action: ConfigModeAction): C
 }
 
 /** The Configuration pane. */
-export function ConfigurationPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+export function ConfigurationPane({ services, isActive, width, height, setMode, memory, details }: PaneProps): React.JSX.Element {
   const engine = services.engine;
   const settings = useValueStore(services.settings);
   const config = settings.config;
@@ -144,6 +145,17 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
       (error: unknown) => setReplies((r) => [...r, { line: text, reply: `ERR - ${(error as Error).message}` }].slice(-3)),
     );
   };
+
+  useDetails(details, () => {
+    const f = item?.kind === 'field' ? item.field : null;
+    return [
+      { title: 'Selected field', lines: f ? [`${f.group} · ${f.label}: ${services.demo && f.key === 'jira.url' ? 'demo (built-in simulator)' : fieldDisplay(config, f)}`,
+        `${f.help}${f.restart ? ' — needs a restart' : ' — applied live'}`] : [] },
+      { title: 'Messages', lines: [...(fieldError ? [`Refused: ${fieldError}`] : []), ...(message ? [message.text] : []), ...(check ?? [])] },
+      { title: 'Advanced replies', lines: replies.flatMap((r) => [`> ${r.line}`, r.reply]) },
+      { title: 'Keys', lines: [configurationHints] },
+    ];
+  });
 
   if (dialog) {
     return (

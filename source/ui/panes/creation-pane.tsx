@@ -20,6 +20,8 @@ import { createValueStore, useValueStore, type ValueStore } from '../value-store
 import { AddFieldDialog } from './add-field-dialog.js';
 import { CreationTable, tableColumns, type TableColumn } from './creation-table.js';
 import { useModeSync, type PaneProps } from './pane-props.js';
+import { useDetails } from '../components/full-text.js';
+import { fieldCell } from './creation-table.js';
 import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor } from './value-picker.js';
 import { filterAllowed } from '../../core/allowed-values.js';
 
@@ -229,6 +231,25 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     changeMode({ type: 'leave' });
   };
 
+  const jiraErrors = exec.state === 'done' && !exec.result.ok ? exec.result.fieldErrors : {};
+  const rowErrors = draftErrors(draft);
+  const selectedJiraError = row ? jiraErrors[row.field] : undefined;
+  useDetails(props.details, () => [
+    { title: 'Selected row', lines: row ? [
+      `${fieldCell(row)}: ${row.value}`, `Type ${row.type} · ${row.mode}`,
+      ...(selectedJiraError ? [`! Jira: ${selectedJiraError}`] : []),
+      ...(row.error ? [`✗ ${row.error}`] : []),
+      ...(rowNotAllowed ? [`? ${rowNotAllowed}`] : []),
+    ] : [] },
+    { title: 'Messages', lines: [
+      ...(exec.state === 'idle' ? [] : [executeText(exec)]),
+      ...(draft.jsonError ? [`✗ line ${draft.jsonError.line}, column ${draft.jsonError.column}: ${draft.jsonError.message}`] : []),
+      ...rowErrors.map((e) => `✗ ${e}`),
+      ...(message || draft.notice ? [message ?? draft.notice ?? ''] : []),
+    ] },
+    { title: 'Keys', lines: [creationFooter] },
+  ]);
+
   if (adding) {
     return (
       <AddFieldDialog catalogue={draft.catalogue} present={new Set(draft.rows.map((r) => r.field))} width={width} height={height} isActive={isActive}
@@ -241,10 +262,6 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         onCancel={() => changeMode({ type: 'leave' })} />
     );
   }
-
-  const jiraErrors = exec.state === 'done' && !exec.result.ok ? exec.result.fieldErrors : {};
-  const rowErrors = draftErrors(draft);
-  const selectedJiraError = row ? jiraErrors[row.field] : undefined;
 
   const json = (
     <Box flexDirection="column" width={jsonWidth}>
@@ -298,6 +315,20 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   );
 }
 
+/** The outcome of the last Execute as one text (the full-text view). */
+function executeText(exec: Exec): string {
+  if (exec.state === 'running') return 'Executing: sending the create to Jira…';
+  if (exec.state === 'error') return `Execute failed: ${exec.error}`;
+  if (exec.state === 'done' && exec.result.ok) return `Created ${exec.result.ticketKey}  ${exec.result.ticketUrl}`;
+  if (exec.state === 'done' && !exec.result.ok) return `Jira refused it: ${refusalText(exec.result)}`;
+  return '';
+}
+
+function refusalText(r: Extract<ExecuteResult, { ok: false }>): string {
+  const parts = [...r.messages, ...Object.entries(r.fieldErrors).map(([f, m]) => `${f}: ${m}`)];
+  return parts.length > 0 ? parts.join('; ') : r.error;
+}
+
 /** The outcome of the last Execute: a spinner, the key and URL, or Jira's errors. */
 function ExecuteLine({ exec }: { exec: Exec }): React.JSX.Element {
   if (exec.state === 'running') return <Text color="yellow"><Spinner type="dots" /> Executing: sending the create to Jira…</Text>;
@@ -306,10 +337,7 @@ function ExecuteLine({ exec }: { exec: Exec }): React.JSX.Element {
     return <Text wrap="truncate-end"><Text color="green" bold>Created {exec.result.ticketKey}</Text>  <Hyperlink url={exec.result.ticketUrl} /></Text>;
   }
   if (exec.state === 'done' && !exec.result.ok) {
-    const r = exec.result;
-    const fields = Object.entries(r.fieldErrors).map(([f, m]) => `${f}: ${m}`);
-    const parts = [...r.messages, ...fields];
-    return <Text color="red" wrap="truncate-end">Jira refused it: {parts.length > 0 ? parts.join('; ') : r.error}</Text>;
+    return <Text color="red" wrap="truncate-end">Jira refused it: {refusalText(exec.result)}</Text>;
   }
   return <Text dimColor>x executes the Create Query (logged as Manual)</Text>;
 }

@@ -8,6 +8,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import type { LogQuery, LogRow } from '../../core/ports.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
+import { useDetails } from '../components/full-text.js';
 import { clampWindow, type ListWindow } from '../components/list-window.js';
 import { listMoves, useList } from '../hooks/use-list.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
@@ -88,7 +89,7 @@ function rowAt(engine: PaneProps['services']['engine'], id: number, _version: nu
 }
 
 /** The Log pane. */
-export function LogPane({ services, snapshot, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+export function LogPane({ services, snapshot, isActive, width, height, setMode, memory, details }: PaneProps): React.JSX.Element {
   const engine = services.engine;
   const { config } = useValueStore(services.settings);
   const [filterText, setFilterText] = useRemembered(memory, 'log.filter', '');
@@ -123,6 +124,12 @@ export function LogPane({ services, snapshot, isActive, width, height, setMode, 
       setWin({ cursor: 0, top: 0 });
     }
   }, { isActive: isActive && !editingFilter && openRow === undefined });
+
+  const selectedRow = rows[w.cursor - w.top];
+  useDetails(details, () => [
+    { title: 'Selected row (Enter opens it)', lines: selectedRow ? logRowLines(selectedRow, Date.now()).map((l) => `${l.prefix ?? ''}${l.text}`) : [] },
+    { title: 'Keys', lines: [filterText ? logFooterFiltered : logFooter] },
+  ]);
 
   if (openRow) {
     return (
