@@ -21,6 +21,7 @@ import { AddFieldDialog } from './add-field-dialog.js';
 import { CreationTable, tableColumns, type TableColumn } from './creation-table.js';
 import { useModeSync, type PaneProps } from './pane-props.js';
 import { useDetails } from '../components/full-text.js';
+import { useFind } from '../hooks/use-find.js';
 import { fieldCell } from './creation-table.js';
 import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor } from './value-picker.js';
 import { filterAllowed } from '../../core/allowed-values.js';
@@ -29,7 +30,7 @@ type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: 
 
 const creationFooter = footerHints([
   ['execute', 'Execute'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
-  [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'],
+  [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'], ['find', 'find'],
 ]);
 
 /** The catalogue the draft shapes with: Jira's when the engine has it, else the built-in one. */
@@ -89,7 +90,6 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const adding = mode.kind === 'add-field';
   const [exec, setExec] = useState<Exec>({ state: 'idle' });
   const [message, setMessage] = useState<string | null>(null);
-  useModeSync(setMode, cellEdit !== null || jsonEditing || adding);
 
   // Jira's catalogue or deployment arriving after the draft was made: shape the rows again.
   const defs = snapshot.catalogue;
@@ -135,6 +135,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const list = useList(draft.rows.length, tableHeight);
   const w = list.window;
   const row = draft.rows[w.cursor];
+  const find = useFind(() => draft.rows.map((r) => `${fieldCell(r)} ${r.name} ${r.value}`), (index) => {
+    setRegion('table');
+    list.set({ cursor: index, top: Math.max(0, index - tableHeight + 1) });
+  });
+  useModeSync(setMode, cellEdit !== null || jsonEditing || adding || find.open);
 
   // The Create Query follows the selected row (its field's line in view and highlighted);
   // with the focus on it, ↑↓ PgUp PgDn Home End scroll it from there.
@@ -203,6 +208,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     else if (isKey('execute', input, key)) execute();
     else if (isKey('external-editor', input, key)) openEditor();
     else if (isKey('add-field', input, key)) changeMode({ type: 'add-field' });
+    else if (isKey('find', input, key)) find.start();
     else if (region === 'json') {
       if (isKey('edit', input, key)) changeMode({ type: 'edit-json' });
       else scrollJson(input, key);
@@ -219,7 +225,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         else changeMode({ type: 'edit-cell', index: w.cursor, column });
       }
     }
-  }, { isActive: isActive && cellEdit === null && !jsonEditing && !adding });
+  }, { isActive: isActive && cellEdit === null && !jsonEditing && !adding && !find.open });
 
   const commitCell = (text: string) => {
     if (!cellEdit) return;
@@ -308,7 +314,8 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
           : rowNotAllowed ? <Text color="yellow" wrap="truncate-end">? {rowNotAllowed} (Jira would refuse it)</Text>
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}
-        {message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
+        {find.open ? find.box(width - 2, isActive)
+          : message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
         <Text dimColor wrap="truncate-end">{creationFooter}</Text>
       </Box>
     </Box>
