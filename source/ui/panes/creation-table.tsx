@@ -6,6 +6,7 @@ import { Box, Text } from 'ink';
 import type { DraftRow } from '../../core/draft.js';
 import { fit } from '../components/windowed-table.js';
 import { TextInput } from '../components/text-input.js';
+import { tableWidths as previewWidths } from '../template-preview.js';
 
 /** The table's columns, in order. */
 export const tableColumns = ['Field', 'Value', 'Type', 'Mode'] as const;
@@ -58,14 +59,9 @@ export interface CreationTableProps {
   notAllowed?: ReadonlySet<number>;
 }
 
-/** Column widths for a table this wide. */
+/** Column widths for a table this wide (the first frame draws the template with the same). */
 export function tableWidths(width: number): Record<TableColumn, number> {
-  const mark = 2;
-  const mode = 7;
-  const type = Math.min(16, Math.max(8, Math.floor(width * 0.18)));
-  const field = Math.min(28, Math.max(10, Math.floor(width * 0.3)));
-  const value = Math.max(8, width - mark - mode - type - field - 3);
-  return { Field: field, Value: value, Type: type, Mode: mode };
+  return previewWidths(width);
 }
 
 /** The table, a window of `height` rows from `top`. */
