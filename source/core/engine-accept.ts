@@ -4,6 +4,7 @@
 // line changed, and the worker never saw it (staged commands are invisible to it).
 // See docs/architecture.md#the-life-of-one-line.
 import { checkCommand, parseAdvancedLine } from './advanced.js';
+import { allowedRefusal } from './engine-allowed.js';
 import type { EngineCore } from './engine-core.js';
 import { messageOf } from './engine-core.js';
 import { ceilingRefusal } from './engine-ceiling.js';
@@ -25,7 +26,7 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
   const guid = command.guid;
   if (core.stopping) return `ERR ${guid} jiraline is stopping; send it again once it runs`;
   const call = command.action === 'CALL' ? readCall(command, core.config.endpoints) : null;
-  const reason = call === null ? checkCommand(command, core.catalogue, core.shapeContext()) : call.ok ? null : call.error;
+  const reason = call === null ? checkCommand(command, core.catalogue, core.shapeContext()) ?? allowedRefusal(core, command) : call.ok ? null : call.error;
   if (reason !== null) return `ERR ${guid} ${reason}`;
 
   const { store, queue } = core;

@@ -1,6 +1,7 @@
 // What the two faces (the Ink app and the daemon's socket) may ask of the engine.
 // The panes read snapshots through useSyncExternalStore(subscribe, getSnapshot) and never
 // call Jira or the store themselves.
+import type { AllowedValues } from './allowed-values.js';
 import type { PacingState } from './pacer.js';
 import type { Config } from './config.js';
 import type { AlarmPage, AlarmQuery } from './alarms.js';
@@ -70,6 +71,8 @@ export interface EngineSnapshot {
    * sent again), duplicate checks waiting, and duplicates repaired ever (engine-repair.ts).
    */
   exactlyOnce: { settling: number; repairChecks: number; duplicatesRepaired: number };
+  /** The values Jira allows for the template's project and issue type (pick lists), or null/absent when not known. */
+  allowed?: AllowedValues | null;
 }
 
 /** A typed event, for the daemon's JSON-lines log and the app's notices. */

@@ -2,6 +2,7 @@
 // index, what is known about Jira, and the small helpers every part needs (patch a command
 // in memory and in the store together, the shaping context, the field catalogue).
 import { setMaxListeners } from 'node:events';
+import type { AllowedValues } from './allowed-values.js';
 import type { Config } from './config.js';
 import type { ConnectionState } from './engine-api.js';
 import { EngineSignals } from './engine-events.js';
@@ -58,6 +59,10 @@ export class EngineCore {
   catalogue: FieldCatalogue | null = null;
   catalogueDefs: FieldDef[] | null = null;
   serverInfo: ServerInfo | null = null;
+  /** The values Jira allows for the template's project and issue type (engine-allowed.ts), or null. */
+  allowed: AllowedValues | null = null;
+  allowedFetch: Promise<void> | null = null;
+  allowedTriedAt: number | null = null;
   /** 401/403 holds the queue (docs/architecture.md#pacing-retries-the-pause-and-the-gate). */
   paused = false;
   /** stop() finished: the store may be closed, so late answers write nothing. */
@@ -169,6 +174,12 @@ export class EngineCore {
     } catch {
       // Jira down: the kept catalogue (or none: lines accepted unchecked) serves until it answers.
     }
+  }
+
+  /** Keeps the allowed values (memory only: an old list must not refuse lines after a restart). */
+  setAllowed(allowed: AllowedValues | null): void {
+    this.allowed = allowed;
+    this.signals.changed(); // the Creation pane's pick lists
   }
 
   /** Keeps what serverInfo said (the deployment type decides how users are shaped). */

@@ -7,6 +7,7 @@
 // See docs/architecture.md#the-life-of-one-line.
 import type { Config } from './config.js';
 import { acceptLine } from './engine-accept.js';
+import { allowedAfterConfig, refreshAllowed } from './engine-allowed.js';
 import type {
   ConnectionState, EngineApi, EngineEvent, EngineSnapshot, ExecuteResult, GuidStatus, RowActionResult, StatsReset,
 } from './engine-api.js';
@@ -117,6 +118,8 @@ export class Engine implements EngineApi {
   private async background(): Promise<void> {
     await this.checkConnection();
     await this.core.refreshCatalogue();
+    // The values Jira allows for the template's target (pick lists, the socket's check); never rejects.
+    await refreshAllowed(this.core);
   }
 
   /** For tests: what breaks the scheduler's invariants now (empty when sound), and GUIDs open but in no state. */
@@ -158,6 +161,7 @@ export class Engine implements EngineApi {
       logVersion: ++this.logVersion,
       catalogue: core.catalogueDefs,
       exactlyOnce: { settling: core.settling.size, repairChecks: this.repairs.waiting, duplicatesRepaired: this.repairs.repaired },
+      allowed: core.allowed,
     };
     return this.snapshot;
   }
@@ -223,19 +227,21 @@ export class Engine implements EngineApi {
     await this.core.store.commit();
   }
 
-  async checkConnection(): Promise<ConnectionState> {
+  /** `recheck`: the timed check while paused, which tells only a change (not "checking", not the same refusal again). */
+  async checkConnection(recheck = false): Promise<ConnectionState> {
     this.checks++;
     try {
-      return await this.checkOnce();
+      return await this.checkOnce(recheck);
     } finally {
       this.checks--;
     }
   }
 
-  private async checkOnce(): Promise<ConnectionState> {
+  private async checkOnce(recheck: boolean): Promise<ConnectionState> {
     const { core } = this;
-    // A check while Jira is down is not news: it stays "down" until one succeeds.
-    if (core.connection.state !== 'down') this.setConnection({ state: 'checking' });
+    // A check while Jira is down is not news: it stays "down" until one succeeds. Nor is the
+    // timed recheck of refused credentials: only its outcome, when it differs, is told.
+    if (core.connection.state !== 'down' && !recheck) this.setConnection({ state: 'checking' });
     let next: ConnectionState;
     try {
       const serverInfo = await core.jira.serverInfo();
@@ -247,6 +253,9 @@ export class Engine implements EngineApi {
       if (error instanceof JiraError && error.isAuth) next = { state: 'auth-refused', error: authMessage(error, core.credentialSource()), checkedAt };
       else next = { state: 'down', error: error instanceof JiraError ? error.detail() : messageOf(error), checkedAt };
     }
+    const was = core.connection;
+    // Still refused for the same reason: the state stands as it was told, refused since its first check.
+    if (recheck && next.state === 'auth-refused' && was.state === 'auth-refused' && was.error === next.error) return was;
     this.setConnection(next);
     if (next.state === 'ok') this.resume();
     return next;
@@ -281,7 +290,7 @@ export class Engine implements EngineApi {
     if (this.authTimer) this.core.clock.clearTimeout(this.authTimer);
     this.authTimer = this.core.clock.setTimeout(() => {
       this.authTimer = null;
-      void this.core.track(this.checkConnection().then((c) => {
+      void this.core.track(this.checkConnection(true).then((c) => {
         // Jira down is no reason to hold the queue: the retries deal with it.
         if (c.state !== 'auth-refused') this.resume();
         else if (this.core.paused && !this.core.stopping) this.armAuthCheck();
@@ -325,6 +334,7 @@ export class Engine implements EngineApi {
   setConfig(config: Config): void {
     this.core.config = config;
     this.core.pacer.setLimits(paceLimits(config));
+    allowedAfterConfig(this.core);
     this.core.pruneToCount();
     this.core.signals.changed();
     this.worker.rescan();

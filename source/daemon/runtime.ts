@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../core/clock.js';
 import { jiraIdentity } from '../core/jira-identity.js';
-import type { Config, TemplateRow } from '../core/config.js';
+import type { Config } from '../core/config.js';
 import { Engine } from '../core/engine.js';
 import type { CredentialSource, Credentials, SecretStore } from '../core/ports.js';
 import { createJiraClient, type JiraClient } from '../jira/index.js';
 import { createSecretStore } from '../secrets/index.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { openStore, recoveryMessage, type Store } from '../store/index.js';
+import { loadSql } from '../store/database.js';
 import { engineEventRecord, prunedCoalescer, type LogRecord } from './json-log.js';
 import { bindingRecords, serverChangeRecord } from './jira-binding-report.js';
 import type { Settings } from './settings.js';
@@ -27,13 +28,8 @@ import { programVersion } from '../version.js';
 import { createEngineMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 
-/** The template demo mode creates tickets with: the simulator's DEMO project. */
-export const demoTemplate: TemplateRow[] = [
-  { field: 'project', value: 'DEMO', mode: 'Include' },
-  { field: 'issuetype', value: 'Task', mode: 'Include' },
-  { field: 'summary', value: 'Demo ticket from jiraline', mode: 'Include' },
-  { field: 'priority', value: 'Medium', mode: 'Include' },
-];
+import { demoTemplate } from '../core/demo-template.js';
+export { demoTemplate };
 
 /** Everything one running engine is made of. */
 export interface Runtime {
@@ -118,15 +114,18 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
 
   try {
     const secrets = createSecretStore({ configDir: settings.configDir, env: options.env, keychain: options.keychain ?? 'auto' });
-    const loaded = await secrets.load();
+    // The keychain (D-Bus, up to seconds), the demo simulator and sql.js's wasm do not wait
+    // for one another: started together, the start costs the longest of them, not their sum.
+    const warmSql = loadSql().catch(() => undefined); // openStore reports a failure itself
+    const [loaded, simulator] = await Promise.all([
+      secrets.load(),
+      settings.demo ? startSimulator({ mode: 'datacenter', auth: null }).then((sim) => {
+        undo.push(() => sim.close());
+        return sim;
+      }) : Promise.resolve(null),
+    ]);
     if (loaded.warning) warn(loaded.warning);
-
-    let simulator: Simulator | null = null;
-    if (settings.demo) {
-      simulator = await startSimulator({ mode: 'datacenter', auth: null });
-      const sim = simulator;
-      undo.push(() => sim.close());
-    }
+    await warmSql;
     const config = engineConfig(settings, simulator?.url ?? null);
     const baseUrl = config.jira.url;
     if (baseUrl === null) throw new Error('no Jira URL and not in demo mode');

@@ -14,6 +14,9 @@ import { TabBar } from './components/tab-bar.js';
 import { StatusLine, statusHeight } from './components/status-line.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { YesNoDialog } from './components/confirm-dialog.js';
+import { FullText, type DetailSection } from './components/full-text.js';
+import { TextInput } from './components/text-input.js';
+import { commandNames, parseCommand } from './command-line.js';
 import type { InputMode, PaneMemory, PaneProps } from './panes/pane-props.js';
 import { CreationPane } from './panes/creation-pane.js';
 import { ConfigurationPane } from './panes/configuration-pane.js';
@@ -67,7 +70,15 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   const attachment = useAttachment(services);
   const [pane, setPane] = useState<PaneId>(initialPane);
   const [mode, setMode] = useState<InputMode>('navigate');
-  const [overlay, setOverlay] = useState<'none' | 'help' | 'quit'>('none');
+  const [overlay, setOverlay] = useState<'none' | 'help' | 'quit' | 'full' | 'command'>('none');
+  // The command line's answer (an unknown command, a sent line's reply), shown until the next command.
+  const [commandReply, setCommandReply] = useState<{ text: string; ok: boolean } | null>(null);
+  // Bumped to mount the pane afresh when a command set what it starts from (a Log filter, a JQL).
+  const [paneNonce, setPaneNonce] = useState(0);
+  const paneDetails = useRef<DetailSection[]>([]);
+  const details = useCallback((sections: DetailSection[]) => {
+    paneDetails.current = sections;
+  }, []);
   const paneMemory = useRef<PaneMemory>(memory ?? new Map()).current;
 
   useEffect(() => {
@@ -77,9 +88,46 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
   // The Log pane's rows are read ahead once the first frame is out (log-view-store.ts).
   useEffect(() => primeLogView(paneMemory, services.engine, rows), [paneMemory, services.engine]); // eslint-disable-line react-hooks/exhaustive-deps -- once per engine, not per resize
 
+  // The command line takes every key, as an editor does.
+  const shownMode: InputMode = overlay === 'command' ? 'edit' : mode;
   useEffect(() => {
-    onModeChange?.(mode);
-  }, [mode, onModeChange]);
+    onModeChange?.(shownMode);
+  }, [shownMode, onModeChange]);
+
+  const quit = () => {
+    // Attached, the pending commands are the engine's, which keeps running: nothing to ask.
+    if (!services.attachment && services.engine.pendingCount() > 0) setOverlay('quit');
+    else onQuit('quit');
+  };
+
+  const runCommand = (text: string) => {
+    setOverlay('none');
+    const command = parseCommand(text);
+    setCommandReply(null);
+    if (command.kind === 'error') setCommandReply({ text: command.message, ok: false });
+    else if (command.kind === 'help') setOverlay('help');
+    else if (command.kind === 'quit') quit();
+    else if (command.kind === 'send') {
+      services.engine.submitLine(command.line).then(
+        (reply) => setCommandReply({ text: reply, ok: reply.startsWith('OK') }),
+        (error: unknown) => setCommandReply({ text: `ERR - ${(error as Error).message}`, ok: false }),
+      );
+    } else {
+      if (command.arg !== '' && command.pane === 'log') {
+        paneMemory.set('log.filter', command.arg);
+        paneMemory.set('log.window', { cursor: 0, top: 0 });
+      } else if (command.arg !== '' && command.pane === 'jira') {
+        paneMemory.set('jira.jql', command.arg);
+        paneMemory.set('jira.search', { state: 'idle' });
+        paneMemory.set('jira.window', { cursor: 0, top: 0 });
+        paneMemory.delete('jira.ticket');
+      } else if (command.arg !== '') {
+        setCommandReply({ text: `${command.pane} takes no argument (log takes a filter, jira a JQL)`, ok: false });
+      }
+      setPane(command.pane);
+      setPaneNonce((n) => n + 1);
+    }
+  };
 
   // Ctrl-C works in every mode: raw mode swallows SIGINT, so the key is the only way in.
   useKeys((input, key) => {
@@ -94,10 +142,13 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
       services.startOwnEngine?.();
     } else if (isKey('help', input, key)) {
       setOverlay('help');
+    } else if (isKey('view-full', input, key)) {
+      setOverlay('full');
+    } else if (isKey('command', input, key)) {
+      setCommandReply(null);
+      setOverlay('command');
     } else if (isKey('quit', input, key)) {
-      // Attached, the pending commands are the engine's, which keeps running: nothing to ask.
-      if (!services.attachment && services.engine.pendingCount() > 0) setOverlay('quit');
-      else onQuit('quit');
+      quit();
     }
   }, { isActive: mode === 'navigate' && overlay === 'none' });
 
@@ -118,13 +169,14 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
     }
   }
   const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment };
-  const bodyHeight = Math.max(3, height - 1 - statusHeight(status, columns) - notices.length);
+  const commandRow = overlay === 'command' || commandReply !== null ? 1 : 0;
+  const bodyHeight = Math.max(3, height - 1 - statusHeight(status, columns) - notices.length - commandRow);
   const Pane = panes[pane];
   const pending = snapshot.queueDepth;
 
   return (
     <Box flexDirection="column" width={columns} height={height}>
-      <TabBar tabs={paneTabs.map((t) => ({ key: t.key, title: t.title }))} current={paneTabs.find((t) => t.id === pane)?.key ?? '1'} mode={mode} width={columns} />
+      <TabBar tabs={paneTabs.map((t) => ({ key: t.key, title: t.title }))} current={paneTabs.find((t) => t.id === pane)?.key ?? '1'} mode={shownMode} width={columns} />
       {notices.map((notice, i) => (
         <Text key={i} color={notice.startsWith('DEMO') ? 'magenta' : notice.startsWith('✗') ? 'red' : 'yellow'} wrap="truncate-end">{notice}</Text>
       ))}
@@ -139,8 +191,14 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
             onAnswer={(yes) => (yes ? onQuit('quit') : setOverlay('none'))}
           />
         ) : (
+          <>
+          {overlay === 'full' ? (
+            <FullText sections={[{ title: 'Notices', lines: notices }, { title: 'Command line', lines: commandReply ? [commandReply.text] : [] }, ...paneDetails.current]} width={columns} height={bodyHeight} onClose={closeOverlay} isActive />
+          ) : null}
+          {/* Kept mounted under the full-text view: what it shows (an Execute's outcome) is still there after. */}
+          <Box display={overlay === 'full' ? 'none' : 'flex'} flexDirection="column">
           <Pane
-            key={pane}
+            key={`${pane}:${paneNonce}`}
             services={services}
             snapshot={snapshot}
             isActive={overlay === 'none'}
@@ -148,9 +206,19 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
             height={bodyHeight}
             setMode={changeMode}
             memory={paneMemory}
+            details={details}
           />
+          </Box>
+          </>
         )}
       </Box>
+      {overlay === 'command' ? (
+        <Box>
+          <Text color="yellow">:</Text>
+          <TextInput value="" isActive width={columns - 2} placeholder={commandNames}
+            onSubmit={runCommand} onCancel={() => setOverlay('none')} />
+        </Box>
+      ) : commandReply ? <Text color={commandReply.ok ? 'green' : 'red'} wrap="truncate-end">{commandReply.text}</Text> : null}
       <StatusLine {...status} width={columns} />
     </Box>
   );

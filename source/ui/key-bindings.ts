@@ -8,7 +8,7 @@ export type KeyScope = 'Global' | 'Lists' | 'Editing' | 'Dialogs' | 'Creation' |
 
 /** The things a key can do. */
 export type KeyAction =
-  | 'switch-pane' | 'next-region' | 'prev-region' | 'help' | 'quit' | 'interrupt' | 'start-engine'
+  | 'switch-pane' | 'next-region' | 'prev-region' | 'help' | 'view-full' | 'command' | 'find' | 'quit' | 'interrupt' | 'start-engine'
   | 'up' | 'down' | 'left' | 'right' | 'page-up' | 'page-down' | 'home' | 'end' | 'edit' | 'leave'
   | 'commit' | 'newline'
   | 'yes' | 'no'
@@ -40,6 +40,8 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'next-region', scope: 'Global', keys: 'Tab', description: 'focus the next region of the pane', match: (_i, key) => key.tab && !key.shift },
   { action: 'prev-region', scope: 'Global', keys: 'Shift-Tab', description: 'focus the previous region', match: (_i, key) => key.tab && key.shift },
   { action: 'help', scope: 'Global', keys: '?', description: 'show the keys, this pane\'s first (Esc, ? or q closes)', match: char('?') },
+  { action: 'view-full', scope: 'Global', keys: 'v', description: 'show in full what the screen cuts (messages, selected row, key hints)', match: char('v') },
+  { action: 'command', scope: 'Global', keys: ':', description: 'command line: a pane, log FILTER, jira JQL, send LINE, help, quit', match: char(':') },
   { action: 'quit', scope: 'Global', keys: 'q', description: 'quit (asks first while commands are pending)', match: char('q') },
   { action: 'interrupt', scope: 'Global', keys: 'Ctrl-C', description: 'quit at once (pending commands are kept for the next start)',
     match: (input, key) => input === 'c' && key.ctrl },
@@ -56,6 +58,7 @@ export const keyBindings: readonly KeyBinding[] = [
   { action: 'page-down', scope: 'Lists', keys: 'PgDn', description: 'one screenful down', match: (_i, key) => key.pageDown },
   { action: 'home', scope: 'Lists', keys: 'Home', description: 'first row', match: (_i, key) => key.home },
   { action: 'end', scope: 'Lists', keys: 'End', description: 'last row', match: (_i, key) => key.end },
+  { action: 'find', scope: 'Lists', keys: '/', description: 'find: jump to the first row holding the text (Creation, Configuration)', match: char('/') },
   { action: 'edit', scope: 'Lists', keys: 'Enter', description: 'edit the focused field or cell (edit mode)', match: (_i, key) => key.return },
 
   { action: 'leave', scope: 'Editing', keys: 'Esc', description: 'leave edit mode; close a row, ticket or dialog (back to navigation)', match: (_i, key) => key.escape },

@@ -5,7 +5,7 @@
 import { engineOptions, parseCommandArgs, UsageError } from '../cli-args.js';
 import { resolveSettings } from '../daemon/settings.js';
 import { createAltScreen, crashMessage, installExitGuards } from './alt-screen.js';
-import { earlyFrame } from './early-frame.js';
+import { earlyFrame, startTemplate } from './early-frame.js';
 
 const usage = `Usage: jiraline [tui] [--config FILE] [--data-dir DIR] [--listen HOST:PORT|off] [--jira-url URL | --demo]
   The full-screen app: five panes (Creation, Configuration, Log, Statistics, Jira) over the
@@ -29,7 +29,8 @@ export async function runApp(args: string[]): Promise<number> {
   // has the screen to give back.
   const alt = createAltScreen(process.stdout);
   alt.enter();
-  process.stdout.write(earlyFrame({ columns: process.stdout.columns, rows: process.stdout.rows, demo: settings.demo, jiraUrl: settings.config.jira.url }));
+  process.stdout.write(earlyFrame({ columns: process.stdout.columns, rows: process.stdout.rows, demo: settings.demo, jiraUrl: settings.config.jira.url,
+    template: startTemplate(settings) }));
   const detach = installExitGuards((cause) => {
     alt.leave();
     if (cause.kind === 'crash') process.stderr.write(`${crashMessage(cause.error)}\n`);

@@ -11,6 +11,7 @@ import type { SessionEngine } from './session.js';
 import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
 import { Splash } from './components/splash.js';
 import { KeyReader } from './key-reader.js';
+import { startTemplate } from './early-frame.js';
 
 /** Runs the app on the terminal (on the alternate screen, entered by the caller); resolves with the exit code once the runtime has stopped. */
 export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<number> {
@@ -19,7 +20,7 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
   process.stdout.write('\x1b[2J\x1b[H');
   // Keys reach Ink one per read (key-reader.ts), on the splash and on the App after it.
   const keys = new KeyReader(process.stdin);
-  const splash = render(<Splash demo={settings.demo} jiraUrl={settings.config.jira.url} dataDir={settings.dataDir} />,
+  const splash = render(<Splash demo={settings.demo} jiraUrl={settings.config.jira.url} dataDir={settings.dataDir} template={startTemplate(settings)} />,
     { exitOnCtrlC: false, stdin: keys as unknown as NodeJS.ReadStream });
   let early: ExitCause | null = null;
   const detachEarly = installExitGuards((cause) => {

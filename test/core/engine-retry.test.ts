@@ -181,3 +181,30 @@ test('a CREATE refused for good fails the UPDATEs waiting on it, with a clear re
   assert.equal(h.jira.callsOf('editIssue').length, 0);
   assert.equal(h.engine.pendingCount(), 0);
 });
+
+test('while paused, a recheck that is refused again tells nothing new: one auth-refused for the whole pause', async (t) => {
+  const h = await harness(t);
+  await ticketFor(h, 'Q2');
+  h.jira.script('editIssue', httpError(401));
+  h.jira.script('myself', httpError(401), httpError(401), httpError(401));
+  const t0 = h.clock.now();
+  await h.send('Q2|UPDATE|comment;a|');
+  await h.engine.whenIdle();
+  assert.equal(h.engine.getSnapshot().paused, true);
+  const before = h.events.filter((e) => e.type === 'connection-changed').length;
+  for (let i = 1; i <= 3; i++) {
+    await h.clock.advanceTo(t0 + i * 5 * 60_000);
+    await h.engine.whenIdle();
+  }
+  assert.equal(h.jira.callsOf('myself').length >= 3, true, 'the rechecks ran');
+  const changes = h.events.filter((e) => e.type === 'connection-changed').slice(before)
+    .map((e) => (e.type === 'connection-changed' ? e.connection.state : ''));
+  assert.deepEqual(changes.filter((s) => s === 'checking'), [], 'a recheck does not announce itself');
+  assert.ok(changes.filter((s) => s === 'auth-refused').length <= 1, `one refusal told, got ${changes.join(', ')}`);
+  assert.equal(h.engine.getSnapshot().connection.state, 'auth-refused');
+  // The fourth recheck passes: that change is told, and the queue resumes.
+  await h.clock.advanceTo(t0 + 4 * 5 * 60_000);
+  await h.engine.whenIdle();
+  assert.equal(h.engine.getSnapshot().connection.state, 'ok');
+  assert.equal(h.engine.getSnapshot().paused, false);
+});

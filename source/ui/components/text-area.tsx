@@ -15,15 +15,24 @@ export interface TextAreaProps {
   onLeave?(text: string): void;
   /** A line to mark (e.g. where the JSON is invalid), 1-based. */
   errorLine?: number | null;
+  /** While not editing: the first line shown (the view scrolls or follows a table row), 0-based. */
+  viewTop?: number;
+  /** While not editing: a line drawn highlighted (the selected table row's field), 0-based. */
+  markLine?: number | null;
+}
+
+/** The first line to show so that `line` is in view, a third of the way down (as a pager centres a match). */
+export function followTop(line: number, rows: number, total: number): number {
+  return Math.max(0, Math.min(line - Math.floor(rows / 3), total - rows));
 }
 
 /** The text, a screenful at a time; shows the cursor while active. */
-export function TextArea({ text, isActive, width, height, onChange, onLeave, errorLine }: TextAreaProps): React.JSX.Element {
+export function TextArea({ text, isActive, width, height, onChange, onLeave, errorLine, viewTop = 0, markLine = null }: TextAreaProps): React.JSX.Element {
   const state = useEditor({ text, multiline: true, isActive, onChange, onCancel: onLeave });
   const lines = state.text.split('\n');
   const { line, column } = cursorPosition(state);
   const rows = Math.max(1, height);
-  const top = isActive ? Math.min(Math.max(0, line - rows + 1), Math.max(0, lines.length - rows)) : 0;
+  const top = isActive ? Math.min(Math.max(0, line - rows + 1), Math.max(0, lines.length - rows)) : Math.min(Math.max(0, viewTop), Math.max(0, lines.length - rows));
   const cols = Math.max(4, width);
   const left = isActive ? Math.max(0, column - cols + 2) : 0;
   const visible = lines.slice(top, top + rows);
@@ -41,7 +50,8 @@ export function TextArea({ text, isActive, width, height, onChange, onLeave, err
             </Text>
           );
         }
-        return <Text key={index} wrap="truncate-end" color={marked ? 'red' : undefined}>{part || ' '}</Text>;
+        const followed = !isActive && index === markLine;
+        return <Text key={index} wrap="truncate-end" color={marked ? 'red' : followed ? 'cyan' : undefined} bold={followed}>{part || ' '}</Text>;
       })}
     </Box>
   );

@@ -16,11 +16,13 @@ export interface TextInputProps {
   onChange?(text: string): void;
   onSubmit?(text: string): void;
   onCancel?(text: string): void;
+  /** ↑↓ are left to a pick list beside the input. */
+  noArrows?: boolean;
 }
 
 /** An editable line; the cursor is drawn inverse while active. */
-export function TextInput({ value, isActive, width = 40, placeholder, mask, onChange, onSubmit, onCancel }: TextInputProps): React.JSX.Element {
-  const state = useEditor({ text: value, multiline: false, isActive, onChange, onSubmit, onCancel });
+export function TextInput({ value, isActive, width = 40, placeholder, mask, onChange, onSubmit, onCancel, noArrows }: TextInputProps): React.JSX.Element {
+  const state = useEditor({ text: value, multiline: false, isActive, onChange, onSubmit, onCancel, noArrows });
   const shown = mask ? '•'.repeat(state.text.length) : state.text;
   if (!isActive) {
     return shown ? <Text wrap="truncate-end">{shown}</Text> : <Text dimColor wrap="truncate-end">{placeholder ?? ''}</Text>;

@@ -15,6 +15,8 @@ export interface EditorOptions {
   onChange?(text: string): void;
   onSubmit?(text: string): void;
   onCancel?(text: string): void;
+  /** ↑↓ are not the editor's (a pick list under it takes them). */
+  noArrows?: boolean;
 }
 
 /** The current text and cursor; keys change them while `isActive`. */
@@ -27,6 +29,7 @@ export function useEditor(options: EditorOptions): EditState {
   const latest = useRef(options);
   latest.current = options;
   useKeys((input, key) => {
+    if (latest.current.noArrows && (key.upArrow || key.downArrow)) return;
     const effect = keyEffect(input, key, latest.current.multiline);
     const before = ref.current.text;
     for (const edit of effect.edits) ref.current = editReducer(ref.current, edit);

@@ -8,6 +8,8 @@ import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { ConnectionState } from '../../core/engine-api.js';
 import { footerHints, isKey } from '../key-bindings.js';
+import { useDetails } from '../components/full-text.js';
+import { useFind } from '../hooks/use-find.js';
 import { useList } from '../hooks/use-list.js';
 import { TextInput } from '../components/text-input.js';
 import { fit } from '../components/windowed-table.js';
@@ -38,7 +40,7 @@ export function describeCheck(c: ConnectionState): string[] {
   }
 }
 
-const configurationHints = footerHints([['next-region', 'form / Advanced input'], ['authenticate', 'Authentication'], ['test-connection', 'Test connection']]);
+const configurationHints = footerHints([['next-region', 'form / Advanced input'], ['authenticate', 'Authentication'], ['test-connection', 'Test connection'], ['find', 'find']]);
 
 /** What the pane's keyboard is doing: browsing, editing a field, the Authentication dialog, typing an Advanced line. */
 type ConfigMode = { kind: 'browse' } | { kind: 'field'; field: FormField } | { kind: 'auth' } | { kind: 'line' };
@@ -53,7 +55,7 @@ export function configModeReducer(mode: ConfigMode, action: ConfigModeAction): C
 }
 
 /** The Configuration pane. */
-export function ConfigurationPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+export function ConfigurationPane({ services, isActive, width, height, setMode, memory, details }: PaneProps): React.JSX.Element {
   const engine = services.engine;
   const settings = useValueStore(services.settings);
   const config = settings.config;
@@ -71,7 +73,6 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   const [check, setCheck] = useRemembered<string[] | null>(memory, 'config.check', null);
   const [line, setLine] = useState('');
   const [replies, setReplies] = useRemembered<Array<{ line: string; reply: string }>>(memory, 'config.replies', []);
-  useModeSync(setMode, editing !== null || dialog || typingLine);
 
   // Everything but the form takes one row each (title, help, message, Advanced) plus the
   // connection check and the last replies when there are some; the form gets the rest.
@@ -80,6 +81,11 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
   const list = useList(items.length, formRows, { state: [win, setWin] });
   const w = list.window;
   const item = items[w.cursor];
+  const find = useFind(() => items.map((it) => (it.kind === 'field' ? `${it.field.group} ${it.field.label} ${it.field.key}` : it.kind === 'auth' ? 'Authentication' : 'Test connection')), (index) => {
+    setRegion('form');
+    list.set({ cursor: index, top: Math.max(0, index - formRows + 1) });
+  });
+  useModeSync(setMode, editing !== null || dialog || typingLine || find.open);
 
   const commit = (result: ApplyResult) => {
     if (!result.ok) {
@@ -130,11 +136,12 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
     if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'form' ? 'advanced' : 'form'));
     else if (isKey('authenticate', input, key)) changeMode({ type: 'auth' });
     else if (isKey('test-connection', input, key)) testConnection();
+    else if (isKey('find', input, key)) find.start();
     else if (region === 'advanced') {
       if (isKey('edit', input, key)) changeMode({ type: 'line' });
     } else if (list.keyMove(input, key)) return;
     else if (isKey('edit', input, key) && item) activate(item);
-  }, { isActive: isActive && editing === null && !dialog && !typingLine });
+  }, { isActive: isActive && editing === null && !dialog && !typingLine && !find.open });
 
   const submitLine = (text: string) => {
     setLine('');
@@ -144,6 +151,17 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
       (error: unknown) => setReplies((r) => [...r, { line: text, reply: `ERR - ${(error as Error).message}` }].slice(-3)),
     );
   };
+
+  useDetails(details, () => {
+    const f = item?.kind === 'field' ? item.field : null;
+    return [
+      { title: 'Selected field', lines: f ? [`${f.group} · ${f.label}: ${services.demo && f.key === 'jira.url' ? 'demo (built-in simulator)' : fieldDisplay(config, f)}`,
+        `${f.help}${f.restart ? ' — needs a restart' : ' — applied live'}`] : [] },
+      { title: 'Messages', lines: [...(fieldError ? [`Refused: ${fieldError}`] : []), ...(message ? [message.text] : []), ...(check ?? [])] },
+      { title: 'Advanced replies', lines: replies.flatMap((r) => [`> ${r.line}`, r.reply]) },
+      { title: 'Keys', lines: [configurationHints] },
+    ];
+  });
 
   if (dialog) {
     return (
@@ -198,7 +216,8 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
       })}
       {fieldError ? <Text color="red" wrap="truncate-end">Refused: {fieldError}</Text>
         : <Text dimColor wrap="truncate-end">{focusedField ? `${focusedField.help}${focusedField.restart ? ' — needs a restart' : ' — applied live'}` : ' '}</Text>}
-      {message ? <Text color={message.color} wrap="truncate-end">{message.text}</Text> : <Text> </Text>}
+      {find.open ? find.box(width - 2, isActive)
+        : message ? <Text color={message.color} wrap="truncate-end">{message.text}</Text> : <Text> </Text>}
       <Box flexDirection="column">
         {checking ? <Text color="yellow"><Spinner type="dots" /> testing the connection (serverInfo, myself)…</Text> : null}
         {!checking && check ? check.slice(0, 2).map((l, i) => <Text key={i} wrap="truncate-end" color={i === 0 ? 'cyan' : undefined}>{l}</Text>) : null}

@@ -16,7 +16,7 @@ import type { FieldDef } from '../../core/ports.js';
 import { footerHints, isKey } from '../key-bindings.js';
 import { STACK_BELOW } from '../layout.js';
 import { useList } from '../hooks/use-list.js';
-import { TextArea } from '../components/text-area.js';
+import { TextArea, followTop } from '../components/text-area.js';
 import { Hyperlink } from '../components/hyperlink.js';
 import { createValueStore, useValueStore, type ValueStore } from '../value-store.js';
 import { AddFieldDialog } from './add-field-dialog.js';
@@ -24,12 +24,17 @@ import { CreationTable, tableColumns, type TableColumn } from './creation-table.
 import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
 import { rowsOf, useSharedRows, type CreationTarget } from './creation-target.js';
 import { templateProblem } from '../../core/template-placeholders.js';
+import { useDetails } from '../components/full-text.js';
+import { useFind } from '../hooks/use-find.js';
+import { fieldCell } from './creation-table.js';
+import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor } from './value-picker.js';
+import { filterAllowed } from '../../core/allowed-values.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
 
 const creationFooter = footerHints([
   ['execute', 'Execute'], ['switch-template', 'draft/template'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
-  [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'],
+  [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'], ['find', 'find'],
 ]);
 
 /** The catalogue the draft shapes with: Jira's when the engine has it, else the built-in one. */
@@ -50,6 +55,16 @@ function draftStoreIn(props: PaneProps, target: CreationTarget): ValueStore<Draf
     memory.set(key, store);
   }
   return store;
+}
+
+/** The line of the Create Query where the field's key is written inside "fields", 0-based, or null. */
+export function fieldLine(lines: readonly string[], field: string): number | null {
+  const key = `${JSON.stringify(field)}:`;
+  const start = lines.findIndex((l) => l.trimStart().startsWith('"fields"'));
+  for (let i = Math.max(0, start); i < lines.length; i++) {
+    if (lines[i].trimStart().startsWith(key)) return i;
+  }
+  return null;
 }
 
 /** What the pane's keyboard is doing: browsing, editing a cell or the JSON, or adding a field (one state, not three flags). */
@@ -83,7 +98,6 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const adding = mode.kind === 'add-field';
   const [exec, setExec] = useState<Exec>({ state: 'idle' });
   const [message, setMessage] = useState<string | null>(null);
-  useModeSync(setMode, cellEdit !== null || jsonEditing || adding);
 
   // Jira's catalogue or deployment arriving after the draft was made: shape the rows again.
   const defs = snapshot.catalogue;
@@ -127,6 +141,48 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const list = useList(draft.rows.length, tableHeight);
   const w = list.window;
   const row = draft.rows[w.cursor];
+  const find = useFind(() => draft.rows.map((r) => `${fieldCell(r)} ${r.name} ${r.value}`), (index) => {
+    setRegion('table');
+    list.set({ cursor: index, top: Math.max(0, index - tableHeight + 1) });
+  });
+  useModeSync(setMode, cellEdit !== null || jsonEditing || adding || find.open);
+
+  // The Create Query follows the selected row (its field's line in view and highlighted);
+  // with the focus on it, ↑↓ PgUp PgDn Home End scroll it from there.
+  const jsonLines = useMemo(() => draft.text.split('\n'), [draft.text]);
+  const followLine = row && row.mode === 'Include' ? fieldLine(jsonLines, row.field) : null;
+  const [jsonScroll, setJsonScroll] = useState<number | null>(null);
+  const followedTop = followLine === null ? 0 : followTop(followLine, jsonHeight, jsonLines.length);
+  const maxTop = Math.max(0, jsonLines.length - jsonHeight);
+  const jsonTop = region === 'json' && jsonScroll !== null ? Math.min(jsonScroll, maxTop) : followedTop;
+  const scrollJson = (input: string, key: Parameters<typeof isKey>[2]): boolean => {
+    const moves: Array<[Parameters<typeof isKey>[0], number]> = [
+      ['up', jsonTop - 1], ['down', jsonTop + 1], ['page-up', jsonTop - jsonHeight], ['page-down', jsonTop + jsonHeight], ['home', 0], ['end', maxTop],
+    ];
+    const move = moves.find(([action]) => isKey(action, input, key));
+    if (!move) return false;
+    setJsonScroll(Math.max(0, Math.min(maxTop, move[1])));
+    return true;
+  };
+
+  // A Value cell being edited whose field has values Jira allows: a pick list, filtered by the text typed.
+  const allowed = snapshot.allowed;
+  const pickRow = cellEdit && cellEdit.column === 'Value' ? draft.rows[cellEdit.index] : undefined;
+  const pickValues = allowedForRow(allowed, draft.rows, pickRow);
+  // typed: the text since the editor opened (null: nothing typed yet, the whole list shows).
+  const [pick, setPick] = useState<{ typed: string | null; cursor: number } | null>(null);
+  const pickText = pick?.typed ?? pickRow?.value ?? '';
+  const pickFilterText = pickRow ? pickFilter(pickRow.type, pick?.typed ?? null) : '';
+  const pickCursor = pick?.cursor ?? (pickValues && pickRow ? startCursor(pickValues, pickRow.type, pickRow.value) : 0);
+  const notAllowed = useMemo(() => new Set(draft.rows.filter((r) => rowAllowedProblem(allowed, draft.rows, r) !== null).map((r) => r.id)), [allowed, draft.rows]);
+  const rowNotAllowed = row ? (notAllowed.has(row.id) ? rowAllowedProblem(allowed, draft.rows, row) : null) : null;
+  useKeys((_input, key) => {
+    if (!pickValues || !pickRow) return;
+    const count = filterAllowed(pickValues, pickFilterText).length;
+    const typed = pick?.typed ?? null;
+    if (key.upArrow) setPick({ typed, cursor: Math.max(0, pickCursor - 1) });
+    else if (key.downArrow) setPick({ typed, cursor: Math.min(Math.max(0, count - 1), pickCursor + 1) });
+  }, { isActive: isActive && pickValues !== undefined });
 
   const execute = () => {
     if (target === 'template') {
@@ -155,13 +211,18 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   useKeys((input, key) => {
     setMessage(null);
-    if (isKey('next-region', input, key) || isKey('prev-region', input, key)) setRegion((r) => (r === 'table' ? 'json' : 'table'));
+    if (isKey('next-region', input, key) || isKey('prev-region', input, key)) {
+      setJsonScroll(null);
+      setRegion((r) => (r === 'table' ? 'json' : 'table'));
+    }
     else if (isKey('execute', input, key)) execute();
     else if (isKey('switch-template', input, key)) setTarget((t) => (t === 'draft' ? 'template' : 'draft'));
     else if (isKey('external-editor', input, key)) openEditor();
     else if (isKey('add-field', input, key)) changeMode({ type: 'add-field' });
+    else if (isKey('find', input, key)) find.start();
     else if (region === 'json') {
       if (isKey('edit', input, key)) changeMode({ type: 'edit-json' });
+      else scrollJson(input, key);
     } else {
       const ci = tableColumns.indexOf(column);
       if (list.keyMove(input, key)) return;
@@ -175,16 +236,36 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         else changeMode({ type: 'edit-cell', index: w.cursor, column });
       }
     }
-  }, { isActive: isActive && cellEdit === null && !jsonEditing && !adding });
+  }, { isActive: isActive && cellEdit === null && !jsonEditing && !adding && !find.open });
 
   const commitCell = (text: string) => {
     if (!cellEdit) return;
     const { index, column: c } = cellEdit;
-    if (c === 'Value') dispatch({ type: 'edit-value', index, value: text });
+    setPick(null);
+    if (c === 'Value') dispatch({ type: 'edit-value', index, value: pickValues && pickRow ? pickedText(pickValues, pickRow.type, text, pickFilterText, pickCursor) : text });
     else if (c === 'Field') dispatch({ type: 'edit-field', index, field: text });
     else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() });
     changeMode({ type: 'leave' });
   };
+
+  const jiraErrors = exec.state === 'done' && !exec.result.ok ? exec.result.fieldErrors : {};
+  const rowErrors = draftErrors(draft);
+  const selectedJiraError = row ? jiraErrors[row.field] : undefined;
+  useDetails(props.details, () => [
+    { title: 'Selected row', lines: row ? [
+      `${fieldCell(row)}: ${row.value}`, `Type ${row.type} · ${row.mode}`,
+      ...(selectedJiraError ? [`! Jira: ${selectedJiraError}`] : []),
+      ...(row.error ? [`✗ ${row.error}`] : []),
+      ...(rowNotAllowed ? [`? ${rowNotAllowed}`] : []),
+    ] : [] },
+    { title: 'Messages', lines: [
+      ...(exec.state === 'idle' ? [] : [executeText(exec)]),
+      ...(draft.jsonError ? [`✗ line ${draft.jsonError.line}, column ${draft.jsonError.column}: ${draft.jsonError.message}`] : []),
+      ...rowErrors.map((e) => `✗ ${e}`),
+      ...(message || draft.notice ? [message ?? draft.notice ?? ''] : []),
+    ] },
+    { title: 'Keys', lines: [creationFooter] },
+  ]);
 
   if (adding) {
     return (
@@ -199,15 +280,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     );
   }
 
-  const jiraErrors = exec.state === 'done' && !exec.result.ok ? exec.result.fieldErrors : {};
-  const rowErrors = draftErrors(draft);
-  const selectedJiraError = row ? jiraErrors[row.field] : undefined;
-
   const json = (
     <Box flexDirection="column" width={jsonWidth}>
-      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">{target === 'template' ? 'Template JSON' : 'Create Query'} <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : '(Tab, Enter edits)'}</Text></Text>
+      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">{target === 'template' ? 'Template JSON' : 'Create Query'} <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : region === 'json' ? '(↑↓ scroll, Enter edits)' : '(Tab, Enter edits)'}</Text></Text>
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
-        errorLine={draft.jsonError?.line ?? null}
+        errorLine={draft.jsonError?.line ?? null} viewTop={jsonTop} markLine={region === 'table' ? followLine : null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
         onLeave={() => changeMode({ type: 'leave' })} />
       {draft.jsonError
@@ -223,15 +300,25 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
       </Text>
       <CreationTable rows={draft.rows} top={w.top} height={tableHeight} width={tableWidth} cursor={w.cursor} column={column}
         focused={region === 'table'} editing={cellEdit} isActive={isActive} jiraErrors={jiraErrors}
-        onCommit={commitCell} onCancel={() => changeMode({ type: 'leave' })} />
+        onCommit={commitCell} onCancel={() => {
+          setPick(null);
+          changeMode({ type: 'leave' });
+        }}
+        picking={pickValues !== undefined} notAllowed={notAllowed}
+        {...(pickValues ? { editValue: pickText, onEditChange: (text: string) => setPick({ typed: text, cursor: 0 }) } : {})} />
     </Box>
   );
+
+  // The pick list stands where the Create Query is while a value is chosen.
+  const picker = pickValues && pickRow
+    ? <PickList values={pickValues} filter={pickFilterText} cursor={pickCursor} field={pickRow.name} width={jsonWidth} height={jsonHeight + 2} />
+    : null;
 
   return (
     <Box flexDirection="column" paddingX={1} height={height}>
       <Box flexDirection={stacked ? 'column' : 'row'} gap={stacked ? 0 : 1} flexGrow={1} overflow="hidden">
-        {stacked ? table : json}
-        {stacked ? json : table}
+        {stacked ? table : picker ?? json}
+        {stacked ? picker ?? json : table}
       </Box>
       <Box flexDirection="column" height={footer} flexShrink={0}>
         {target === 'template' ? <Text dimColor wrap="truncate-end">every CREATE line starts from these rows; values may hold {'{guid} {field:NAME} {now} {date}'}</Text> : <ExecuteLine exec={exec} />}
@@ -239,13 +326,29 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
           : draft.jsonError ? <Text color="red" wrap="truncate-end">✗ line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
           : selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
           : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>
+          : rowNotAllowed ? <Text color="yellow" wrap="truncate-end">? {rowNotAllowed} (Jira would refuse it)</Text>
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}
-        {message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
+        {find.open ? find.box(width - 2, isActive)
+          : message || draft.notice ? <Text color="yellow" wrap="truncate-end">{message ?? draft.notice}</Text> : <Text> </Text>}
         <Text dimColor wrap="truncate-end">{creationFooter}</Text>
       </Box>
     </Box>
   );
+}
+
+/** The outcome of the last Execute as one text (the full-text view). */
+function executeText(exec: Exec): string {
+  if (exec.state === 'running') return 'Executing: sending the create to Jira…';
+  if (exec.state === 'error') return `Execute failed: ${exec.error}`;
+  if (exec.state === 'done' && exec.result.ok) return `Created ${exec.result.ticketKey}  ${exec.result.ticketUrl}`;
+  if (exec.state === 'done' && !exec.result.ok) return `Jira refused it: ${refusalText(exec.result)}`;
+  return '';
+}
+
+function refusalText(r: Extract<ExecuteResult, { ok: false }>): string {
+  const parts = [...r.messages, ...Object.entries(r.fieldErrors).map(([f, m]) => `${f}: ${m}`)];
+  return parts.length > 0 ? parts.join('; ') : r.error;
 }
 
 /** The outcome of the last Execute: a spinner, the key and URL, or Jira's errors. */
@@ -256,10 +359,7 @@ function ExecuteLine({ exec }: { exec: Exec }): React.JSX.Element {
     return <Text wrap="truncate-end"><Text color="green" bold>Created {exec.result.ticketKey}</Text>  <Hyperlink url={exec.result.ticketUrl} /></Text>;
   }
   if (exec.state === 'done' && !exec.result.ok) {
-    const r = exec.result;
-    const fields = Object.entries(r.fieldErrors).map(([f, m]) => `${f}: ${m}`);
-    const parts = [...r.messages, ...fields];
-    return <Text color="red" wrap="truncate-end">Jira refused it: {parts.length > 0 ? parts.join('; ') : r.error}</Text>;
+    return <Text color="red" wrap="truncate-end">Jira refused it: {refusalText(exec.result)}</Text>;
   }
   return <Text dimColor>x executes the Create Query (logged as Manual)</Text>;
 }

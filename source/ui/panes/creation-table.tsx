@@ -1,11 +1,12 @@
 // The Ticket Creation Table as drawn: Field, Value, Type, Mode, with the focused cell
 // (or its in-place editor), rows the draft cannot send marked ✗ and rows Jira refused
-// on Execute marked !.
+// on Execute marked !, values outside the ones Jira allows marked ? (still sent).
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { DraftRow } from '../../core/draft.js';
 import { fit } from '../components/windowed-table.js';
 import { TextInput } from '../components/text-input.js';
+import { tableWidths as previewWidths } from '../template-preview.js';
 
 /** The table's columns, in order. */
 export const tableColumns = ['Field', 'Value', 'Type', 'Mode'] as const;
@@ -48,21 +49,24 @@ export interface CreationTableProps {
   jiraErrors: Record<string, string>;
   onCommit(text: string): void;
   onCancel(): void;
+  /** The text of the cell being edited, as typed (a pick list filters by it). */
+  onEditChange?(text: string): void;
+  /** With onEditChange: the editor's current text (kept by the owner). */
+  editValue?: string;
+  /** A pick list under the editor takes ↑↓. */
+  picking?: boolean;
+  /** Rows whose value Jira does not allow (still sent: the list may be old), by row id. */
+  notAllowed?: ReadonlySet<number>;
 }
 
-/** Column widths for a table this wide. */
+/** Column widths for a table this wide (the first frame draws the template with the same). */
 export function tableWidths(width: number): Record<TableColumn, number> {
-  const mark = 2;
-  const mode = 7;
-  const type = Math.min(16, Math.max(8, Math.floor(width * 0.18)));
-  const field = Math.min(28, Math.max(10, Math.floor(width * 0.3)));
-  const value = Math.max(8, width - mark - mode - type - field - 3);
-  return { Field: field, Value: value, Type: type, Mode: mode };
+  return previewWidths(width);
 }
 
 /** The table, a window of `height` rows from `top`. */
 export function CreationTable(props: CreationTableProps): React.JSX.Element {
-  const { rows, top, height, width, cursor, column, focused, editing, isActive, jiraErrors, onCommit, onCancel } = props;
+  const { rows, top, height, width, cursor, column, focused, editing, isActive, jiraErrors, onCommit, onCancel, onEditChange, picking, notAllowed, editValue } = props;
   const widths = tableWidths(width);
   const shown = rows.slice(top, top + height);
   return (
@@ -72,16 +76,17 @@ export function CreationTable(props: CreationTableProps): React.JSX.Element {
       {shown.map((row, i) => {
         const index = top + i;
         const isCursor = index === cursor;
-        const mark = jiraErrors[row.field] !== undefined ? '!' : row.error !== null && row.mode === 'Include' ? '✗' : ' ';
+        const mark = jiraErrors[row.field] !== undefined ? '!' : row.error !== null && row.mode === 'Include' ? '✗' : notAllowed?.has(row.id) ? '?' : ' ';
         return (
           <Box key={row.id}>
-            <Text color={mark === ' ' ? undefined : 'red'}>{mark} </Text>
+            <Text color={mark === ' ' ? undefined : mark === '?' ? 'yellow' : 'red'}>{mark} </Text>
             {tableColumns.map((c, ci) => {
               const sep = ci < tableColumns.length - 1 ? ' ' : '';
               if (editing && editing.index === index && editing.column === c) {
                 return (
                   <Box key={c} width={widths[c] + sep.length}>
-                    <TextInput value={editText(row, c)} isActive={isActive} width={widths[c]} onSubmit={onCommit} onCancel={onCancel} />
+                    <TextInput value={onEditChange && editValue !== undefined ? editValue : editText(row, c)} isActive={isActive} width={widths[c]} onSubmit={onCommit} onCancel={onCancel}
+                      noArrows={picking} {...(onEditChange ? { onChange: onEditChange } : {})} />
                   </Box>
                 );
               }

@@ -9,6 +9,7 @@ import type { FieldDef, JiraIssue } from '../../core/ports.js';
 import type { TemplateRow } from '../../core/config.js';
 import { adfToText } from '../../core/adf.js';
 import { footerHints, isKey } from '../key-bindings.js';
+import { useDetails } from '../components/full-text.js';
 import type { ListWindow } from '../components/list-window.js';
 import { useList } from '../hooks/use-list.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
@@ -93,7 +94,7 @@ const jiraFooter = footerHints([['search', 'edit JQL (Enter searches)'], [['up',
   ['link', 'link an alarm']]);
 
 /** The Jira pane. */
-export function JiraPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+export function JiraPane({ services, isActive, width, height, setMode, memory, details }: PaneProps): React.JSX.Element {
   const engine = services.engine;
   const { config } = useValueStore(services.settings);
   const [jql, setJql] = useRemembered(memory, 'jira.jql', () => defaultJql(config.template));
@@ -164,6 +165,17 @@ export function JiraPane({ services, isActive, width, height, setMode, memory }:
         : { text: `${result.guid}: ${result.error}`, error: true });
     });
   };
+
+  const selected = issues[w.cursor];
+  useDetails(details, () => [
+    { title: 'JQL', lines: [jql] },
+    { title: 'Messages', lines: [
+      ...(search.state === 'error' ? [`Search failed: ${search.error}`] : []),
+      ...(ticket?.state === 'error' ? [`Could not load ${ticket.key}: ${ticket.error}`] : []),
+    ] },
+    { title: 'Selected ticket', lines: selected ? columns(1000).map((c) => `${c.title}: ${c.cell(selected)}`) : [] },
+    { title: 'Keys', lines: [jiraFooter] },
+  ]);
 
   useKeys((_input, key) => {
     if (key.escape || key.return) setTicket(null);

@@ -11,6 +11,7 @@ import type { RowActionResult } from '../../core/engine-api.js';
 import { oneLine } from '../../core/safe-text.js';
 import { ResponsesView } from './responses-view.js';
 import { footerHints, isKey, type FooterPart } from '../key-bindings.js';
+import { useDetails } from '../components/full-text.js';
 import { clampWindow, type ListWindow } from '../components/list-window.js';
 import { listMoves, useList } from '../hooks/use-list.js';
 import { WindowedTable, type Column } from '../components/windowed-table.js';
@@ -83,7 +84,7 @@ const logFooter = footerHints(logFooterParts);
 const logFooterFiltered = footerHints([...logFooterParts, ['leave', 'clear filter']]);
 
 /** The Log pane. */
-export function LogPane({ services, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+export function LogPane({ services, isActive, width, height, setMode, memory, details }: PaneProps): React.JSX.Element {
   // Rows, counts and the opened row come from the log-view store, fetched off the render
   // path (log-view-store.ts); drawing only slices what it holds.
   const { engine } = services;
@@ -165,6 +166,12 @@ export function LogPane({ services, isActive, width, height, setMode, memory }: 
       filterTo('');
     }
   }, { isActive: isActive && !editingFilter && openRow === undefined && cancelling === null && answers === null });
+
+  const selectedRow = rows[w.cursor - w.top];
+  useDetails(details, () => [
+    { title: 'Selected row (Enter opens it)', lines: selectedRow ? logRowLines(selectedRow, Date.now()).map((l) => `${l.prefix ?? ''}${l.text}`) : [] },
+    { title: 'Keys', lines: [filterText ? logFooterFiltered : logFooter] },
+  ]);
 
   if (answers) {
     const title = answers.logId === undefined ? 'Jira\'s answers' : `Jira's answers to log row ${answers.logId}`;

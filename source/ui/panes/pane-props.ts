@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EngineSnapshot } from '../../core/engine-api.js';
 import type { AppServices } from '../app-services.js';
+import type { DetailsSink } from '../components/full-text.js';
 
 /** Navigation mode (global keys work) or edit mode (a field, a dialog owns the keyboard). */
 export type InputMode = 'navigate' | 'edit';
@@ -20,6 +21,8 @@ export interface PaneProps {
   /** A pane enters edit mode while a field, editor or dialog needs every key (no 1–6, q, ?). */
   setMode(mode: InputMode): void;
   memory: PaneMemory;
+  /** Where the pane puts what it shows cut, for the `v` view (components/full-text.tsx). */
+  details?: DetailsSink;
 }
 
 /** useState whose value survives the pane being unmounted and shown again. */

@@ -28,6 +28,9 @@ export function StatisticsPane({ services, snapshot, isActive, height, setMode }
     if (isKey('reset-stats', input, key)) {
       setNotice(null);
       setAsking(true);
+    } else if (isKey('find', input, key)) {
+      // Nothing here is a list to search; say where searching is.
+      setNotice('Nothing to search here: / filters the Log (3) and searches Jira (5); :log Failed filters the Log from anywhere.');
     }
   }, { isActive: isActive && !asking });
 

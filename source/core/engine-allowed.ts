@@ -1,0 +1,101 @@
+// The engine's side of allowed values (allowed-values.ts): fetched from createmeta for the
+// template's project and issue type after the field catalogue, again when the template
+// names another target, and again (at most once a minute) when a line is checked against
+// a list that is old or finds a value outside it — so a value added in Jira since is taken
+// on the next try. Kept in memory only: after a restart, nothing is refused until Jira answered.
+import type { AdvancedCommand } from './advanced-parse.js';
+import { ALLOWED_FRESH_MS, allowedFitsTarget, allowedFromCreateMeta, checkAllowed } from './allowed-values.js';
+import type { TemplateRow } from './config.js';
+import type { EngineCore } from './engine-core.js';
+import { fieldLabel } from './fields.js';
+
+/** The least time between two fetches a check asks for. */
+const REFRESH_GAP_MS = 60_000;
+
+/** The project and issue type the template's included rows name, if both are there. */
+export function templateTarget(template: readonly TemplateRow[]): { project: string; issueType: string } | null {
+  const value = (field: string) => template.find((r) => r.field.toLowerCase() === field && r.mode !== 'Exclude')?.value.trim();
+  const project = value('project');
+  const issueType = value('issuetype');
+  return project && issueType ? { project, issueType } : null;
+}
+
+/** Fetches the allowed values for the template's target now (one fetch at a time); never rejects. */
+export function refreshAllowed(core: EngineCore): Promise<void> {
+  if (core.allowedFetch) return core.allowedFetch;
+  const target = templateTarget(core.config.template);
+  if (!target || core.stopping) return Promise.resolve();
+  core.allowedTriedAt = core.clock.now();
+  const run = async () => {
+    try {
+      const types = await core.jira.createMetaIssueTypes(target.project);
+      const want = target.issueType.toLowerCase();
+      const type = types.find((t) => t.id === target.issueType || t.name.toLowerCase() === want);
+      if (!type) {
+        // The template names an issue type the project does not offer: only the types are known.
+        core.setAllowed(allowedFromCreateMeta(target.project, { id: target.issueType, name: target.issueType }, types, [], core.clock.now()));
+        return;
+      }
+      const fields = await core.jira.createMetaFields(target.project, type.id);
+      if (!core.stopped) core.setAllowed(allowedFromCreateMeta(target.project, type, types, fields, core.clock.now()));
+    } catch {
+      // Jira down or the project unknown: a list for another target must not judge this one.
+      if (core.allowed && !allowedFitsTarget(core.allowed, target.project, target.issueType)) core.setAllowed(null);
+    }
+  };
+  core.allowedFetch = core.track(run()).finally(() => {
+    core.allowedFetch = null;
+  });
+  return core.allowedFetch;
+}
+
+/** A refresh in the background, unless one ran within the last minute. */
+function refreshSoon(core: EngineCore): void {
+  if (core.allowedTriedAt !== null && core.clock.now() - core.allowedTriedAt < REFRESH_GAP_MS) return;
+  void refreshAllowed(core);
+}
+
+/** The template's target changed (config saved): the list is fetched for the new one. */
+export function allowedAfterConfig(core: EngineCore): void {
+  const target = templateTarget(core.config.template);
+  if (!core.allowed && !target) return;
+  if (core.allowed && target && allowedFitsTarget(core.allowed, target.project, target.issueType)) return;
+  if (core.allowed) core.setAllowed(null);
+  if (target && core.connection.state === 'ok') void refreshAllowed(core);
+}
+
+/**
+ * Why a CREATE line carries a value Jira does not allow for the template's project and issue
+ * type, or null. Only a recent list judges, and only fields of that same target: a line that
+ * names another project or issue type is left to Jira. UPDATEs are left to Jira too (their
+ * ticket may be of another type than the template's).
+ */
+export function allowedRefusal(core: EngineCore, command: AdvancedCommand): string | null {
+  const allowed = core.allowed;
+  const catalogue = core.catalogue;
+  if (command.action !== 'CREATE' || allowed === null || catalogue === null) return null;
+  const target = templateTarget(core.config.template);
+  if (!target || !allowedFitsTarget(allowed, target.project, target.issueType)) return null;
+  if (core.clock.now() - allowed.fetchedAt > ALLOWED_FRESH_MS) {
+    refreshSoon(core);
+    return null;
+  }
+  const pairs = [];
+  let sameType = true;
+  for (const { field, value } of command.pairs) {
+    const def = catalogue.resolve(field);
+    if (!def.ok) continue;
+    if (def.value.id === 'project' && value.trim() !== '' && !allowedFitsTarget(allowed, value, undefined)) return null;
+    if (def.value.id === 'issuetype' && value.trim() !== '' && !allowedFitsTarget(allowed, undefined, value)) sameType = false;
+    pairs.push({ def: def.value, value });
+  }
+  for (const { def, value } of pairs) {
+    if (!sameType && def.id !== 'issuetype') continue;
+    const problem = checkAllowed(allowed, def.id, catalogue.typeOf(def), fieldLabel(def), value);
+    if (problem !== null) {
+      refreshSoon(core);
+      return problem;
+    }
+  }
+  return null;
+}

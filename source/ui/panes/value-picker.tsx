@@ -1,0 +1,85 @@
+// The pick list of a Value cell being edited: the values Jira allows for the field (for the
+// draft's project and issue type), filtered by what is typed, ↑↓ to choose, Enter takes the
+// highlighted one (for a list field, as its last item). A text nothing matches is kept as typed:
+// the list may be older than Jira's.
+import React from 'react';
+import { Box, Text } from 'ink';
+import { allowedFitsTarget, checkAllowed, filterAllowed, type AllowedValue, type AllowedValues } from '../../core/allowed-values.js';
+import type { DraftRow } from '../../core/draft.js';
+import { isArrayType } from '../../core/fields.js';
+import { clampWindow } from '../components/list-window.js';
+
+/** The project and issue type the draft's included rows name. */
+export function draftTarget(rows: readonly DraftRow[]): { project?: string; issueType?: string } {
+  const value = (id: string) => rows.find((r) => r.field === id && r.mode === 'Include')?.value;
+  return { project: value('project'), issueType: value('issuetype') };
+}
+
+/** The allowed values of a row's field, when the list was made for the draft's project and issue type. */
+export function allowedForRow(allowed: AllowedValues | null | undefined, rows: readonly DraftRow[], row: DraftRow | undefined): AllowedValue[] | undefined {
+  if (!allowed || !row) return undefined;
+  const target = draftTarget(rows);
+  // The issue types are the project's; other fields' values are the issue type's as well.
+  if (!allowedFitsTarget(allowed, target.project, row.field === 'issuetype' ? undefined : target.issueType)) return undefined;
+  return allowed.fields[row.field];
+}
+
+/** Why a row's value is not one Jira allows (the row is still sent: the list may be old), or null. */
+export function rowAllowedProblem(allowed: AllowedValues | null | undefined, rows: readonly DraftRow[], row: DraftRow): string | null {
+  if (row.mode !== 'Include' || allowedForRow(allowed, rows, row) === undefined || !allowed) return null;
+  return checkAllowed(allowed, row.field, row.type, row.field, row.value);
+}
+
+/** The part of the typed text the list filters by: the last item of a list field. */
+function lastItem(type: string, text: string): { head: string; item: string } {
+  if (!isArrayType(type)) return { head: '', item: text };
+  const at = text.lastIndexOf(',');
+  return at < 0 ? { head: '', item: text } : { head: text.slice(0, at + 1), item: text.slice(at + 1) };
+}
+
+
+/** The text the list filters by: what was typed since the editor opened (its last item for a list field), or nothing. */
+export function pickFilter(type: string, typed: string | null): string {
+  return typed === null ? '' : lastItem(type, typed).item;
+}
+
+/** Where the cursor starts: on the value the cell holds, if the list has it. */
+export function startCursor(values: readonly AllowedValue[], type: string, value: string): number {
+  const item = lastItem(type, value).item.trim().toLowerCase();
+  return Math.max(0, values.findIndex((v) => v.name.toLowerCase() === item));
+}
+
+/** What Enter commits: the text with its (last) item replaced by the highlighted choice, or the text as typed when none matches. */
+export function pickedText(values: readonly AllowedValue[], type: string, text: string, filter: string, cursor: number): string {
+  const choices = filterAllowed(values, filter);
+  if (choices.length === 0) return text;
+  return lastItem(type, text).head + choices[Math.min(cursor, choices.length - 1)].name;
+}
+
+/** Props of PickList. */
+export interface PickListProps {
+  values: AllowedValue[];
+  filter: string;
+  cursor: number;
+  field: string;
+  width: number;
+  height: number;
+}
+
+/** The list as drawn (the keys are the Creation pane's). */
+export function PickList({ values, filter, cursor, field, width, height }: PickListProps): React.JSX.Element {
+  const choices = filterAllowed(values, filter);
+  const rows = Math.max(1, height - 2);
+  const w = clampWindow({ cursor, top: cursor - rows + 1 }, choices.length, rows);
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color="cyan" wrap="truncate-end">Values Jira allows for {field} <Text dimColor>({choices.length} of {values.length})</Text></Text>
+      {choices.length === 0
+        ? <Text dimColor wrap="truncate-end">No match: Enter keeps the text.</Text>
+        : choices.slice(w.top, w.top + rows).map((v, i) => (
+          <Text key={`${v.id}:${v.name}`} inverse={w.top + i === w.cursor} wrap="truncate-end">{v.name}</Text>
+        ))}
+      <Text dimColor wrap="truncate-end">type filters · ↑↓ · Enter takes · Esc</Text>
+    </Box>
+  );
+}
