@@ -15,6 +15,6 @@ function find(dir) {
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test').sort();
 const result = spawnSync(process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
   { stdio: 'inherit' });
 process.exit(result.status ?? 1);
