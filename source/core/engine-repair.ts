@@ -158,6 +158,16 @@ async function repairOne(core: EngineCore, guid: string, kept: JiraIssue, dup: J
       + `made ${kept.key} for the same alarm (GUID ${guid}). Updates go to ${kept.key}.`;
     await core.jira.addComment(dup.key, comment);
     done.push(`commented that it duplicates ${kept.key}`);
+    try {
+      // Jira's "Duplicate" link type: the duplicate "duplicates" the kept one. Jira keeps one
+      // link of a type between two issues, so a repeat after a crash changes nothing.
+      await core.jira.linkIssues('Duplicate', dup.key, kept.key);
+      done.push(`linked as a duplicate of ${kept.key}`);
+    } catch (error) {
+      // A Jira without that link type (or links switched off): the mark and the comment stand.
+      if (!(error instanceof JiraError) || error.retryable) throw error;
+      done.push(`not linked: ${error.detail()}`);
+    }
     const status = core.config.alarms.duplicateStatus;
     try {
       await core.jira.transitionTo(dup.key, status);

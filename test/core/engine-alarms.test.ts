@@ -45,8 +45,9 @@ test('every GUID seen is an alarm: lines counted, pending while work waits, then
   assert.equal(alarm?.ticketStatus, 'Done');
   assert.equal(alarm?.state, 'resolved');
 
-  // A CREATE Jira refuses for good: the alarm says failed.
-  await h.send('AL-2|CREATE|summary;x|priority;NoSuchPriority|');
+  // A CREATE Jira refuses for good: the alarm says failed. (Another project: the socket's own
+  // check of allowed values judges only the template's project, so Jira is the one to refuse.)
+  await h.send('AL-2|CREATE|summary;x|project;NOSUCH|');
   await runFor(h, 5000, 500);
   assert.equal(h.store.getAlarm('AL-2')?.state, 'failed');
 

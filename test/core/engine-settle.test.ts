@@ -95,6 +95,9 @@ for (const how of ['close', 'label', 'leave'] as const) {
       assert.equal(dup.status, 'Done');
       assert.equal(dup.comments.length, 1);
       assert.match(dup.comments[0], new RegExp(`^Duplicate of ${kept.key}`));
+      assert.deepEqual(h.jira.links, [['Duplicate', dup.key, kept.key]], 'linked as a duplicate of the kept one');
+    } else {
+      assert.deepEqual(h.jira.links, [], 'only close links');
     }
     if (how === 'label') assert.deepEqual([dup.comments, dup.status], [[], 'To Do']);
     const repairs = h.store.queryLog({ guid: 'D1', limit: 10 }).filter((r) => r.action === 'Repair');
