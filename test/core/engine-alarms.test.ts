@@ -1,21 +1,11 @@
 // The alarms table and linking, end to end against the built-in simulator through the real
 // REST client: every GUID seen is an alarm that follows its work; a GUID linked to an existing
 // ticket sends its later UPDATEs there; unlinking takes that back. Fake time; HTTP on 127.0.0.1.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createJiraClient, type JiraClient } from '../../source/jira/index.js';
-import { startSimulator, type Simulator } from '../../source/simulator/index.js';
 import { harness, runFor } from './engine-harness.js';
+import { simulated } from '../helpers/simulated-jira.js';
 
-async function simulated(t: TestContext): Promise<{ sim: Simulator; client: JiraClient }> {
-  const sim = await startSimulator({ mode: 'datacenter', auth: null });
-  const client = createJiraClient({ baseUrl: sim.url, credentials: null, timeoutMs: 5000, env: {} });
-  t.after(async () => {
-    await client.close();
-    await sim.close();
-  });
-  return { sim, client };
-}
 
 const template = [
   { field: 'project', value: 'OPS', mode: 'Include' as const },

@@ -3,10 +3,11 @@
 // missing parameter is refused at once; a 503 is retried as an update's would be.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createJiraClient, type JiraClient } from '../../source/jira/index.js';
-import { startSimulator, type Simulator } from '../../source/simulator/index.js';
+import { type JiraClient } from '../../source/jira/index.js';
+import { type Simulator } from '../../source/simulator/index.js';
 import { parseConfig, ConfigError } from '../../source/core/config.js';
 import { harness, runFor, type Harness } from './engine-harness.js';
+import { simulated } from '../helpers/simulated-jira.js';
 
 const endpoints = {
   'add-watcher': { method: 'POST' as const, path: 'rest/api/2/issue/{key}/watchers', body: '{param:user}' },
@@ -16,15 +17,6 @@ const endpoints = {
   'assign': { method: 'PUT' as const, path: '/rest/api/2/issue/{key}/assignee', body: { name: '{param:who}' } },
 };
 
-async function simulated(t: TestContext): Promise<{ sim: Simulator; client: JiraClient }> {
-  const sim = await startSimulator({ mode: 'datacenter', auth: null });
-  const client = createJiraClient({ baseUrl: sim.url, credentials: null, timeoutMs: 5000, env: {} });
-  t.after(async () => {
-    await client.close();
-    await sim.close();
-  });
-  return { sim, client };
-}
 
 async function withEndpoints(t: TestContext, client: JiraClient): Promise<Harness> {
   const h = await harness(t, { port: client, catalogue: false, config: {

@@ -4,20 +4,11 @@
 // the log row says which. Also the template's placeholders filled from the line. Fake time.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createJiraClient, type JiraClient } from '../../source/jira/index.js';
-import { startSimulator, type Simulator } from '../../source/simulator/index.js';
+import { type Simulator } from '../../source/simulator/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { harness, runFor, type ConfigOverrides, type Harness } from './engine-harness.js';
+import { simulated } from '../helpers/simulated-jira.js';
 
-async function simulated(t: TestContext): Promise<{ sim: Simulator; client: JiraClient }> {
-  const sim = await startSimulator({ mode: 'datacenter', auth: null });
-  const client = createJiraClient({ baseUrl: sim.url, credentials: null, timeoutMs: 5000, env: {} });
-  t.after(async () => {
-    await client.close();
-    await sim.close();
-  });
-  return { sim, client };
-}
 
 const template = [
   { field: 'project', value: 'OPS', mode: 'Include' as const },

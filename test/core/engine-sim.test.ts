@@ -1,23 +1,14 @@
 // The engine end to end against the built-in simulator through the real REST client: the
 // bodies the composer makes are what a Jira accepts, the label search finds what a CREATE
 // made, and passing failures are retried. Fake time; real HTTP on 127.0.0.1.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createJiraClient, type JiraClient } from '../../source/jira/index.js';
-import { startSimulator, type Simulator } from '../../source/simulator/index.js';
+import { type JiraClient } from '../../source/jira/index.js';
 import { JiraError } from '../../source/core/jira-error.js';
 import type { IssuePayload, JiraPort } from '../../source/core/ports.js';
 import { harness, runFor } from './engine-harness.js';
+import { simulated } from '../helpers/simulated-jira.js';
 
-async function simulated(t: TestContext, mode: 'cloud' | 'datacenter' = 'datacenter'): Promise<{ sim: Simulator; client: JiraClient }> {
-  const sim = await startSimulator({ mode, auth: null });
-  const client = createJiraClient({ baseUrl: sim.url, credentials: null, timeoutMs: 5000, env: {} });
-  t.after(async () => {
-    await client.close();
-    await sim.close();
-  });
-  return { sim, client };
-}
 
 const template = [
   { field: 'project', value: 'OPS', mode: 'Include' as const },
