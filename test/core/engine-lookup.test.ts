@@ -4,12 +4,12 @@
 // several, and sends nothing again when it could not read to the end.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createJiraClient, type JiraClient } from '../../source/jira/index.js';
-import { startSimulator, type Simulator } from '../../source/simulator/index.js';
+import type { JiraClient } from '../../source/jira/index.js';
 import { JiraError } from '../../source/core/jira-error.js';
 import { LOOKUP_MAX_PAGES, LOOKUP_PAGE_SIZE } from '../../source/core/engine-recovery.js';
 import type { IssuePayload, JiraPort } from '../../source/core/ports.js';
 import { harness, runFor } from './engine-harness.js';
+import { simulated } from '../helpers/simulated-jira.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { FakeJira, networkError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
@@ -19,15 +19,6 @@ const template = [
   { field: 'issuetype', value: 'Incident', mode: 'Include' as const },
 ];
 
-async function simulated(t: TestContext, mode: 'cloud' | 'datacenter'): Promise<{ sim: Simulator; client: JiraClient }> {
-  const sim = await startSimulator({ mode, auth: null });
-  const client = createJiraClient({ baseUrl: sim.url, credentials: null, timeoutMs: 5000, env: {} });
-  t.after(async () => {
-    await client.close();
-    await sim.close();
-  });
-  return { sim, client };
-}
 
 /** Makes `n` issues straight in the simulator, each with these labels. */
 async function seed(client: JiraClient, n: number, labels: string[]): Promise<void> {
