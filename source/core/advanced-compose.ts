@@ -6,7 +6,6 @@
 //   labels and comments go as `update` verbs, status as a separate transition target.
 // `comment`, `status` and `labels` are the special names (case-insensitive).
 // See docs/protocol.md#create and docs/protocol.md#update.
-import { textToAdf } from './adf.js';
 import { applyLabelOps, foldLabelOps, guidLabel, parseLabelValue, type LabelOp } from './advanced-labels.js';
 import type { AdvancedCommand } from './advanced-parse.js';
 import type { TemplateRow } from './config.js';
@@ -286,10 +285,11 @@ export function mergeUpdatePlans(plans: UpdatePlan[]): UpdatePlan {
 
 /**
  * The PUT body of an update: `fields`, then `update.labels` (folded; the GUID label never
- * removed) and `update.comment` adds (ADF on API 3). Null when there is nothing to PUT
- * (a status-only update is just a transition).
+ * removed). Its comments are not in it: each is added on its own with its marker, so a lost
+ * answer can be looked up (engine-steps.ts). Null when there is nothing to PUT (a status- or
+ * comment-only update makes no edit).
  */
-export function updatePlanBody(plan: UpdatePlan, guid: string, ctx: ShapeContext): IssuePayload | null {
+export function updatePlanBody(plan: UpdatePlan, guid: string): IssuePayload | null {
   const body: IssuePayload = {};
   const fields = { ...plan.fields };
   // Jira refuses a field that is in both `fields` and `update`.
@@ -299,9 +299,6 @@ export function updatePlanBody(plan: UpdatePlan, guid: string, ctx: ShapeContext
   const update: Record<string, Array<Record<string, unknown>>> = {};
   const labels = foldLabelOps(plan.labelOps, guidLabel(guid));
   if (labels.length > 0) update.labels = labels;
-  if (plan.comments.length > 0) {
-    update.comment = plan.comments.map((text) => ({ add: { body: ctx.apiVersion === 3 ? textToAdf(text) : text } }));
-  }
   if (Object.keys(update).length > 0) body.update = update;
   return body.fields === undefined && body.update === undefined ? null : body;
 }

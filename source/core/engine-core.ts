@@ -29,11 +29,11 @@ const UNIT_PREFIX = 'unit:';
 
 /** What a unit of work remembers between its attempts. Kept in the store too (meta
  *  `unit:<key>`, written with the next commit), so that a restart does not repeat a step
- *  Jira already took — an edit carrying a comment, a CREATE's comments, a transition. */
+ *  Jira already took — a comment, a transition. */
 export interface UnitMemory {
   /** Attempts Jira answered with 500 (capped at 5 retries). */
   serverErrors: number;
-  /** Steps already done, so a retry does not repeat them (an edit's comments, a CREATE's comments). */
+  /** Steps already done, so a retry does not repeat them (the edit, the comments in order, the transition). */
   edited: boolean;
   commentsDone: number;
   transitioned: boolean;
@@ -43,7 +43,7 @@ export interface UnitMemory {
   transitionInFlight?: boolean;
   /** 429s the unit met (Jira pacing us; not attempts): shown in its log row. */
   rateRefusals?: number;
-  /** An edit carrying comments sent whose outcome is not known yet. */
+  /** An edit carrying comments whose outcome is not known, left by an older jiraline (its edits carried the comments); looked up once (editOnce). */
   editInFlight?: { since: number };
   /** When the CREATE's last request left with its outcome unknown: the settle window runs from here (engine-settle.ts). */
   settleSince?: number;

@@ -188,9 +188,11 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     const merged = mergeUpdatePlans(plans);
     if (merged.notes) log.error = fitNote(merged.notes);
     if (recurrence.note) log.error = log.error ? `${recurrence.note}; ${log.error}` : recurrence.note;
-    const body = updatePlanBody(merged, guid, ctx);
+    const body = updatePlanBody(merged, guid);
+    const comments = merged.comments;
+    const writes = (body !== null && !memory.edited) || memory.commentsDone < comments.length || (merged.status !== null && !memory.transitioned);
     // Never written unless it carries the GUID's label (engine-verify.ts): one GET per ticket.
-    if ((body !== null && !memory.edited) || (merged.status !== null && !memory.transitioned)) {
+    if (writes) {
       const notOurs = await checkOwnTicket(core, ticket);
       if (core.stopped) return;
       if (notOurs !== null) {
@@ -198,11 +200,17 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
         return;
       }
     }
+    // The row's request: the edit's body, and beside it the comments added after it one by one.
+    if (body !== null || comments.length > 0) log.request = JSON.stringify({ ...body, ...(comments.length > 0 ? { comments } : {}) });
     const target = { unit: key, commandId: cmds[0].id, memory, guid, ticketKey: ticket.ticketKey };
-    if (body !== null && !memory.edited) {
-      log.request = JSON.stringify(body);
-      // An edit carrying comments is looked up before it is sent again (engine-steps.ts).
-      if (!await editOnce(core, target, body, merged.comments) || core.stopped) return;
+    // The edit carries only field and label changes (sent again they change nothing more); each
+    // comment is its own step with its marker, looked up before it is sent again, and marked
+    // done as soon as Jira took it, so neither a retry nor a restart repeats one (engine-steps.ts).
+    if ((body !== null && !memory.edited) || memory.editInFlight) {
+      if (!await editOnce(core, target, body, comments) || core.stopped) return;
+    }
+    while (memory.commentsDone < comments.length) {
+      if (!await commentOnce(core, target, memory.commentsDone, comments[memory.commentsDone]) || core.stopped) return;
     }
     if (merged.status !== null && !memory.transitioned) {
       if (!await transitionOnce(core, target, merged.status) || core.stopped) return;

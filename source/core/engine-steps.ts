@@ -1,4 +1,4 @@
-// A unit's comment and transition steps, each applied once also when an answer is lost
+// A unit's comment and transition steps (a CREATE's and an UPDATE's alike), each applied once also when an answer is lost
 // (a timeout, a 5xx from a gateway while Jira went on, a crash before the next commit).
 // Before a comment leaves, the step is stored as in flight and committed, so that after any
 // failure or crash its outcome is known to be unknown; such a step is looked up before it
@@ -167,41 +167,28 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
 }
 
 /**
- * Sends an update's edit once. Fields and label operations are idempotent (sent again they
- * change nothing more); the comments an edit carries are not, and cannot carry a marker
- * there: an edit with comments whose outcome is unknown is taken as made when its last
- * comment is on the issue (by its text and our account, within the window; Jira applies an
- * edit whole). False: stopping, nothing sent.
+ * Sends an update's edit, which carries only field changes and label verbs: sent again they
+ * change nothing more, so it needs no mark (its comments are steps of their own, commentOnce).
+ * A unit an older jiraline left with an edit in flight had its comments inside that edit: it
+ * is taken as made when its last comment is on the issue (by its text and our account, within
+ * the window; Jira applies an edit whole), and its comments as done. Null body: no edit.
+ * False: stopping, nothing sent.
  */
-export async function editOnce(core: EngineCore, target: StepTarget, body: IssuePayload, comments: readonly string[]): Promise<boolean> {
+export async function editOnce(core: EngineCore, target: StepTarget, body: IssuePayload | null, comments: readonly string[]): Promise<boolean> {
   const { memory, unit } = target;
   const pending = memory.editInFlight;
-  if (pending && comments.length > 0 && await commentLanded(core, target, comments[comments.length - 1], null, pending.since)) {
-    memory.edited = true;
+  if (pending) {
+    if (comments.length > 0 && memory.commentsDone === 0 && await commentLanded(core, target, comments[comments.length - 1], null, pending.since)) {
+      memory.edited = true;
+      memory.commentsDone = comments.length;
+    }
     memory.editInFlight = undefined;
     core.saveUnit(unit);
-    return true;
   }
+  if (body === null || memory.edited) return true;
   if (core.stopping) return false;
-  if (comments.length > 0) {
-    // On disk before the request leaves, as a comment step's mark is: a crash from here on
-    // leaves the edit known as maybe made, and it is looked up before it is sent again.
-    memory.editInFlight = { since: core.clock.now() };
-    core.saveUnit(unit);
-    await core.commitQuietly();
-    if (core.stopping) return false;
-  }
-  try {
-    await core.sendFor(target.commandId, (jira) => jira.editIssue(target.ticketKey, body));
-  } catch (error) {
-    if (refused(error) && memory.editInFlight) {
-      memory.editInFlight = undefined;
-      core.saveUnit(unit);
-    }
-    throw error;
-  }
+  await core.sendFor(target.commandId, (jira) => jira.editIssue(target.ticketKey, body));
   memory.edited = true;
-  memory.editInFlight = undefined;
   core.saveUnit(unit);
   return true;
 }

@@ -71,7 +71,7 @@ export async function benchCore(): Promise<BenchResult[]> {
         if (plan.ok) sink += plan.value.comments.length;
       } else {
         const plan = composeUpdate(command, catalogue, ctx);
-        if (plan.ok) sink += updatePlanBody(plan.value, command.guid, ctx) === null ? 0 : 1;
+        if (plan.ok) sink += updatePlanBody(plan.value, command.guid) === null ? 0 : 1;
       }
     }
     return batch.length;

@@ -145,26 +145,29 @@ describe('composeUpdate and the PUT body', () => {
     });
   });
 
-  it('puts labels and comments in update verbs, status apart', () => {
+  it('puts labels in update verbs; comments and status apart (each comment is its own step)', () => {
     const plan = update('g|UPDATE|labels;+a,-b|comment;seen|status;Done');
     assert.deepEqual(plan.labelOps, [{ add: 'a' }, { remove: 'b' }]);
     assert.equal(plan.status, 'Done');
-    assert.deepEqual(updatePlanBody(plan, 'g', DC2), { update: { labels: [{ add: 'a' }, { remove: 'b' }], comment: [{ add: { body: 'seen' } }] } });
-    assert.deepEqual(updatePlanBody(plan, 'g', CLOUD3)?.update?.comment,
-      [{ add: { body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'seen' }] }] } } }]);
+    assert.deepEqual(plan.comments, ['seen']);
+    assert.deepEqual(updatePlanBody(plan, 'g'), { update: { labels: [{ add: 'a' }, { remove: 'b' }] } });
+  });
+
+  it('is null for a comment-only update (no edit, only the comment steps)', () => {
+    assert.equal(updatePlanBody(update('g|UPDATE|comment;one|comment;two'), 'g'), null);
   });
 
   it('never removes the GUID label: a -jiraline-<GUID> is dropped, a set keeps it', () => {
     assert.deepEqual(update('g|UPDATE|labels;-jiraline-g,-x').labelOps, [{ remove: 'x' }]);
-    assert.deepEqual(updatePlanBody(update('g|UPDATE|labels;a,b'), 'g', DC2)?.update?.labels, [{ set: ['a', 'b', 'jiraline-g'] }]);
-    assert.deepEqual(updatePlanBody(update('g|UPDATE|labels;'), 'g', DC2)?.update?.labels, [{ set: ['jiraline-g'] }]);
+    assert.deepEqual(updatePlanBody(update('g|UPDATE|labels;a,b'), 'g')?.update?.labels, [{ set: ['a', 'b', 'jiraline-g'] }]);
+    assert.deepEqual(updatePlanBody(update('g|UPDATE|labels;'), 'g')?.update?.labels, [{ set: ['jiraline-g'] }]);
     const sneaky: UpdatePlan = { fields: {}, labelOps: [{ remove: guidLabel('g') }], comments: [], status: null, lines: 1 };
-    assert.equal(updatePlanBody(sneaky, 'g', DC2), null);
-    assert.deepEqual(updatePlanBody({ ...sneaky, labelOps: [{ set: [] }, { remove: 'jiraline-g' }] }, 'g', DC2)?.update?.labels, [{ set: ['jiraline-g'] }]);
+    assert.equal(updatePlanBody(sneaky, 'g'), null);
+    assert.deepEqual(updatePlanBody({ ...sneaky, labelOps: [{ set: [] }, { remove: 'jiraline-g' }] }, 'g')?.update?.labels, [{ set: ['jiraline-g'] }]);
   });
 
   it('is null when there is nothing to PUT (a status-only update is just the transition)', () => {
-    assert.equal(updatePlanBody(update('g|UPDATE|status;Done'), 'g', DC2), null);
+    assert.equal(updatePlanBody(update('g|UPDATE|status;Done'), 'g'), null);
   });
 
   it('from a CREATE for a GUID that has a ticket: no project or issuetype, no clearing, labels only added', () => {
@@ -193,9 +196,9 @@ describe('merging waiting updates', () => {
       labelOps: [{ add: 'a' }, { remove: 'a' }, { add: 'b' }, { add: 'c' }],
       comments: ['c1', 'c2'], status: 'Done', lines: 3,
     });
-    assert.deepEqual(updatePlanBody(merged, 'g', DC2), {
+    assert.deepEqual(updatePlanBody(merged, 'g'), {
       fields: { summary: 'two', priority: { name: 'High' } },
-      update: { labels: [{ remove: 'a' }, { add: 'b' }, { add: 'c' }], comment: [{ add: { body: 'c1' } }, { add: { body: 'c2' } }] },
+      update: { labels: [{ remove: 'a' }, { add: 'b' }, { add: 'c' }] },
     });
   });
 

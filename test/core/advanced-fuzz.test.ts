@@ -100,7 +100,7 @@ function checkResult(r: ParseResult, length: number, what: () => string, turn: n
   const using = catalogue ?? jira;
   const created = composeCreate(c, TEMPLATE, using, ctx);
   const updated = composeUpdate(c, using, ctx);
-  if (updated.ok) updatePlanBody(updated.value, c.guid, ctx);
+  if (updated.ok) updatePlanBody(updated.value, c.guid);
   // What check accepts (with a catalogue), compose can make.
   if (catalogue !== null && reason === null) {
     if (c.action === 'CREATE') assert.ok(created.ok, `composes what check accepted: ${what()}`);

@@ -78,7 +78,7 @@ test('a transition whose answer was lost reads the status first and is not attem
   assert.ok(h.jira.callsOf('getIssue').length >= 1, 'the status was read');
 });
 
-test('an UPDATE whose edit (carrying comments) lost its answer is found by its last comment and not sent again', async (t) => {
+test('an UPDATE\'s edit carries only its fields; one whose answer was lost is sent again, and its comment goes once, marked', async (t) => {
   const h = await harness(t);
   await h.send('M6|CREATE|summary;disk full|');
   await h.engine.whenIdle();
@@ -86,19 +86,48 @@ test('an UPDATE whose edit (carrying comments) lost its answer is found by its l
   await h.send('M6|UPDATE|priority;High|comment;still full|comment;now 99%|');
   await runFor(h, 5_000, 1000);
   assert.equal(h.store.queryLog({ guid: 'M6' })[0].status, 'Ok');
-  assert.equal(h.jira.callsOf('editIssue').length, 1, 'not sent again');
+  const edits = h.jira.callsOf('editIssue');
+  assert.equal(edits.length, 2, 'an edit of fields only is simply sent again');
+  assert.equal((edits[1].args[1] as { update?: Record<string, unknown> }).update?.comment, undefined, 'no comment rides in the edit');
   assert.deepEqual(h.jira.created()[0].comments, ['now 99%'], 'once (the last comment of a line wins)');
+  const [, , marker] = h.jira.callsOf('addComment')[0].args as [string, string, Record<string, unknown>];
+  assert.equal(marker.guid, 'M6');
 });
 
-test('an UPDATE whose edit never reached Jira is sent again after the lookup', async (t) => {
+test('an UPDATE with only comments makes no edit; a comment that never reached Jira is sent again after the lookup', async (t) => {
   const h = await harness(t);
   await h.send('M7|CREATE|summary;disk full|');
   await h.engine.whenIdle();
-  h.jira.script('editIssue', networkError('timeout'));
+  h.jira.script('addComment', networkError('timeout'));
   await h.send('M7|UPDATE|comment;still full|');
   await runFor(h, 5_000, 1000);
-  assert.equal(h.jira.callsOf('editIssue').length, 2);
+  assert.equal(h.store.queryLog({ guid: 'M7' })[0].status, 'Ok');
+  assert.equal(h.jira.callsOf('editIssue').length, 0, 'no PUT for a comment-only update');
+  assert.equal(h.jira.callsOf('addComment').length, 2);
   assert.deepEqual(h.jira.created()[0].comments, ['still full']);
+});
+
+test('an UPDATE carrying two comments whose second answer was lost: after the retry each is on the issue once, both marked', async (t) => {
+  const h = await harness(t, { noStart: true });
+  // Accepted before the start: the two updates wait together and go as one unit with two comments.
+  await h.send('M8|CREATE|summary;disk full|', 'M8|UPDATE|comment;first|', 'M8|UPDATE|comment;second|');
+  let calls = 0;
+  const add = h.jira.addComment.bind(h.jira);
+  h.jira.addComment = async (key, text, marker) => {
+    await add(key, text, marker);
+    // Jira wrote the second comment; its answer never came back.
+    if (++calls === 2) throw networkError('timeout');
+  };
+  await h.engine.start();
+  await runFor(h, 5_000, 1000);
+  const rows = h.store.queryLog({ guid: 'M8' });
+  assert.equal(rows[0].lines, 2, 'one unit for both updates');
+  assert.equal(rows[0].status, 'Ok');
+  assert.deepEqual(h.jira.created()[0].comments, ['first', 'second'], 'each once, in order');
+  assert.equal(calls, 2, 'neither was sent again');
+  const { comments } = await h.jira.comments(h.jira.created()[0].key, { startAt: 0, maxResults: 100 });
+  const marks = comments.map((c) => c.marker as Record<string, unknown> | undefined).reverse();
+  assert.deepEqual(marks.map((m) => [m?.guid, m?.step]), [['M8', 0], ['M8', 1]], 'both carry the marker');
 });
 
 /** The real client; the first comment's answer is lost after the simulator wrote it. */
@@ -143,7 +172,7 @@ for (const [mode, drop] of [['datacenter', false], ['cloud', false], ['datacente
   });
 }
 
-test('an UPDATE edit carrying a comment leaves only once its in-flight mark is on disk, so a crash cannot send the comment twice', async (t) => {
+test('an UPDATE\'s comment leaves only once its in-flight mark is on disk, so a crash cannot send it twice', async (t) => {
   // The marks each finished commit wrote: what a crash at that moment would leave for the next start.
   let durable: string[] = [];
   const wrapStore = (store: Store): Store => new Proxy(store, {
@@ -164,14 +193,14 @@ test('an UPDATE edit carrying a comment leaves only once its in-flight mark is o
   await h.send('M9|CREATE|summary;disk full|');
   await h.engine.whenIdle();
   const marked: boolean[] = [];
-  const edit = h.jira.editIssue.bind(h.jira);
-  h.jira.editIssue = (key, body) => {
-    marked.push(durable.some((m) => m.includes('editInFlight')));
-    return edit(key, body);
+  const add = h.jira.addComment.bind(h.jira);
+  h.jira.addComment = (key, text, marker) => {
+    marked.push(durable.some((m) => m.includes('commentInFlight')));
+    return add(key, text, marker);
   };
   await h.send('M9|UPDATE|priority;High|comment;still full|');
   await runFor(h, 3_000, 500);
   assert.equal(h.store.queryLog({ guid: 'M9' })[0].status, 'Ok');
-  assert.deepEqual(marked, [true], 'the edit left after its mark was committed');
+  assert.deepEqual(marked, [true], 'the comment left after its mark was committed');
   assert.deepEqual(h.jira.created()[0].comments, ['still full']);
 });

@@ -85,7 +85,7 @@ test('Jira back: the probe succeeds, then every held unit goes at once, one tick
   await h.engine.whenIdle();
   const guids = Array.from({ length: 20 }, (_, i) => `B${i + 1}`);
   // Each GUID: its CREATE, then two UPDATEs that must follow it (the second one merges in).
-  for (const g of guids) await h.send(`${g}|CREATE|summary;${g}|`, `${g}|UPDATE|comment;a|`);
+  for (const g of guids) await h.send(`${g}|CREATE|summary;${g}|`, `${g}|UPDATE|summary;a|comment;a|`);
   await h.send(...guids.map((g) => `${g}|UPDATE|status;Done|`));
   await step(h, 1000);
   assert.equal(h.net.refused.length, 2, 'the first failure and one probe');
@@ -104,7 +104,7 @@ test('Jira back: the probe succeeds, then every held unit goes at once, one tick
     assert.equal(issues[0].status, 'Done');
     const seq = h.jira.calls.filter((c) => c.args[0] === issues[0].key
       || (c.method === 'createIssue' && (c.args[0] as { fields: { summary: string } }).fields.summary === g)).map((c) => c.method);
-    assert.deepEqual(seq, ['createIssue', 'editIssue', 'transitionTo'], g);
+    assert.deepEqual(seq, ['createIssue', 'editIssue', 'addComment', 'transitionTo'], g);
   }
   // The faces saw Jira go down, then come back — from the last good check, without a new one.
   const states = h.events.flatMap((e) => (e.type === 'connection-changed' ? [e.connection.state] : []));
@@ -223,9 +223,9 @@ test('a held update takes no throttle slot; the probe takes one when it starts',
   await h.send(...['U1', 'U2', 'U3'].map((g) => `${g}|CREATE|summary;${g}|`));
   await h.engine.whenIdle();
   h.net.down = true;
-  await h.send('U1|UPDATE|comment;a|');
+  await h.send('U1|UPDATE|summary;a|comment;a|');
   await h.engine.whenIdle();
-  await h.send('U2|UPDATE|comment;b|', 'U3|UPDATE|comment;c|');
+  await h.send('U2|UPDATE|summary;b|comment;b|', 'U3|UPDATE|summary;c|comment;c|');
   await h.engine.whenIdle();
   assert.equal(h.engine.getSnapshot().throttle.used, 1, 'only U1, which was sent');
   assert.equal(h.net.refused.length, 1);

@@ -13,7 +13,7 @@ test('an UPDATE waits for its GUID\'s CREATE; another GUID is not held up meanwh
   await h.send('A|CREATE|summary;first|');
   await waitUntil(() => h.jira.callsOf('createIssue').length === 1, 'A\'s CREATE is with Jira');
   // Arrives while A's CREATE is in flight: it must wait, and must not send the CREATE twice.
-  assert.equal(await h.engine.submitLine('A|UPDATE|comment;needs the ticket|'), 'OK A queued');
+  assert.equal(await h.engine.submitLine('A|UPDATE|summary;needs the ticket|comment;needs the ticket|'), 'OK A queued');
   // B's CREATE is sent although A's is still in flight (held at the same gate, so released together).
   await h.send('B|CREATE|summary;second|');
   await waitUntil(() => h.jira.callsOf('createIssue').length === 2, 'B\'s CREATE is with Jira too');
@@ -49,7 +49,7 @@ test('updates of one GUID reach Jira in the order accepted, also when one of the
 test('many GUIDs go to Jira in parallel, each in its own order', async (t) => {
   const h = await harness(t, { config: { updates: { maxUpdates: 1000 } } });
   const guids = Array.from({ length: 40 }, (_, i) => `P${i}`);
-  const lines = guids.flatMap((g) => [`${g}|CREATE|summary;${g}|`, `${g}|UPDATE|comment;a|`, `${g}|UPDATE|status;Done|`]);
+  const lines = guids.flatMap((g) => [`${g}|CREATE|summary;${g}|`, `${g}|UPDATE|summary;a|comment;a|`, `${g}|UPDATE|status;Done|`]);
   const replies = await h.send(...lines);
   assert.ok(replies.every((r) => r.startsWith('OK')));
   await h.engine.whenIdle();
@@ -62,7 +62,7 @@ test('many GUIDs go to Jira in parallel, each in its own order', async (t) => {
     const key = h.engine.status(g)?.ticketKey;
     const seq = h.jira.calls.filter((c) => c.args[0] === key || (c.method === 'createIssue' && (c.args[0] as { fields: { summary: string } }).fields.summary === g))
       .map((c) => c.method);
-    assert.deepEqual(seq, ['createIssue', 'editIssue', 'transitionTo'], g);
+    assert.deepEqual(seq, ['createIssue', 'editIssue', 'addComment', 'transitionTo'], g);
   }
   assert.equal(h.engine.pendingCount(), 0);
 });

@@ -105,12 +105,12 @@ test('open commands survive a restart and go in accept order: the CREATE, then i
   const jira = new FakeJira(clock);
   const first = await harness(t, { clock, jira, noStart: true });
   await first.send('O1|CREATE|summary;x|');
-  await first.send('O1|UPDATE|comment;after create|');
+  await first.send('O1|UPDATE|summary;after create|comment;after create|');
   await first.close();
   const second = await harness(t, { clock, jira, temp: first.temp, noStart: true });
   assert.equal(second.engine.pendingCount(), 2);
   // Accepted before start: the pending CREATE is known, so this is an update, not a refusal.
-  assert.equal(await second.engine.submitLine('O1|UPDATE|comment;third|'), 'OK O1 queued');
+  assert.equal(await second.engine.submitLine('O1|UPDATE|summary;third|comment;third|'), 'OK O1 queued');
   await second.engine.start();
   await second.engine.whenIdle();
   assert.deepEqual(jira.calls.filter((c) => c.method === 'createIssue' || c.method === 'editIssue').map((c) => c.method),

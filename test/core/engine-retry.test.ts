@@ -26,7 +26,7 @@ test('back-off 1 s, 2 s, 4 s, 8 s, each stretched by the random share of 25 %', 
   await ticketFor(h, 'B1');
   h.jira.script('editIssue', httpError(503), httpError(502), networkError('timeout'), httpError(504));
   const t0 = h.clock.now();
-  await h.send('B1|UPDATE|comment;retry me|');
+  await h.send('B1|UPDATE|summary;retry me|comment;retry me|');
   await h.engine.whenIdle();
   assert.equal(h.jira.callsOf('editIssue').length, 1);
   const row = () => h.store.queryLog({ guid: 'B1' })[0];
@@ -54,7 +54,7 @@ test('jitter never shortens a step and stretches it by at most 25 %', async (t) 
   await ticketFor(h, 'J1');
   h.jira.script('editIssue', httpError(503));
   const t0 = h.clock.now();
-  await h.send('J1|UPDATE|comment;x|');
+  await h.send('J1|UPDATE|summary;x|comment;x|');
   await h.engine.whenIdle();
   const next = h.store.queryLog({ guid: 'J1' })[0].nextAttemptAt! - t0;
   assert.ok(next >= 1000 && next <= 1250, `${next}`);
@@ -66,7 +66,7 @@ test('a Retry-After is honoured instead of the back-off', async (t) => {
   await ticketFor(h, 'RA');
   h.jira.script('editIssue', httpError(429, { retryAfterMs: 30_000 }), httpError(503, { retryAfterMs: 90_000 }));
   const t0 = h.clock.now();
-  await h.send('RA|UPDATE|comment;x|');
+  await h.send('RA|UPDATE|summary;x|comment;x|');
   await expectEditAt(h, 2, t0 + 30_000);
   await expectEditAt(h, 3, t0 + 120_000);
   assert.equal(h.store.queryLog({ guid: 'RA' })[0].status, 'Ok');
@@ -76,7 +76,7 @@ test('a 500 is retried at most 5 times, then Failed', async (t) => {
   const h = await harness(t);
   await ticketFor(h, 'S5');
   h.jira.script('editIssue', ...Array.from({ length: 7 }, () => httpError(500, { messages: ['NullPointerException'] })));
-  await h.send('S5|UPDATE|comment;x|');
+  await h.send('S5|UPDATE|summary;x|comment;x|');
   await runFor(h, 120_000, 1000);
   assert.equal(h.jira.callsOf('editIssue').length, 6, 'the first try and 5 retries');
   const row = h.store.queryLog({ guid: 'S5' })[0];
@@ -90,7 +90,7 @@ test('a command still failing after retryForHours ends Failed ("gave up after N 
   await ticketFor(h, 'GU');
   h.jira.script('editIssue', ...Array.from({ length: 100 }, () => httpError(503, { messages: ['Service Unavailable'] })));
   const t0 = h.clock.now();
-  await h.send('GU|UPDATE|comment;x|');
+  await h.send('GU|UPDATE|summary;x|comment;x|');
   await runFor(h, 2 * 3_600_000, 60_000);
   const calls = h.jira.callsOf('editIssue');
   const row = h.store.queryLog({ guid: 'GU' })[0];
@@ -107,11 +107,11 @@ test('401 pauses the whole queue with everything Pending; new credentials resume
   await ticketFor(h, 'P1');
   await ticketFor(h, 'P2');
   h.jira.script('editIssue', httpError(401));
-  await h.send('P1|UPDATE|comment;a|');
+  await h.send('P1|UPDATE|summary;a|comment;a|');
   await h.engine.whenIdle();
   assert.equal(h.engine.getSnapshot().paused, true);
   assert.ok(h.events.some((e) => e.type === 'paused' && /credentials/.test(e.reason)));
-  await h.send('P2|UPDATE|comment;b|', 'P3|CREATE|summary;new|');
+  await h.send('P2|UPDATE|summary;b|comment;b|', 'P3|CREATE|summary;new|');
   await runFor(h, 60_000, 10_000);
   assert.equal(h.jira.callsOf('editIssue').length, 1, 'nothing is sent while paused');
   assert.equal(h.jira.callsOf('createIssue').length, 2);
@@ -131,7 +131,7 @@ test('while paused, the credentials are checked every 5 minutes; sending resumes
   h.jira.script('editIssue', httpError(403));
   h.jira.script('myself', httpError(401));
   const t0 = h.clock.now();
-  await h.send('Q1|UPDATE|comment;a|');
+  await h.send('Q1|UPDATE|summary;a|comment;a|');
   await h.engine.whenIdle();
   assert.equal(h.engine.getSnapshot().paused, true);
   await h.clock.advanceTo(t0 + 5 * 60_000);
@@ -172,7 +172,7 @@ test('a status no transition leads to fails, listing the available ones', async 
 test('a CREATE refused for good fails the UPDATEs waiting on it, with a clear reason', async (t) => {
   const h = await harness(t);
   h.jira.script('createIssue', httpError(400, { fieldErrors: { summary: 'Summary is required' } }));
-  await h.send('CF|CREATE|summary;x|', 'CF|UPDATE|comment;a|', 'CF|UPDATE|comment;b|');
+  await h.send('CF|CREATE|summary;x|', 'CF|UPDATE|summary;a|comment;a|', 'CF|UPDATE|summary;b|comment;b|');
   await h.engine.whenIdle();
   const rows = h.store.queryLog({ guid: 'CF' }).reverse();
   assert.deepEqual(rows.map((r) => [r.action, r.status, r.lines]), [['Create', 'Failed', 1], ['Update', 'Failed', 2]]);
@@ -188,7 +188,7 @@ test('while paused, a recheck that is refused again tells nothing new: one auth-
   h.jira.script('editIssue', httpError(401));
   h.jira.script('myself', httpError(401), httpError(401), httpError(401));
   const t0 = h.clock.now();
-  await h.send('Q2|UPDATE|comment;a|');
+  await h.send('Q2|UPDATE|summary;a|comment;a|');
   await h.engine.whenIdle();
   assert.equal(h.engine.getSnapshot().paused, true);
   const before = h.events.filter((e) => e.type === 'connection-changed').length;

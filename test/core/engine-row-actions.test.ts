@@ -68,7 +68,7 @@ test('a Pending update cancelled is never sent, and stays Cancelled after a rest
   await h.send('C1|CREATE|summary;disk full|');
   await h.engine.whenIdle();
   h.jira.script('editIssue', httpError(503));
-  await h.send('C1|UPDATE|comment;cleanup running|');
+  await h.send('C1|UPDATE|summary;cleanup running|comment;cleanup running|');
   await h.engine.whenIdle();
   const [row] = h.store.queryLog({ guid: 'C1', limit: 1 });
   assert.equal(row.status, 'Pending', 'waiting for its retry after the 503');
@@ -90,7 +90,7 @@ test('a Pending update cancelled is never sent, and stays Cancelled after a rest
   assert.equal(again.engine.pendingCount(), 0);
   assert.equal(h.jira.callsOf('editIssue').length, 1, 'not sent after the restart either');
   // Not a dead end: the GUID takes new lines as before.
-  assert.deepEqual(await again.send('C1|UPDATE|comment;done|'), ['OK C1 queued']);
+  assert.deepEqual(await again.send('C1|UPDATE|summary;done|comment;done|'), ['OK C1 queued']);
   await again.engine.whenIdle();
   assert.equal(again.store.queryLog({ guid: 'C1', limit: 1 })[0].status, 'Ok');
 });
@@ -103,7 +103,7 @@ test('a pending CREATE cancelled takes the updates waiting on it along; a new CR
   h.jira.script('createIssue', httpError(503));
   await h.send('C2|CREATE|summary;b|');
   await h.engine.whenIdle();
-  await h.send('C2|UPDATE|comment;x|');
+  await h.send('C2|UPDATE|summary;x|comment;x|');
   const [update, create] = h.store.queryLog({ guid: 'C2', limit: 2 });
   assert.equal(create.action, 'Create');
   assert.equal(create.status, 'Pending');
@@ -130,7 +130,7 @@ test('retry and cancel refuse what they cannot do, saying why', async (t) => {
   assert.match(retry.message, /is Ok: only a Failed row can be retried/);
 
   const release = h.jira.hold('editIssue');
-  await h.send('X1|UPDATE|comment;slow|');
+  await h.send('X1|UPDATE|summary;slow|comment;slow|');
   await waitUntil(() => h.jira.callsOf('editIssue').length >= 1, 'the update is with Jira');
   const [sending] = h.store.queryLog({ guid: 'X1', limit: 1 });
   const busy = await h.engine.cancelRow(sending.id);

@@ -20,7 +20,7 @@ test('3 updates per 60 s: seven updates start at 0,0,0, 60,60,60 and 120 s', asy
   const guids = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
   await withTickets(h, guids);
   const t0 = h.clock.now();
-  const replies = await h.send(...guids.map((g) => `${g}|UPDATE|comment;tick|`));
+  const replies = await h.send(...guids.map((g) => `${g}|UPDATE|summary;tick|comment;tick|`));
   assert.ok(replies.every((r) => r.startsWith('OK')));
   await h.engine.whenIdle();
   assert.deepEqual(callTimes(h, 'editIssue', t0), [0, 0, 0]);
@@ -46,7 +46,7 @@ test('CREATEs are never throttled, and do not use up the window', async (t) => {
   assert.deepEqual(callTimes(h, 'createIssue', t0), Array(10).fill(0));
   assert.equal(h.jira.callsOf('transitionTo').length, 10, 'a CREATE\'s transition is part of the CREATE');
   assert.equal(h.engine.getSnapshot().throttle.used, 0);
-  await h.send('C0|UPDATE|comment;one|');
+  await h.send('C0|UPDATE|summary;one|comment;one|');
   await h.engine.whenIdle();
   assert.deepEqual(callTimes(h, 'editIssue', t0), [0]);
 });
@@ -56,7 +56,7 @@ test('a retried update does not take a second slot of the window', async (t) => 
   await withTickets(h, ['U1', 'U2', 'U3']);
   const t0 = h.clock.now();
   h.jira.script('editIssue', httpError(503));
-  await h.send('U1|UPDATE|comment;a|', 'U2|UPDATE|comment;b|', 'U3|UPDATE|comment;c|');
+  await h.send('U1|UPDATE|summary;a|comment;a|', 'U2|UPDATE|summary;b|comment;b|', 'U3|UPDATE|summary;c|comment;c|');
   await runFor(h, 2_000, 500);
   // U1 failed at 0 and went again at 1 s within its slot; U3 still waits for the window.
   assert.deepEqual(h.jira.callsOf('editIssue').map((c) => [c.args[0], (c.at - t0) / 1000]),
@@ -70,7 +70,7 @@ test('a CREATE resent for a GUID with a ticket is an update and waits for the wi
   const h = await harness(t, { config: { updates: { maxUpdates: 1, intervalSeconds: 60 } } });
   await withTickets(h, ['W1']);
   const t0 = h.clock.now();
-  await h.send('W1|UPDATE|comment;first|');
+  await h.send('W1|UPDATE|summary;first|comment;first|');
   await h.engine.whenIdle();
   await h.send('W1|CREATE|summary;resent|');
   await runFor(h, 59_000);
@@ -84,7 +84,7 @@ test('updates waiting together merge: later fields win, comments kept, label ops
   const h = await harness(t, { config: { updates: { maxUpdates: 1, intervalSeconds: 60 } } });
   await withTickets(h, ['M1']);
   const t0 = h.clock.now();
-  await h.send('M1|UPDATE|comment;sent at once|');
+  await h.send('M1|UPDATE|summary;sent at once|comment;sent at once|');
   await h.engine.whenIdle();
   const statsBefore = h.engine.getSnapshot().stats.updated.today;
   // These wait for the window, so they travel together.
@@ -105,8 +105,9 @@ test('updates waiting together merge: later fields win, comments kept, label ops
   assert.equal(body.fields.summary, 'second');
   assert.deepEqual(body.fields.priority, { name: 'Low' });
   assert.equal(body.fields.customfield_10011, 5);
-  assert.deepEqual(body.update.comment, [{ add: { body: 'one' } }, { add: { body: 'two' } }, { add: { body: 'three' } }]);
+  assert.equal(body.update.comment, undefined, 'the comments are not in the edit: each is added on its own');
   const issue = h.jira.created()[0];
+  assert.deepEqual(issue.comments, ['sent at once', 'one', 'two', 'three'], 'every comment kept, in order, once');
   assert.deepEqual(issue.fields.labels, ['jiraline-M1', 'beta', 'gamma']);
   assert.deepEqual(h.jira.callsOf('transitionTo').map((c) => c.args[1]), ['Done'], 'only the last status is applied');
   assert.equal(issue.status, 'Done');
@@ -123,9 +124,9 @@ test('an update sent while another waits starts a new row (a sent update is neve
   const h = await harness(t, { config: { updates: { maxUpdates: 5, intervalSeconds: 60 } } });
   await withTickets(h, ['J1']);
   const release = h.jira.hold('editIssue');
-  await h.send('J1|UPDATE|comment;in flight|');
+  await h.send('J1|UPDATE|summary;in flight|comment;in flight|');
   await waitUntil(() => h.jira.callsOf('editIssue').length === 1, 'the first update is with Jira');
-  await h.send('J1|UPDATE|comment;later 1|', 'J1|UPDATE|comment;later 2|');
+  await h.send('J1|UPDATE|summary;later 1|comment;later 1|', 'J1|UPDATE|summary;later 2|comment;later 2|');
   release();
   await h.engine.whenIdle();
   const rows = h.store.queryLog({ guid: 'J1' }).map((r) => r.lines);

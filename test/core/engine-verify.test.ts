@@ -41,7 +41,7 @@ test('a mapped ticket that carries the label is read once, then written without 
   await runFor(h, 5000);
   await h.send('alarm-2|UPDATE|comment;two|');
   await runFor(h, 5000);
-  assert.equal(h.jira.callsOf('editIssue').length, 2);
+  assert.equal(h.jira.callsOf('addComment').length, 2);
   assert.deepEqual(h.jira.issues.get('OPS-50')!.comments, ['one', 'two']);
   const reads = h.jira.callsOf('getIssue');
   assert.equal(reads.length, 1, 'one check per ticket');
@@ -54,6 +54,6 @@ test('a ticket the engine made itself needs no check', async (t) => {
   await runFor(h, 1000);
   await h.send('made-1|UPDATE|comment;y|');
   await runFor(h, 5000);
-  assert.equal(h.jira.callsOf('editIssue').length, 1);
+  assert.equal(h.jira.callsOf('addComment').length, 1);
   assert.equal(h.jira.callsOf('getIssue').length, 0);
 });

@@ -237,11 +237,11 @@ test('engine: updates of an issue in its per-issue pause keep merging, and go as
   await h.engine.whenIdle();
   h.jira.script('editIssue', httpError(429, { retryAfterMs: 5000, rateLimitReason: 'jira-per-issue-on-write' }));
   const t0 = h.clock.now();
-  await h.send('M1|UPDATE|comment;first|');
+  await h.send('M1|UPDATE|summary;first|comment;first|');
   await h.engine.whenIdle();
   assert.equal(h.jira.callsOf('editIssue').length, 1, 'refused: the issue is in its pause');
   await h.clock.advance(2000);
-  await h.send('M1|UPDATE|comment;second|', 'M1|UPDATE|labels;+late|');
+  await h.send('M1|UPDATE|summary;second|comment;second|', 'M1|UPDATE|labels;+late|');
   await h.engine.whenIdle();
   await h.clock.advanceTo(t0 + 4999);
   await h.engine.whenIdle();
