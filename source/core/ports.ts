@@ -3,6 +3,7 @@
 // implementations in source/daemon implement these, and tests pass fakes that behave alike.
 import type { RateHeaders } from './pacer.js';
 import type { AlarmPage, AlarmQuery, AlarmRow } from './alarms.js';
+import type { JiraResponse, ResponseQuery, ResponseRow } from './response-types.js';
 
 /** Milliseconds since the epoch and timers; injected so tests run on fake time. */
 export interface Clock {
@@ -183,35 +184,7 @@ export interface JiraPort {
   close(): Promise<void>;
 }
 
-/** One answer from Jira as the client heard it; the body is its first 2 KB, secrets masked. */
-export interface JiraResponse {
-  /** When the request was sent (ms epoch). */
-  time: number;
-  method: string;
-  /** Path and query from Jira's origin, secrets masked. */
-  path: string;
-  status: number;
-  durationMs: number;
-  body: string;
-  /** The command the request was made for (withTag), or null. */
-  tag: number | null;
-}
-
-/** A recorded answer, as the store keeps it: with the GUID and the log row it was for. */
-export interface ResponseRow extends Omit<JiraResponse, 'tag'> {
-  id: number;
-  guid: string | null;
-  logId: number | null;
-  jira?: string;
-}
-
-/** A filter for the recorded answers. */
-export interface ResponseQuery {
-  offset?: number;
-  limit?: number;
-  guid?: string;
-  logId?: number;
-}
+export type { JiraResponse, ResponseQuery, ResponseRow };
 
 /** A credential as stored: Basic (username + password/API token) or an Authorization Key. */
 export type Credentials =
