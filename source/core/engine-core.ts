@@ -6,12 +6,14 @@ import type { AllowedValues } from './allowed-values.js';
 import type { Config } from './config.js';
 import type { ConnectionState } from './engine-api.js';
 import { EngineSignals } from './engine-events.js';
-import { JiraGate, WatchedJira } from './engine-gate.js';
+import { ClockTimer, sleep } from './clock-timer.js';
+import { JiraGate, stoppedError, WatchedJira } from './engine-gate.js';
 import { CommandQueue } from './engine-queue.js';
 import { FieldCatalogue, shapeContextFor, type ShapeContext } from './fields.js';
 import { Pacer, type PaceLimits } from './pacer.js';
 import { ResponseRecorder } from './engine-responses.js';
-import type { Clock, CredentialSource, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort, TimerHandle } from './ports.js';
+import type { UnitMemory } from './unit-memory.js';
+import type { Clock, CredentialSource, FieldDef, JiraPort, QueuedCommand, ServerInfo, StorePort } from './ports.js';
 
 /** Store meta keys the engine owns. */
 export const META = {
@@ -27,29 +29,7 @@ export const LAZY_COMMIT_MS = 50;
 /** The meta keys of the units' memories: `unit:c12` (a CREATE's command id), `unit:l7` (an update's log row). */
 const UNIT_PREFIX = 'unit:';
 
-/** What a unit of work remembers between its attempts. Kept in the store too (meta
- *  `unit:<key>`, written with the next commit), so that a restart does not repeat a step
- *  Jira already took — a comment, a transition. */
-export interface UnitMemory {
-  /** Attempts Jira answered with 500 (capped at 5 retries). */
-  serverErrors: number;
-  /** Steps already done, so a retry does not repeat them (the edit, the comments in order, the transition). */
-  edited: boolean;
-  commentsDone: number;
-  transitioned: boolean;
-  /** A comment sent whose outcome is not known yet (stored before the request leaves, engine-steps.ts). */
-  commentInFlight?: { step: number; since: number };
-  /** A transition sent whose outcome is not known yet. */
-  transitionInFlight?: boolean;
-  /** 429s the unit met (Jira pacing us; not attempts): shown in its log row. */
-  rateRefusals?: number;
-  /** An edit carrying comments whose outcome is not known, left by an older jiraline (its edits carried the comments); looked up once (editOnce). */
-  editInFlight?: { since: number };
-  /** When the CREATE's last request left with its outcome unknown: the settle window runs from here (engine-settle.ts). */
-  settleSince?: number;
-  /** A recurring CREATE: what was decided and which of its steps are done (recurrence.ts). */
-  recurrence?: import('./recurrence.js').RecurrenceMemory;
-}
+export type { UnitMemory } from './unit-memory.js';
 
 /** The engine's shared state. */
 export class EngineCore {
@@ -65,7 +45,7 @@ export class EngineCore {
   allowedTriedAt: number | null = null;
   /** 401/403 holds the queue (docs/architecture.md#pacing-retries-the-pause-and-the-gate). */
   paused = false;
-  /** stop() finished: the store may be closed, so late answers write nothing. */
+  /** stop() finished (its last commit made): whenIdle answers at once from then on. */
   stopped = false;
   /** Moments automatic updates started, within the throttle window. */
   throttleStarts: number[] = [];
@@ -76,13 +56,13 @@ export class EngineCore {
    * once) are not: they spare a lookup each.
    */
   private readonly storedUnits = new Set<string>();
-  /** Resolvers of wait() calls, ended early when the engine stops. */
-  private readonly waits = new Set<() => void>();
-  /** Async work under way (sends, commits, accepts, checks): whenIdle waits for it. */
+  /** Async work under way (sends, commits, accepts, checks): whenIdle and stop wait for it. */
   private busyCount = 0;
+  /** Resolvers of settled() calls: run when busyCount drops to 0. */
+  private settledWaiters: Array<() => void> = [];
   private pruneQueued = false;
   private catalogueFetch: Promise<FieldCatalogue> | null = null;
-  private lazyCommit: TimerHandle | null = null;
+  private readonly lazyCommit: ClockTimer;
   /** GUIDs whose CREATE is settling: its answer was lost and it is looked up before it is sent again (engine-settle.ts). */
   readonly settling = new Set<string>();
   /** Asks for a duplicate check of the GUID at `at` (engine-repair.ts; the engine wires it). */
@@ -99,9 +79,10 @@ export class EngineCore {
   readonly jira: JiraPort;
   private readonly watched: WatchedJira;
   /**
-   * The one stop: aborted when the engine stops. It goes with every call to Jira (WatchedJira,
-   * and through the port to the request itself), so nothing needs a "stopping?" flag to keep a
-   * request from going or an answer from arriving after it.
+   * The one stop: aborted (its reason a `stopped` JiraError) when the engine stops. It goes with
+   * every call to Jira (WatchedJira, and through the port to the request itself), into every
+   * wait and timer (ClockTimer, sleep) and to the pacer, so work under way at the stop ends
+   * because what it awaits rejects — nothing needs a "stopping?" flag after an await.
    */
   private readonly stopController = new AbortController();
   /** Where the credentials in use come from (the runtime knows): a refusal's hint names it. */
@@ -118,14 +99,17 @@ export class EngineCore {
   ) {
     // Every call to Jira under way listens to the stop signal: up to the engine's cap at once.
     setMaxListeners(0, this.stopController.signal);
-    this.gate = new JiraGate(clock, random);
+    this.gate = new JiraGate(clock, random, this.stopSignal);
     this.pacer = new Pacer(clock, paceLimits(config), {
       changed: (state, why) => {
         this.signals.emit({ type: 'pacing', perSecond: state.perSecond, limitedByJira: state.limitedByJira, waiting: state.waiting, reason: why });
       },
       queued: () => this.afterActivity(),
     });
-    this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopController.signal, (id, waiting) => this.onPaced(id, waiting));
+    // Requests waiting for the pacer are not sent once stopped: their units stay open for the next start.
+    this.stopSignal.addEventListener('abort', () => this.pacer.stop(this.stopSignal.reason), { once: true });
+    this.lazyCommit = this.timer(() => void this.commitQuietly());
+    this.watched = new WatchedJira(jira, this.gate, this.pacer, this.stopSignal, (id, waiting) => this.onPaced(id, waiting));
     jira.observeResponses?.((response) => this.responses.record(response));
     this.jira = this.watched;
     this.loadMeta();
@@ -141,19 +125,41 @@ export class EngineCore {
     for (const key of this.store.metaKeys(UNIT_PREFIX)) this.storedUnits.add(key.slice(UNIT_PREFIX.length));
   }
 
+  /** Aborts when the engine stops, with a `stopped` JiraError as its reason. */
+  get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
   /** No new work is taken: the stop signal has aborted. */
   get stopping(): boolean {
     return this.stopController.signal.aborted;
   }
 
-  /** The engine stops: every call to Jira under way is ended and rejects as `stopped`, any later one at once. */
+  /**
+   * The engine stops: every call to Jira under way is ended and rejects as `stopped`, any later
+   * one at once; the pacer refuses its waiting requests; every wait rejects; every timer clears.
+   */
   beginStop(): void {
-    this.stopController.abort();
+    this.stopController.abort(stoppedError());
+  }
+
+  /** A timer on the Clock that the stop clears (and that cannot be armed after it). */
+  timer(fire: () => void): ClockTimer {
+    return new ClockTimer(this.clock, fire, this.stopSignal);
   }
 
   /** A unit's call to Jira, queued at the pacer behind older commands only (`id`: its first command's). */
   sendFor<T>(id: number, send: (jira: JiraPort) => Promise<T>): Promise<T> {
     return this.watched.withPriority(id, () => send(this.jira));
+  }
+
+  /**
+   * A lookup a unit makes (a label search, the ownership check, our account): it goes ahead of
+   * the units' sends at the pacer (priority 0), but while it waits for its permit the unit
+   * (`id`: its first command's) is `paced`, as for its own requests.
+   */
+  lookupFor<T>(id: number, send: (jira: JiraPort) => Promise<T>): Promise<T> {
+    return this.watched.withPriority(0, () => send(this.jira), id);
   }
 
   /** Keeps Jira's field catalogue (and, when `persist`, stores it for the next start). */
@@ -232,7 +238,7 @@ export class EngineCore {
   /** Records a step a unit has done, in the store as well (it goes with the next commit). */
   saveUnit(key: string): void {
     const m = this.memory.get(key);
-    if (!m || this.stopped) return;
+    if (!m) return;
     this.store.setMeta(`${UNIT_PREFIX}${key}`, JSON.stringify(m));
     this.storedUnits.add(key);
     this.commitLater();
@@ -242,26 +248,15 @@ export class EngineCore {
   forgetUnit(key: string): void {
     this.memory.delete(key);
     // Only a unit that stored a step has a meta row; most finish without one.
-    if (this.storedUnits.delete(key) && !this.stopped) this.store.deleteMeta(`${UNIT_PREFIX}${key}`);
+    if (this.storedUnits.delete(key)) this.store.deleteMeta(`${UNIT_PREFIX}${key}`);
   }
 
   /** Applies the row cap (log.maxEntries) after an insert; Pending rows stay (the store keeps them). */
   pruneToCount(): void {
-    if (this.stopped) return;
     const rows = this.store.pruneLogToCount(this.config.log.maxEntries);
     if (rows > 0) this.signals.emit({ type: 'pruned', rows });
     // The alarms are bounded the same way; one with work pending stays (the store keeps it).
     if (this.store.pruneAlarmsToCount(this.config.alarms.maxEntries) > 0) this.signals.changed();
-  }
-
-  /** Applies removeOlderThanDays: rows before the cutoff go (Pending ones stay), and any finished command left. */
-  pruneOlderThan(cutoff: number): void {
-    const rows = this.store.pruneLogOlderThan(cutoff);
-    // Finished commands are deleted as they finish; this clears any an older version left.
-    this.store.purgeFinishedCommands(cutoff);
-    this.store.setMeta(META.lastPrune, String(this.clock.now()));
-    if (rows > 0) this.signals.emit({ type: 'pruned', rows });
-    void this.commitQuietly();
   }
 
   /**
@@ -296,23 +291,9 @@ export class EngineCore {
     else this.store.deleteCommand(cmd.id);
   }
 
-  /** Resolves after `ms` on the Clock, or at once when the engine stops (call endWaits then). */
+  /** Resolves after `ms` on the Clock; rejects as `stopped` when the engine stops (at once if it has). */
   wait(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.waits.delete(done);
-        this.clock.clearTimeout(handle);
-        resolve();
-      };
-      const handle = this.clock.setTimeout(done, ms);
-      this.waits.add(done);
-    });
-  }
-
-  /** Ends every wait() under way (the engine is stopping: nobody should sit out a timer). */
-  endWaits(): void {
-    for (const done of [...this.waits]) done();
+    return sleep(this.clock, ms, this.stopSignal);
   }
 
   /**
@@ -328,10 +309,17 @@ export class EngineCore {
     this.busyCount++;
     const done = () => {
       this.busyCount--;
+      if (this.busyCount === 0) for (const resolve of this.settledWaiters.splice(0)) resolve();
       this.afterActivity();
     };
     promise.then(done, done);
     return promise;
+  }
+
+  /** Resolves when no tracked work is under way (the stop waits for this, bounded by its grace). */
+  settled(): Promise<void> {
+    if (this.busyCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   /**
@@ -342,22 +330,12 @@ export class EngineCore {
    * writes were for finished sends, and every write exports the whole database.
    */
   commitLater(): void {
-    if (this.stopped || this.lazyCommit !== null) return;
-    this.lazyCommit = this.clock.setTimeout(() => {
-      this.lazyCommit = null;
-      void this.commitQuietly();
-    }, LAZY_COMMIT_MS);
+    // Once stopped the timer is not armed: stop() makes the last commit itself.
+    if (this.lazyCommit.armedAt === null) this.lazyCommit.armIn(LAZY_COMMIT_MS);
   }
 
-  /** Drops a pending commitLater (stop() commits everything itself). */
-  cancelLazyCommit(): void {
-    if (this.lazyCommit !== null) this.clock.clearTimeout(this.lazyCommit);
-    this.lazyCommit = null;
-  }
-
-  /** Commits, swallowing a failure (the next commit writes the same changes again). */
+  /** Commits, swallowing a failure (the next commit writes the same changes again; a closed store writes nothing). */
   commitQuietly(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
     return this.track(this.store.commit().catch(() => {
       // Not lost: the changes are in the in-memory database and go with the next commit.
     }));

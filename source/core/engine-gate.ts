@@ -58,14 +58,16 @@ export class JiraGate {
   /** Closings seen so far; a probe compares them at its end (one that closed the gate afresh was counted there). */
   private closings = 0;
   private closingsAtProbe = 0;
+  /** The next probe's moment; the engine's stop signal clears it for good. */
   private readonly timer: ClockTimer;
-  private stopped = false;
   hooks: GateHooks = { closed: () => undefined, opened: () => undefined, due: () => undefined };
 
-  constructor(private readonly clock: Clock, private readonly random: () => number) {
-    this.timer = new ClockTimer(clock, () => {
-      if (!this.stopped) this.hooks.due();
-    });
+  /**
+   * Once `stopSignal` aborts, nothing reaches the gate any more: WatchedJira passes a `stopped`
+   * rejection by it (neither an answer nor a refusal), and the timer clears and stays clear.
+   */
+  constructor(private readonly clock: Clock, private readonly random: () => number, stopSignal?: AbortSignal) {
+    this.timer = new ClockTimer(clock, () => this.hooks.due(), stopSignal);
   }
 
   /** True while only a probe may go to Jira. */
@@ -106,7 +108,7 @@ export class JiraGate {
     this.failures = 0;
     this.notBefore = 0;
     this.clearTimer();
-    if (!this.stopped) this.hooks.opened();
+    this.hooks.opened();
   }
 
   /** Jira is not taking requests: close, or keep closed; a Retry-After holds every probe back too. */
@@ -121,7 +123,7 @@ export class JiraGate {
       this.failures = 1;
       this.notBefore = Math.max(this.notBefore, now + retryDelayMs(1, error.retryAfterMs, this.random));
       this.arm();
-      if (!this.stopped) this.hooks.closed(error);
+      this.hooks.closed(error);
       return;
     }
     if (error.retryAfterMs !== null && error.retryAfterMs > 0) this.notBefore = Math.max(this.notBefore, now + Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS));
@@ -164,21 +166,20 @@ export class JiraGate {
     return refusal !== null;
   }
 
-  /** Clears the timer for good (the engine stops). */
-  stop(): void {
-    this.stopped = true;
-    this.clearTimer();
-  }
-
   /** A timer on the Clock for the next probe, so one starts even if the unit that failed is gone. */
   private arm(): void {
-    if (this.isClosed && !this.stopped) this.timer.armAt(this.notBefore);
+    if (this.isClosed) this.timer.armAt(this.notBefore);
     else this.timer.clear();
   }
 
   private clearTimer(): void {
     this.timer.clear();
   }
+}
+
+/** Whether a failure is the engine's stop (a call or wait ended by the stop signal), not anything Jira did. */
+export function isStopped(error: unknown): boolean {
+  return error instanceof JiraError && error.cause_ === 'stopped';
 }
 
 /** The error a call gets when the engine stopped before (or while) it was sent. */
@@ -234,28 +235,35 @@ export class WatchedJira implements JiraPort {
     return this.inner.apiVersion;
   }
 
-  /** The priority of the next call (see withPriority); read before watch's first await. */
+  /** The priority and the unit of the next call (see withPriority); read before watch's first await. */
   private priority = 0;
+  private unit = 0;
 
   /**
    * Runs `send` (which must call this port at once, synchronously) with its requests queued at
-   * the pacer by `priority` — a unit's command id, so that the oldest command goes first.
+   * the pacer by `priority` — a unit's command id, so that the oldest command goes first; 0 goes
+   * ahead of every unit. `unit` (the command id of the unit it is for, 0: none) is the unit the
+   * scheduler marks paced while the request waits for its permit.
    */
-  withPriority<T>(priority: number, send: () => Promise<T>): Promise<T> {
+  withPriority<T>(priority: number, send: () => Promise<T>, unit = priority): Promise<T> {
     this.priority = priority;
+    this.unit = unit;
     try {
       return send();
     } finally {
       this.priority = 0;
+      this.unit = 0;
     }
   }
 
   private async watch<T>(endpoint: string, issue: string | null, call: () => Promise<T>, cost = 1): Promise<T> {
-    // The priority is the unit's command id: its answers are filed under that command
-    // (engine-responses.ts), and it is the unit the scheduler marks paced.
-    const unit = this.priority;
-    const tag = unit;
-    const scope = { endpoint, issue, cost, priority: unit };
+    // The priority is the unit's command id (0 for a lookup): its answers are filed under that
+    // command (engine-responses.ts).
+    const tag = this.priority;
+    const unit = this.unit;
+    // A call after the stop is refused before it reaches the pacer or the port.
+    this.stopSignal.throwIfAborted();
+    const scope = { endpoint, issue, cost, priority: tag };
     let permit = this.pacer.tryAcquire(scope);
     if (permit === null) {
       // Waits for the pace: a unit's request is "paced", not "sending", meanwhile (the scheduler's state).
@@ -276,7 +284,7 @@ export class WatchedJira implements JiraPort {
       if (error instanceof JiraError && error.status === 429) {
         outcome = { kind: 'rate-limited', retryAfterMs: error.retryAfterMs, reason: error.rateLimitReason };
       }
-      if (error instanceof JiraError && error.cause_ === 'stopped') throw error;
+      if (isStopped(error)) throw error;
       if (closesGate(error)) this.gate.refused(error);
       // Jira's own verdict (400, 404, 429, 500, 503, 401 …) is an answer; anything else (a bug) says nothing.
       else if (error instanceof JiraError) this.gate.answered();

@@ -9,10 +9,11 @@
 // The checks due are kept in the store (meta `repair:<guid>`), so a stop or a crash does not
 // lose them. See docs/architecture.md#exactly-once-settling-and-repair.
 import { guidLabel } from './advanced.js';
-import { ClockTimer } from './clock-timer.js';
+import type { ClockTimer } from './clock-timer.js';
 import type { EngineCore } from './engine-core.js';
 import { DUPLICATE_LABEL, isMarkedDuplicate, oldestIssue, searchLabel } from './engine-recovery.js';
 import { repairCheckDelayMs } from './engine-settle.js';
+import { isStopped } from './engine-gate.js';
 import { JiraError } from './jira-error.js';
 import type { JiraIssue } from './ports.js';
 
@@ -32,7 +33,8 @@ export class RepairChecks {
   repaired = 0;
 
   constructor(private readonly core: EngineCore) {
-    this.timer = new ClockTimer(core.clock, () => this.runDue());
+    // On the stop signal: a stop clears it, and it is not armed again.
+    this.timer = core.timer(() => this.runDue());
     for (const key of core.store.metaKeys(REPAIR_PREFIX)) {
       const at = Number(core.store.getMeta(key));
       this.due.set(key.slice(REPAIR_PREFIX.length), Number.isFinite(at) ? at : 0);
@@ -47,14 +49,8 @@ export class RepairChecks {
     this.arm();
   }
 
-  stop(): void {
-    this.started = false;
-    this.timer.clear();
-  }
-
   /** Checks the GUID for duplicates at `at` (ms epoch); stored, so that a restart still makes the check. */
   schedule(guid: string, at: number): void {
-    if (this.core.stopped) return;
     const was = this.due.get(guid);
     const when = was === undefined ? at : Math.max(was, at);
     this.due.set(guid, when);
@@ -70,7 +66,7 @@ export class RepairChecks {
   }
 
   private arm(): void {
-    if (!this.started || this.running || this.core.stopping) return;
+    if (!this.started || this.running) return;
     let earliest = Infinity;
     for (const at of this.due.values()) if (at < earliest) earliest = at;
     if (earliest === Infinity) this.timer.clear();
@@ -78,7 +74,7 @@ export class RepairChecks {
   }
 
   private runDue(): void {
-    if (this.running || this.core.stopping) return;
+    if (this.running) return;
     this.running = true;
     void this.core.track(this.checkAll().finally(() => {
       this.running = false;
@@ -90,18 +86,18 @@ export class RepairChecks {
     for (;;) {
       const now = this.core.clock.now();
       const next = [...this.due].find(([, at]) => at <= now);
-      if (!next || this.core.stopping) return;
+      if (!next) return;
       const [guid] = next;
       try {
         await repairDuplicates(this.core, guid, this);
-      } catch {
-        // Jira not answering, or the engine stopping: the check stays and is made later.
-        if (this.core.stopping || this.core.stopped) return;
+      } catch (error) {
+        // The engine stops: the check stays (in the store) for the next start.
+        if (isStopped(error)) return;
+        // Jira not answering: the check stays and is made later.
         // A write of the repair that got no answer may still land: the window says when to look again.
         this.due.set(guid, now + Math.max(MIN_RECHECK_MS, repairCheckDelayMs(this.core)));
         continue;
       }
-      if (this.core.stopped) return;
       this.due.delete(guid);
       this.core.store.deleteMeta(`${REPAIR_PREFIX}${guid}`);
       this.core.commitLater();
@@ -125,7 +121,7 @@ export async function repairDuplicates(core: EngineCore, guid: string, checks: R
   const label = guidLabel(guid);
   const search = await searchLabel(core, label);
   const live = search.matches.filter((i) => !isMarkedDuplicate(i));
-  if (live.length < 2 || core.stopped) return 0;
+  if (live.length < 2) return 0;
   const mapped = core.store.getTicket(guid);
   // The mapped ticket took the CREATE's steps and the updates since; with none mapped, the oldest.
   const kept = mapped ? live.find((i) => i.key === mapped.ticketKey) : oldestIssue(live);
@@ -135,7 +131,6 @@ export async function repairDuplicates(core: EngineCore, guid: string, checks: R
   for (const other of live) {
     if (other.key === kept.key) continue;
     await repairOne(core, guid, kept, other);
-    if (core.stopped) return n;
     checks.counted();
     n++;
   }
@@ -178,7 +173,6 @@ async function repairOne(core: EngineCore, guid: string, kept: JiraIssue, dup: J
       done.push(`not moved to ${status}: ${error.detail()}`);
     }
   }
-  if (core.stopped) return;
   const now = core.clock.now();
   const how = mode === 'leave' ? 'left as it is (alarms.onDuplicate = leave)' : done.join(', ');
   core.store.insertLog({

@@ -11,7 +11,7 @@ import type { EngineCore } from './engine-core.js';
 import { attemptsOf } from './engine-core.js';
 import { finishFailed, type FailureHooks } from './engine-outcome.js';
 import { sendUnit } from './engine-send.js';
-import { ClockTimer } from './clock-timer.js';
+import type { ClockTimer } from './clock-timer.js';
 import type { QueuedCommand } from './ports.js';
 import { gaveUpReason, retryTimeIsUp } from './retry.js';
 import { canStart, nextExpiryAt, nextStartAt, recordStart, type ThrottleWindow } from './throttle.js';
@@ -49,7 +49,6 @@ export class Worker {
   private readonly unitGuids = new Map<number, string>();
   /** No held unit was accepted before this (it may be earlier than the oldest left): the sweep's shortcut. */
   private heldSince = Infinity;
-  private readonly running = new Set<Promise<void>>();
   private readonly wakeTimer: ClockTimer;
   private readonly throttleTimer: ClockTimer;
   private readonly expiryTimer: ClockTimer;
@@ -59,9 +58,9 @@ export class Worker {
   private started = false;
 
   constructor(private readonly core: EngineCore, private readonly hooks: FailureHooks) {
-    this.wakeTimer = new ClockTimer(core.clock, () => this.wake());
-    this.throttleTimer = new ClockTimer(core.clock, () => this.schedulePump());
-    this.expiryTimer = new ClockTimer(core.clock, () => {
+    this.wakeTimer = core.timer(() => this.wake());
+    this.throttleTimer = core.timer(() => this.schedulePump());
+    this.expiryTimer = core.timer(() => {
       this.core.signals.changed();
       this.armExpiry();
     });
@@ -163,17 +162,16 @@ export class Worker {
   }
 
   /**
-   * Stops scheduling and clears every timer: the scheduler's `started` is the one "may work
-   * start?" every pass and every ending unit asks (the engine's stop signal ends the requests).
+   * Stops scheduling: the scheduler's `started` is the one "may work start?" every pass and
+   * every ending unit asks. The engine's stop signal ends the requests and clears the timers.
    */
   stop(): void {
     this.started = false;
-    for (const timer of [this.wakeTimer, this.throttleTimer, this.expiryTimer]) timer.clear();
   }
 
-  /** Resolves when every unit now in flight has finished. */
-  async drain(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  /** Whether the scheduler starts units (between start() and stop()). */
+  get scheduling(): boolean {
+    return this.started;
   }
 
   private schedulePump(): void {
@@ -315,16 +313,14 @@ export class Worker {
     const id = cmds[0].id;
     this.unitGuids.set(id, guid);
     this.startedThisTurn++;
-    const run: Promise<void> = this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
+    void this.core.track(sendUnit(this.core, cmds, this.hooks).catch(() => undefined).finally(() => {
       this.unitGuids.delete(id);
       this.move(guid, 'idle');
-      this.running.delete(run);
       if (guid === this.core.gate.probe) {
         if (this.core.gate.probeEnded() && this.started) this.giveUpHeld();
       }
       if (this.started) this.kick(guid);
     }));
-    this.running.add(run);
   }
 
   /** Arms the wake-up for the earliest sleeper. */

@@ -3,7 +3,8 @@
 // parts live beside it: engine-accept (lines in), engine-worker (scheduling and the
 // throttle), engine-send / engine-outcome (Jira calls and their results), engine-recovery
 // (what a crash left), engine-manual (Execute), engine-gate (one probe at a time while Jira
-// is not taking requests). It reaches the world through ports only.
+// is not taking requests), engine-auth-pause (refused credentials hold the queue),
+// engine-day-timers (the daily prune, the midnight redraw). It reaches the world through ports only.
 // See docs/architecture.md#the-life-of-one-line.
 import type { Config } from './config.js';
 import { acceptLine } from './engine-accept.js';
@@ -19,17 +20,18 @@ import { guidStatus, linkAlarm, queryAlarms, unlinkAlarm, type AlarmPage, type A
 import { noteRefused } from './engine-refused.js';
 import { authMessage } from './engine-outcome.js';
 import { loadOpenCommands } from './engine-recovery.js';
-import { stoppedError } from './engine-gate.js';
+import { AuthPause } from './engine-auth-pause.js';
+import { DayTimers } from './engine-day-timers.js';
 import { RepairChecks } from './engine-repair.js';
 import { Worker } from './engine-worker.js';
 import { JiraError } from './jira-error.js';
 import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult, StorePort,
   TimerHandle } from './ports.js';
-import { ageCutoff, nextPruneAt } from './retention.js';
-import { buildStats, nextLocalMidnight, statsFromStore } from './stats.js';
+import { buildStats, statsFromStore } from './stats.js';
 import { usedSlots } from './throttle.js';
 
 export { statsFromStore } from './stats.js';
+export { AUTH_RECHECK_MS } from './engine-auth-pause.js';
 
 /** What the engine is built from: the ports, the configuration, and (for tests) the jitter source. */
 export interface EngineDeps {
@@ -43,8 +45,6 @@ export interface EngineDeps {
   credentialSource?: () => CredentialSource;
 }
 
-/** While 401/403 holds the queue, the credentials are tried again this often. */
-export const AUTH_RECHECK_MS = 5 * 60 * 1000;
 /** stop()'s default bound on the units winding up once their requests were ended. */
 export const DEFAULT_GRACE_MS = 5000;
 
@@ -58,10 +58,8 @@ export class Engine implements EngineApi {
   private logVersion = 0;
   private idleWaiters: Array<() => void> = [];
   private idleCheckQueued = false;
-  private readonly manual = new Set<Promise<unknown>>();
-  private pruneTimer: TimerHandle | null = null;
-  private midnightTimer: TimerHandle | null = null;
-  private authTimer: TimerHandle | null = null;
+  private readonly authPause: AuthPause;
+  private readonly dayTimers: DayTimers;
   private started = false;
   private stopPromise: Promise<void> | null = null;
   /** The last good connection check: restored when the gate opens again. */
@@ -75,7 +73,9 @@ export class Engine implements EngineApi {
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps.jira, deps.store, deps.clock, deps.random ?? Math.random, deps.config);
     if (deps.credentialSource) this.core.credentialSource = deps.credentialSource;
-    this.worker = new Worker(this.core, { pause: (reason) => this.pause(reason) });
+    this.authPause = new AuthPause(this.core, { recheck: () => this.checkConnection(true), resumed: () => this.worker.rescan() });
+    this.dayTimers = new DayTimers(this.core);
+    this.worker = new Worker(this.core, { pause: (reason) => this.authPause.pause(reason) });
     this.repairs = new RepairChecks(this.core);
     this.core.scheduleRepair = (guid, at) => this.repairs.schedule(guid, at);
     this.core.afterActivity = () => this.checkIdle();
@@ -102,14 +102,14 @@ export class Engine implements EngineApi {
 
   /** Recovery marks committed, log pruned by age, Jira checked in the background, worker running. */
   async start(): Promise<void> {
+    // A stopped engine is not started again (its stop signal has aborted for good).
     if (this.started || this.core.stopping) return;
     this.started = true;
     // A queue loaded over 80 % full is said now, when the faces listen.
     this.fillWatch.start();
-    this.pruneByAge();
+    this.dayTimers.start();
     await this.core.commitQuietly();
     void this.core.track(this.background());
-    this.armMidnight();
     this.worker.start();
     this.repairs.start();
   }
@@ -125,7 +125,7 @@ export class Engine implements EngineApi {
   /** For tests: what breaks the scheduler's invariants now (empty when sound), and GUIDs open but in no state. */
   schedulerViolations(): string[] {
     const out = this.worker.violations();
-    if (this.isIdle() && !this.core.paused && !this.core.stopping) {
+    if (this.isIdle() && !this.core.paused && this.worker.scheduling) {
       for (const guid of this.core.queue.guids()) {
         if (this.worker.stateOf(guid) === undefined) out.push(`${guid} has open commands but no state: it would never be sent`);
       }
@@ -134,6 +134,7 @@ export class Engine implements EngineApi {
   }
 
   getSnapshot(): EngineSnapshot {
+    // Once stopped the store may be closed: the faces keep the last snapshot.
     if (this.snapshot && (!this.core.signals.dirty || this.core.stopped)) return this.snapshot;
     const { core } = this;
     const now = core.clock.now();
@@ -193,14 +194,12 @@ export class Engine implements EngineApi {
   }
 
   execute(body: IssuePayload): Promise<ExecuteResult> {
+    // No new Execute once stopping: its request would be refused unsent anyway, and the caller is told why.
     if (this.core.stopping) {
       const error = 'jiraline is stopping; execute again once it runs';
       return Promise.resolve({ ok: false, logId: -1, error, messages: [error], fieldErrors: {} });
     }
-    const run = this.core.track(executeManual(this.core, body, (reason) => this.pause(reason)));
-    this.manual.add(run);
-    void run.finally(() => this.manual.delete(run));
-    return run;
+    return this.core.track(executeManual(this.core, body, (reason) => this.authPause.pause(reason)));
   }
 
   queryLog(query: LogQuery): LogRow[] {
@@ -257,7 +256,7 @@ export class Engine implements EngineApi {
     // Still refused for the same reason: the state stands as it was told, refused since its first check.
     if (recheck && next.state === 'auth-refused' && was.state === 'auth-refused' && was.error === next.error) return was;
     this.setConnection(next);
-    if (next.state === 'ok') this.resume();
+    if (next.state === 'ok') this.authPause.resume();
     return next;
   }
 
@@ -275,36 +274,9 @@ export class Engine implements EngineApi {
 
   /** The credentials changed (auth set, the Configuration pane): resume a paused queue and check again. */
   setCredentialsChanged(): void {
-    this.resume();
+    this.authPause.resume();
+    // Once stopping, no check: it would be refused unsent and show Jira "down" for it.
     if (!this.core.stopping) void this.core.track(this.checkConnection());
-  }
-
-  private pause(reason: string): void {
-    if (this.core.paused || this.core.stopping) return;
-    this.core.paused = true;
-    this.core.signals.emit({ type: 'paused', reason });
-    this.armAuthCheck();
-  }
-
-  private armAuthCheck(): void {
-    if (this.authTimer) this.core.clock.clearTimeout(this.authTimer);
-    this.authTimer = this.core.clock.setTimeout(() => {
-      this.authTimer = null;
-      void this.core.track(this.checkConnection(true).then((c) => {
-        // Jira down is no reason to hold the queue: the retries deal with it.
-        if (c.state !== 'auth-refused') this.resume();
-        else if (this.core.paused && !this.core.stopping) this.armAuthCheck();
-      }));
-    }, AUTH_RECHECK_MS);
-  }
-
-  private resume(): void {
-    if (!this.core.paused) return;
-    this.core.paused = false;
-    if (this.authTimer) this.core.clock.clearTimeout(this.authTimer);
-    this.authTimer = null;
-    this.core.signals.emit({ type: 'resumed' });
-    this.worker.rescan();
   }
 
   catalogue(): FieldDef[] | null {
@@ -361,6 +333,7 @@ export class Engine implements EngineApi {
     // After the current turn: a settling promise often starts the next piece of work.
     queueMicrotask(() => {
       this.idleCheckQueued = false;
+      // A stopped engine does nothing more: whoever waits for idleness is answered.
       if (!this.isIdle() && !this.core.stopped) return;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
@@ -378,46 +351,21 @@ export class Engine implements EngineApi {
     // Requests under way are ended now, not waited for (their sockets closed): each unit's call
     // rejects as `stopped` and the unit stays as it is — an update's step in flight, a CREATE
     // open, both looked up at the next start; a Manual Execute stays in flight ("outcome unknown").
+    // The stop signal also ends every wait, clears every timer (the scheduler's, the gate's, the
+    // pacer's, the repairs', the lazy commit, the auth recheck, the day timers) and makes the
+    // pacer refuse the requests waiting for it: their units stay open for the next start.
     core.beginStop();
+    // The scheduler starts no more units (its own state, asked by every pass and every ending unit).
     this.worker.stop();
-    this.repairs.stop();
-    for (const timer of [this.pruneTimer, this.midnightTimer, this.authTimer]) if (timer) core.clock.clearTimeout(timer);
-    this.pruneTimer = this.midnightTimer = this.authTimer = null;
-    core.gate.stop();
-    // Requests waiting for the pacer are not sent: their units stay open for the next start.
-    core.pacer.stop(stoppedError());
-    core.endWaits();
-    // The units wind up (no Jira call can hold them now); `graceMs` bounds it all the same.
+    // Everything under way winds up (no Jira call or wait can hold it now); `graceMs` bounds it all the same.
     let graceTimer: TimerHandle | null = null;
     const grace = new Promise<void>((resolve) => { graceTimer = core.clock.setTimeout(resolve, graceMs); });
-    await Promise.race([Promise.allSettled([this.worker.drain(), ...this.manual]), grace]);
+    await Promise.race([core.settled(), grace]);
     if (graceTimer) core.clock.clearTimeout(graceTimer);
     // What did not finish stays in flight in the store: the next start looks it up.
     core.responses.flush();
-    core.cancelLazyCommit();
     await core.store.commit().catch(() => undefined);
     core.stopped = true;
     this.checkIdle();
-  }
-
-  /** Applies removeOlderThanDays now and schedules the next run in 24 hours. */
-  private pruneByAge(): void {
-    const { core } = this;
-    const now = core.clock.now();
-    core.pruneOlderThan(ageCutoff(now, core.config.log.removeOlderThanDays));
-    this.pruneTimer = core.clock.setTimeout(() => {
-      this.pruneTimer = null;
-      this.pruneByAge();
-    }, nextPruneAt(now, now) - now);
-  }
-
-  /** "Today" becomes "yesterday" at local midnight: redraw then. */
-  private armMidnight(): void {
-    const now = this.core.clock.now();
-    this.midnightTimer = this.core.clock.setTimeout(() => {
-      this.midnightTimer = null;
-      this.core.signals.changed();
-      this.armMidnight();
-    }, nextLocalMidnight(now) - now);
   }
 }
