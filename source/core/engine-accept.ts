@@ -24,6 +24,7 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
   if (!parsed.ok) return `ERR ${parsed.guid ?? '-'} ${parsed.error}`;
   const command = parsed.command;
   const guid = command.guid;
+  // No new line once stopping: nothing would send it before the stop, and the client is told to send it again.
   if (core.stopping) return `ERR ${guid} jiraline is stopping; send it again once it runs`;
   const call = command.action === 'CALL' ? readCall(command, core.config.endpoints) : null;
   const reason = call === null ? checkCommand(command, core.catalogue, core.shapeContext()) ?? allowedRefusal(core, command) : call.ok ? null : call.error;
@@ -80,7 +81,6 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
     return `ERR ${guid} could not store the command: ${messageOf(error)}`;
   }
   queue.markCommitted(cmd.id);
-  if (core.stopped) return `OK ${guid} queued`;
   core.signals.emit({ type: 'accepted', guid, action, commandId: cmd.id });
   hooks.kick(guid);
   return `OK ${guid} queued`;
@@ -93,7 +93,6 @@ export async function acceptLine(core: EngineCore, hooks: AcceptHooks, line: str
  */
 function rollback(core: EngineCore, cmd: QueuedCommand): void {
   core.queue.remove(cmd.id);
-  if (core.stopped) return;
   try {
     core.store.deleteCommand(cmd.id);
     const row = cmd.logId === null ? undefined : core.store.getLog(cmd.logId);

@@ -27,13 +27,12 @@ function hasWork(core: EngineCore, guid: string): boolean {
 
 /** A unit of the GUID ended: once nothing of it waits, its alarm settles (open/resolved, or failed). */
 export function settleAlarm(core: EngineCore, guid: string | null, outcome: 'ok' | 'failed'): void {
-  if (guid === null || core.stopped || hasWork(core, guid)) return;
+  if (guid === null || hasWork(core, guid)) return;
   core.store.settleAlarm(guid, outcome);
 }
 
 /** Jira told the ticket's status (a transition made, an issue read): the alarm keeps it, and says resolved or open. */
 export function noteTicketStatus(core: EngineCore, guid: string, status: TicketStatus): void {
-  if (core.stopped) return;
   const alarm = core.store.getAlarm(guid);
   if (!alarm) return;
   const state = alarm.state === 'open' || alarm.state === 'resolved' ? settledState('ok', status.resolved) : alarm.state;
@@ -88,11 +87,17 @@ export function linkAlarm(core: EngineCore, guid: string, rawKey: string): Promi
   return link(core, guid, rawKey).catch((error: unknown) => refuse(guid, messageOf(error)));
 }
 
+/** No new link or unlink once stopping: the caller is told to do it again once jiraline runs. */
+function stoppingRefusal(core: EngineCore, guid: string, verb: 'link' | 'unlink'): LinkResult | null {
+  return core.stopping ? refuse(guid, `jiraline is stopping; ${verb} again once it runs`) : null;
+}
+
 async function link(core: EngineCore, guid: string, rawKey: string): Promise<LinkResult> {
   const key = rawKey.trim().toUpperCase();
   if (!guidPattern.test(guid)) return refuse(guid, `not a GUID: 1 to ${MAX_GUID_LENGTH} characters of A-Za-z0-9._:-`);
   if (!keyPattern.test(key)) return refuse(guid, `not a ticket key: ${oneLine(rawKey, 60)} (a key looks like OPS-123)`);
-  if (core.stopping) return refuse(guid, 'jiraline is stopping; link again once it runs');
+  const stopping = stoppingRefusal(core, guid, 'link');
+  if (stopping) return stopping;
   if (hasWork(core, guid)) return refuse(guid, busyMessage(guid));
   let issue;
   try {
@@ -103,7 +108,6 @@ async function link(core: EngineCore, guid: string, rawKey: string): Promise<Lin
   }
   // A line for the GUID accepted meanwhile has already chosen where it goes: do not move it.
   if (hasWork(core, guid)) return refuse(guid, busyMessage(guid));
-  if (core.stopped) return refuse(guid, 'jiraline stopped; link again once it runs');
   const ticketKey = issue.key || key;
   const ref = { guid, ticketId: issue.id, ticketKey, ticketUrl: core.jira.browseUrl(ticketKey) };
   core.store.setTicket(ref);
@@ -129,7 +133,8 @@ export function unlinkAlarm(core: EngineCore, guid: string): Promise<LinkResult>
 
 async function unlink(core: EngineCore, guid: string): Promise<LinkResult> {
   if (!guidPattern.test(guid)) return refuse(guid, `not a GUID: 1 to ${MAX_GUID_LENGTH} characters of A-Za-z0-9._:-`);
-  if (core.stopping) return refuse(guid, 'jiraline is stopping; unlink again once it runs');
+  const stopping = stoppingRefusal(core, guid, 'unlink');
+  if (stopping) return stopping;
   const ticket = core.store.getTicket(guid);
   if (!ticket) return refuse(guid, `GUID ${guid} is not linked to a ticket`);
   if (hasWork(core, guid)) return refuse(guid, busyMessage(guid));
@@ -140,7 +145,6 @@ async function unlink(core: EngineCore, guid: string): Promise<LinkResult> {
     if (!(error instanceof JiraError && error.status === 404)) return refuse(guid, jiraReason(error, ticket.ticketKey));
   }
   if (hasWork(core, guid)) return refuse(guid, busyMessage(guid));
-  if (core.stopped) return refuse(guid, 'jiraline stopped; unlink again once it runs');
   core.store.deleteTicket(guid);
   core.store.ensureAlarm(guid, 'Unlink', core.clock.now());
   core.store.updateAlarm(guid, { state: 'open' });

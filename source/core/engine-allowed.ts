@@ -24,7 +24,7 @@ export function templateTarget(template: readonly TemplateRow[]): { project: str
 export function refreshAllowed(core: EngineCore): Promise<void> {
   if (core.allowedFetch) return core.allowedFetch;
   const target = templateTarget(core.config.template);
-  if (!target || core.stopping) return Promise.resolve();
+  if (!target) return Promise.resolve();
   core.allowedTriedAt = core.clock.now();
   const run = async () => {
     try {
@@ -37,7 +37,7 @@ export function refreshAllowed(core: EngineCore): Promise<void> {
         return;
       }
       const fields = await core.jira.createMetaFields(target.project, type.id);
-      if (!core.stopped) core.setAllowed(allowedFromCreateMeta(target.project, type, types, fields, core.clock.now()));
+      core.setAllowed(allowedFromCreateMeta(target.project, type, types, fields, core.clock.now()));
     } catch {
       // Jira down or the project unknown: a list for another target must not judge this one.
       if (core.allowed && !allowedFitsTarget(core.allowed, target.project, target.issueType)) core.setAllowed(null);

@@ -4,7 +4,7 @@
 import type { CredentialSource } from './ports.js';
 import type { EngineCore } from './engine-core.js';
 import { attemptsOf, messageOf, unitKey } from './engine-core.js';
-import { closesGate } from './engine-gate.js';
+import { closesGate, isStopped } from './engine-gate.js';
 import { JiraError } from './jira-error.js';
 import type { LogRow, QueuedCommand, TicketRef } from './ports.js';
 import { pauseFor } from './pacer.js';
@@ -46,14 +46,14 @@ function describeAnswer(error: JiraError): string {
 
 /** Decides and records what a failed attempt leads to. */
 export function handleFailure(core: EngineCore, cmds: QueuedCommand[], error: unknown, hooks: FailureHooks, context: FailureContext): void {
-  if (core.stopped) return;
   if (!(error instanceof JiraError)) {
     // Not Jira's answer: a bug, or a line that no longer composes. Final.
     finishFailed(core, cmds, messageOf(error), context.ticket, context.log);
     return;
   }
-  // Stopping before the request left: nothing happened; the unit stays open for the next start.
-  if (error.cause_ === 'stopped') return;
+  // The stop ended the attempt (a request unsent or cut short, a wait): the unit stays open as
+  // it is for the next start, which looks up whatever may have reached Jira.
+  if (isStopped(error)) return;
   // The gate learns whether its probe was refused, whatever is decided for the unit below.
   if (closesGate(error)) core.gate.unitRefused(cmds[0].guid, error);
   if (error.status === 429) {

@@ -80,22 +80,23 @@ export interface LabelSearch {
  * Cloud's /search/jql by nextPageToken. Jira matches labels case-insensitively (`CaseX` finds
  * `casex` too) and a Jira may not narrow by the label at all, so only an exact match counts.
  * Oldest first, so that new issues made while paging land on later pages, not shift them.
+ * `unit`: the first command id of the unit that looks (0: none); it is `paced` while a page waits for its permit.
  */
-export async function searchLabel(core: EngineCore, label: string): Promise<LabelSearch> {
+export async function searchLabel(core: EngineCore, label: string, unit = 0): Promise<LabelSearch> {
   const jql = `labels = "${label}" ORDER BY created ASC`;
   const matches: JiraIssue[] = [];
   let startAt = 0;
   let nextPageToken: string | undefined;
   for (let pages = 1; ; pages++) {
-    const result = await core.jira.search(jql, { fields: ['labels', 'created'], maxResults: LOOKUP_PAGE_SIZE,
-      ...(nextPageToken !== undefined ? { nextPageToken } : { startAt }) });
+    const result = await core.lookupFor(unit, (jira) => jira.search(jql, { fields: ['labels', 'created'], maxResults: LOOKUP_PAGE_SIZE,
+      ...(nextPageToken !== undefined ? { nextPageToken } : { startAt }) }));
     for (const issue of result.issues) if (carriesLabel(issue, label)) matches.push(issue);
     startAt += result.issues.length;
     nextPageToken = result.nextPageToken;
     const more = nextPageToken !== undefined
       || (result.total !== undefined && result.issues.length > 0 && startAt < result.total);
     if (!more) return { matches, complete: true, pages, seen: startAt };
-    if (pages >= LOOKUP_MAX_PAGES || core.stopping) return { matches, complete: false, pages, seen: startAt };
+    if (pages >= LOOKUP_MAX_PAGES) return { matches, complete: false, pages, seen: startAt };
   }
 }
 
@@ -138,11 +139,11 @@ export function lookupIncomplete(label: string, search: LabelSearch): JiraError 
 }
 
 /** The oldest issue carrying the label (a repaired duplicate does not count), and whether there are more. */
-async function findLabelled(core: EngineCore, label: string): Promise<{ hit: JiraIssue | undefined; more: boolean }> {
-  const search = await searchLabel(core, label);
+async function findLabelled(core: EngineCore, label: string, unit: number): Promise<{ hit: JiraIssue | undefined; more: boolean }> {
+  const search = await searchLabel(core, label, unit);
   const live = search.matches.filter((i) => !isMarkedDuplicate(i));
   const oldest = oldestIssue(live);
-  if (oldest || search.complete || core.stopping) return { hit: oldest, more: live.length > 1 };
+  if (oldest || search.complete) return { hit: oldest, more: live.length > 1 };
   throw lookupIncomplete(label, search);
 }
 
@@ -156,13 +157,13 @@ async function findLabelled(core: EngineCore, label: string): Promise<{ hit: Jir
 export async function adoptByLabel(core: EngineCore, cmd: QueuedCommand, cloudRecheck = true): Promise<TicketRef | null> {
   const guid = cmd.guid as string;
   const label = guidLabel(guid);
-  let { hit, more } = await findLabelled(core, label);
-  if (!hit && cloudRecheck && core.shapeContext().deployment === 'cloud' && !core.stopping) {
+  let { hit, more } = await findLabelled(core, label, cmd.id);
+  if (!hit && cloudRecheck && core.shapeContext().deployment === 'cloud') {
+    // A stop ends the wait (it rejects as `stopped`), as it ends the searches.
     await core.wait(CLOUD_SEARCH_RECHECK_MS);
-    if (core.stopping) return null;
-    ({ hit, more } = await findLabelled(core, label));
+    ({ hit, more } = await findLabelled(core, label, cmd.id));
   }
-  if (!hit || core.stopped) return null;
+  if (!hit) return null;
   if (more) core.scheduleRepair(guid, core.clock.now());
   const ticket: TicketRef = { guid, ticketId: hit.id, ticketKey: hit.key, ticketUrl: core.jira.browseUrl(hit.key) };
   core.store.setTicket(ticket);

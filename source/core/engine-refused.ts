@@ -20,14 +20,12 @@ export function parseRefusal(reply: string): { guid: string | null; reason: stri
 /** Counts one refused line and reports it (see the file comment). */
 export function noteRefused(core: EngineCore, reply: string): void {
   const { guid, reason } = parseRefusal(reply);
-  if (!core.stopped) {
-    try {
-      core.store.addStats(localDay(core.clock.now()), 0, 0, 1);
-      // Nothing waits on this count: it goes with the next commit.
-      core.commitLater();
-    } catch {
-      // A failing store: the event below still tells the operator.
-    }
+  try {
+    core.store.addStats(localDay(core.clock.now()), 0, 0, 1);
+    // Nothing waits on this count: it goes with the next commit (or stop's last one).
+    core.commitLater();
+  } catch {
+    // A failing (or, after the stop, closed) store: the event below still tells the operator.
   }
   core.signals.emit({ type: 'refused', guid, reason });
 }

@@ -24,6 +24,7 @@ export class ResponseRecorder {
   record(response: JiraResponse): void {
     const { core } = this;
     const max = core.config.responses.maxEntries;
+    // Once stopped (the store may be closed) an answer is not kept, nor a flush timer armed.
     if (core.stopped || max <= 0) return;
     // The command is open while its request is answered: found in memory, not by a query.
     const cmd = response.tag === null ? undefined : core.queue.get(response.tag);
@@ -46,7 +47,7 @@ export class ResponseRecorder {
     this.timer = null;
     const rows = this.pending;
     this.pending = [];
-    if (rows.length === 0 || core.stopped) return;
+    if (rows.length === 0) return;
     try {
       for (const row of rows) core.store.insertResponse(row);
       core.store.pruneResponses(core.config.responses.maxEntries);

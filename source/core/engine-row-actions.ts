@@ -20,6 +20,7 @@ const refuse = (message: string): RowActionResult => ({ ok: false, message });
 
 /** The row, or why it cannot be acted on. */
 function rowFor(core: EngineCore, logId: number, verb: string): LogRow | string {
+  // No new retry or cancel once stopping: the caller is told to do it again once jiraline runs.
   if (core.stopping) return `jiraline is stopping; ${verb} the row once it runs`;
   const row = core.store.getLog(logId);
   if (!row) return `log row ${logId} does not exist (pruned, or never was): see jiraline log`;
@@ -43,7 +44,6 @@ export async function retryRow(core: EngineCore, hooks: RowActionHooks, logId: n
   const replies = await Promise.all(cmds.map((cmd) => acceptLine(core, hooks, cmd.line as string)));
   const refused = replies.filter((reply) => !reply.startsWith('OK '));
   if (refused.length === replies.length) return refuse(`log row ${logId} was not retried: ${reason(refused[0])}`);
-  if (core.stopped) return refuse('jiraline stopped while the retry was being stored');
   cmds.forEach((cmd, i) => {
     if (replies[i].startsWith('OK ')) core.store.deleteCommand(cmd.id);
   });
@@ -72,11 +72,9 @@ async function retryManual(core: EngineCore, hooks: RowActionHooks, row: LogRow)
   }
   const result = await hooks.execute(body);
   if (!result.ok && result.logId < 0) return refuse(`log row ${row.id} was not retried: ${result.error}`);
-  if (!core.stopped) {
-    core.store.updateLog(row.id, { error: `${row.error ?? 'failed'} — retried as log row ${result.logId}` });
-    core.signals.emit({ type: 'retried', guid: null, logId: row.id, newLogId: result.logId });
-    await core.commitQuietly();
-  }
+  core.store.updateLog(row.id, { error: `${row.error ?? 'failed'} — retried as log row ${result.logId}` });
+  core.signals.emit({ type: 'retried', guid: null, logId: row.id, newLogId: result.logId });
+  await core.commitQuietly();
   const outcome = result.ok ? `made ${result.ticketKey}` : `failed again: ${result.error}`;
   return { ok: true, message: `log row ${row.id} retried as row ${result.logId}: ${outcome}`, logId: result.logId };
 }

@@ -98,10 +98,9 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     ticket = core.store.getTicket(guid);
     const fromMap = ticket !== undefined;
     if (!ticket && unknownOutcome) {
+      // A stop ends the lookup (its search or its wait rejects as `stopped`): nothing more goes to
+      // Jira, the CREATE stays open and the next start takes it up again.
       ticket = (await adoptByLabel(core, cmd, lastLookup(core, memory))) ?? undefined;
-      // Stopping: nothing more goes to Jira now (no POST, no comment); the CREATE stays open and
-      // the next start takes it up again — a ticket adopted here is in the map by then.
-      if (core.stopping) return;
       // Not found while Jira may still be making it: looked up again later, not sent (engine-settle.ts).
       if (!ticket && settleLater(core, cmd, memory, log)) return;
       resend = ticket === undefined;
@@ -132,8 +131,7 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     // A ticket an earlier run put in the map is written only if it carries the GUID's label.
     const writes = memory.commentsDone < plan.value.comments.length || (plan.value.status !== null && !memory.transitioned);
     if (fromMap && writes) {
-      const notOurs = await checkOwnTicket(core, ticket);
-      if (core.stopped) return;
+      const notOurs = await checkOwnTicket(core, ticket, cmd.id);
       if (notOurs !== null) {
         finishFailed(core, [cmd], notOurs, ticket, log);
         return;
@@ -144,11 +142,9 @@ async function sendCreate(core: EngineCore, cmd: QueuedCommand, hooks: FailureHo
     // (engine-steps.ts: an unknown outcome is looked up before the step is sent again.)
     const target = { unit: key, commandId: cmd.id, memory, guid, ticketKey: ticket.ticketKey };
     while (memory.commentsDone < plan.value.comments.length) {
-      if (!await commentOnce(core, target, memory.commentsDone, plan.value.comments[memory.commentsDone]) || core.stopped) return;
+      await commentOnce(core, target, memory.commentsDone, plan.value.comments[memory.commentsDone]);
     }
-    if (plan.value.status !== null && !memory.transitioned) {
-      if (!await transitionOnce(core, target, plan.value.status) || core.stopped) return;
-    }
+    if (plan.value.status !== null && !memory.transitioned) await transitionOnce(core, target, plan.value.status);
     finishOk(core, [cmd], ticket, 'Create', log);
   } catch (error) {
     handleFailure(core, [cmd], error, hooks, { unknownOutcome, ticket, log });
@@ -172,7 +168,6 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     }
     // A CREATE for a ticket Jira reports resolved: reopened, replaced by a new linked ticket, or updated.
     const recurrence = await applyRecurrence(core, cmds, key, memory, ticket);
-    if (recurrence === null) return;
     ticket = recurrence.ticket;
     const ctx = core.shapeContext();
     const plans = [];
@@ -193,8 +188,7 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     const writes = (body !== null && !memory.edited) || memory.commentsDone < comments.length || (merged.status !== null && !memory.transitioned);
     // Never written unless it carries the GUID's label (engine-verify.ts): one GET per ticket.
     if (writes) {
-      const notOurs = await checkOwnTicket(core, ticket);
-      if (core.stopped) return;
+      const notOurs = await checkOwnTicket(core, ticket, cmds[0].id);
       if (notOurs !== null) {
         finishFailed(core, cmds, notOurs, ticket, log);
         return;
@@ -206,15 +200,9 @@ async function sendUpdate(core: EngineCore, cmds: QueuedCommand[], hooks: Failur
     // The edit carries only field and label changes (sent again they change nothing more); each
     // comment is its own step with its marker, looked up before it is sent again, and marked
     // done as soon as Jira took it, so neither a retry nor a restart repeats one (engine-steps.ts).
-    if ((body !== null && !memory.edited) || memory.editInFlight) {
-      if (!await editOnce(core, target, body, comments) || core.stopped) return;
-    }
-    while (memory.commentsDone < comments.length) {
-      if (!await commentOnce(core, target, memory.commentsDone, comments[memory.commentsDone]) || core.stopped) return;
-    }
-    if (merged.status !== null && !memory.transitioned) {
-      if (!await transitionOnce(core, target, merged.status) || core.stopped) return;
-    }
+    if ((body !== null && !memory.edited) || memory.editInFlight) await editOnce(core, target, body, comments);
+    while (memory.commentsDone < comments.length) await commentOnce(core, target, memory.commentsDone, comments[memory.commentsDone]);
+    if (merged.status !== null && !memory.transitioned) await transitionOnce(core, target, merged.status);
     // A new ticket was counted as created when it was made.
     if (recurrence.action !== 'new') core.store.addStats(localDay(core.clock.now()), 0, 1);
     finishOk(core, cmds, ticket, recurrence.logAction, log);

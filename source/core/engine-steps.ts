@@ -66,7 +66,7 @@ async function commentLanded(core: EngineCore, target: StepTarget, text: string,
     for (const c of comments) {
       if (marker !== null && sameMarker(c.marker, marker)) return true;
       if (c.marker === undefined && c.text === text && inWindow(c, since, until)) {
-        me ??= await myAccount(core);
+        me ??= await myAccount(core, target.commandId);
         if (me !== null && c.author === me) return true;
       }
     }
@@ -81,29 +81,27 @@ function inWindow(c: JiraComment, since: number, until: number): boolean {
   return c.created !== null && c.created >= since - COMMENT_MATCH_WINDOW_MS && c.created <= until;
 }
 
-async function myAccount(core: EngineCore): Promise<string | null> {
-  const user = await core.jira.myself();
+async function myAccount(core: EngineCore, unit: number): Promise<string | null> {
+  const user = await core.lookupFor(unit, (jira) => jira.myself());
   return user.accountId ?? user.name ?? null;
 }
 
 /**
- * Adds the unit's comment number `step` (its `commentsDone`), once. False: the engine is
- * stopping and nothing was sent (the step stays for the next start, as the unit does).
+ * Adds the unit's comment number `step` (its `commentsDone`), once. A stop rejects it (as
+ * `stopped`) wherever it is: a step marked in flight stays so, and is looked up at the next start.
  */
-export async function commentOnce(core: EngineCore, target: StepTarget, step: number, text: string): Promise<boolean> {
+export async function commentOnce(core: EngineCore, target: StepTarget, step: number, text: string): Promise<void> {
   const { memory, unit } = target;
   const pending = memory.commentInFlight;
   if (pending && pending.step === step && await commentLanded(core, target, text, markerOf(target, step, pending.since), pending.since)) {
     stepDone(core, target, step);
-    return true;
+    return;
   }
-  if (core.stopping) return false;
   const since = core.clock.now();
   memory.commentInFlight = { step, since };
   core.saveUnit(unit);
   // On disk before the request leaves: a crash from here on leaves the step known as maybe sent.
   await core.commitQuietly();
-  if (core.stopping) return false;
   try {
     await core.sendFor(target.commandId, (jira) => jira.addComment(target.ticketKey, text, markerOf(target, step, since)));
   } catch (error) {
@@ -114,7 +112,6 @@ export async function commentOnce(core: EngineCore, target: StepTarget, step: nu
     throw error;
   }
   stepDone(core, target, step);
-  return true;
 }
 
 function stepDone(core: EngineCore, target: StepTarget, step: number): void {
@@ -129,8 +126,8 @@ function statusOf(fields: Record<string, unknown>): string | null {
   return s && typeof s === 'object' && typeof (s as Record<string, unknown>).name === 'string' ? (s as { name: string }).name : null;
 }
 
-/** Moves the ticket to `status`, once: after an unknown outcome the issue's status is read first. False: stopping, nothing sent. */
-export async function transitionOnce(core: EngineCore, target: StepTarget, status: string): Promise<boolean> {
+/** Moves the ticket to `status`, once: after an unknown outcome the issue's status is read first. */
+export async function transitionOnce(core: EngineCore, target: StepTarget, status: string): Promise<void> {
   const { memory, unit } = target;
   if (memory.transitionInFlight) {
     const issue = await core.sendFor(target.commandId, (jira) => jira.getIssue(target.ticketKey, ['status']));
@@ -140,14 +137,12 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
       memory.transitioned = true;
       memory.transitionInFlight = false;
       core.saveUnit(unit);
-      return true;
+      return;
     }
   }
-  if (core.stopping) return false;
   memory.transitionInFlight = true;
   core.saveUnit(unit);
   await core.commitQuietly();
-  if (core.stopping) return false;
   try {
     const made = await core.sendFor(target.commandId, (jira) => jira.transitionTo(target.ticketKey, status));
     // The alarm keeps the status Jira's answer named (the transition's target).
@@ -163,7 +158,6 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
   memory.transitioned = true;
   memory.transitionInFlight = false;
   core.saveUnit(unit);
-  return true;
 }
 
 /**
@@ -172,9 +166,8 @@ export async function transitionOnce(core: EngineCore, target: StepTarget, statu
  * A unit an older jiraline left with an edit in flight had its comments inside that edit: it
  * is taken as made when its last comment is on the issue (by its text and our account, within
  * the window; Jira applies an edit whole), and its comments as done. Null body: no edit.
- * False: stopping, nothing sent.
  */
-export async function editOnce(core: EngineCore, target: StepTarget, body: IssuePayload | null, comments: readonly string[]): Promise<boolean> {
+export async function editOnce(core: EngineCore, target: StepTarget, body: IssuePayload | null, comments: readonly string[]): Promise<void> {
   const { memory, unit } = target;
   const pending = memory.editInFlight;
   if (pending) {
@@ -185,10 +178,8 @@ export async function editOnce(core: EngineCore, target: StepTarget, body: Issue
     memory.editInFlight = undefined;
     core.saveUnit(unit);
   }
-  if (body === null || memory.edited) return true;
-  if (core.stopping) return false;
+  if (body === null || memory.edited) return;
   await core.sendFor(target.commandId, (jira) => jira.editIssue(target.ticketKey, body));
   memory.edited = true;
   core.saveUnit(unit);
-  return true;
 }

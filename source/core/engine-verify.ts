@@ -35,11 +35,12 @@ export function notOursMessage(ticket: TicketRef): string {
 /**
  * Null when the ticket may be written for its GUID; else the error to fail the command with.
  * Throws what getIssue throws (a passing failure is retried like any other step; a 404 is final).
+ * `unit`: the first command id of the unit that asks (it is `paced` while the check waits for its permit).
  */
-export async function checkOwnTicket(core: EngineCore, ticket: TicketRef): Promise<string | null> {
+export async function checkOwnTicket(core: EngineCore, ticket: TicketRef, unit: number): Promise<string | null> {
   const set = verifiedOf(core);
   if (set.has(pairOf(ticket))) return null;
-  const issue = await core.jira.getIssue(ticket.ticketKey, ['labels']);
+  const issue = await core.lookupFor(unit, (jira) => jira.getIssue(ticket.ticketKey, ['labels']));
   if (carriesLabel(issue, guidLabel(ticket.guid))) {
     set.add(pairOf(ticket));
     return null;

@@ -83,17 +83,16 @@ function saved(core: EngineCore, unit: string, memory: UnitMemory, rec: Recurren
 /**
  * Decides (once per unit) what a unit holding a CREATE for a GUID with a ticket does, and
  * takes the steps that come before its update: the reopen, or the new ticket and its link.
- * Units without a CREATE line, and the `update` policy, read nothing from Jira. Null: the
- * engine is stopping and nothing more may be sent (the unit stays for the next start).
+ * Units without a CREATE line, and the `update` policy, read nothing from Jira. A stop rejects
+ * it (as `stopped`) wherever it is; the unit stays for the next start.
  */
-export async function applyRecurrence(core: EngineCore, cmds: QueuedCommand[], unit: string, memory: UnitMemory, ticket: TicketRef): Promise<Recurrence | null> {
+export async function applyRecurrence(core: EngineCore, cmds: QueuedCommand[], unit: string, memory: UnitMemory, ticket: TicketRef): Promise<Recurrence> {
   const policy = core.config.alarms;
   let rec = memory.recurrence;
   if (!rec) {
     const creating = cmds.find((c) => isCreateLine(c.line));
     if (!creating || policy.onRecurrence === 'update') return { ticket, action: 'update', logAction: 'Update' };
     const issue = await core.sendFor(cmds[0].id, (jira) => jira.getIssue(ticket.ticketKey, ['status', 'resolution', 'resolutiondate', 'updated']));
-    if (core.stopping) return null;
     const state = resolvedSince(issue);
     let action: RecurrenceAction = 'update';
     if (state.resolved) {
@@ -107,31 +106,30 @@ export async function applyRecurrence(core: EngineCore, cmds: QueuedCommand[], u
   if (rec.action === 'update') return { ticket, action: 'update', logAction: 'Update' };
   // A ticket that does not carry the GUID's label is neither reopened nor replaced: the update's
   // own check then fails the unit with the reason (engine-verify.ts).
-  if (!rec.reopened && !rec.created && await checkOwnTicket(core, ticket) !== null) return { ticket, action: 'update', logAction: 'Update' };
-  if (core.stopping) return null;
-  if (rec.action === 'reopen') return await reopen(core, cmds, unit, memory, rec, ticket) ? { ticket, action: 'reopen', logAction: 'Reopen' } : null;
+  if (!rec.reopened && !rec.created && await checkOwnTicket(core, ticket, cmds[0].id) !== null) return { ticket, action: 'update', logAction: 'Update' };
+  if (rec.action === 'reopen') {
+    await reopen(core, cmds, unit, memory, rec, ticket);
+    return { ticket, action: 'reopen', logAction: 'Reopen' };
+  }
   const made = await openNew(core, cmds, unit, memory, rec);
-  if (made === null) return null;
   const note = memory.recurrence?.linkNote;
   return { ticket: made, action: 'new', logAction: 'Create', ...(note ? { note } : {}) };
 }
 
-/** Moves the resolved ticket back through the configured transition, once. False: stopping. */
-async function reopen(core: EngineCore, cmds: QueuedCommand[], unit: string, memory: UnitMemory, rec: RecurrenceMemory, ticket: TicketRef): Promise<boolean> {
-  if (rec.reopened) return true;
+/** Moves the resolved ticket back through the configured transition, once. */
+async function reopen(core: EngineCore, cmds: QueuedCommand[], unit: string, memory: UnitMemory, rec: RecurrenceMemory, ticket: TicketRef): Promise<void> {
+  if (rec.reopened) return;
   const key = ticket.ticketKey;
   if (rec.reopenInFlight) {
     // The answer was lost: if Jira no longer calls it resolved, the transition was taken.
     const issue = await core.sendFor(cmds[0].id, (jira) => jira.getIssue(key, ['status', 'resolution']));
     if (!resolvedSince(issue).resolved) {
       saved(core, unit, memory, { ...rec, reopened: true, reopenInFlight: false });
-      return true;
+      return;
     }
   }
-  if (core.stopping) return false;
   saved(core, unit, memory, { ...rec, reopenInFlight: true });
   await core.commitQuietly();
-  if (core.stopping) return false;
   const name = core.config.alarms.reopenTransition;
   try {
     await core.sendFor(cmds[0].id, (jira) => jira.transitionTo(key, name));
@@ -144,7 +142,6 @@ async function reopen(core: EngineCore, cmds: QueuedCommand[], unit: string, mem
     throw error;
   }
   saved(core, unit, memory, { ...rec, reopened: true, reopenInFlight: false });
-  return true;
 }
 
 function firstCreate(cmds: QueuedCommand[]): AdvancedCommand & { acceptedAt: number } {
@@ -154,13 +151,12 @@ function firstCreate(cmds: QueuedCommand[]): AdvancedCommand & { acceptedAt: num
   return { ...parsed.command, acceptedAt: cmd.acceptedAt };
 }
 
-/** A new ticket for the GUID from the template and the CREATE line, linked to the old one, once. Null: stopping. */
-async function openNew(core: EngineCore, cmds: QueuedCommand[], unit: string, memory: UnitMemory, rec: RecurrenceMemory): Promise<TicketRef | null> {
+/** A new ticket for the GUID from the template and the CREATE line, linked to the old one, once. */
+async function openNew(core: EngineCore, cmds: QueuedCommand[], unit: string, memory: UnitMemory, rec: RecurrenceMemory): Promise<TicketRef> {
   const guid = cmds[0].guid as string;
   let made = rec.created;
   if (!made && rec.createInFlight !== undefined) {
-    made = await findNew(core, guid, rec) ?? undefined;
-    if (core.stopping) return null;
+    made = await findNew(core, guid, cmds[0].id, rec) ?? undefined;
     if (made) rec = record(core, unit, memory, rec, made);
   }
   if (!made) {
@@ -169,11 +165,9 @@ async function openNew(core: EngineCore, cmds: QueuedCommand[], unit: string, me
     const template = fillTemplate(core.config.template, { command: line, acceptedAt: line.acceptedAt, catalogue });
     const plan = composeCreate(line, template, catalogue, core.shapeContext());
     if (!plan.ok) throw new JiraError({ status: 400, retryable: false, cause: 'compose', message: plan.error, messages: [plan.error] });
-    if (core.stopping) return null;
     rec = { ...rec, createInFlight: core.clock.now() };
     saved(core, unit, memory, rec);
     await core.commitQuietly();
-    if (core.stopping) return null;
     const created = await core.sendFor(cmds[0].id, (jira) => jira.createIssue(plan.value.body));
     made = { guid, ticketId: created.id, ticketKey: created.key, ticketUrl: core.jira.browseUrl(created.key) };
     rec = record(core, unit, memory, rec, made);
@@ -209,18 +203,18 @@ function record(core: EngineCore, unit: string, memory: UnitMemory, rec: Recurre
  * The new ticket of a create whose answer was lost: the newest issue carrying the GUID's label
  * that is not the old ticket and was made since the request left. Null: none, send it again.
  */
-async function findNew(core: EngineCore, guid: string, rec: RecurrenceMemory): Promise<TicketRef | null> {
+async function findNew(core: EngineCore, guid: string, id: number, rec: RecurrenceMemory): Promise<TicketRef | null> {
   const label = guidLabel(guid);
   const since = (rec.createInFlight ?? 0) - CLOCK_SKEW_MS;
   const look = async (): Promise<JiraIssue | undefined> => {
-    const result = await core.jira.search(`labels = "${label}" ORDER BY created DESC`, { fields: ['labels', 'created'], maxResults: LOOKUP_LIMIT });
+    const result = await core.lookupFor(id, (jira) => jira.search(`labels = "${label}" ORDER BY created DESC`, { fields: ['labels', 'created'], maxResults: LOOKUP_LIMIT }));
     return result.issues.find((i) => carriesLabel(i, label) && i.key !== rec.oldKey && (jiraTime(i.fields.created) ?? 0) >= since);
   };
   let hit = await look();
   // Jira Cloud's search trails its writes by a few seconds: look once more before sending again.
-  if (!hit && core.shapeContext().deployment === 'cloud' && !core.stopping) {
+  if (!hit && core.shapeContext().deployment === 'cloud') {
+    // A stop ends the wait (it rejects as `stopped`), as it ends the searches.
     await core.wait(CLOUD_SEARCH_RECHECK_MS);
-    if (core.stopping) return null;
     hit = await look();
   }
   return hit ? { guid, ticketId: hit.id, ticketKey: hit.key, ticketUrl: core.jira.browseUrl(hit.key) } : null;
