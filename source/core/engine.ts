@@ -24,6 +24,7 @@ import { AuthPause } from './engine-auth-pause.js';
 import { DayTimers } from './engine-day-timers.js';
 import { RepairChecks } from './engine-repair.js';
 import { Worker } from './engine-worker.js';
+import type { UnitState } from './unit-states.js';
 import { JiraError } from './jira-error.js';
 import type { Clock, CredentialSource, FieldDef, IssuePayload, JiraIssue, JiraPort, LogQuery, LogRow, ResponseQuery, ResponseRow, SearchResult, StorePort,
   TimerHandle } from './ports.js';
@@ -131,6 +132,11 @@ export class Engine implements EngineApi {
       }
     }
     return out;
+  }
+
+  /** For tests: how many GUIDs are in each scheduler state (unit-states.ts). */
+  schedulerCounts(): Record<UnitState, number> {
+    return this.worker.counts();
   }
 
   getSnapshot(): EngineSnapshot {

@@ -1,6 +1,7 @@
 // A property over random feeds and random passing failures: whatever Jira does (503s,
 // answers lost after the ticket was made), every GUID ends with exactly one ticket, its
-// comments in the order the lines were accepted, the last summary, and nothing left Pending.
+// comments in the order the lines were accepted, the last summary, and nothing left Pending;
+// and its stop leaves no timer on the clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -55,6 +56,9 @@ test('random feeds and failures: one ticket per GUID, comments in accept order, 
           assert.equal(issues[0].fields.summary, e.summary);
         }
         assert.equal(h.jira.created().length, expected.size);
+        // The stop clears every timer the run armed (the day timers, the lazy commit, retries): none is left.
+        await h.engine.stop();
+        assert.equal(h.clock.pendingTimers, 0, 'no timer left on the clock after the stop');
       });
     },
   ), { numRuns: 15 });
