@@ -2,8 +2,8 @@
 // comments and transition) or an update (every waiting line of one log row merged into
 // one PUT, then the transition). Steps already done are remembered, so a retry after a
 // passing failure does not add a comment twice or make a second ticket. No "stopped?"
-// check after each await: once the engine stops waiting, every Jira call still under way
-// rejects as `stopped` (WatchedJira), and handleFailure leaves such a unit as it is.
+// check after each await: once the engine stops, every Jira call and wait still under way
+// rejects as `stopped` (WatchedJira, core.wait), and handleFailure leaves such a unit as it is.
 import { composeCreate, composeUpdate, mergeUpdatePlans, parseAdvancedLine, updatePlanBody, type AdvancedCommand } from './advanced.js';
 import { localDay } from './clock.js';
 import type { EngineCore } from './engine-core.js';

@@ -196,8 +196,10 @@ test('on Jira Cloud a lookup that finds nothing is made once more before the CRE
 });
 
 test('stopping during that second lookup\'s wait ends at once and leaves the CREATE to the next start', async (t) => {
-  const { jira, second } = await cloudCrashAfterCreate(t, 'C2', 60_000);
+  const { clock, jira, second } = await cloudCrashAfterCreate(t, 'C2', 60_000);
   await second.engine.stop(60_000); // the fake clock never reaches the grace: only the wait's end lets this resolve
+  assert.equal(clock.pendingTimers, 0, 'the wait\'s timer is cleared with it');
+  assert.equal(jira.callsOf('search').length, 1, 'no second lookup');
   assert.equal(jira.callsOf('createIssue').length, 1, 'no POST while stopping');
   assert.equal(second.store.openCommands().length, 1, 'the CREATE is still open for the next start');
 });
