@@ -27,7 +27,7 @@ import { templateProblem } from '../../core/template-placeholders.js';
 import { useDetails } from '../components/full-text.js';
 import { useFind } from '../hooks/use-find.js';
 import { fieldCell } from './creation-table.js';
-import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor } from './value-picker.js';
+import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor, typeChoices } from './value-picker.js';
 import { filterAllowed } from '../../core/allowed-values.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
@@ -165,15 +165,20 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     return true;
   };
 
-  // A Value cell being edited whose field has values Jira allows: a pick list, filtered by the text typed.
+  // A Value cell being edited whose field has values Jira allows, or a Type cell (the types a
+  // row can be shaped as): a pick list, filtered by the text typed.
   const allowed = snapshot.allowed;
-  const pickRow = cellEdit && cellEdit.column === 'Value' ? draft.rows[cellEdit.index] : undefined;
-  const pickValues = allowedForRow(allowed, draft.rows, pickRow);
+  const pickingType = cellEdit?.column === 'Type';
+  const pickRow = cellEdit && (cellEdit.column === 'Value' || pickingType) ? draft.rows[cellEdit.index] : undefined;
+  const pickValues = pickingType ? (pickRow ? typeChoices : undefined) : allowedForRow(allowed, draft.rows, pickRow);
+  // A type is one word; a value of a list field is picked item by item.
+  const pickShape = pickingType ? 'string' : pickRow?.type ?? 'string';
+  const pickStart = (pickingType ? pickRow?.type : pickRow?.value) ?? '';
   // typed: the text since the editor opened (null: nothing typed yet, the whole list shows).
   const [pick, setPick] = useState<{ typed: string | null; cursor: number } | null>(null);
-  const pickText = pick?.typed ?? pickRow?.value ?? '';
-  const pickFilterText = pickRow ? pickFilter(pickRow.type, pick?.typed ?? null) : '';
-  const pickCursor = pick?.cursor ?? (pickValues && pickRow ? startCursor(pickValues, pickRow.type, pickRow.value) : 0);
+  const pickText = pick?.typed ?? pickStart;
+  const pickFilterText = pickRow ? pickFilter(pickShape, pick?.typed ?? null) : '';
+  const pickCursor = pick?.cursor ?? (pickValues && pickRow ? startCursor(pickValues, pickShape, pickStart) : 0);
   const notAllowed = useMemo(() => new Set(draft.rows.filter((r) => rowAllowedProblem(allowed, draft.rows, r) !== null).map((r) => r.id)), [allowed, draft.rows]);
   const rowNotAllowed = row ? (notAllowed.has(row.id) ? rowAllowedProblem(allowed, draft.rows, row) : null) : null;
   useKeys((_input, key) => {
@@ -242,9 +247,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     if (!cellEdit) return;
     const { index, column: c } = cellEdit;
     setPick(null);
-    if (c === 'Value') dispatch({ type: 'edit-value', index, value: pickValues && pickRow ? pickedText(pickValues, pickRow.type, text, pickFilterText, pickCursor) : text });
+    const picked = pickValues && pickRow ? pickedText(pickValues, pickShape, text, pickFilterText, pickCursor) : text;
+    if (c === 'Value') dispatch({ type: 'edit-value', index, value: picked });
     else if (c === 'Field') dispatch({ type: 'edit-field', index, field: text });
-    else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() });
+    // An emptied Type cell goes back to the catalogue's type (the list would pick its first entry).
+    else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() === '' ? '' : picked.trim() });
     changeMode({ type: 'leave' });
   };
 
@@ -311,7 +318,9 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   // The pick list stands where the Create Query is while a value is chosen.
   const picker = pickValues && pickRow
-    ? <PickList values={pickValues} filter={pickFilterText} cursor={pickCursor} field={pickRow.name} width={jsonWidth} height={jsonHeight + 2} />
+    ? <PickList values={pickValues} filter={pickFilterText} cursor={pickCursor} width={jsonWidth} height={jsonHeight + 2}
+      title={pickingType ? `Types ${pickRow.name} can be sent as` : `Values Jira allows for ${pickRow.name}`}
+      {...(pickingType ? { noMatch: '? no such type: Backspace shows the types, Esc leaves' } : {})} />
     : null;
 
   return (
