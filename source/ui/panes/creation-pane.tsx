@@ -191,11 +191,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   const execute = () => {
     if (target === 'template') {
-      setMessage('x executes the Manual draft, not the automatic template: press t to switch to the draft');
+      setMessage('press t to switch to the Manual draft: x executes it, not the automatic template');
       return;
     }
     if (draft.jsonError) {
-      setMessage('The Create Query is not valid JSON: fix it first (the error is shown under it).');
+      setMessage('Fix the JSON error shown under the Create Query first: x sends only valid JSON');
       return;
     }
     setMessage(null);
