@@ -13,7 +13,7 @@ import { draftErrors, draftPayload, draftReducer, draftTemplate, initialDraft, t
 import { FieldCatalogue, shapeContextFor } from '../../core/fields.js';
 import type { ExecuteResult } from '../../core/engine-api.js';
 import type { FieldDef } from '../../core/ports.js';
-import { footerHints, isKey } from '../key-bindings.js';
+import { footerHints, isKey, keysOf } from '../key-bindings.js';
 import { STACK_BELOW } from '../layout.js';
 import { useList } from '../hooks/use-list.js';
 import { TextArea, followTop } from '../components/text-area.js';
@@ -36,6 +36,13 @@ const creationFooter = footerHints([
   ['execute', 'Execute'], ['switch-template', 'draft/template'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
   [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'], ['find', 'find'],
 ]);
+
+/** The Create Query's title hint, written from the key table: editing it, focused on it, or on the table. */
+export function jsonTitleHint(state: 'editing' | 'focused' | 'table'): string {
+  if (state === 'editing') return `(editing: ${footerHints([['leave', 'leaves']])})`;
+  if (state === 'focused') return `(${footerHints([[['up', 'down'], 'scroll'], ['edit', 'edits']])})`;
+  return `(${keysOf('next-region')}, ${footerHints([['edit', 'edits']])})`;
+}
 
 /** The catalogue the draft shapes with: Jira's when the engine has it, else the built-in one. */
 function catalogueOf(defs: FieldDef[] | null): FieldCatalogue {
@@ -289,7 +296,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   const json = (
     <Box flexDirection="column" width={jsonWidth}>
-      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">{target === 'template' ? 'Template JSON' : 'Create Query'} <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : region === 'json' ? '(↑↓ scroll, Enter edits)' : '(Tab, Enter edits)'}</Text></Text>
+      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">{target === 'template' ? 'Template JSON' : 'Create Query'} <Text dimColor>{jsonTitleHint(jsonEditing ? 'editing' : region === 'json' ? 'focused' : 'table')}</Text></Text>
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
         errorLine={draft.jsonError?.line ?? null} viewTop={jsonTop} markLine={region === 'table' ? followLine : null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
@@ -320,7 +327,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
   const picker = pickValues && pickRow
     ? <PickList values={pickValues} filter={pickFilterText} cursor={pickCursor} width={jsonWidth} height={jsonHeight + 2}
       title={pickingType ? `Types ${pickRow.name} can be sent as` : `Values Jira allows for ${pickRow.name}`}
-      {...(pickingType ? { noMatch: '? no such type: Backspace shows the types, Esc leaves' } : {})} />
+      {...(pickingType ? { noMatch: `? no such type: Backspace shows the types, ${footerHints([['leave', 'leaves']])}` } : {})} />
     : null;
 
   return (

@@ -9,6 +9,12 @@ import { allowedFitsTarget, checkAllowed, filterAllowed, type AllowedValue, type
 import type { DraftRow } from '../../core/draft.js';
 import { FIELD_TYPES, isArrayType } from '../../core/fields.js';
 import { clampWindow } from '../components/list-window.js';
+import { footerHints } from '../key-bindings.js';
+
+/** The list's key hint, written from the key table. */
+export function pickListHints(): string {
+  return `type filters · ${footerHints([[['up', 'down'], 'choose'], ['commit', 'takes'], ['leave', 'leaves']])}`;
+}
 
 /** The Type column's choices: every type a row can be shaped as (another is refused). */
 export const typeChoices: AllowedValue[] = FIELD_TYPES.map((t) => ({ id: t, name: t }));
@@ -86,7 +92,7 @@ export function PickList({ values, filter, cursor, title, noMatch, width, height
         : choices.slice(w.top, w.top + rows).map((v, i) => (
           <Text key={`${v.id}:${v.name}`} inverse={w.top + i === w.cursor} wrap="truncate-end">{v.name}</Text>
         ))}
-      <Text dimColor wrap="truncate-end">type filters · ↑↓ · Enter takes · Esc</Text>
+      <Text dimColor wrap="truncate-end">{pickListHints()}</Text>
     </Box>
   );
 }
