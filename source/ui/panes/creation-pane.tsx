@@ -27,7 +27,7 @@ import { templateProblem } from '../../core/template-placeholders.js';
 import { useDetails } from '../components/full-text.js';
 import { useFind } from '../hooks/use-find.js';
 import { fieldCell } from './creation-table.js';
-import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor, typeChoices } from './value-picker.js';
+import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, rowErrorText, startCursor, typeChoices } from './value-picker.js';
 import { filterAllowed } from '../../core/allowed-values.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
@@ -269,7 +269,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     { title: 'Selected row', lines: row ? [
       `${fieldCell(row)}: ${row.value}`, `Type ${row.type} · ${row.mode}`,
       ...(selectedJiraError ? [`! Jira: ${selectedJiraError}`] : []),
-      ...(row.error ? [`✗ ${row.error}`] : []),
+      ...(row.error ? [`✗ ${rowErrorText(row, allowedForRow(allowed, draft.rows, row))}`] : []),
       ...(rowNotAllowed ? [`? ${rowNotAllowed}`] : []),
     ] : [] },
     { title: 'Messages', lines: [
@@ -341,7 +341,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         {templateBad ? <Text color="red" wrap="truncate-end">✗ not saved — {templateBad.field}: {templateBad.why}</Text>
           : draft.jsonError ? <Text color="red" wrap="truncate-end">✗ line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
           : selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
-          : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>
+          : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {rowErrorText(row, allowedForRow(allowed, draft.rows, row))} (left out of the JSON)</Text>
           : rowNotAllowed ? <Text color="yellow" wrap="truncate-end">? {rowNotAllowed} (Jira would refuse it)</Text>
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}

@@ -5,7 +5,8 @@
 // the list may be older than Jira's.
 import React from 'react';
 import { Box, Text } from 'ink';
-import { allowedFitsTarget, checkAllowed, filterAllowed, type AllowedValue, type AllowedValues } from '../../core/allowed-values.js';
+import { allowedFitsTarget, checkAllowed, filterAllowed, listAllowed, type AllowedValue, type AllowedValues } from '../../core/allowed-values.js';
+import { fieldLabel } from '../../core/fields.js';
 import type { DraftRow } from '../../core/draft.js';
 import { FIELD_TYPES, isArrayType } from '../../core/fields.js';
 import { clampWindow } from '../components/list-window.js';
@@ -38,6 +39,17 @@ export function allowedForRow(allowed: AllowedValues | null | undefined, rows: r
 export function rowAllowedProblem(allowed: AllowedValues | null | undefined, rows: readonly DraftRow[], row: DraftRow): string | null {
   if (row.mode !== 'Include' || allowedForRow(allowed, rows, row) === undefined || !allowed) return null;
   return checkAllowed(allowed, row.field, row.type, row.field, row.value);
+}
+
+/**
+ * A row's ✗ error as the line under the table says it: the values to pick first when Jira
+ * listed them (at 80 columns the end of the line is cut), and the field named once.
+ */
+export function rowErrorText(row: DraftRow, values: readonly AllowedValue[] | undefined): string {
+  const error = row.error ?? '';
+  const label = fieldLabel({ id: row.field, name: row.name, custom: /^customfield_/i.test(row.field) });
+  const named = error.startsWith(label) ? error : `${row.field}: ${error}`;
+  return values && values.length > 0 ? `${row.name}: pick one of ${listAllowed(values)} — ${named}` : named;
 }
 
 /** The part of the typed text the list filters by: the last item of a list field. */
