@@ -25,6 +25,8 @@ export interface AllowedValues {
   fetchedAt: number;
   /** Field id → the values Jira allows (only fields with a closed set). `issuetype`: the project's issue types. */
   fields: Record<string, AllowedValue[]>;
+  /** The statuses any workflow of the project has (every issue type), when Jira listed them. */
+  statuses?: AllowedValue[];
 }
 
 /** How long a fetched list is trusted to refuse a line; older, it only serves the pick lists. */
@@ -46,6 +48,7 @@ function toValue(raw: Record<string, unknown>): AllowedValue | null {
 /** The allowed values of a createmeta answer (bounded and made safe to show), with the project's issue types. */
 export function allowedFromCreateMeta(
   project: string, issueType: CreateMetaIssueType, types: readonly CreateMetaIssueType[], fields: readonly CreateMetaField[], now: number,
+  statuses?: readonly string[],
 ): AllowedValues {
   const out: Record<string, AllowedValue[]> = {};
   let kept = 0;
@@ -60,7 +63,11 @@ export function allowedFromCreateMeta(
   }
   const issueTypes = types.slice(0, MAX_VALUES).filter((t) => t.subtask !== true).map((t) => ({ id: oneLine(t.id, 40), name: oneLine(t.name, MAX_NAME) }));
   if (issueTypes.length > 0) out.issuetype = issueTypes;
-  return { project, issueTypeId: issueType.id, issueTypeName: oneLine(issueType.name, MAX_NAME), fetchedAt: now, fields: out };
+  const known = statuses?.slice(0, MAX_VALUES).map((name) => ({ id: '', name: oneLine(name, MAX_NAME) })).filter((v) => v.name !== '');
+  return {
+    project, issueTypeId: issueType.id, issueTypeName: oneLine(issueType.name, MAX_NAME), fetchedAt: now, fields: out,
+    ...(known && known.length > 0 ? { statuses: known } : {}),
+  };
 }
 
 /** Whether the list was made for this project and issue type (as a template or a line names them; ids or names). */
@@ -118,7 +125,7 @@ export function listAllowed(values: readonly AllowedValue[], max = 12): string {
 
 /**
  * Whether a typed value is among the values Jira allows for the field: null, or the reason,
- * actionable part first ("did you mean", then the list). JSON values and empty ones are not
+ * actionable part first ("did you mean", then the list, then what was wrong). JSON values and empty ones are not
  * judged here (they are written as Jira's own shape, or clear the field).
  */
 export function checkAllowed(allowed: AllowedValues | null, fieldId: string, type: string, label: string, value: string): string | null {
@@ -130,9 +137,28 @@ export function checkAllowed(allowed: AllowedValues | null, fieldId: string, typ
   const items = isArrayType(type) ? splitList(v) : [type === 'option-with-child' ? v.split('>')[0] : v];
   for (const item of items) {
     if (item.trim() === '' || matches(values, item)) continue;
-    const hint = closest(values, item);
     const where = fieldId === 'issuetype' ? `project ${allowed.project}` : `${allowed.project} ${allowed.issueTypeName}`;
-    return `${label}: ${JSON.stringify(oneLine(item.trim(), 60))} is not a value Jira allows here (${where})${hint === null ? '' : ` — did you mean ${hint}?`} Allowed: ${listAllowed(values)}`;
+    return `${label}: ${pickOne(values, item)} — ${JSON.stringify(oneLine(item.trim(), 60))} is not a value Jira allows here (${where})`;
   }
   return null;
+}
+
+/** What to do about a value outside the list, for the head of a message: the nearest value, then the list. */
+function pickOne(values: readonly AllowedValue[], item: string): string {
+  const hint = closest(values, item);
+  return `${hint === null ? 'pick' : `did you mean ${hint}? Pick`} one of ${listAllowed(values)}`;
+}
+
+/**
+ * Why `status;NAME` names a status no workflow of the project has, or null. Jira moves a ticket
+ * to the status of that name (or through a transition of that name that leads to one of them),
+ * so a name that is none of the project's statuses cannot succeed from any status. Which of the
+ * statuses a ticket can reach from where it is stays Jira's to judge when the line is sent.
+ */
+export function checkStatus(allowed: AllowedValues | null, value: string): string | null {
+  const values = allowed?.statuses;
+  if (!allowed || values === undefined || values.length === 0) return null;
+  const v = value.trim();
+  if (v === '' || matches(values, v)) return null;
+  return `status: ${pickOne(values, v)} — no workflow of project ${allowed.project} has a status ${JSON.stringify(oneLine(v, 60))}`;
 }

@@ -195,8 +195,9 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
     const key = [...path, issue.keys[0]].join('.');
     const known = keysAt(configSchema, path);
     const hint = nearest(issue.keys[0], known);
-    const advice = hint !== null ? `did you mean ${[...path, hint].join('.')}?` : `known keys here: ${known.join(', ')}`;
-    throw new ConfigError(`${origin}: error in ${key}: unknown key — ${advice} (or remove it)`, key);
+    // The fix first: a long path in front already takes much of an 80-column line.
+    const advice = hint !== null ? `did you mean ${[...path, hint].join('.')}? (or remove it)` : `remove it, or use one of the keys here: ${known.join(', ')}`;
+    throw new ConfigError(`${origin}: error in ${key}: ${advice} — unknown key`, key);
   }
   const key = path.join('.');
   const where = key || '(top level)';

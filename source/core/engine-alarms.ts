@@ -71,8 +71,8 @@ function refuse(guid: string, error: string): LinkResult {
 }
 
 function jiraReason(error: unknown, key: string): string {
-  if (error instanceof JiraError && error.status === 404) return `Jira has no ticket ${key} (or these credentials may not see it) — check the key`;
-  return `Jira did not answer about ${key}: ${oneLine(error instanceof JiraError ? error.detail() : messageOf(error), 300)} — try again once Jira answers`;
+  if (error instanceof JiraError && error.status === 404) return `check the key: Jira has no ticket ${key} (or these credentials may not see it)`;
+  return `try again once Jira answers — Jira did not answer about ${key}: ${oneLine(error instanceof JiraError ? error.detail() : messageOf(error), 300)}`;
 }
 
 const busyMessage = (guid: string) =>

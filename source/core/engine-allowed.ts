@@ -4,9 +4,10 @@
 // a list that is old or finds a value outside it — so a value added in Jira since is taken
 // on the next try. Kept in memory only: after a restart, nothing is refused until Jira answered.
 import type { AdvancedCommand } from './advanced-parse.js';
-import { ALLOWED_FRESH_MS, allowedFitsTarget, allowedFromCreateMeta, checkAllowed } from './allowed-values.js';
+import { ALLOWED_FRESH_MS, allowedFitsTarget, allowedFromCreateMeta, checkAllowed, checkStatus } from './allowed-values.js';
 import type { TemplateRow } from './config.js';
 import type { EngineCore } from './engine-core.js';
+import { isStopped } from './engine-gate.js';
 import { fieldLabel } from './fields.js';
 
 /** The least time between two fetches a check asks for. */
@@ -31,13 +32,10 @@ export function refreshAllowed(core: EngineCore): Promise<void> {
       const types = await core.jira.createMetaIssueTypes(target.project);
       const want = target.issueType.toLowerCase();
       const type = types.find((t) => t.id === target.issueType || t.name.toLowerCase() === want);
-      if (!type) {
-        // The template names an issue type the project does not offer: only the types are known.
-        core.setAllowed(allowedFromCreateMeta(target.project, { id: target.issueType, name: target.issueType }, types, [], core.clock.now()));
-        return;
-      }
-      const fields = await core.jira.createMetaFields(target.project, type.id);
-      core.setAllowed(allowedFromCreateMeta(target.project, type, types, fields, core.clock.now()));
+      // The template names an issue type the project does not offer: only the types (and statuses) are known.
+      const fields = type ? await core.jira.createMetaFields(target.project, type.id) : [];
+      const statuses = await projectStatuses(core, target.project);
+      core.setAllowed(allowedFromCreateMeta(target.project, type ?? { id: target.issueType, name: target.issueType }, types, fields, core.clock.now(), statuses));
     } catch {
       // Jira down or the project unknown: a list for another target must not judge this one.
       if (core.allowed && !allowedFitsTarget(core.allowed, target.project, target.issueType)) core.setAllowed(null);
@@ -47,6 +45,18 @@ export function refreshAllowed(core: EngineCore): Promise<void> {
     core.allowedFetch = null;
   });
   return core.allowedFetch;
+}
+
+/** The statuses of the project's workflows, or undefined when Jira would not list them (then no status is refused). */
+async function projectStatuses(core: EngineCore, project: string): Promise<string[] | undefined> {
+  if (!core.jira.projectStatuses) return undefined;
+  try {
+    return await core.jira.projectStatuses(project);
+  } catch (error) {
+    // Without the statuses the list is still worth having; a stop is not a missing list.
+    if (isStopped(error)) throw error;
+    return undefined;
+  }
 }
 
 /** A refresh in the background, unless one ran within the last minute. */
@@ -65,26 +75,41 @@ export function allowedAfterConfig(core: EngineCore): void {
 }
 
 /**
- * Why a CREATE line carries a value Jira does not allow for the template's project and issue
- * type, or null. Only a recent list judges, and only fields of that same target: a line that
- * names another project or issue type is left to Jira. UPDATEs are left to Jira too (their
- * ticket may be of another type than the template's).
+ * Why a line carries a value Jira does not allow for the template's project and issue type,
+ * or null. Only a recent list judges, and only fields of that same target: a line that names
+ * another project or issue type is left to Jira. An UPDATE's fields are left to Jira too (its
+ * ticket may be of another type than the template's); only its `status;NAME` is judged, and
+ * only for a ticket of the list's project: against every status the project's workflows
+ * have, since which one the ticket can reach from where it is, only Jira knows.
  */
 export function allowedRefusal(core: EngineCore, command: AdvancedCommand): string | null {
   const allowed = core.allowed;
   const catalogue = core.catalogue;
-  if (command.action !== 'CREATE' || allowed === null || catalogue === null) return null;
+  if (command.action === 'CALL' || allowed === null || catalogue === null) return null;
   const target = templateTarget(core.config.template);
   if (!target || !allowedFitsTarget(allowed, target.project, target.issueType)) return null;
   if (core.clock.now() - allowed.fetchedAt > ALLOWED_FRESH_MS) {
     refreshSoon(core);
     return null;
   }
+  const isStatus = (field: string) => {
+    if (field.trim().toLowerCase() === 'status') return true;
+    const def = catalogue.resolve(field);
+    return def.ok && def.value.id === 'status';
+  };
+  const statusOf = () => command.pairs.filter((p) => isStatus(p.field)).at(-1)?.value;
+  if (command.action === 'UPDATE') {
+    // The ticket's project is its key's: only a ticket of the list's project is judged.
+    const key = core.store.getTicket(command.guid)?.ticketKey ?? '';
+    const status = statusOf();
+    if (status === undefined || !key.toUpperCase().startsWith(`${allowed.project.toUpperCase()}-`)) return null;
+    return refused(core, checkStatus(allowed, status));
+  }
   const pairs = [];
   let sameType = true;
   for (const { field, value } of command.pairs) {
     const def = catalogue.resolve(field);
-    if (!def.ok) continue;
+    if (!def.ok || isStatus(field)) continue;
     if (def.value.id === 'project' && value.trim() !== '' && !allowedFitsTarget(allowed, value, undefined)) return null;
     if (def.value.id === 'issuetype' && value.trim() !== '' && !allowedFitsTarget(allowed, undefined, value)) sameType = false;
     pairs.push({ def: def.value, value });
@@ -92,10 +117,15 @@ export function allowedRefusal(core: EngineCore, command: AdvancedCommand): stri
   for (const { def, value } of pairs) {
     if (!sameType && def.id !== 'issuetype') continue;
     const problem = checkAllowed(allowed, def.id, catalogue.typeOf(def), fieldLabel(def), value);
-    if (problem !== null) {
-      refreshSoon(core);
-      return problem;
-    }
+    if (problem !== null) return refused(core, problem);
   }
-  return null;
+  // The statuses are the project's, whatever the issue type.
+  const status = statusOf();
+  return status === undefined ? null : refused(core, checkStatus(allowed, status));
+}
+
+/** A refusal also asks for the list again soon: the value may have been added in Jira since. */
+function refused(core: EngineCore, problem: string | null): string | null {
+  if (problem !== null) refreshSoon(core);
+  return problem;
 }

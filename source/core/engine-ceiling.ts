@@ -46,7 +46,7 @@ export function ceilingRefusal(core: EngineCore, guid: string, lineBytes: number
   const limit = overCount
     ? `the ceiling queue.maxCommands is ${fill.maxCommands}`
     : `${mib(fill.bytes)} of lines, the ceiling queue.maxBytes is ${mib(fill.maxBytes)}`;
-  return `ERR ${guid} queue full: ${fill.commands} commands waiting (${limit}), ${whyWaiting(core)}; send it again once the queue drains`;
+  return `ERR ${guid} queue full: send it again once the queue drains — ${fill.commands} commands waiting (${limit}), ${whyWaiting(core)}`;
 }
 
 /** Says crossing 80 % once, and falling back below 70 %. */

@@ -321,6 +321,12 @@ export class WatchedJira implements JiraPort {
     return this.watch('createMeta', null, () => this.inner.createMetaFields(project, issueTypeId, this.call));
   }
 
+  projectStatuses(project: string): Promise<string[]> {
+    const inner = this.inner.projectStatuses?.bind(this.inner);
+    if (!inner) return Promise.reject(new JiraError({ status: 0, retryable: false, message: 'this Jira client cannot list a project\'s statuses' }));
+    return this.watch('createMeta', null, () => inner(project, this.call));
+  }
+
   createIssue(body: IssuePayload): Promise<CreatedIssue> {
     return this.watch('createIssue', null, () => this.inner.createIssue(body, this.call));
   }

@@ -33,10 +33,10 @@ const RESPONSE_LIMIT = 2048;
 /** The message shown while 401/403 holds the queue; it says what to do, and where (the credentials' source). */
 export function authMessage(error: JiraError, source?: CredentialSource | null): string {
   if (source === 'environment') {
-    return `Jira refused the credentials (${error.status}) taken from the environment: correct or unset JIRALINE_USER/JIRALINE_PASSWORD `
-      + 'or JIRALINE_AUTH_KEY where jiraline is started, and restart it (they outrank jiraline auth set); everything stays Pending until they change';
+    return `Jira refused the credentials (${error.status}): correct or unset JIRALINE_USER/JIRALINE_PASSWORD or JIRALINE_AUTH_KEY `
+      + 'where jiraline is started, and restart it (they were taken from the environment, which outranks jiraline auth set); everything stays Pending until they change';
   }
-  return `Jira refused the credentials (${error.status}): check the username and API token or key (jiraline auth set); `
+  return `Jira refused the credentials (${error.status}): run jiraline auth set (check the username and API token or key); `
     + 'everything stays Pending until they change';
 }
 

@@ -103,7 +103,8 @@ export class FieldCatalogue {
     const why = this.isBuiltin
       ? 'not a built-in field, and Jira\'s catalogue has not been fetched yet (write custom fields by id, customfield_NNNNN)'
       : 'Jira\'s field catalogue has no such id or name';
-    return { ok: false, error: `unknown field ${quote(wanted)}: ${why}${hint === null ? '' : ` — did you mean ${hint}?`}` };
+    // "did you mean" first: after a GUID and the name, the reason would push it past 80 columns.
+    return { ok: false, error: hint === null ? `unknown field ${quote(wanted)}: ${why}` : `unknown field ${quote(wanted)}: did you mean ${hint}? (${why})` };
   }
 
   /** Shapes a value for the field by the field's type; see ShapeOptions for what '' means. */

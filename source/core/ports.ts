@@ -147,6 +147,9 @@ export interface JiraPort {
   fields(call?: CallOptions): Promise<FieldDef[]>;
   createMetaIssueTypes(project: string, call?: CallOptions): Promise<CreateMetaIssueType[]>;
   createMetaFields(project: string, issueTypeId: string, call?: CallOptions): Promise<CreateMetaField[]>;
+  /** The names of the statuses the project's workflows have, for every issue type (optional: a port
+   *  without it leaves every `status;NAME` to Jira). */
+  projectStatuses?(project: string, call?: CallOptions): Promise<string[]>;
   createIssue(body: IssuePayload, call?: CallOptions): Promise<CreatedIssue>;
   editIssue(key: string, body: IssuePayload, call?: CallOptions): Promise<void>;
   transitions(key: string, call?: CallOptions): Promise<Transition[]>;

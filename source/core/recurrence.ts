@@ -135,8 +135,8 @@ async function reopen(core: EngineCore, cmds: QueuedCommand[], unit: string, mem
     await core.sendFor(cmds[0].id, (jira) => jira.transitionTo(key, name));
   } catch (error) {
     if (error instanceof JiraError && error.cause_ === 'no-transition') {
-      const message = `the alarm came back but ${key} cannot be reopened: no transition "${name}" leads out of its status `
-        + `(${oneLine(error.message, 300)}) — set alarms.reopenTransition to one of its transitions or target statuses`;
+      const message = `set alarms.reopenTransition to one of ${key}'s transitions or target statuses — the alarm came back but it `
+        + `cannot be reopened: no transition "${name}" leads out of its status (${oneLine(error.message, 300)})`;
       throw new JiraError({ status: error.status, retryable: false, cause: 'no-transition', message, messages: [message] });
     }
     throw error;
@@ -182,7 +182,7 @@ async function openNew(core: EngineCore, cmds: QueuedCommand[], unit: string, me
       // A refused link (an unknown link type, linking switched off) loses nothing the alarm
       // needs: the new ticket stands and the row says why it is not linked. A passing failure retries.
       if (!(error instanceof JiraError) || error.retryable || error.status < 400) throw error;
-      rec = { ...rec, linked: true, linkNote: `${newKey} not linked to ${oldKey}: ${oneLine(error.message, 200)} — check alarms.linkType` };
+      rec = { ...rec, linked: true, linkNote: `${newKey} not linked to ${oldKey}: check alarms.linkType — ${oneLine(error.message, 200)}` };
     }
     saved(core, unit, memory, rec);
   }

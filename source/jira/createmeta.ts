@@ -72,7 +72,7 @@ async function withFallback<T>(state: CreateMetaState, current: () => Promise<T>
 
 function notFound(): JiraError {
   return new JiraError({ status: 404, retryable: false,
-    message: '404 from Jira on createmeta: no such project or issue type, or the user may not create issues there — check the project key and the permissions' });
+    message: '404 from Jira: check the project key and the permissions — createmeta knows no such project or issue type, or the user may not create issues there' });
 }
 
 async function legacyProjects(t: Transport, ep: JiraEndpoint, project: string, issueTypeId: string | null, expand: string): Promise<Record<string, unknown>[] | null> {

@@ -139,7 +139,8 @@ export function httpError(status: number, headers: Record<string, string | strin
   let message: string;
   switch (status) {
     case 400:
-      message = `400 from Jira on ${what}: the request was refused${detail ? ` — ${detail}` : ''}`;
+      // Jira's own words say what to fix (a JQL error, a field): they come first, the request last.
+      message = detail ? `400 from Jira: ${detail} (on ${what})` : `400 from Jira on ${what}: the request was refused`;
       break;
     case 401:
       message = ctx.credentials === null
@@ -152,11 +153,11 @@ export function httpError(status: number, headers: Record<string, string | strin
       const denied = headerValue(headers['x-authentication-denied-reason']);
       message = denied && /captcha/i.test(denied)
         ? `403 from Jira: Jira asks for a CAPTCHA after failed logins — log in once in a browser, then check the credentials (${credentialFix(ctx.credentialSource, ctx.credentials)})`
-        : `403 from Jira on ${what}: the user may not do this — check the user's permissions in the project, and the credentials (${credentialFix(ctx.credentialSource, ctx.credentials)})${said}`;
+        : `403 from Jira: check the user's permissions in the project, and the credentials (${credentialFix(ctx.credentialSource, ctx.credentials)}) — the user may not do this (on ${what})${said}`;
       break;
     }
     case 404:
-      message = `404 from Jira on ${what}: check the Jira URL and the Ticket Location URL${said}`;
+      message = `404 from Jira: check the Jira URL and the Ticket Location URL (on ${what})${said}`;
       break;
     case 410:
       message = `410 from Jira on ${what}: this API has been removed${said}`;
@@ -167,9 +168,9 @@ export function httpError(status: number, headers: Record<string, string | strin
     default:
       if (status >= 300 && status < 400) {
         const location = headerValue(headers.location);
-        message = `${status} from Jira: redirected${location ? ` to ${oneLine(location, 300)}` : ''} — set the Jira URL to the address Jira answers on`;
+        message = `${status} from Jira: set the Jira URL to the address Jira answers on — redirected${location ? ` to ${oneLine(location, 300)}` : ''}`;
       } else if (status >= 500) {
-        message = `${status} from Jira on ${what}: Jira (or a proxy in front of it) failed${isRetryableStatus(status) ? ' — jiraline will retry' : ''}${said}`;
+        message = `${status} from Jira${isRetryableStatus(status) ? ' (jiraline will retry)' : ''}: Jira, or a proxy in front of it, failed on ${what}${said}`;
       } else {
         message = `${status} from Jira on ${what}${said}`;
       }
@@ -196,7 +197,7 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
     // A connect timeout never wrote the request: Jira cannot have acted on it.
     const unreached = codes.includes('UND_ERR_CONNECT_TIMEOUT');
     return new JiraError({ status: 0, cause: unreached ? 'unreached' : 'timeout', retryable: true,
-      message: `no answer from ${where} within ${seconds} s — check the network and ${proxyHint}, or raise jira.timeoutSeconds` });
+      message: `no answer within ${seconds} s: check the network and ${proxyHint}, or raise jira.timeoutSeconds (${where})` });
   }
   const tlsCode = codes.find((c) => tlsCodes.test(c));
   if (tlsCode) {
@@ -205,8 +206,8 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
     // Kept retryable: commands wait (Pending) until the operator fixes jira.caFile, instead of failing.
     return new JiraError({ status: 0, cause: 'tls', retryable: true,
       message: altname
-        ? `TLS: the certificate of ${where} does not name this host (${tlsCode}: ${oneLine(detail, 160)}) — check the Jira URL's host name`
-        : `TLS: the certificate of ${where} is not trusted (${tlsCode}: ${oneLine(detail, 160)}) — set jira.caFile to your CA bundle`,
+        ? `TLS: check the Jira URL's host name — the certificate of ${where} does not name this host (${tlsCode}: ${oneLine(detail, 160)})`
+        : `TLS: set jira.caFile to your CA bundle — the certificate of ${where} is not trusted (${tlsCode}: ${oneLine(detail, 160)})`,
     });
   }
   let reason: string;
@@ -221,7 +222,7 @@ export function networkError(error: unknown, ctx: RequestContext): JiraError {
   else reason = oneLine(texts.find((t) => t !== '') ?? codes[0] ?? 'unknown error', 160);
   // Refused, unknown host, no route: no request was written, so Jira did nothing (a CREATE needs no lookup).
   const unreached = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].some((c) => codes.includes(c));
-  return new JiraError({ status: 0, cause: unreached ? 'unreached' : 'network', retryable: true, message: `cannot reach ${where}: ${reason} — ${hint}` });
+  return new JiraError({ status: 0, cause: unreached ? 'unreached' : 'network', retryable: true, message: `cannot reach Jira (${reason}): ${hint} — ${where}` });
 }
 
 function causeChain(error: unknown): unknown[] {

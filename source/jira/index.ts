@@ -10,6 +10,7 @@ import { addComment, createIssue, editIssue, getIssue, listComments } from './is
 import { search, type SearchState } from './search.js';
 import { getFields, getMyself, getServerInfo } from './server.js';
 import { getTransitions, transitionTo } from './transitions.js';
+import { getProjectStatuses } from './project-statuses.js';
 import { linkIssues } from './links.js';
 import { createTransport, type CallSpec, type Transport } from './transport.js';
 import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
@@ -86,6 +87,7 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     fields: (call?: CallOptions): Promise<FieldDef[]> => getFields(via(t, call), ep),
     createMetaIssueTypes: (project: string, call?: CallOptions): Promise<CreateMetaIssueType[]> => getCreateMetaIssueTypes(via(t, call), ep, metaState, project),
     createMetaFields: (project: string, issueTypeId: string, call?: CallOptions): Promise<CreateMetaField[]> => getCreateMetaFields(via(t, call), ep, metaState, project, issueTypeId),
+    projectStatuses: (project: string, call?: CallOptions): Promise<string[]> => getProjectStatuses(via(t, call), ep, project),
     createIssue: (body: IssuePayload, call?: CallOptions): Promise<CreatedIssue> => createIssue(via(t, call), ep, body),
     editIssue: (key: string, body: IssuePayload, call?: CallOptions): Promise<void> => editIssue(via(t, call), ep, key, body),
     transitions: (key: string, call?: CallOptions): Promise<Transition[]> => getTransitions(via(t, call), ep, key),

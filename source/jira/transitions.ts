@@ -48,9 +48,11 @@ export async function transitionTo(t: Transport, ep: JiraEndpoint, key: string, 
   }
   const targets = [...new Set(transitions.map((tr) => tr.to.name || tr.name).filter(Boolean))];
   // The whole sentence goes into messages too: the log's Error Message is built from them.
-  const message = `${key} cannot move to status "${statusName}"${status && typeof status.name === 'string' ? ` from "${status.name}"` : ''}: `
-    + (targets.length > 0 ? `available target statuses are ${targets.map((s) => `"${s}"`).join(', ')}` : 'no transition is available')
-    + ' — check the status name in the line';
+  // What the line could name instead comes first: the log's Error column is narrow.
+  const from = status && typeof status.name === 'string' ? ` from "${status.name}"` : '';
+  const message = targets.length > 0
+    ? `status "${statusName}": name one of the available target statuses ${targets.map((s) => `"${s}"`).join(', ')} — ${key} cannot move to "${statusName}"${from}`
+    : `status "${statusName}": no transition is available${from} for ${key} — check the workflow, or leave status out of the line`;
   throw new JiraError({
     status: 400,
     retryable: false,

@@ -1,10 +1,10 @@
-// Read-only metadata: serverInfo, myself, field, priority, project, and createmeta in
+// Read-only metadata: serverInfo, myself, field, priority, project (and its statuses), and createmeta in
 // its current form (/issue/createmeta/{project}/issuetypes[/{id}], shaped as Cloud or as
 // Data Center 9 answers) and the old expand form (Cloud only; Data Center 9 removed it).
 import { jiraTime } from './catalog.js';
 import type { Req, SimState } from './context.js';
 import { jiraError, json, type Reply } from './reply.js';
-import { FIELDS, ISSUE_TYPES, REQUIRED_ON_CREATE, type SeedField, type SeedProject } from './seed.js';
+import { FIELDS, ISSUE_TYPES, REQUIRED_ON_CREATE, STATUSES, type SeedField, type SeedProject } from './seed.js';
 
 /** GET /serverInfo */
 export function serverInfo(sim: SimState): Reply {
@@ -34,6 +34,17 @@ export function project(sim: SimState, req: Req, keyOrId: string): Reply {
     issueTypes: p.issueTypeIds.map((id) => sim.catalog.issueType(id)),
     versions: p.versions.map((v) => sim.catalog.version(v, p.id)),
   });
+}
+
+/** GET /project/{key}/statuses: each issue type of the project with the statuses its workflow has (one workflow here). */
+export function projectStatuses(sim: SimState, keyOrId: string): Reply {
+  const p = sim.catalog.project(keyOrId);
+  if (!p) return jiraError(404, [`No project could be found with key '${keyOrId}'.`]);
+  const statuses = STATUSES.map((s) => sim.catalog.status(s.name)!);
+  return json(200, p.issueTypeIds.map((id) => {
+    const t = sim.catalog.issueType(id)!;
+    return { self: `${sim.catalog.baseUrl}/rest/api/2/issuetype/${id}`, id, name: t.name, subtask: false, statuses };
+  }));
 }
 
 function page(req: Req, total: number): { startAt: number; maxResults: number } {

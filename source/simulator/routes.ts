@@ -33,6 +33,7 @@ export function route(sim: SimState, req: Req): Reply {
     case 'project':
       if (n === 1) return m === 'GET' ? json(200, sim.catalog.projects) : methodNotAllowed();
       if (n === 2) return m === 'GET' ? meta.project(sim, req, b) : methodNotAllowed();
+      if (n === 3 && c === 'statuses') return m === 'GET' ? meta.projectStatuses(sim, b) : methodNotAllowed();
       break;
     case 'issueLink':
       if (n !== 1) break;

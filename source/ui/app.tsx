@@ -157,7 +157,7 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
 
   const height = Math.max(8, rows - 1); // one row spare: a full-height frame makes Ink clear the screen on every draw
   const notices: string[] = [];
-  if (services.demo) notices.push('DEMO: the built-in Jira simulator (project DEMO). For a real Jira: 2 Configuration → Jira URL, or --jira-url URL / JIRALINE_URL.');
+  if (services.demo) notices.push('DEMO — real Jira: 2 Configuration → Jira URL, or --jira-url URL / JIRALINE_URL · this is the built-in Jira simulator (project DEMO)');
   for (const warning of services.warnings) notices.push(`warning: ${warning}`);
   if (settings.credentialWarning) notices.push(`warning: ${settings.credentialWarning}`);
   if (attachment?.state === 'lost') {

@@ -116,8 +116,8 @@ export const keyScopes: readonly KeyScope[] = ['Global', 'Lists', 'Editing', 'Di
 /** One part of a footer: an action (its keys and `label`), or several actions' keys with one label. */
 export type FooterPart = [KeyAction | readonly KeyAction[], string];
 
-/** The keys an action is written with in the table. */
-function keysOf(action: KeyAction): string {
+/** The keys an action is written with in the table (for a hint inside a sentence). */
+export function keysOf(action: KeyAction): string {
   return keyBindings.find((binding) => binding.action === action)?.keys ?? '';
 }
 

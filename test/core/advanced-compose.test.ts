@@ -40,7 +40,7 @@ describe('checkCommand', () => {
   });
 
   it('refuses an unknown field, naming it', () => {
-    assert.equal(checkCommand(command('g|UPDATE|Sevrity;Sev1'), jira, DC2), 'unknown field "Sevrity": Jira\'s field catalogue has no such id or name — did you mean Severity?');
+    assert.equal(checkCommand(command('g|UPDATE|Sevrity;Sev1'), jira, DC2), 'unknown field "Sevrity": did you mean Severity? (Jira\'s field catalogue has no such id or name)');
     assert.equal(checkCommand(command('g|UPDATE|Sprint;1'), jira, DC2), 'field name "Sprint" is ambiguous: customfield_10020, customfield_10021 — use one of these ids');
   });
 

@@ -90,7 +90,7 @@ test('link refuses what it cannot do: an unknown ticket, a bad key, a GUID with 
   const h = await harness(t, { port: client, catalogue: false, config: { template } });
   const missing = await h.engine.linkAlarm('LR-1', 'OPS-999');
   assert.equal(missing.ok, false);
-  assert.match(missing.ok ? '' : missing.error, /Jira has no ticket OPS-999/);
+  assert.match(missing.ok ? '' : missing.error, /^check the key: Jira has no ticket OPS-999/);
   assert.equal(h.store.getTicket('LR-1'), undefined);
   const bad = await h.engine.linkAlarm('LR-1', 'not a key');
   assert.match(bad.ok ? '' : bad.error, /not a ticket key/);

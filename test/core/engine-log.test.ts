@@ -258,7 +258,7 @@ test('refused credentials from the environment: the pause and the connection nam
   const c = h.engine.getSnapshot().connection;
   assert.equal(c.state, 'auth-refused');
   if (c.state === 'auth-refused') {
-    assert.match(c.error, /taken from the environment: correct or unset JIRALINE_USER\/JIRALINE_PASSWORD or JIRALINE_AUTH_KEY where jiraline is started, and restart it \(they outrank jiraline auth set\)/);
+    assert.match(c.error, /^Jira refused the credentials \(401\): correct or unset JIRALINE_USER\/JIRALINE_PASSWORD or JIRALINE_AUTH_KEY where jiraline is started, and restart it \(they were taken from the environment, which outranks jiraline auth set\)/);
   }
   h.jira.script('createIssue', httpError(401));
   await h.send('E1|CREATE|summary;x|');

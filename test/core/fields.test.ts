@@ -45,7 +45,7 @@ describe('field catalogue', () => {
 
   it('refuses an unknown field and suggests a close one', () => {
     const r = jira.resolve('Severty');
-    assert.equal(r.ok ? '' : r.error, 'unknown field "Severty": Jira\'s field catalogue has no such id or name — did you mean Severity?');
+    assert.equal(r.ok ? '' : r.error, 'unknown field "Severty": did you mean Severity? (Jira\'s field catalogue has no such id or name)');
     const far = jira.resolve('Completely Different');
     assert.equal(far.ok ? '' : far.error, 'unknown field "Completely Different": Jira\'s field catalogue has no such id or name');
     assert.equal(jira.resolve('customfield_99999').ok, false, 'Jira\'s catalogue knows its custom fields');

@@ -39,7 +39,7 @@ test('a queue driven past its ceiling with Jira down: clear ERR before OK, then 
   const acknowledged = guids.filter((g, i) => replies[i] === `OK ${g} queued`);
   assert.deepEqual(acknowledged, guids.slice(0, 20), 'the first 20 are taken');
   for (const [i, g] of guids.slice(20).entries()) {
-    assert.match(replies[20 + i], new RegExp(`^ERR ${g} queue full: 20 commands waiting \\(the ceiling queue\\.maxCommands is 20\\), Jira unreachable since \\S+; send it again once the queue drains$`));
+    assert.match(replies[20 + i], new RegExp(`^ERR ${g} queue full: send it again once the queue drains — 20 commands waiting \\(the ceiling queue\\.maxCommands is 20\\), Jira unreachable since \\S+$`));
   }
   const warning = await first.waitFor((r) => r.event === 'warning' && r.kind === 'queue-filling');
   assert.equal(warning.commands, 16, '80 % of 20, said once');

@@ -88,15 +88,15 @@ test('a bad value names the flag, the variable or the config key', () => {
   expectConfigError(() => resolveSettings({ config: file, 'jira-url': 'http://j.example' }, {}, 'daemon'),
     new RegExp(`^config file ${file}: error in updates\\.maxUpdates:`));
   const unknownKey = withConfig({ jira: { url: 'http://j.example' }, colour: 'red' });
-  expectConfigError(() => resolveSettings({ config: unknownKey.file }, {}, 'daemon'), /error in colour: unknown key — known keys here: jira, auth, .*listen/);
+  expectConfigError(() => resolveSettings({ config: unknownKey.file }, {}, 'daemon'), /error in colour: remove it, or use one of the keys here: jira, auth, .*listen.* — unknown key$/);
 });
 
 test('a misspelt config key gets a "did you mean", at any depth', () => {
   const typo = withConfig({ jira: { url: 'http://j.example', timeoutSecnds: 5 }, updates: { maxUpdate: 3 } });
   assert.throws(() => resolveSettings({ config: typo.file }, {}, 'daemon'), (e: unknown) => e instanceof ConfigError
-    && e.message === `config file ${typo.file}: error in jira.timeoutSecnds: unknown key — did you mean jira.timeoutSeconds? (or remove it)`);
+    && e.message === `config file ${typo.file}: error in jira.timeoutSecnds: did you mean jira.timeoutSeconds? (or remove it) — unknown key`);
   const top = withConfig({ jira: { url: 'http://j.example' }, lisen: '127.0.0.1:1' });
-  assert.throws(() => resolveSettings({ config: top.file }, {}, 'daemon'), /error in lisen: unknown key — did you mean listen\?/);
+  assert.throws(() => resolveSettings({ config: top.file }, {}, 'daemon'), /error in lisen: did you mean listen\? \(or remove it\) — unknown key/);
 });
 
 test('a config file that is not JSON, or cannot be read, is named', () => {

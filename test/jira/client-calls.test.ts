@@ -194,7 +194,7 @@ test('transitionTo with no matching status: a final error listing the reachable 
       assert.equal(e.cause_, 'no-transition');
       assert.match(e.message, /"In Progress", "Done"/);
       assert.match(e.message, /Closed/);
-      assert.match(e.detail(), /available target statuses are "In Progress", "Done"/, 'the log row shows the choices');
+      assert.match(e.detail(), /^status "[^"]+": name one of the available target statuses "In Progress", "Done" — /, 'the log row shows the choices');
       return true;
     });
     assert.ok(!reqs.some((r) => r.method === 'POST'), 'nothing applied');

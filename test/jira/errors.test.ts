@@ -49,7 +49,7 @@ test('messages say what to do', () => {
   assert.match(httpError(403, {}, '', ctx).message, /^403 from Jira.*permissions/);
   assert.match(httpError(403, { 'x-authentication-denied-reason': 'CAPTCHA_CHALLENGE; login-url=x' }, '', ctx).message, /CAPTCHA/);
   assert.match(httpError(404, {}, '{"errorMessages":["Issue does not exist"],"errors":{}}', ctx).message,
-    /404 from Jira on POST \/rest\/api\/2\/issue: check the Jira URL and the Ticket Location URL \(Jira said: Issue does not exist\)/);
+    /404 from Jira: check the Jira URL and the Ticket Location URL \(on POST \/rest\/api\/2\/issue\) \(Jira said: Issue does not exist\)/);
   const e429 = httpError(429, { 'retry-after': '17' }, '<html><title>Too Many Requests</title></html>', ctx);
   assert.equal(e429.retryAfterMs, 17_000);
   assert.match(e429.message, /429 from Jira: too many requests, retry after 17 s/);

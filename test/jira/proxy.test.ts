@@ -99,7 +99,7 @@ test('a proxy that is down: a network error naming the proxy and its settings, w
       assert.ok(e instanceof JiraError);
       assert.equal(e.status, 0);
       assert.equal(e.retryable, true);
-      assert.match(e.message, new RegExp(`through the proxy ${deadUrl.replace(/[.]/g, '\\.')}\\).*proxy settings`));
+      assert.match(e.message, new RegExp(`proxy settings.* — Jira at \\S+ \\(through the proxy ${deadUrl.replace(/[.]/g, '\\.')}\\)$`));
       assert.ok(!e.message.includes('proxy-secret-9'));
       return true;
     });

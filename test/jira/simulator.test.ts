@@ -66,6 +66,22 @@ test('createmeta: issue types and fields on Data Center ({values}) and Cloud ({i
   }
 });
 
+test('project statuses: one entry per issue type, as Jira\'s IssueTypeWithStatus; the client keeps the distinct names', async () => {
+  for (const [sim, client] of [[dc, dcClient], [cloud, cloudClient]] as const) {
+    const raw = await fetch(`${sim.url}/rest/api/2/project/OPS/statuses`, { headers: { authorization: `Basic ${Buffer.from('ops-bot:sim-pass-1').toString('base64')}` } });
+    const body = await raw.json() as Array<Record<string, unknown>>;
+    assert.ok(Array.isArray(body) && body.length === 3, 'one entry per issue type of OPS');
+    for (const type of body) {
+      for (const key of ['id', 'name', 'self', 'statuses', 'subtask']) assert.ok(key in type, `issue type entry has ${key}`);
+      for (const status of type.statuses as Array<Record<string, unknown>>) {
+        for (const key of ['id', 'name', 'self', 'statusCategory']) assert.ok(key in status, `status has ${key}`);
+      }
+    }
+    assert.deepEqual(await client.projectStatuses!('OPS'), ['To Do', 'In Progress', 'Done']);
+    await assert.rejects(client.projectStatuses!('NOPE'), (e: unknown) => e instanceof JiraError && e.status === 404);
+  }
+});
+
 test('create, edit (fields and update verbs), comment, get: the simulator holds what was sent', async () => {
   const created = await dcClient.createIssue(newIssue('Disk full on db-1', { labels: ['jiraline-G1'], customfield_10010: { value: 'Sev2' } }));
   assert.match(created.key, /^OPS-\d+$/);

@@ -28,7 +28,7 @@ test('without caFile a private CA is refused with a TLS error that says to set j
       assert.ok(e instanceof JiraError);
       assert.equal(e.status, 0);
       assert.equal(e.cause_, 'tls');
-      assert.match(e.message, /^TLS: the certificate of Jira at https:\/\/127\.0\.0\.1:\d+ is not trusted \(.+\) — set jira\.caFile to your CA bundle$/);
+      assert.match(e.message, /^TLS: set jira\.caFile to your CA bundle — the certificate of Jira at https:\/\/127\.0\.0\.1:\d+ is not trusted \(.+\)$/);
       return true;
     });
     assert.deepEqual(client.warnings, []);

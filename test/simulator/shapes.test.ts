@@ -57,6 +57,14 @@ for (const mode of ['cloud', 'datacenter'] as const) {
       assert.equal(res.body.baseUrl, sim.url);
     });
 
+    test('project statuses are IssueTypeWithStatus entries, one per issue type of the project', async () => {
+      const res = await call(sim.url, 'GET', `/rest/api/${api}/project/OPS/statuses`);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.length, 3);
+      res.body.forEach((t: unknown, i: number) => assert.deepEqual(checkSchema(schemas, 'IssueTypeWithStatus', t), [], `issue type ${i}`));
+      assert.equal((await call(sim.url, 'GET', `/rest/api/${api}/project/NOPE/statuses`)).status, 404);
+    });
+
     test('myself is a User: accountId on Cloud, name on Data Center', async () => {
       const res = await call(sim.url, 'GET', `/rest/api/${api}/myself`);
       valid('User', res.body);

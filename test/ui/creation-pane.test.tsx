@@ -198,7 +198,7 @@ test('the Manual draft is not the template: a draft edit is saved as the draft a
     const frame = await waitForFrame(live.app.lastFrame, (f) => f.includes('Automatic CREATE template · Ticket Creation Table'));
     assert.match(frame, /summary\s+x\s/);
     await press(live.app, 'x');
-    assert.match(screen(live), /x executes the Manual draft, not the automatic template/);
+    assert.match(screen(live), /press t to switch to the Manual draft: x executes it, not the automatic template/);
     await press(live.app, 't');
     await waitForFrame(live.app.lastFrame, (f) => /Manual draft · Ticket Creation Table/.test(f) && /summary\s+One-off\s/.test(f));
   } finally {

@@ -5,6 +5,11 @@ import assert from 'node:assert/strict';
 import { footerHints, keyBindings } from '../../source/ui/key-bindings.js';
 import { authHints } from '../../source/ui/panes/auth-dialog.js';
 import { addFieldHints } from '../../source/ui/panes/add-field-dialog.js';
+import { tabBarHint } from '../../source/ui/components/tab-bar.js';
+import { jsonTitleHint } from '../../source/ui/panes/creation-pane.js';
+import { pickListHints } from '../../source/ui/panes/value-picker.js';
+import { findHint } from '../../source/ui/hooks/use-find.js';
+import { helpCloseHint } from '../../source/ui/components/help-overlay.js';
 
 test('footer hints name each action by its keys in the table; arrows group, other keys are spaced', () => {
   const keys = (action: string) => keyBindings.find((b) => b.action === action)?.keys;
@@ -26,5 +31,32 @@ test('the Add Field and Authentication dialogs write their hints from the table 
     assert.match(addFieldHints().type, /Ctrl-G back$/);
   } finally {
     leave.keys = was;
+  }
+});
+
+test('the tab bar, the Create Query title, the pick list, the find box and the help header write their hints from the table', () => {
+  assert.equal(tabBarHint('edit'), ' EDIT (Esc leaves)');
+  assert.equal(tabBarHint('navigate'), ' ? help');
+  assert.equal(jsonTitleHint('editing'), '(editing: Esc leaves)');
+  assert.equal(jsonTitleHint('focused'), '(↑↓ scroll · Enter edits)');
+  assert.equal(jsonTitleHint('table'), '(Tab, Enter edits)');
+  assert.equal(pickListHints(), 'type filters · ↑↓ choose · Enter takes · Esc leaves');
+  assert.equal(findHint(), 'Enter/Esc ends');
+  assert.equal(helpCloseHint(), 'Esc, ? or q closes');
+  const binding = (action: string) => keyBindings.find((b) => b.action === action) as { keys: string };
+  const changed: Array<[string, string]> = [['leave', 'Ctrl-G'], ['edit', 'F2'], ['help', 'F1'], ['next-region', 'F6'], ['commit', 'F3']];
+  const was = changed.map(([action]) => binding(action).keys);
+  changed.forEach(([action, keys]) => (binding(action).keys = keys));
+  try {
+    assert.equal(tabBarHint('edit'), ' EDIT (Ctrl-G leaves)');
+    assert.equal(tabBarHint('navigate'), ' F1 help');
+    assert.equal(jsonTitleHint('editing'), '(editing: Ctrl-G leaves)');
+    assert.equal(jsonTitleHint('focused'), '(↑↓ scroll · F2 edits)');
+    assert.equal(jsonTitleHint('table'), '(F6, F2 edits)');
+    assert.equal(pickListHints(), 'type filters · ↑↓ choose · F3 takes · Ctrl-G leaves');
+    assert.equal(findHint(), 'F3/Ctrl-G ends');
+    assert.equal(helpCloseHint(), 'Ctrl-G, F1 or q closes');
+  } finally {
+    changed.forEach(([action], i) => (binding(action).keys = was[i]));
   }
 });

@@ -47,7 +47,7 @@ test('demo mode says DEMO and how to configure a real Jira', async () => {
   const { app, close } = await frame(new EngineDouble(), { demo: true });
   const text = plain(app.lastFrame());
   assert.ok(text.split('\n').slice(-2).some((l) => l.startsWith('DEMO │')), 'the status line starts with DEMO');
-  assert.match(text, /DEMO: the built-in Jira simulator.*Configuration → Jira URL/);
+  assert.match(text, /DEMO — real Jira: 2 Configuration → Jira URL, or --jira-url URL \/ JIRALINE_URL/, 'what to do first');
   await close();
 });
 

@@ -34,7 +34,7 @@ test('a priority is picked from the values Jira allows; an issue type outside th
     await press(live.app, keys.enter);
     const marked = await waitForFrame(live.app.lastFrame, (f) => /\? issuetype/.test(plain(f)));
     assert.match(marked, /"name": "Bugg"/, 'still in the Create Query (the list may be old)');
-    assert.match(plain(marked), /\? issuetype: "Bugg" is not a value Jira allows here .* did you mean Bug\?/);
+    assert.match(plain(marked), /\? issuetype: did you mean Bug\? Pick one of .*Bug/, 'what to do first, on screen');
   } finally {
     await live.close();
   }
@@ -55,6 +55,37 @@ test('at 80×24 the Create Query follows the selected row and scrolls with the f
     await waitForFrame(live.app.lastFrame, (f) => /"priority": \{/.test(plain(f)) && !/"project": \{/.test(plain(f)));
     await press(live.app, keys.home);
     await waitForFrame(live.app.lastFrame, (f) => /"project": \{/.test(plain(f)));
+  } finally {
+    await live.close();
+  }
+});
+
+test('at 80×24 the issue type offers the project\'s types, and a Type cell picks from the types a row can be', async () => {
+  const live = await startLiveApp({ columns: 80, rows: 24 });
+  try {
+    await waitUntil(() => Boolean(live.runtime.engine.getSnapshot().allowed?.fields.issuetype), 'the allowed values from the simulator');
+    // The issuetype row's value: the project's issue types, from Jira's catalogue.
+    await press(live.app, keys.down, keys.enter);
+    const types = await waitForFrame(live.app.lastFrame, (f) => /Values Jira allows for Issue Type/.test(plain(f)));
+    for (const name of ['Task', 'Bug', 'Incident']) assert.match(plain(types), new RegExp(`^\\s*${name}\\s*$`, 'm'), `${name} offered`);
+    await press(live.app, keys.escape);
+
+    // The summary row's Type cell: a pick list of types, filtered by what is typed.
+    await press(live.app, keys.down, keys.right, keys.enter);
+    await waitForFrame(live.app.lastFrame, (f) => /Types Summary can be sent as/.test(plain(f)));
+    await press(live.app, ...Array.from({ length: 8 }, () => keys.backspace));
+    await type(live.app, 'tex');
+    assert.match(screen(live), /^\s*text\s*$/m, 'text offered');
+    await press(live.app, keys.enter);
+    await waitForFrame(live.app.lastFrame, (f) => /summary\s+Demo ticket.*\btext\b/.test(plain(f)));
+
+    // A type outside the list is marked while it is typed, not only when Enter refuses it.
+    await press(live.app, keys.enter, ...Array.from({ length: 8 }, () => keys.backspace));
+    await type(live.app, 'strng');
+    assert.match(screen(live), /\? no such type: Backspace shows the types, Esc leaves/);
+    await press(live.app, keys.escape);
+    await waitForFrame(live.app.lastFrame, (f) => !/Types Summary/.test(plain(f)));
+    assert.match(screen(live), /summary\s+Demo ticket.*\btext\b/, 'the row kept its type');
   } finally {
     await live.close();
   }

@@ -3,7 +3,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
-import { isKey } from '../key-bindings.js';
+import { isKey, keysOf } from '../key-bindings.js';
 
 /** One answer: the key that picks it and its label. */
 export interface Choice<T extends string> {
@@ -33,7 +33,7 @@ export function ConfirmDialog<T extends string>({ title, message, choices, onCho
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text bold color="yellow">{title}</Text>
       {message ? <Text wrap="wrap">{message}</Text> : null}
-      <Text>{choices.map((c) => `[${c.key}] ${c.label}`).join('   ')}   [Esc] cancel</Text>
+      <Text>{choices.map((c) => `[${c.key}] ${c.label}`).join('   ')}   [{keysOf('leave')}] cancel</Text>
     </Box>
   );
 }

@@ -4,7 +4,12 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useScroll } from '../hooks/use-scroll.js';
-import { keyBindings, keyScopes, type KeyScope } from '../key-bindings.js';
+import { isKey, keyBindings, keyScopes, keysOf, type KeyScope } from '../key-bindings.js';
+
+/** How the overlay closes, written from the key table (the same keys close it). */
+export function helpCloseHint(): string {
+  return `${keysOf('leave')}, ${keysOf('help')} or ${keysOf('quit')} closes`;
+}
 
 /** Props of HelpOverlay. */
 export interface HelpOverlayProps {
@@ -34,11 +39,11 @@ export function HelpOverlay({ width, height, onClose, isActive, first }: HelpOve
   const lines = helpLines(first);
   const rows = Math.max(1, height - 3);
   const { top, range } = useScroll(lines.length, rows, isActive, (input, key) => {
-    if (key.escape || input === '?' || input === 'q' || key.return) onClose();
+    if (isKey('leave', input, key) || isKey('help', input, key) || isKey('quit', input, key) || key.return) onClose();
   });
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="cyan" paddingX={1}>
-      <Text bold color="cyan">Keys{range ? `  ${range.slice(0, -1)}, ↑↓ PgUp PgDn scroll)` : ''}  — Esc, ? or q closes</Text>
+      <Text bold color="cyan">Keys{range ? `  ${range.slice(0, -1)}, ↑↓ PgUp PgDn scroll)` : ''}  — {helpCloseHint()}</Text>
       {lines.slice(top, top + rows).map((line, i) => (
         <Text key={top + i} bold={line.heading} color={line.heading ? 'yellow' : undefined} wrap="truncate-end">{line.text}</Text>
       ))}

@@ -2,6 +2,12 @@
 // current pane highlighted, and the mode (navigation or edit) on the right.
 import React from 'react';
 import { Box, Text } from 'ink';
+import { footerHints } from '../key-bindings.js';
+
+/** The mode's hint on the right, written from the key table. */
+export function tabBarHint(mode: 'navigate' | 'edit'): string {
+  return mode === 'edit' ? ` EDIT (${footerHints([['leave', 'leaves']])})` : ` ${footerHints([['help', 'help']])}`;
+}
 
 /** One tab. */
 export interface Tab {
@@ -29,7 +35,7 @@ export function TabBar({ tabs, current, mode, width }: TabBarProps): React.JSX.E
           </Text>
         ))}
       </Text>
-      <Text color={mode === 'edit' ? 'yellow' : 'gray'}>{mode === 'edit' ? ' EDIT (Esc leaves)' : ' ? help'}</Text>
+      <Text color={mode === 'edit' ? 'yellow' : 'gray'}>{tabBarHint(mode)}</Text>
     </Box>
   );
 }

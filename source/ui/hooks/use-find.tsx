@@ -4,6 +4,12 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { TextInput } from '../components/text-input.js';
+import { keysOf } from '../key-bindings.js';
+
+/** The find box's hint, written from the key table. */
+export function findHint(): string {
+  return `${keysOf('commit')}/${keysOf('leave')} ends`;
+}
 
 /** The first row (from 0) whose text holds the query, or -1; an empty query finds nothing. */
 export function findRow(texts: readonly string[], query: string): number {
@@ -36,7 +42,7 @@ export function useFind(texts: () => readonly string[], jump: (index: number) =>
             if (at >= 0) jump(at);
           }}
           onSubmit={() => setQuery(null)} onCancel={() => setQuery(null)} />
-        <Text dimColor>{query && found < 0 ? '  no row holds it' : '  Enter/Esc ends'}</Text>
+        <Text dimColor>{query && found < 0 ? '  no row holds it' : `  ${findHint()}`}</Text>
       </Box>
     ),
   };

@@ -19,6 +19,7 @@ import { useValueStore } from '../value-store.js';
 import { formatCount, formatTime } from '../format.js';
 import { neutralise } from '../../core/safe-text.js';
 import { EligibleTickets } from './eligible-tickets.js';
+import { useDetails } from '../components/full-text.js';
 import { useModeSync, useRemembered, type PaneProps } from './pane-props.js';
 
 const stateColor = (a: AlarmRow) => (a.state === 'failed' ? 'red' : a.state === 'pending' ? 'yellow' : a.state === 'resolved' ? 'green' : undefined);
@@ -80,7 +81,7 @@ interface Block {
 type View = { kind: 'list' } | { kind: 'open'; guid: string } | { kind: 'eligible'; guid: string } | { kind: 'unlink'; guid: string };
 
 /** The Alarms pane. */
-export function AlarmsPane({ services, snapshot, isActive, width, height, setMode, memory }: PaneProps): React.JSX.Element {
+export function AlarmsPane({ services, snapshot, isActive, width, height, setMode, memory, details }: PaneProps): React.JSX.Element {
   const engine = services.engine;
   const { config } = useValueStore(services.settings);
   const [state, setState] = useRemembered<AlarmState | null>(memory, 'alarms.state', null);
@@ -137,6 +138,12 @@ export function AlarmsPane({ services, snapshot, isActive, width, height, setMod
   const rows = useMemo(() => (block.filter === filterKey ? block.rows.slice(Math.max(0, w.top - block.offset), Math.max(0, w.top - block.offset) + tableRows) : []),
     [block, filterKey, w.top, tableRows]);
   const current = block.filter === filterKey ? block.rows[w.cursor - block.offset] : undefined;
+  // At 80 columns the ticket's status and URL and the last key hints are cut: `v` shows them.
+  useDetails(details, () => [
+    { title: 'Selected alarm (Enter opens it)', lines: current ? alarmLines(current).map((l) => `${l.prefix ?? ''}${l.text}`) : [] },
+    { title: 'Messages', lines: message ? [message.text] : [] },
+    { title: 'Keys', lines: [alarmsFooter] },
+  ]);
   const project = config.template.find((r) => r.field.toLowerCase() === 'project' && r.mode === 'Include')?.value.trim() ?? null;
   const said = useCallback((result: LinkResult) => {
     setMessage(result.ok

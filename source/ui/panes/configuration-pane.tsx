@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from '../hooks/use-keys.js';
 import Spinner from 'ink-spinner';
 import type { ConnectionState } from '../../core/engine-api.js';
-import { footerHints, isKey } from '../key-bindings.js';
+import { footerHints, isKey, keysOf } from '../key-bindings.js';
 import { useDetails } from '../components/full-text.js';
 import { useFind } from '../hooks/use-find.js';
 import { useList } from '../hooks/use-list.js';
@@ -235,7 +235,7 @@ export function ConfigurationPane({ services, isActive, width, height, setMode, 
             onSubmit={submitLine}
             onCancel={() => changeMode({ type: 'leave' })}
           />
-        ) : <Text dimColor wrap="truncate-end">{region === 'advanced' ? 'Enter to type a line (Esc leaves)' : 'Tab here to type an Advanced line'}</Text>}
+        ) : <Text dimColor wrap="truncate-end">{region === 'advanced' ? `${keysOf('edit')} to type a line (${footerHints([['leave', 'leaves']])})` : `${keysOf('next-region')} here to type an Advanced line`}</Text>}
       </Box>
       {replies.slice(-2).map((r, i) => (
         <Text key={i} wrap="truncate-end" color={r.reply.startsWith('OK') ? 'green' : 'red'}>{r.reply}</Text>

@@ -13,7 +13,7 @@ import { draftErrors, draftPayload, draftReducer, draftTemplate, initialDraft, t
 import { FieldCatalogue, shapeContextFor } from '../../core/fields.js';
 import type { ExecuteResult } from '../../core/engine-api.js';
 import type { FieldDef } from '../../core/ports.js';
-import { footerHints, isKey } from '../key-bindings.js';
+import { footerHints, isKey, keysOf } from '../key-bindings.js';
 import { STACK_BELOW } from '../layout.js';
 import { useList } from '../hooks/use-list.js';
 import { TextArea, followTop } from '../components/text-area.js';
@@ -27,7 +27,7 @@ import { templateProblem } from '../../core/template-placeholders.js';
 import { useDetails } from '../components/full-text.js';
 import { useFind } from '../hooks/use-find.js';
 import { fieldCell } from './creation-table.js';
-import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, startCursor } from './value-picker.js';
+import { PickList, allowedForRow, pickFilter, pickedText, rowAllowedProblem, rowErrorText, startCursor, typeChoices } from './value-picker.js';
 import { filterAllowed } from '../../core/allowed-values.js';
 
 type Exec = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: ExecuteResult } | { state: 'error'; error: string };
@@ -36,6 +36,13 @@ const creationFooter = footerHints([
   ['execute', 'Execute'], ['switch-template', 'draft/template'], ['add-field', 'Add Field'], ['toggle-mode', 'Mode'], ['delete-row', 'delete'], ['edit', 'edit cell'],
   [['left', 'right'], 'column'], ['next-region', 'JSON'], ['external-editor', '$EDITOR'], ['find', 'find'],
 ]);
+
+/** The Create Query's title hint, written from the key table: editing it, focused on it, or on the table. */
+export function jsonTitleHint(state: 'editing' | 'focused' | 'table'): string {
+  if (state === 'editing') return `(editing: ${footerHints([['leave', 'leaves']])})`;
+  if (state === 'focused') return `(${footerHints([[['up', 'down'], 'scroll'], ['edit', 'edits']])})`;
+  return `(${keysOf('next-region')}, ${footerHints([['edit', 'edits']])})`;
+}
 
 /** The catalogue the draft shapes with: Jira's when the engine has it, else the built-in one. */
 function catalogueOf(defs: FieldDef[] | null): FieldCatalogue {
@@ -165,15 +172,20 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     return true;
   };
 
-  // A Value cell being edited whose field has values Jira allows: a pick list, filtered by the text typed.
+  // A Value cell being edited whose field has values Jira allows, or a Type cell (the types a
+  // row can be shaped as): a pick list, filtered by the text typed.
   const allowed = snapshot.allowed;
-  const pickRow = cellEdit && cellEdit.column === 'Value' ? draft.rows[cellEdit.index] : undefined;
-  const pickValues = allowedForRow(allowed, draft.rows, pickRow);
+  const pickingType = cellEdit?.column === 'Type';
+  const pickRow = cellEdit && (cellEdit.column === 'Value' || pickingType) ? draft.rows[cellEdit.index] : undefined;
+  const pickValues = pickingType ? (pickRow ? typeChoices : undefined) : allowedForRow(allowed, draft.rows, pickRow);
+  // A type is one word; a value of a list field is picked item by item.
+  const pickShape = pickingType ? 'string' : pickRow?.type ?? 'string';
+  const pickStart = (pickingType ? pickRow?.type : pickRow?.value) ?? '';
   // typed: the text since the editor opened (null: nothing typed yet, the whole list shows).
   const [pick, setPick] = useState<{ typed: string | null; cursor: number } | null>(null);
-  const pickText = pick?.typed ?? pickRow?.value ?? '';
-  const pickFilterText = pickRow ? pickFilter(pickRow.type, pick?.typed ?? null) : '';
-  const pickCursor = pick?.cursor ?? (pickValues && pickRow ? startCursor(pickValues, pickRow.type, pickRow.value) : 0);
+  const pickText = pick?.typed ?? pickStart;
+  const pickFilterText = pickRow ? pickFilter(pickShape, pick?.typed ?? null) : '';
+  const pickCursor = pick?.cursor ?? (pickValues && pickRow ? startCursor(pickValues, pickShape, pickStart) : 0);
   const notAllowed = useMemo(() => new Set(draft.rows.filter((r) => rowAllowedProblem(allowed, draft.rows, r) !== null).map((r) => r.id)), [allowed, draft.rows]);
   const rowNotAllowed = row ? (notAllowed.has(row.id) ? rowAllowedProblem(allowed, draft.rows, row) : null) : null;
   useKeys((_input, key) => {
@@ -186,11 +198,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   const execute = () => {
     if (target === 'template') {
-      setMessage('x executes the Manual draft, not the automatic template: press t to switch to the draft');
+      setMessage('press t to switch to the Manual draft: x executes it, not the automatic template');
       return;
     }
     if (draft.jsonError) {
-      setMessage('The Create Query is not valid JSON: fix it first (the error is shown under it).');
+      setMessage('Fix the JSON error shown under the Create Query first: x sends only valid JSON');
       return;
     }
     setMessage(null);
@@ -242,9 +254,11 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     if (!cellEdit) return;
     const { index, column: c } = cellEdit;
     setPick(null);
-    if (c === 'Value') dispatch({ type: 'edit-value', index, value: pickValues && pickRow ? pickedText(pickValues, pickRow.type, text, pickFilterText, pickCursor) : text });
+    const picked = pickValues && pickRow ? pickedText(pickValues, pickShape, text, pickFilterText, pickCursor) : text;
+    if (c === 'Value') dispatch({ type: 'edit-value', index, value: picked });
     else if (c === 'Field') dispatch({ type: 'edit-field', index, field: text });
-    else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() });
+    // An emptied Type cell goes back to the catalogue's type (the list would pick its first entry).
+    else if (c === 'Type') dispatch({ type: 'set-type', index, rowType: text.trim() === '' ? '' : picked.trim() });
     changeMode({ type: 'leave' });
   };
 
@@ -255,7 +269,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
     { title: 'Selected row', lines: row ? [
       `${fieldCell(row)}: ${row.value}`, `Type ${row.type} · ${row.mode}`,
       ...(selectedJiraError ? [`! Jira: ${selectedJiraError}`] : []),
-      ...(row.error ? [`✗ ${row.error}`] : []),
+      ...(row.error ? [`✗ ${rowErrorText(row, allowedForRow(allowed, draft.rows, row))}`] : []),
       ...(rowNotAllowed ? [`? ${rowNotAllowed}`] : []),
     ] : [] },
     { title: 'Messages', lines: [
@@ -282,7 +296,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   const json = (
     <Box flexDirection="column" width={jsonWidth}>
-      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">{target === 'template' ? 'Template JSON' : 'Create Query'} <Text dimColor>{jsonEditing ? '(editing: Esc leaves)' : region === 'json' ? '(↑↓ scroll, Enter edits)' : '(Tab, Enter edits)'}</Text></Text>
+      <Text bold inverse={region === 'json' && !jsonEditing} wrap="truncate-end">{target === 'template' ? 'Template JSON' : 'Create Query'} <Text dimColor>{jsonTitleHint(jsonEditing ? 'editing' : region === 'json' ? 'focused' : 'table')}</Text></Text>
       <TextArea text={draft.text} isActive={isActive && jsonEditing} width={jsonWidth} height={jsonHeight}
         errorLine={draft.jsonError?.line ?? null} viewTop={jsonTop} markLine={region === 'table' ? followLine : null}
         onChange={(text) => dispatch({ type: 'set-text', text })}
@@ -311,7 +325,9 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
 
   // The pick list stands where the Create Query is while a value is chosen.
   const picker = pickValues && pickRow
-    ? <PickList values={pickValues} filter={pickFilterText} cursor={pickCursor} field={pickRow.name} width={jsonWidth} height={jsonHeight + 2} />
+    ? <PickList values={pickValues} filter={pickFilterText} cursor={pickCursor} width={jsonWidth} height={jsonHeight + 2}
+      title={pickingType ? `Types ${pickRow.name} can be sent as` : `Values Jira allows for ${pickRow.name}`}
+      {...(pickingType ? { noMatch: `? no such type: Backspace shows the types, ${footerHints([['leave', 'leaves']])}` } : {})} />
     : null;
 
   return (
@@ -325,7 +341,7 @@ export function CreationPane(props: PaneProps): React.JSX.Element {
         {templateBad ? <Text color="red" wrap="truncate-end">✗ not saved — {templateBad.field}: {templateBad.why}</Text>
           : draft.jsonError ? <Text color="red" wrap="truncate-end">✗ line {draft.jsonError.line}, column {draft.jsonError.column}: {draft.jsonError.message}</Text>
           : selectedJiraError ? <Text color="red" wrap="truncate-end">! {row?.field}: {selectedJiraError}</Text>
-          : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {row.field}: {row.error} (left out of the JSON)</Text>
+          : row?.error && row.mode === 'Include' ? <Text color="red" wrap="truncate-end">✗ {rowErrorText(row, allowedForRow(allowed, draft.rows, row))} (left out of the JSON)</Text>
           : rowNotAllowed ? <Text color="yellow" wrap="truncate-end">? {rowNotAllowed} (Jira would refuse it)</Text>
           : rowErrors.length > 0 ? <Text color="red" wrap="truncate-end">✗ {rowErrors.length} row{rowErrors.length === 1 ? '' : 's'} left out of the JSON: {rowErrors[0]}</Text>
           : <Text> </Text>}

@@ -195,7 +195,7 @@ export function JiraPane({ services, isActive, width, height, setMode, memory, d
         {ticket.state === 'loading'
           ? <Text><Text color="yellow"><Spinner type="dots" /></Text> Loading {ticket.key}…</Text>
           : <Text color="red">Could not load {ticket.key}: {ticket.error}</Text>}
-        <Text dimColor>Esc back</Text>
+        <Text dimColor>{footerHints([['leave', 'back']])}</Text>
       </Box>
     );
   }

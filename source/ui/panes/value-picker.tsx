@@ -1,13 +1,24 @@
 // The pick list of a Value cell being edited: the values Jira allows for the field (for the
-// draft's project and issue type), filtered by what is typed, ↑↓ to choose, Enter takes the
+// draft's project and issue type; the issuetype row: the project's issue types), or of a Type
+// cell: the types a row can be shaped as. Filtered by what is typed, ↑↓ to choose, Enter takes the
 // highlighted one (for a list field, as its last item). A text nothing matches is kept as typed:
 // the list may be older than Jira's.
 import React from 'react';
 import { Box, Text } from 'ink';
-import { allowedFitsTarget, checkAllowed, filterAllowed, type AllowedValue, type AllowedValues } from '../../core/allowed-values.js';
+import { allowedFitsTarget, checkAllowed, filterAllowed, listAllowed, type AllowedValue, type AllowedValues } from '../../core/allowed-values.js';
+import { fieldLabel } from '../../core/fields.js';
 import type { DraftRow } from '../../core/draft.js';
-import { isArrayType } from '../../core/fields.js';
+import { FIELD_TYPES, isArrayType } from '../../core/fields.js';
 import { clampWindow } from '../components/list-window.js';
+import { footerHints } from '../key-bindings.js';
+
+/** The list's key hint, written from the key table. */
+export function pickListHints(): string {
+  return `type filters · ${footerHints([[['up', 'down'], 'choose'], ['commit', 'takes'], ['leave', 'leaves']])}`;
+}
+
+/** The Type column's choices: every type a row can be shaped as (another is refused). */
+export const typeChoices: AllowedValue[] = FIELD_TYPES.map((t) => ({ id: t, name: t }));
 
 /** The project and issue type the draft's included rows name. */
 export function draftTarget(rows: readonly DraftRow[]): { project?: string; issueType?: string } {
@@ -28,6 +39,17 @@ export function allowedForRow(allowed: AllowedValues | null | undefined, rows: r
 export function rowAllowedProblem(allowed: AllowedValues | null | undefined, rows: readonly DraftRow[], row: DraftRow): string | null {
   if (row.mode !== 'Include' || allowedForRow(allowed, rows, row) === undefined || !allowed) return null;
   return checkAllowed(allowed, row.field, row.type, row.field, row.value);
+}
+
+/**
+ * A row's ✗ error as the line under the table says it: the values to pick first when Jira
+ * listed them (at 80 columns the end of the line is cut), and the field named once.
+ */
+export function rowErrorText(row: DraftRow, values: readonly AllowedValue[] | undefined): string {
+  const error = row.error ?? '';
+  const label = fieldLabel({ id: row.field, name: row.name, custom: /^customfield_/i.test(row.field) });
+  const named = error.startsWith(label) ? error : `${row.field}: ${error}`;
+  return values && values.length > 0 ? `${row.name}: pick one of ${listAllowed(values)} — ${named}` : named;
 }
 
 /** The part of the typed text the list filters by: the last item of a list field. */
@@ -61,25 +83,28 @@ export interface PickListProps {
   values: AllowedValue[];
   filter: string;
   cursor: number;
-  field: string;
+  /** What the list holds, for its title. */
+  title: string;
+  /** Said when nothing matches (default: the text is kept as typed). */
+  noMatch?: string;
   width: number;
   height: number;
 }
 
 /** The list as drawn (the keys are the Creation pane's). */
-export function PickList({ values, filter, cursor, field, width, height }: PickListProps): React.JSX.Element {
+export function PickList({ values, filter, cursor, title, noMatch, width, height }: PickListProps): React.JSX.Element {
   const choices = filterAllowed(values, filter);
   const rows = Math.max(1, height - 2);
   const w = clampWindow({ cursor, top: cursor - rows + 1 }, choices.length, rows);
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold color="cyan" wrap="truncate-end">Values Jira allows for {field} <Text dimColor>({choices.length} of {values.length})</Text></Text>
+      <Text bold color="cyan" wrap="truncate-end">{title} <Text dimColor>({choices.length} of {values.length})</Text></Text>
       {choices.length === 0
-        ? <Text dimColor wrap="truncate-end">No match: Enter keeps the text.</Text>
+        ? <Text color={noMatch ? 'yellow' : undefined} dimColor={!noMatch} wrap="truncate-end">{noMatch ?? 'No match: Enter keeps the text.'}</Text>
         : choices.slice(w.top, w.top + rows).map((v, i) => (
           <Text key={`${v.id}:${v.name}`} inverse={w.top + i === w.cursor} wrap="truncate-end">{v.name}</Text>
         ))}
-      <Text dimColor wrap="truncate-end">type filters · ↑↓ · Enter takes · Esc</Text>
+      <Text dimColor wrap="truncate-end">{pickListHints()}</Text>
     </Box>
   );
 }
