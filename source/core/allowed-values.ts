@@ -150,15 +150,31 @@ function pickOne(values: readonly AllowedValue[], item: string): string {
 }
 
 /**
- * Why `status;NAME` names a status no workflow of the project has, or null. Jira moves a ticket
- * to the status of that name (or through a transition of that name that leads to one of them),
- * so a name that is none of the project's statuses cannot succeed from any status. Which of the
- * statuses a ticket can reach from where it is stays Jira's to judge when the line is sent.
+ * Why `status;NAME` is refused at once, or null. Jira moves a ticket to the status of that name,
+ * or failing that through a transition of that name. A project's statuses can be listed without
+ * admin rights but its transitions' own names cannot, so a name that is none of the statuses may
+ * still be a transition's: only a near miss of a status (a typo such as "Doen") is refused here;
+ * any other name goes to Jira, which judges it from where the ticket is (see docs/protocol.md).
  */
 export function checkStatus(allowed: AllowedValues | null, value: string): string | null {
   const values = allowed?.statuses;
   if (!allowed || values === undefined || values.length === 0) return null;
   const v = value.trim();
   if (v === '' || matches(values, v)) return null;
-  return `status: ${pickOne(values, v)} — no workflow of project ${allowed.project} has a status ${JSON.stringify(oneLine(v, 60))}`;
+  const typo = nearMiss(values, v);
+  if (typo === null) return null;
+  return `status: did you mean ${typo}? Pick one of ${listAllowed(values)} — no workflow of project ${allowed.project} has a status ${JSON.stringify(oneLine(v, 60))}`;
+}
+
+/** The value one or two edits away from `item` (a typo), or null: never a guess by substring. */
+function nearMiss(values: readonly AllowedValue[], item: string): string | null {
+  const w = item.trim().toLowerCase();
+  const limit = w.length <= 4 ? 2 : 3;
+  let best: string | null = null;
+  let bestDistance = limit + 1;
+  for (const v of values) {
+    const d = editDistance(w, v.name.toLowerCase(), bestDistance);
+    if (d < bestDistance) [bestDistance, best] = [d, v.name];
+  }
+  return best;
 }
