@@ -168,7 +168,7 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
         : '✗ no engine came back: start the daemon again (it is reattached at once), or quit and run jiraline to start one in the app');
     }
   }
-  const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment };
+  const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment, starting: services.starting };
   const commandRow = overlay === 'command' || commandReply !== null ? 1 : 0;
   const bodyHeight = Math.max(3, height - 1 - statusHeight(status, columns) - notices.length - commandRow);
   const Pane = panes[pane];
