@@ -1,7 +1,9 @@
-// The screen side of `jiraline [tui]`: the alternate screen and a first frame at once,
-// then — loaded while that frame is up — the runtime (engine, store, socket; the simulator
-// in demo mode) and the App (session.tsx). A signal while starting stops as soon as the
-// runtime is up; a runtime that fails to start restores the screen and rejects.
+// The screen side of `jiraline [tui]`, once Ink and the App are loaded (the early frame is
+// up meanwhile). With no other engine on the data directory — the common case — the App is
+// drawn at once over an engine that is still starting (starting-services.ts), and the
+// runtime (engine, store, socket; the simulator in demo mode) loads and starts after its
+// first frame (session.tsx). When another engine holds the directory, the splash shows
+// while the app attaches to it. A runtime that fails to start restores the screen and rejects.
 import React from 'react';
 import { render } from 'ink';
 import type { Settings } from '../daemon/settings.js';
