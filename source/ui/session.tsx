@@ -198,7 +198,7 @@ export async function runSession(first: SessionEngine | StartingSource, splash: 
   } catch (error) {
     await finish(1, crashMessage(error));
   }
-  if (first.kind === 'starting' && starting) {
+  if (first.kind === 'starting' && starting && !finished) {
     // Once the first frame is out: the keys typed so far are read before the start's
     // module loading takes the thread.
     started = new Promise<void>((resolve) => setImmediate(resolve)).then(first.start).then((arrived) => {
