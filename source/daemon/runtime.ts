@@ -25,8 +25,7 @@ import { controlSocketPath } from '../control/control-address.js';
 import type { EngineFace } from '../control/control-protocol.js';
 import { startControlServer, type ControlServer } from '../control/control-server.js';
 import { programVersion } from '../version.js';
-import { createEngineMetrics } from '../metrics/metrics.js';
-import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
+import type { MetricsServer } from '../metrics/metrics-server.js';
 
 import { demoTemplate } from '../core/demo-template.js';
 export { demoTemplate };
@@ -184,7 +183,8 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
     // What this Jira said about itself last time (kept per Jira in the store), to tell when
     // another server now answers at the same URL.
     const knownServer = store.getMeta('serverInfo');
-    const metrics = options.metrics ? createEngineMetrics() : null;
+    // prom-client costs a few hundred ms to load on a busy host: only when metrics are on.
+    const metrics = options.metrics ? (await import('../metrics/metrics.js')).createEngineMetrics() : null;
     let inUse = loaded.credentials;
     let credentialSource = loaded.source;
     const engine = new Engine({ jira: metrics ? metrics.wrapJira(jira) : jira, store, clock: systemClock, config, credentialSource: () => credentialSource });
@@ -264,6 +264,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
       const unfollow = metrics.follow(engine, { journal: () => store.stats(), onJournalWrite: (listener) => store.onWrite(listener) });
       undo.push(async () => unfollow());
       try {
+        const { startMetricsServer } = await import('../metrics/metrics-server.js');
         metricsServer = await startMetricsServer({ listen: options.metrics, engine, metrics, stopping: () => stopping !== null });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

@@ -76,3 +76,23 @@ export function crashMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return `jiraline: ${message || 'unexpected error'}`;
 }
+
+/** Clears the screen and homes the cursor. */
+export const CLEAR_SCREEN = '\x1b[2J\x1b[H';
+
+/**
+ * Puts `prefix` in front of the next write to `out`, then writes as before. Ink draws
+ * from the cursor down, so the early frame must be cleared first; cleared in the same
+ * write as Ink's first frame (not before the App's first render, which takes a moment),
+ * the early frame stays up until the App's replaces it, with no blank screen between.
+ */
+export function prefixNextWrite(out: NodeJS.WriteStream, prefix: string): void {
+  const own = Object.prototype.hasOwnProperty.call(out, 'write');
+  const original = out.write;
+  out.write = function write(this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    if (own) out.write = original;
+    else delete (out as { write?: unknown }).write;
+    const text = typeof chunk === 'string' ? prefix + chunk : Buffer.concat([Buffer.from(prefix), Buffer.from(chunk as Uint8Array)]);
+    return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);
+  } as NodeJS.WriteStream['write'];
+}

@@ -42,6 +42,8 @@ export interface AppServices {
   attachment?: ValueStore<AttachmentState>;
   /** Attached, once no engine came back: starts one in this app (only ever on the user's word). */
   startOwnEngine?(): void;
+  /** True while the engine is still starting (starting-services.ts): the app is drawn and takes keys; what needs the engine waits for it. */
+  starting?: boolean;
 }
 
 

@@ -85,8 +85,9 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
     onPaneChange?.(pane);
   }, [pane, onPaneChange]);
 
-  // The Log pane's rows are read ahead once the first frame is out (log-view-store.ts).
-  useEffect(() => primeLogView(paneMemory, services.engine, rows), [paneMemory, services.engine]); // eslint-disable-line react-hooks/exhaustive-deps -- once per engine, not per resize
+  // The Log pane's rows are read ahead once the first frame is out (log-view-store.ts), and
+  // once the engine has started when the app was drawn before it (there are none before).
+  useEffect(() => (services.starting ? undefined : primeLogView(paneMemory, services.engine, rows)), [paneMemory, services.engine, services.starting]); // eslint-disable-line react-hooks/exhaustive-deps -- once per engine, not per resize
 
   // The command line takes every key, as an editor does.
   const shownMode: InputMode = overlay === 'command' ? 'edit' : mode;
@@ -168,7 +169,7 @@ export function App({ services, size, initialPane = 'creation', memory, onQuit, 
         : '✗ no engine came back: start the daemon again (it is reattached at once), or quit and run jiraline to start one in the app');
     }
   }
-  const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment };
+  const status = { snapshot, demo: services.demo, jiraUrl: services.jiraUrl, credentialSource: settings.credentialSource, listenAddress: services.listenAddress, attachment, starting: services.starting };
   const commandRow = overlay === 'command' || commandReply !== null ? 1 : 0;
   const bodyHeight = Math.max(3, height - 1 - statusHeight(status, columns) - notices.length - commandRow);
   const Pane = panes[pane];

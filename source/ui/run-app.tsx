@@ -27,11 +27,15 @@ export async function runApp(args: string[]): Promise<number> {
   process.env.NODE_ENV ??= 'production';
   // A first frame now; Ink's replaces it once loaded. Until then, a signal or a crash only
   // has the screen to give back.
+  // Keys typed from now on wait in the terminal, unechoed and not held for a newline, for
+  // the App to read once drawn: nothing typed at a started app is lost or printed over it.
+  process.stdin.setRawMode(true);
   const alt = createAltScreen(process.stdout);
   alt.enter();
   process.stdout.write(earlyFrame({ columns: process.stdout.columns, rows: process.stdout.rows, demo: settings.demo, jiraUrl: settings.config.jira.url,
     template: startTemplate(settings) }));
   const detach = installExitGuards((cause) => {
+    process.stdin.setRawMode(false);
     alt.leave();
     if (cause.kind === 'crash') process.stderr.write(`${crashMessage(cause.error)}\n`);
     process.exit(cause.kind === 'crash' ? 1 : 0);
@@ -40,10 +44,15 @@ export async function runApp(args: string[]): Promise<number> {
   try {
     screen = await import('./screen.js');
   } catch (error) {
+    process.stdin.setRawMode(false);
     alt.leave();
     throw error;
   } finally {
     detach();
   }
-  return screen.runOnScreen(settings, alt);
+  try {
+    return await screen.runOnScreen(settings, alt);
+  } finally {
+    process.stdin.setRawMode(false);
+  }
 }

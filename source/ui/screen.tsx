@@ -1,14 +1,16 @@
-// The screen side of `jiraline [tui]`: the alternate screen and a first frame at once,
-// then — loaded while that frame is up — the runtime (engine, store, socket; the simulator
-// in demo mode) and the App (session.tsx). A signal while starting stops as soon as the
-// runtime is up; a runtime that fails to start restores the screen and rejects.
+// The screen side of `jiraline [tui]`, once Ink and the App are loaded (the early frame is
+// up meanwhile). With no other engine on the data directory — the common case — the App is
+// drawn at once over an engine that is still starting (starting-services.ts), and the
+// runtime (engine, store, socket; the simulator in demo mode) loads and starts after its
+// first frame (session.tsx). When another engine holds the directory, the splash shows
+// while the app attaches to it. A runtime that fails to start restores the screen and rejects.
 import React from 'react';
 import { render } from 'ink';
 import type { Settings } from '../daemon/settings.js';
 import { StoreLockedError } from '../store/errors.js';
 import { UsageError } from '../cli-args.js';
-import type { SessionEngine } from './session.js';
-import { crashMessage, installExitGuards, type AltScreen, type ExitCause } from './alt-screen.js';
+import { runSession, type SessionEngine } from './session.js';
+import { CLEAR_SCREEN, crashMessage, installExitGuards, prefixNextWrite, type AltScreen, type ExitCause } from './alt-screen.js';
 import { Splash } from './components/splash.js';
 import { KeyReader } from './key-reader.js';
 import { startTemplate } from './early-frame.js';
@@ -16,10 +18,25 @@ import { startTemplate } from './early-frame.js';
 /** Runs the app on the terminal (on the alternate screen, entered by the caller); resolves with the exit code once the runtime has stopped. */
 export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<number> {
   alt.enter();
-  // Ink draws from the cursor down: start from a clean screen (the early frame goes).
-  process.stdout.write('\x1b[2J\x1b[H');
   // Keys reach Ink one per read (key-reader.ts), on the splash and on the App after it.
   const keys = new KeyReader(process.stdin);
+  const { lockHolder } = await import('../control/control-address.js');
+  const holder = await lockHolder(settings.dataDir);
+  const startOwn = async () => (await import('../daemon/runtime.js')).startRuntime(settings, { face: 'app' });
+  if (holder === null || holder === process.pid) {
+    // The common case, an engine of our own: the App now, over an engine that is still
+    // starting (starting-services.ts); the store, sql.js, undici and the simulator load
+    // after its first frame, while it already takes keys.
+    // Ink draws from the cursor down: the early frame goes with the App's first frame.
+    prefixNextWrite(process.stdout, CLEAR_SCREEN);
+    return runSession({
+      kind: 'starting',
+      settings,
+      start: async () => ownOrAttached(settings, (await import('../daemon/runtime.js')).startRuntime),
+    }, null, alt, keys, startOwn);
+  }
+  // Another engine holds the directory: the splash while the app attaches to it.
+  process.stdout.write(CLEAR_SCREEN);
   const splash = render(<Splash demo={settings.demo} jiraUrl={settings.config.jira.url} dataDir={settings.dataDir} template={startTemplate(settings)} />,
     { exitOnCtrlC: false, stdin: keys as unknown as NodeJS.ReadStream });
   let early: ExitCause | null = null;
@@ -27,13 +44,8 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
     early ??= cause;
   });
   let source: SessionEngine;
-  let session: typeof import('./session.js');
-  let startRuntimeOnce: typeof import('../daemon/runtime.js').startRuntime;
   try {
-    const [runtimeModule, sessionModule] = await Promise.all([import('../daemon/runtime.js'), import('./session.js')]);
-    session = sessionModule;
-    startRuntimeOnce = runtimeModule.startRuntime;
-    source = await ownOrAttached(settings, runtimeModule.startRuntime);
+    source = await ownOrAttached(settings, async (...args) => (await import('../daemon/runtime.js')).startRuntime(...args));
   } catch (error) {
     detachEarly();
     splash.unmount();
@@ -50,7 +62,7 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
     if (cause.kind === 'crash') process.stderr.write(`${crashMessage(cause.error)}\n`);
     return cause.kind === 'crash' ? 1 : 0;
   }
-  return session.runSession(source, splash, alt, keys, () => startRuntimeOnce(settings, { face: 'app' }));
+  return runSession(source, splash, alt, keys, startOwn);
 }
 
 /** How long the app waits for an engine that holds the data directory to open its control socket. */

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark part in turn, printed as one table with its goal.
 // Speed and memory targets live here, never as timed assertions in `npm test`.
-// Run one part with `npm run bench -- client` (or core, engine, ui, start, pacing, attach, settle, connections, alarms).
+// Run one part with `npm run bench -- client` (or core, engine, ui, start, firstkey, pacing, attach, settle, connections, alarms).
 import type { BenchResult } from './bench-types.js';
 
 const parts: Record<string, () => Promise<BenchResult[]>> = {
@@ -9,6 +9,7 @@ const parts: Record<string, () => Promise<BenchResult[]>> = {
   engine: async () => (await import('./engine-bench.js')).benchEngine(),
   ui: async () => (await import('./ui-bench.js')).benchUi(),
   start: async () => (await import('./start-bench.js')).benchStart(),
+  firstkey: async () => (await import('./start-bench.js')).benchFirstKey(),
   pacing: async () => (await import('./pacing-bench.js')).benchPacing(),
   attach: async () => (await import('./attach-bench.js')).benchAttach(),
   settle: async () => (await import('./settle-bench.js')).benchSettle(),

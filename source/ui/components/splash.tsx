@@ -1,5 +1,5 @@
-// The frame shown while the runtime starts (store, credentials — a keychain over D-Bus
-// can take seconds —, the demo simulator): the operator sees the app at once.
+// The frame shown while the app attaches to an engine another process runs (an app of its
+// own draws the App at once instead: starting-services.ts).
 import React from 'react';
 import { Box, Text } from 'ink';
 import { paneTabs } from '../app-services.js';

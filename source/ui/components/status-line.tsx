@@ -17,6 +17,8 @@ export interface StatusLineProps {
   listenAddress: string | null;
   /** Set when this app shows an engine in another process. */
   attachment?: AttachmentState;
+  /** True while the engine is still starting: said in place of the connection and the credentials. */
+  starting?: boolean;
   width: number;
 }
 
@@ -57,7 +59,7 @@ function settlingPart(snapshot: EngineSnapshot): StatusPart[] {
 
 /** The parts, in order of importance. */
 export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[] {
-  const { snapshot, demo, jiraUrl, credentialSource, listenAddress, attachment } = props;
+  const { snapshot, demo, jiraUrl, credentialSource, listenAddress, attachment, starting } = props;
   const connection = describeConnection(snapshot.connection);
   const t = snapshot.throttle;
   const attached: StatusPart[] = !attachment ? []
@@ -66,9 +68,9 @@ export function statusParts(props: Omit<StatusLineProps, 'width'>): StatusPart[]
   return [
     ...attached,
     demo ? { text: 'DEMO', color: 'magenta', bold: true } : { text: jiraUrl ?? 'no Jira URL' },
-    { text: `${connection.text}${snapshot.paused ? ' (queue paused)' : ''}`, color: snapshot.paused ? 'red' : connection.color },
-    { text: `creds: ${credentialSource}` },
-    { text: `socket ${listenAddress ?? 'off'}` },
+    starting ? { text: 'starting…', color: 'yellow' } : { text: `${connection.text}${snapshot.paused ? ' (queue paused)' : ''}`, color: snapshot.paused ? 'red' : connection.color },
+    { text: `creds: ${starting && credentialSource === 'none' ? '…' : credentialSource}` },
+    { text: `socket ${starting ? '…' : listenAddress ?? 'off'}` },
     queuePart(snapshot),
     ...settlingPart(snapshot),
     { text: `throttle ${t.used}/${t.max} per ${t.intervalSeconds}s`, color: t.used >= t.max ? 'yellow' : undefined },
