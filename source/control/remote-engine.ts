@@ -214,7 +214,11 @@ export class RemoteEngine implements EngineApi {
   }
 
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number {
-    return this.log.countLog(query);
+    // The whole log's count comes with every update: no round trip (and no query in the
+    // engine) for it on each redraw.
+    const q = query ?? {};
+    const unfiltered = q.status === undefined && q.guid === undefined && q.ticketKey === undefined && q.jira === undefined && !q.text;
+    return unfiltered ? this.wire.logCount : this.log.countLog(query);
   }
 
   getLogRow(id: number): LogRow | undefined {
