@@ -5,7 +5,7 @@
 // logVersion), when a request that may change something has been answered (so an app
 // reading after its own action sees it), and in any case once it is an update interval old.
 import type { EngineApi } from '../core/engine-api.js';
-import { logQueryOf } from './control-methods.js';
+import { briefRows, logQueryOf, wantsBrief } from './control-methods.js';
 
 /** The reads answered from what was computed for another app. */
 const SHARED = new Set(['queryLog', 'countLog']);
@@ -33,11 +33,13 @@ export class SharedReads {
   /** The result of a shared read as JSON (UTF-8); throws as the method would on bad parameters. */
   answer(method: string, params: unknown): Buffer {
     const query = logQueryOf(params, method === 'queryLog');
-    const key = `${method}:${JSON.stringify(query)}`;
+    const brief = method === 'queryLog' && wantsBrief(params);
+    const key = `${method}:${brief ? 'brief:' : ''}${JSON.stringify(query)}`;
     const now = this.now();
     const known = this.answers.get(key);
     if (known && now - known.at < this.maxAgeMs) return known.json;
-    const result = method === 'queryLog' ? this.engine.queryLog(query) : this.engine.countLog(query);
+    const result = method === 'countLog' ? this.engine.countLog(query)
+      : brief ? briefRows(this.engine.queryLog(query)) : this.engine.queryLog(query);
     const json = Buffer.from(JSON.stringify(result));
     if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
     this.answers.set(key, { json, at: now });
