@@ -256,6 +256,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     socket.on('close', () => {
       const was = client.ready;
       clients.delete(client);
+      if (clients.size === 0) updates.discard();
       if (was) options.onLog?.({ event: 'detached', client: client.about.client, pid: client.about.pid, clients: readyCount() });
     });
   });

@@ -63,6 +63,11 @@ export class UpdateBuilder {
     };
   }
 
+  /** Every app went away: the open window is nobody's (the next app starts on a new one). */
+  discard(): void {
+    this.open = null;
+  }
+
   /** An event for every app. */
   add(event: EngineEvent): void {
     this.open ??= { events: [], dropped: 0, json: null };

@@ -97,6 +97,18 @@ test('an app whose buffer was full keeps what it is owed, bounded: the cap in ev
   assert.equal(after.get(stuck)?.toString(), after.get(reading)?.toString());
 });
 
+test('a window left open when every app went away is not charged to the next app', () => {
+  const builder = new UpdateBuilder();
+  builder.join();
+  for (let i = 0; i < MAX_EVENTS_PER_UPDATE + 5; i++) builder.add(event(i));
+  builder.discard();
+  const next = builder.join();
+  builder.add(event(999));
+  const update = parse(builder.flush([{ state: next, sendable: true }], { snapshot: snapshotOf(1), settings: () => settings }).get(next))!;
+  assert.deepEqual(update.events?.map((e) => (e as { guid: string }).guid), ['G999']);
+  assert.equal(update.eventsDropped, undefined);
+});
+
 test('more events in one window than the cap: the cap is sent, the rest counted, alike for every app', () => {
   const builder = new UpdateBuilder();
   const apps = [builder.join(), builder.join()];
