@@ -28,6 +28,7 @@ export function connectControl(path: string, options: { client?: string; timeout
     const updateListeners: Array<(update: ControlUpdate) => void> = [];
     const closeListeners: Array<(reason: string) => void> = [];
     let nextId = 1;
+    let corked = false;
     let greeted = false;
     let closed = false;
     let closeReason = 'the engine closed the control connection';
@@ -48,6 +49,16 @@ export function connectControl(path: string, options: { client?: string; timeout
         const id = nextId++;
         return new Promise<T>((res, rej) => {
           waiting.set(id, { resolve: res as (value: unknown) => void, reject: rej });
+          // The requests of one turn (a pane asks its rows and their count together) leave
+          // in one write: the engine is woken once for them, between its lines.
+          if (!corked) {
+            corked = true;
+            socket.cork();
+            process.nextTick(() => {
+              corked = false;
+              socket.uncork();
+            });
+          }
           socket.write(`${JSON.stringify({ type: 'request', id, method, params })}\n`);
         });
       },

@@ -4,7 +4,7 @@
 // log is served a window at a time (at most MAX_LOG_WINDOW rows a request).
 import { parseConfig } from '../core/config.js';
 import type { EngineApi, StatsReset } from '../core/engine-api.js';
-import type { Credentials, IssuePayload, LogQuery } from '../core/ports.js';
+import type { Credentials, IssuePayload, LogQuery, LogRow } from '../core/ports.js';
 import type { SharedSettings } from '../daemon/shared-settings.js';
 import { makeSecret } from '../secrets/index.js';
 import { MAX_LOG_WINDOW, type EngineStatusReport } from './control-protocol.js';
@@ -55,6 +55,19 @@ export function logQueryOf(params: unknown, withWindow: boolean): LogQuery {
   return query;
 }
 
+/** Whether a client asked for brief rows (`brief: true`): for a list, which shows neither the request nor Jira's answer. */
+export function wantsBrief(params: unknown): boolean {
+  return params !== null && typeof params === 'object' && (params as { brief?: unknown }).brief === true;
+}
+
+/**
+ * Rows without the request sent and Jira's answer (null): they are most of a row's bytes
+ * (an answer is kept up to 2 KB) and a list shows neither; getLogRow gives the whole row.
+ */
+export function briefRows(rows: LogRow[]): LogRow[] {
+  return rows.map((row) => (row.request === null && row.response === null ? row : { ...row, request: null, response: null }));
+}
+
 /** An alarms filter and window from a client: only the known keys, checked. */
 export function alarmQueryOf(params: unknown): AlarmQuery {
   const p = object(params ?? {}, 'alarm query');
@@ -84,7 +97,10 @@ export function controlMethods(deps: { engine: EngineApi; shared: SharedSettings
   return {
     submitLine: (p) => engine.submitLine(text(object(p, 'submitLine').line, 'line', 1 << 20)),
     execute: (p) => engine.execute(object(object(p, 'execute').body, 'execute body') as unknown as IssuePayload),
-    queryLog: (p) => engine.queryLog(logQueryOf(p, true)),
+    queryLog: (p) => {
+      const rows = engine.queryLog(logQueryOf(p, true));
+      return wantsBrief(p) ? briefRows(rows) : rows;
+    },
     countLog: (p) => engine.countLog(logQueryOf(p, false)),
     getLogRow: (p) => engine.getLogRow(wholeNumber(object(p, 'getLogRow').id, 'id', 0, Number.MAX_SAFE_INTEGER)) ?? null,
     responses: (p) => {

@@ -8,11 +8,14 @@
 // Memory per client is bounded: a message is at most MAX_MESSAGE_BYTES; a client reading
 // no replies stops being read once its replies pile up (so it cannot queue more work), and
 // is sent no updates while its buffer is full (the next one carries the latest state).
+//
+// Work per app is kept small, as it runs on the engine's thread between lines: an update is
+// built once for every app (control-updates.ts) and the log reads every app makes after it
+// are answered once (shared-reads.ts).
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmod, unlink } from 'node:fs/promises';
 import { LineFramer } from '../daemon/line-framer.js';
-import type { EngineApi, EngineEvent } from '../core/engine-api.js';
-import type { FieldDef } from '../core/ports.js';
+import type { EngineApi } from '../core/engine-api.js';
 import type { SharedSettings } from '../daemon/shared-settings.js';
 import { removeControlRecord, writeControlRecord } from './control-address.js';
 import { controlMethods } from './control-methods.js';
@@ -20,6 +23,8 @@ import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, STATUS_CLIENT, UPDATE_INTERVAL_MS, wireSnapshot,
   type AttachedClient, type EngineInfo, type HelloState, type ServerMessage,
 } from './control-protocol.js';
+import { UpdateBuilder, type UpdateState } from './control-updates.js';
+import { SharedReads } from './shared-reads.js';
 
 /** Replies buffered for a client beyond which it is read no further until it catches up. */
 export const PAUSE_READING_BYTES = 1024 * 1024;
@@ -27,8 +32,6 @@ export const PAUSE_READING_BYTES = 1024 * 1024;
 export const MAX_IN_FLIGHT = 32;
 /** Buffered bytes beyond which a client gets no updates until it drains. */
 export const SKIP_UPDATES_BYTES = 256 * 1024;
-/** Events carried by one update; more in one window are counted, not sent. */
-const MAX_EVENTS_PER_UPDATE = 200;
 
 /** What the control server shows and serves. */
 export interface ControlServerOptions {
@@ -54,13 +57,14 @@ interface Client {
   ready: boolean;
   about: AttachedClient;
   inFlight: number;
-  dirty: boolean;
-  settingsDirty: boolean;
-  catalogueSent: FieldDef[] | null | undefined;
-  events: EngineEvent[];
-  eventsDropped: number;
+  /** What it was sent and is owed of updates. */
+  update: UpdateState;
   /** Messages read and not yet taken (while the client is not keeping up). */
   backlog: string[];
+  /** Taking messages now (work() is not entered again from a reply sent meanwhile). */
+  working: boolean;
+  /** An update passed it by while its buffer was full: 'drain' asks for one. */
+  skipped: boolean;
 }
 
 /** Binds the socket at `info.socket`, writes the control record, serves until close(). */
@@ -84,54 +88,47 @@ export async function startControlServer(options: ControlServerOptions): Promise
     if (client.socket.destroyed) return;
     client.socket.write(`${JSON.stringify(message)}\n`);
   };
+  const sendText = (client: Client, text: string | Buffer) => {
+    if (!client.socket.destroyed) client.socket.write(text);
+  };
 
-  // Updates: one timer for every client, at most one flush per UPDATE_INTERVAL_MS.
+  // Updates: one timer for every client, at most one flush per UPDATE_INTERVAL_MS, and
+  // only when something changed since the last one.
+  const updates = new UpdateBuilder();
+  const reads = new SharedReads(engine, UPDATE_INTERVAL_MS);
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastFlush = 0;
   const schedule = () => {
-    if (timer !== null || closed) return;
+    // No one attached, nothing to tell (nor a snapshot to build).
+    if (timer !== null || closed || clients.size === 0) return;
     timer = setTimeout(flush, Math.max(0, lastFlush + UPDATE_INTERVAL_MS - Date.now()));
   };
   const flush = () => {
     timer = null;
     lastFlush = Date.now();
-    const snapshot = engine.getSnapshot();
-    const wire = wireSnapshot(snapshot);
-    const settings = shared.store.get();
-    for (const client of clients) {
-      if (!client.ready || !(client.dirty || client.settingsDirty)) continue;
-      // A client not reading: keep it dirty; 'drain' schedules it again with the latest state.
-      if (client.socket.writableLength > SKIP_UPDATES_BYTES) continue;
-      const update: Extract<ServerMessage, { type: 'update' }> = { type: 'update', snapshot: wire };
-      if (client.catalogueSent !== snapshot.catalogue) {
-        update.catalogue = snapshot.catalogue;
-        client.catalogueSent = snapshot.catalogue;
-      }
-      if (client.settingsDirty) update.settings = settings;
-      if (client.events.length > 0) update.events = client.events;
-      if (client.eventsDropped > 0) update.eventsDropped = client.eventsDropped;
-      client.events = [];
-      client.eventsDropped = 0;
-      client.dirty = false;
-      client.settingsDirty = false;
-      send(client, update);
+    // The apps read the log again on this update's logVersion: they get fresh answers.
+    reads.clear();
+    if (clients.size === 0) return;
+    const targets = [...clients].map((client) => {
+      // A client not reading keeps what it is owed; 'drain' schedules it again with the latest state.
+      const full = client.socket.writableLength > SKIP_UPDATES_BYTES;
+      if (client.ready && full) client.skipped = true;
+      return { client, state: client.update, sendable: client.ready && !client.socket.destroyed && !full };
+    });
+    const out = updates.flush(targets, { snapshot: engine.getSnapshot(), settings: () => shared.store.get() });
+    for (const { client, state } of targets) {
+      const bytes = out.get(state);
+      if (bytes) sendText(client, bytes);
     }
   };
-  const markAll = (settings: boolean) => {
-    for (const client of clients) {
-      client.dirty = true;
-      if (settings) client.settingsDirty = true;
-    }
+  const unsubscribe = engine.subscribe(schedule);
+  const unsubscribeSettings = shared.store.subscribe(() => {
+    for (const client of clients) client.update.settingsDirty = true;
     schedule();
-  };
-  const unsubscribe = engine.subscribe(() => markAll(false));
-  const unsubscribeSettings = shared.store.subscribe(() => markAll(true));
+  });
   const unsubscribeEvents = engine.onEvent((event) => {
-    for (const client of clients) {
-      if (client.events.length < MAX_EVENTS_PER_UPDATE) client.events.push(event);
-      else client.eventsDropped += 1;
-      client.dirty = true;
-    }
+    if (clients.size === 0) return;
+    updates.add(event);
     schedule();
   });
 
@@ -162,7 +159,9 @@ export async function startControlServer(options: ControlServerOptions): Promise
         since: Date.now(),
       };
       const snapshot = engine.getSnapshot();
-      client.catalogueSent = snapshot.catalogue;
+      client.update.snapshotSent = snapshot;
+      client.update.catalogueSent = snapshot.catalogue;
+      client.update.settingsDirty = false;
       send(client, {
         type: 'hello', version: PROTOCOL_VERSION, engine: info,
         state: { ...options.describe(), snapshot: wireSnapshot(snapshot), catalogue: snapshot.catalogue, settings: shared.store.get() },
@@ -180,13 +179,24 @@ export async function startControlServer(options: ControlServerOptions): Promise
       send(client, { type: 'reply', id, ok: false, error: `unknown method '${message.method.slice(0, 64)}'` });
       return;
     }
+    const name = message.method;
     client.inFlight += 1;
     try {
-      const result = await method(message.params);
-      send(client, { type: 'reply', id, ok: true, result: result ?? null });
+      if (reads.shares(name)) {
+        // The same question from every app after an update: answered once, the same bytes to each.
+        const result = reads.answer(name, message.params);
+        sendText(client, `{"type":"reply","id":${JSON.stringify(id)},"ok":true,"result":`);
+        sendText(client, result);
+        sendText(client, '}\n');
+      } else {
+        const result = await method(message.params);
+        send(client, { type: 'reply', id, ok: true, result: result ?? null });
+      }
     } catch (error) {
       send(client, { type: 'reply', id, ok: false, error: String((error as Error)?.message ?? error).slice(0, 2000) });
     } finally {
+      // A change made for this client shows in its next read.
+      if (!reads.keeps(name)) reads.clear();
       client.inFlight -= 1;
       work(client);
     }
@@ -197,8 +207,19 @@ export async function startControlServer(options: ControlServerOptions): Promise
   // worth — and the socket is read no further until it catches up.
   const caughtUp = (client: Client) => client.inFlight < MAX_IN_FLIGHT && client.socket.writableLength <= PAUSE_READING_BYTES;
   const work = (client: Client) => {
-    while (client.backlog.length > 0 && caughtUp(client) && !client.socket.destroyed) {
-      void handle(client, client.backlog.shift() as string);
+    // A request answered at once comes back here from its own handle(): the loop below goes on.
+    if (client.working) return;
+    client.working = true;
+    // The replies answered at once (an app asks its rows and their count together) leave in
+    // one write: the app is woken once, not once a reply.
+    client.socket.cork();
+    try {
+      while (client.backlog.length > 0 && caughtUp(client) && !client.socket.destroyed) {
+        void handle(client, client.backlog.shift() as string);
+      }
+    } finally {
+      client.working = false;
+      client.socket.uncork();
     }
     if (client.socket.destroyed) return;
     if (client.backlog.length > 0 || !caughtUp(client)) client.socket.pause();
@@ -209,7 +230,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server: Server = createServer((socket) => {
     const client: Client = {
       socket, ready: false, about: { client: 'unknown', pid: null, since: Date.now() }, inFlight: 0,
-      dirty: false, settingsDirty: false, catalogueSent: undefined, events: [], eventsDropped: 0, backlog: [],
+      update: updates.join(), backlog: [], working: false, skipped: false,
     };
     clients.add(client);
     const framer = new LineFramer(MAX_MESSAGE_BYTES);
@@ -226,12 +247,16 @@ export async function startControlServer(options: ControlServerOptions): Promise
     });
     socket.on('drain', () => {
       work(client);
-      if (client.dirty || client.settingsDirty) schedule();
+      if (client.skipped) {
+        client.skipped = false;
+        schedule();
+      }
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
       const was = client.ready;
       clients.delete(client);
+      if (clients.size === 0) updates.discard();
       if (was) options.onLog?.({ event: 'detached', client: client.about.client, pid: client.about.pid, clients: readyCount() });
     });
   });

@@ -80,7 +80,8 @@ export class RemoteEngine implements EngineApi {
     this.attachment = createValueStore<AttachmentState>({ state: 'attached', pid: connection.engine.pid });
     this.settings = createValueStore<SettingsState>(connection.state.settings);
     this.log = new LogWindowCache(() => (this.connection.closed ? null : {
-      queryLog: (query) => this.connection.request<LogRow[]>('queryLog', query),
+      // Rows for the list: brief (no request, no Jira answer); an opened row comes whole from getLogRow.
+      queryLog: (query) => this.connection.request<LogRow[]>('queryLog', { ...query, brief: true }),
       countLog: (filter) => this.connection.request<number>('countLog', filter),
       getLogRow: (id) => this.connection.request<LogRow | null>('getLogRow', { id }),
     }), () => this.bump());
@@ -214,7 +215,11 @@ export class RemoteEngine implements EngineApi {
   }
 
   countLog(query?: Omit<LogQuery, 'offset' | 'limit'>): number {
-    return this.log.countLog(query);
+    // The whole log's count comes with every update: no round trip (and no query in the
+    // engine) for it on each redraw.
+    const q = query ?? {};
+    const unfiltered = q.status === undefined && q.guid === undefined && q.ticketKey === undefined && q.jira === undefined && !q.text;
+    return unfiltered ? this.wire.logCount : this.log.countLog(query);
   }
 
   getLogRow(id: number): LogRow | undefined {

@@ -1,0 +1,121 @@
+// The updates pushed to attached apps, built once for all of them: apps in step get the
+// same bytes; an app that attached during a window, or whose buffer was full at an update,
+// still gets every event it is owed exactly once (or counted as dropped past the cap), and
+// unchanged parts are not sent again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MAX_EVENTS_PER_UPDATE, UpdateBuilder, type UpdateState } from '../../source/control/control-updates.js';
+import type { EngineEvent, EngineSnapshot } from '../../source/core/engine-api.js';
+import type { SettingsState } from '../../source/daemon/shared-settings.js';
+
+const event = (i: number): EngineEvent => ({ type: 'accepted', guid: `G${i}`, action: 'Create', commandId: i });
+const snapshotOf = (logCount: number): EngineSnapshot => ({ logCount, catalogue: null } as unknown as EngineSnapshot);
+const settings = { config: { marker: 1 } } as unknown as SettingsState;
+
+interface Update { snapshot?: { logCount: number }; settings?: unknown; catalogue?: unknown; events?: EngineEvent[]; eventsDropped?: number }
+
+function parse(bytes: Buffer | undefined): Update | undefined {
+  if (bytes === undefined) return undefined;
+  const text = bytes.toString('utf8');
+  assert.ok(text.endsWith('\n'), 'one message per line');
+  const message = JSON.parse(text) as Update & { type: string };
+  assert.equal(message.type, 'update');
+  return message;
+}
+
+test('apps in step get the same update, each event once, and nothing when nothing changed', () => {
+  const builder = new UpdateBuilder();
+  const apps = [builder.join(), builder.join(), builder.join()];
+  const snapshot = snapshotOf(1);
+  for (let i = 0; i < 5; i++) builder.add(event(i));
+  const out = builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot, settings: () => settings });
+  const first = out.get(apps[0]);
+  assert.ok(first);
+  for (const app of apps) assert.equal(out.get(app)?.toString(), first.toString());
+  const update = parse(first)!;
+  assert.deepEqual(update.events?.map((e) => (e as { guid: string }).guid), ['G0', 'G1', 'G2', 'G3', 'G4']);
+  assert.equal(update.snapshot?.logCount, 1);
+  assert.equal(update.catalogue, null, 'the catalogue once, the first time');
+  assert.equal(update.settings, undefined);
+
+  // Nothing changed: no update at all.
+  const again = builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot, settings: () => settings });
+  assert.equal(again.size, 0);
+
+  // Only the settings changed: the snapshot and catalogue are not sent again.
+  for (const app of apps) app.settingsDirty = true;
+  const third = parse(builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot, settings: () => settings }).get(apps[1]))!;
+  assert.deepEqual(third.settings, settings);
+  assert.equal(third.snapshot, undefined);
+  assert.equal('catalogue' in third, false);
+  assert.equal(third.events, undefined);
+});
+
+test('an app attached during a window gets the events from then on, the others all of them', () => {
+  const builder = new UpdateBuilder();
+  const early = builder.join();
+  builder.add(event(0));
+  builder.add(event(1));
+  const late = builder.join();
+  builder.add(event(2));
+  const out = builder.flush([{ state: early, sendable: true }, { state: late, sendable: true }], { snapshot: snapshotOf(3), settings: () => settings });
+  assert.deepEqual(parse(out.get(early))!.events?.map((e) => (e as { guid: string }).guid), ['G0', 'G1', 'G2']);
+  assert.deepEqual(parse(out.get(late))!.events?.map((e) => (e as { guid: string }).guid), ['G2']);
+  // From the next window on, both are in step again.
+  builder.add(event(3));
+  const next = builder.flush([{ state: early, sendable: true }, { state: late, sendable: true }], { snapshot: snapshotOf(4), settings: () => settings });
+  assert.equal(next.get(early)?.toString(), next.get(late)?.toString());
+});
+
+test('an app whose buffer was full keeps what it is owed, bounded: the cap in events, the rest counted', () => {
+  const builder = new UpdateBuilder();
+  const reading = builder.join();
+  const stuck: UpdateState = builder.join();
+  let emitted = 0;
+  let readingSaw = 0;
+  // Three windows while the stuck app cannot take updates: more events than the cap.
+  for (let w = 0; w < 3; w++) {
+    for (let i = 0; i < 150; i++) builder.add(event(emitted++));
+    const out = builder.flush([{ state: reading, sendable: true }, { state: stuck, sendable: false }], { snapshot: snapshotOf(emitted), settings: () => settings });
+    assert.equal(out.has(stuck), false, 'nothing written to a full buffer');
+    const update = parse(out.get(reading))!;
+    readingSaw += (update.events?.length ?? 0) + (update.eventsDropped ?? 0);
+    assert.ok(stuck.carried.length <= MAX_EVENTS_PER_UPDATE, 'bounded while stuck');
+  }
+  assert.equal(readingSaw, emitted);
+  // It drains: one update with the latest snapshot, the first events it missed, and the count of the rest.
+  builder.add(event(emitted++));
+  const out = builder.flush([{ state: reading, sendable: true }, { state: stuck, sendable: true }], { snapshot: snapshotOf(emitted), settings: () => settings });
+  const caughtUp = parse(out.get(stuck))!;
+  assert.equal(caughtUp.snapshot?.logCount, emitted);
+  assert.equal(caughtUp.events?.length, MAX_EVENTS_PER_UPDATE);
+  assert.equal((caughtUp.events?.[0] as { guid: string }).guid, 'G0', 'in order, from the first it missed');
+  assert.equal(caughtUp.events!.length + caughtUp.eventsDropped!, emitted, 'every event sent or counted, none twice');
+  // And it is in step again afterwards.
+  builder.add(event(emitted++));
+  const after = builder.flush([{ state: reading, sendable: true }, { state: stuck, sendable: true }], { snapshot: snapshotOf(emitted), settings: () => settings });
+  assert.equal(after.get(stuck)?.toString(), after.get(reading)?.toString());
+});
+
+test('a window left open when every app went away is not charged to the next app', () => {
+  const builder = new UpdateBuilder();
+  builder.join();
+  for (let i = 0; i < MAX_EVENTS_PER_UPDATE + 5; i++) builder.add(event(i));
+  builder.discard();
+  const next = builder.join();
+  builder.add(event(999));
+  const update = parse(builder.flush([{ state: next, sendable: true }], { snapshot: snapshotOf(1), settings: () => settings }).get(next))!;
+  assert.deepEqual(update.events?.map((e) => (e as { guid: string }).guid), ['G999']);
+  assert.equal(update.eventsDropped, undefined);
+});
+
+test('more events in one window than the cap: the cap is sent, the rest counted, alike for every app', () => {
+  const builder = new UpdateBuilder();
+  const apps = [builder.join(), builder.join()];
+  for (let i = 0; i < MAX_EVENTS_PER_UPDATE + 37; i++) builder.add(event(i));
+  const out = builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot: snapshotOf(1), settings: () => settings });
+  const update = parse(out.get(apps[1]))!;
+  assert.equal(update.events?.length, MAX_EVENTS_PER_UPDATE);
+  assert.equal(update.eventsDropped, 37);
+  assert.equal(out.get(apps[0])?.toString(), out.get(apps[1])?.toString());
+});
