@@ -16,7 +16,6 @@ import { authorizationHeader, secretStrings } from './auth.js';
 import { httpError, networkError, TEXT_SCAN_CHARS, type RequestContext } from './errors.js';
 import { redactCutText, redactError, redactText } from './redact.js';
 import { withQuery } from './urls.js';
-import { currentResponseTag } from './response-tag.js';
 import type { JiraResponse } from '../core/ports.js';
 
 /** How much of an answer's body is recorded for the Responses view (after the secrets are masked). */
@@ -34,6 +33,8 @@ export interface CallSpec {
   discardBody?: boolean;
   /** Ends the request at once when it aborts (undici closes its socket); the call rejects as `stopped`. */
   signal?: AbortSignal;
+  /** The command the request is made for (its id), as the recorded answer says; none: null. */
+  tag?: number;
 }
 
 /** Said (cause 'cut') when a 2xx answer was longer than its cap: the request may have been carried out. */
@@ -133,7 +134,7 @@ export function createTransport(options: TransportOptions): Transport {
     // ended by the pool's own headers timeout, and its body, should it come, is dropped.
     let late = false;
     const startedAt = Date.now();
-    const tag = currentResponseTag();
+    const tag = spec.tag ?? null;
     let body: Dispatcher.ResponseData['body'] | null = null;
     let end!: (reason: Error) => void;
     const ended = new Promise<never>((_resolve, reject) => {
