@@ -74,7 +74,7 @@ export class ResponseRecorder {
     const { core } = this;
     if (rows.length === 0 || core.stopped) return;
     try {
-      for (const row of rows) core.store.insertResponse(row);
+      core.store.insertResponses(rows);
       core.store.pruneResponses(core.config.responses.maxEntries);
     } catch {
       // A failing store: these answers are not kept; the commands they belong to go on.

@@ -362,6 +362,8 @@ export interface StorePort {
 
   // Jira's answers (the Responses view)
   insertResponse(row: Omit<ResponseRow, 'id'>): number;
+  /** Adds answers together, in order (ids as insertResponse would give them, one after another). */
+  insertResponses(rows: ReadonlyArray<Omit<ResponseRow, 'id'>>): void;
   /** Newest first. */
   queryResponses(query: ResponseQuery): ResponseRow[];
   countResponses(query?: Omit<ResponseQuery, 'offset' | 'limit'>): number;

@@ -268,6 +268,8 @@ function stoppedError(ctx: RequestContext, sent: boolean): JiraError {
 
 /** The text cut to at most `max` UTF-8 bytes (at a character boundary), with a note when cut. */
 function cutUtf8(text: string, max: number): string {
+  // Most answers are short: a UTF-16 unit is at most 3 UTF-8 bytes, so no copy is needed to tell.
+  if (text.length * 3 <= max) return text;
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= max) return text;
   // A cut inside a character leaves a replacement character at the end: dropped.

@@ -109,14 +109,14 @@ test("a second's answers are written a slice per turn, so the lines arriving mea
   const h = await harness(t, { jira, clock, catalogue: false, config: config() });
   // The inserts of one turn run without a break: a microtask after the first one ends the turn's count.
   const perTurn: number[] = [];
-  const insert = h.store.insertResponse.bind(h.store);
-  h.store.insertResponse = (row) => {
+  const insert = h.store.insertResponses.bind(h.store);
+  h.store.insertResponses = (rows) => {
     if (perTurn.length === 0 || perTurn[perTurn.length - 1] < 0) {
       perTurn.push(0);
       queueMicrotask(() => (perTurn[perTurn.length - 1] = -perTurn[perTurn.length - 1]));
     }
-    perTurn[perTurn.length - 1] += 1;
-    return insert(row);
+    perTurn[perTurn.length - 1] += rows.length;
+    insert(rows);
   };
   const answers = 5 * RESPONSE_SLICE_ROWS + 3;
   const hear = heard.listener;
