@@ -3,20 +3,20 @@
 // cuts). The request's tag names the command it was for, whose GUID and log row the answer
 // is filed under. The newest responses.maxEntries are kept.
 // This runs for every answer, thousands a second in a burst, beside the sends it describes:
-// an answer is only noted in memory here, and the notes go to the store together, once a
-// second (or when someone reads them), with one prune per batch — writing each at once
-// slowed a burst of CREATEs by a fifth. Nothing waits for these writes: they ride on the
-// next commit, and a crash loses at most the last second's notes.
-// A second's notes are written a slice at a time, one slice per turn of the event loop: at
-// 1,000 answers a second, writing them all in one go held the engine's thread for tens of ms,
-// and every line arriving meanwhile waited for its reply (the p99 of line → reply).
+// an answer is only noted in memory here, and the notes go to the store together — a slice
+// of RESPONSE_SLICE_ROWS as soon as one is full (on the next turn of the event loop, one
+// slice a turn, in one statement), what is left of them after a second, and everything when
+// someone reads them or the engine stops. Writing each at once slowed a burst of CREATEs by a
+// fifth; writing a second's worth at once held the engine's thread for tens of ms, and every
+// line arriving meanwhile waited for its reply. Nothing waits for these writes: they ride on
+// the next commit, and a crash loses at most the last second's notes.
 import type { EngineCore } from './engine-core.js';
 import type { JiraResponse, ResponseRow, TimerHandle } from './ports.js';
 
 /** How long answers wait in memory before they are written together. */
 export const RESPONSE_FLUSH_MS = 1000;
 
-/** Answers written in one turn of the event loop (each row costs some 25 µs of the engine's thread). */
+/** Answers written in one turn of the event loop, and how many make a slice worth writing at once. */
 export const RESPONSE_SLICE_ROWS = 64;
 
 /** The answers heard and not yet written, for one engine. */
@@ -42,6 +42,12 @@ export class ResponseRecorder {
     // More than the table keeps would only be deleted again.
     if (this.pending.length > max) this.pending.splice(0, this.pending.length - max);
     if (this.sliceQueued) return;
+    // A full slice goes on the next turn: a second's answers kept in memory outlived the young
+    // generation's collections, and copying them there each time cost more than writing them.
+    if (this.pending.length >= RESPONSE_SLICE_ROWS) {
+      this.queueSlice();
+      return;
+    }
     this.timer ??= core.clock.setTimeout(() => {
       this.timer = null;
       this.writeSlice();
@@ -52,7 +58,10 @@ export class ResponseRecorder {
   private writeSlice(): void {
     this.sliceQueued = false;
     this.write(this.pending.splice(0, RESPONSE_SLICE_ROWS));
-    if (this.pending.length === 0) return;
+    if (this.pending.length > 0) this.queueSlice();
+  }
+
+  private queueSlice(): void {
     this.sliceQueued = true;
     this.core.clock.nextTurn(() => {
       if (this.sliceQueued) this.writeSlice();
