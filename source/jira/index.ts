@@ -115,5 +115,8 @@ function via(t: Transport, call: CallOptions | undefined): Transport {
   const signal = call?.signal;
   const tag = call?.tag;
   if (!signal && tag === undefined) return t;
-  return { ...t, call: <T>(spec: CallSpec) => t.call<T>({ ...spec, signal, tag }) };
+  // Made for every call: the transport's other members are reached through it, not copied.
+  const tagged = Object.create(t) as Transport;
+  tagged.call = <T>(spec: CallSpec) => t.call<T>({ ...spec, signal, tag });
+  return tagged;
 }
