@@ -187,28 +187,6 @@ export function stoppedError(): JiraError {
   return new JiraError({ status: 0, cause: 'stopped', message: 'jiraline is stopping: the request was not sent, or its answer came too late' });
 }
 
-/**
- * The call's outcome, or a `stopped` rejection as soon as the signal aborts. The port ends the
- * request itself too (the signal goes with it); this holds for a port that would not.
- */
-function untilStopped<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    call.catch(() => undefined);
-    return Promise.reject(stoppedError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(stoppedError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    call.then((value) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    }, (error: unknown) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(error);
-    });
-  });
-}
-
 /** The JiraPort the engine uses: the real one, every call paced (pacer.ts), every answer and refusal shown to the gate. */
 export class WatchedJira implements JiraPort {
   /**
@@ -222,10 +200,40 @@ export class WatchedJira implements JiraPort {
     private readonly stopSignal: AbortSignal, private readonly paced: (id: number, waiting: boolean) => void = () => undefined) {
     this.call = { signal: stopSignal };
     inner.observeRate?.((headers) => pacer.observe(headers));
+    // One listener for every call under way: a listener added to and removed from the signal
+    // per call (hundreds at once) cost more CPU per ticket than the rest of the call's watch.
+    stopSignal.addEventListener('abort', () => {
+      for (const stop of this.underWay) stop();
+      this.underWay.clear();
+    }, { once: true });
   }
 
-  /** What goes with every call into the port: the stop signal. */
+  /** What goes with every untagged call into the port: the stop signal. */
   private readonly call: CallOptions;
+  /** Ends each call under way with a `stopped` rejection (the stop). */
+  private readonly underWay = new Set<() => void>();
+
+  /**
+   * The call's outcome, or a `stopped` rejection as soon as the signal aborts. The port ends the
+   * request itself too (the signal goes with it); this holds for a port that would not.
+   */
+  private untilStopped<T>(call: Promise<T>): Promise<T> {
+    if (this.stopSignal.aborted) {
+      call.catch(() => undefined);
+      return Promise.reject(stoppedError());
+    }
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(stoppedError());
+      this.underWay.add(stop);
+      call.then((value) => {
+        this.underWay.delete(stop);
+        resolve(value);
+      }, (error: unknown) => {
+        this.underWay.delete(stop);
+        reject(error);
+      });
+    });
+  }
 
   get baseUrl(): string {
     return this.inner.baseUrl;
@@ -256,9 +264,9 @@ export class WatchedJira implements JiraPort {
     }
   }
 
-  private async watch<T>(endpoint: string, issue: string | null, call: () => Promise<T>, cost = 1): Promise<T> {
+  private async watch<T>(endpoint: string, issue: string | null, call: (options: CallOptions) => Promise<T>, cost = 1): Promise<T> {
     // The priority is the unit's command id (0 for a lookup): its answers are filed under that
-    // command (engine-responses.ts).
+    // command (engine-responses.ts: the tag goes with the call).
     const tag = this.priority;
     const unit = this.unit;
     // A call after the stop is refused before it reaches the pacer or the port.
@@ -276,7 +284,7 @@ export class WatchedJira implements JiraPort {
     }
     let outcome: PaceOutcome = { kind: 'other' };
     try {
-      const result = await untilStopped(tag > 0 && this.inner.withTag ? this.inner.withTag(tag, call) : call(), this.stopSignal);
+      const result = await this.untilStopped(call(tag > 0 ? { signal: this.stopSignal, tag } : this.call));
       outcome = { kind: 'answered' };
       this.gate.answered();
       return result;
@@ -298,70 +306,70 @@ export class WatchedJira implements JiraPort {
   request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number }> {
     const inner = this.inner.request?.bind(this.inner);
     if (!inner) return Promise.reject(new JiraError({ status: 0, retryable: false, message: 'this Jira client cannot send custom endpoints' }));
-    return this.watch('call', null, () => inner(method, path, body, this.call));
+    return this.watch('call', null, (c) => inner(method, path, body, c));
   }
 
   serverInfo(): Promise<ServerInfo> {
-    return this.watch('serverInfo', null, () => this.inner.serverInfo(this.call));
+    return this.watch('serverInfo', null, (c) => this.inner.serverInfo(c));
   }
 
   myself(): Promise<JiraUser> {
-    return this.watch('myself', null, () => this.inner.myself(this.call));
+    return this.watch('myself', null, (c) => this.inner.myself(c));
   }
 
   fields(): Promise<FieldDef[]> {
-    return this.watch('fields', null, () => this.inner.fields(this.call));
+    return this.watch('fields', null, (c) => this.inner.fields(c));
   }
 
   createMetaIssueTypes(project: string): Promise<CreateMetaIssueType[]> {
-    return this.watch('createMeta', null, () => this.inner.createMetaIssueTypes(project, this.call));
+    return this.watch('createMeta', null, (c) => this.inner.createMetaIssueTypes(project, c));
   }
 
   createMetaFields(project: string, issueTypeId: string): Promise<CreateMetaField[]> {
-    return this.watch('createMeta', null, () => this.inner.createMetaFields(project, issueTypeId, this.call));
+    return this.watch('createMeta', null, (c) => this.inner.createMetaFields(project, issueTypeId, c));
   }
 
   projectStatuses(project: string): Promise<string[]> {
     const inner = this.inner.projectStatuses?.bind(this.inner);
     if (!inner) return Promise.reject(new JiraError({ status: 0, retryable: false, message: 'this Jira client cannot list a project\'s statuses' }));
-    return this.watch('createMeta', null, () => inner(project, this.call));
+    return this.watch('createMeta', null, (c) => inner(project, c));
   }
 
   createIssue(body: IssuePayload): Promise<CreatedIssue> {
-    return this.watch('createIssue', null, () => this.inner.createIssue(body, this.call));
+    return this.watch('createIssue', null, (c) => this.inner.createIssue(body, c));
   }
 
   editIssue(key: string, body: IssuePayload): Promise<void> {
-    return this.watch('editIssue', key, () => this.inner.editIssue(key, body, this.call));
+    return this.watch('editIssue', key, (c) => this.inner.editIssue(key, body, c));
   }
 
   transitions(key: string): Promise<Transition[]> {
-    return this.watch('transitions', null, () => this.inner.transitions(key, this.call));
+    return this.watch('transitions', null, (c) => this.inner.transitions(key, c));
   }
 
   transitionTo(key: string, statusName: string): Promise<Transition> {
     // Two requests: the transitions are read, then one is posted.
-    return this.watch('transitionTo', key, () => this.inner.transitionTo(key, statusName, this.call), 2);
+    return this.watch('transitionTo', key, (c) => this.inner.transitionTo(key, statusName, c), 2);
   }
 
   addComment(key: string, text: string, marker?: Record<string, unknown>): Promise<void> {
-    return this.watch('addComment', key, () => this.inner.addComment(key, text, marker, this.call));
+    return this.watch('addComment', key, (c) => this.inner.addComment(key, text, marker, c));
   }
 
   comments(key: string, options: { startAt: number; maxResults: number }): Promise<CommentPage> {
-    return this.watch('comments', null, () => this.inner.comments(key, options, this.call));
+    return this.watch('comments', null, (c) => this.inner.comments(key, options, c));
   }
 
   getIssue(key: string, fields?: string[]): Promise<JiraIssue> {
-    return this.watch('getIssue', null, () => this.inner.getIssue(key, fields, this.call));
+    return this.watch('getIssue', null, (c) => this.inner.getIssue(key, fields, c));
   }
 
   linkIssues(type: string, inwardKey: string, outwardKey: string): Promise<void> {
-    return this.watch('linkIssues', inwardKey, () => this.inner.linkIssues(type, inwardKey, outwardKey, this.call));
+    return this.watch('linkIssues', inwardKey, (c) => this.inner.linkIssues(type, inwardKey, outwardKey, c));
   }
 
   search(jql: string, options?: Parameters<JiraPort['search']>[1]): Promise<SearchResult> {
-    return this.watch('search', null, () => this.inner.search(jql, options, this.call));
+    return this.watch('search', null, (c) => this.inner.search(jql, options, c));
   }
 
   browseUrl(key: string): string {

@@ -130,6 +130,8 @@ export interface CommentPage {
  */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** The command the requests are made for (its id): their answers say it (the Responses view). */
+  tag?: number;
 }
 
 /**
@@ -176,8 +178,6 @@ export interface JiraPort {
   observeRate?(listener: ((headers: RateHeaders) => void) | null): void;
   /** Hears every answer (the Responses view). Optional: a port without it records nothing. */
   observeResponses?(listener: ((response: JiraResponse) => void) | null): void;
-  /** Runs `call` with the requests it makes tagged with `tag` (a command id), as their answers say. */
-  withTag?<T>(tag: number, call: () => Promise<T>): Promise<T>;
   /**
    * A custom endpoint's request (a CALL line): method, a path relative to the Jira URL, an
    * optional JSON body; resolves with the status on a 2xx. Optional: a port without it fails CALLs.
@@ -365,6 +365,8 @@ export interface StorePort {
 
   // Jira's answers (the Responses view)
   insertResponse(row: Omit<ResponseRow, 'id'>): number;
+  /** Adds answers together, in order (ids as insertResponse would give them, one after another). */
+  insertResponses(rows: ReadonlyArray<Omit<ResponseRow, 'id'>>): void;
   /** Newest first. */
   queryResponses(query: ResponseQuery): ResponseRow[];
   countResponses(query?: Omit<ResponseQuery, 'offset' | 'limit'>): number;

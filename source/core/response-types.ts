@@ -12,7 +12,7 @@ export interface JiraResponse {
   status: number;
   durationMs: number;
   body: string;
-  /** The command the request was made for (withTag), or null. */
+  /** The command the request was made for (CallOptions' tag), or null. */
   tag: number | null;
 }
 

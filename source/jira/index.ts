@@ -14,7 +14,6 @@ import { getProjectStatuses } from './project-statuses.js';
 import { linkIssues } from './links.js';
 import { createTransport, type CallSpec, type Transport } from './transport.js';
 import { defaultTicketLocation, keySegment, resolveEndpoint } from './urls.js';
-import { withResponseTag } from './response-tag.js';
 
 /** How to reach Jira. */
 export interface JiraClientOptions {
@@ -77,7 +76,6 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
     setCredentials: (c, source) => t.setCredentials(c, source),
     observeRate: (listener) => t.observeRate(listener),
     observeResponses: (listener) => t.observeResponses(listener),
-    withTag: withResponseTag,
     async serverInfo(call?: CallOptions): Promise<ServerInfo> {
       const info = await getServerInfo(via(t, call), ep);
       searchState.deployment = info.deploymentType;
@@ -111,12 +109,16 @@ export function createJiraClient(options: JiraClientOptions): JiraClient {
 }
 
 /**
- * The transport with the call's signal on each of its requests (the same transport when there
- * is none): a call that makes several requests (a transition reads, then posts) is ended by it
- * whichever request is under way.
+ * The transport with the call's signal and tag on each of its requests (the same transport when
+ * there are none): a call that makes several requests (a transition reads, then posts) is ended
+ * by the signal whichever request is under way, and each answer names the command it was for.
  */
 function via(t: Transport, call: CallOptions | undefined): Transport {
   const signal = call?.signal;
-  if (!signal) return t;
-  return { ...t, call: <T>(spec: CallSpec) => t.call<T>({ ...spec, signal }) };
+  const tag = call?.tag;
+  if (!signal && tag === undefined) return t;
+  // Made for every call: the transport's other members are reached through it, not copied.
+  const tagged = Object.create(t) as Transport;
+  tagged.call = <T>(spec: CallSpec) => t.call<T>({ ...spec, signal, tag });
+  return tagged;
 }

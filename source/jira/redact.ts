@@ -4,16 +4,27 @@
 // masking would then no longer recognise.
 import { JiraError } from '../core/jira-error.js';
 
+// The forms of the secrets in use, worked out once: every answer is masked (its path and body
+// for the Responses view too), and building them per answer showed in the engine's profile.
+const formsCache = new Map<string, string[]>();
+
 /** The forms a secret can take in an answer: as it is, URL-encoded, JSON-escaped. */
 function formsOf(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])].filter((f) => f.length > 0);
+  let forms = formsCache.get(secret);
+  if (forms === undefined) {
+    forms = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])].filter((f) => f.length > 0);
+    // Credentials change rarely; a bound keeps replaced ones from piling up.
+    if (formsCache.size >= 64) formsCache.clear();
+    formsCache.set(secret, forms);
+  }
+  return forms;
 }
 
 /** Replaces every occurrence of the secrets (and their URL-encoded and JSON-escaped forms) with ****. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    for (const form of formsOf(secret)) out = out.split(form).join('****');
+    for (const form of formsOf(secret)) if (out.includes(form)) out = out.split(form).join('****');
   }
   return out;
 }

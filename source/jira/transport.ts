@@ -4,7 +4,6 @@
 // and body — so a body that drips a byte at a time cannot hold a command (or the outage
 // probe) for longer than jira.timeoutSeconds; close() aborts what is in flight at once, and so
 // does a call's own signal (the engine's stop) for the requests it carries.
-import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { JiraError } from '../core/jira-error.js';
 import type { RateHeaders } from '../core/pacer.js';
@@ -16,7 +15,6 @@ import { authorizationHeader, secretStrings } from './auth.js';
 import { httpError, networkError, TEXT_SCAN_CHARS, type RequestContext } from './errors.js';
 import { redactCutText, redactError, redactText } from './redact.js';
 import { withQuery } from './urls.js';
-import { currentResponseTag } from './response-tag.js';
 import type { JiraResponse } from '../core/ports.js';
 
 /** How much of an answer's body is recorded for the Responses view (after the secrets are masked). */
@@ -34,6 +32,8 @@ export interface CallSpec {
   discardBody?: boolean;
   /** Ends the request at once when it aborts (undici closes its socket); the call rejects as `stopped`. */
   signal?: AbortSignal;
+  /** The command the request is made for (its id), as the recorded answer says; none: null. */
+  tag?: number;
 }
 
 /** Said (cause 'cut') when a 2xx answer was longer than its cap: the request may have been carried out. */
@@ -105,20 +105,24 @@ export function createTransport(options: TransportOptions): Transport {
   // Each request in flight, by the function that ends it at once (close()).
   const inFlight = new Set<() => void>();
   let closing = false;
-  // One signal (the engine's stop) rides on every request. undici is handed, for each signal, one
-  // EventEmitter that says 'abort' when it aborts: an AbortSignal's own listeners (one added and
-  // removed per request) cost far more CPU per request than an emitter's.
-  const emitters = new WeakMap<AbortSignal, EventEmitter>();
-  const emitterFor = (signal: AbortSignal): EventEmitter => {
-    let emitter = emitters.get(signal);
-    if (!emitter) {
-      const made = new EventEmitter();
-      made.setMaxListeners(0);
-      signal.addEventListener('abort', () => made.emit('abort', signal.reason), { once: true });
-      emitters.set(signal, made);
-      emitter = made;
+  // One signal (the engine's stop) rides on every request. undici is handed, per request, a
+  // small relay of its own that says 'abort' when the signal aborts: an AbortSignal's own
+  // listeners (added and removed per request) cost far more CPU per request, and so did one
+  // EventEmitter shared by every request (undici's two listeners per request, each removed
+  // from a list as long as the requests in flight).
+  const relays = new WeakMap<AbortSignal, Set<StopRelay>>();
+  const relayFor = (signal: AbortSignal): StopRelay => {
+    let live = relays.get(signal);
+    if (!live) {
+      const made = new Set<StopRelay>();
+      signal.addEventListener('abort', () => {
+        for (const relay of made) relay.abort();
+        made.clear();
+      }, { once: true });
+      relays.set(signal, made);
+      live = made;
     }
-    return emitter;
+    return new StopRelay(live);
   };
 
   async function call<T>(spec: CallSpec): Promise<CallResult<T>> {
@@ -128,12 +132,13 @@ export function createTransport(options: TransportOptions): Transport {
     if (closing) throw stoppingError(ctx());
     const { signal } = spec;
     if (signal?.aborted) throw stoppedError(ctx(), false);
+    const relay = signal ? relayFor(signal) : null;
     // The deadline races the request and the body instead of an AbortSignal: a signal per
     // request cost a third more CPU per create. A request the deadline left behind is
     // ended by the pool's own headers timeout, and its body, should it come, is dropped.
     let late = false;
     const startedAt = Date.now();
-    const tag = currentResponseTag();
+    const tag = spec.tag ?? null;
     let body: Dispatcher.ResponseData['body'] | null = null;
     let end!: (reason: Error) => void;
     const ended = new Promise<never>((_resolve, reject) => {
@@ -163,7 +168,7 @@ export function createTransport(options: TransportOptions): Transport {
         method: spec.method,
         headers: hasBody ? sendHeaders : getHeaders,
         body: hasBody ? JSON.stringify(spec.body) : undefined,
-        ...(signal ? { signal: emitterFor(signal) } : {}),
+        ...(relay ? { signal: relay } : {}),
         ...perRequestTimeouts,
       });
       const response = await Promise.race([request, ended]).catch((error: unknown) => {
@@ -183,6 +188,7 @@ export function createTransport(options: TransportOptions): Transport {
     } finally {
       clearTimeout(deadline);
       inFlight.delete(stop);
+      relay?.release();
     }
     if (rateListener) {
       const rate = rateHeaders(headers);
@@ -265,8 +271,51 @@ function stoppedError(ctx: RequestContext, sent: boolean): JiraError {
       : `${ctx.method} ${ctx.path} was not sent because jiraline is stopping; it is taken up again at the next start` });
 }
 
+/**
+ * What undici is given as a request's signal (it takes an EventEmitter: `once`, `removeListener`,
+ * `aborted`): says 'abort' when the call's signal aborts. It is among the signal's live relays
+ * while undici listens to it, and leaves them when undici has removed its listeners.
+ */
+class StopRelay {
+  aborted = false;
+  private listeners: Array<() => void> = [];
+
+  constructor(private readonly live: Set<StopRelay>) {
+    live.add(this);
+  }
+
+  once(_event: 'abort', listener: () => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
+  on(event: 'abort', listener: () => void): this {
+    return this.once(event, listener);
+  }
+
+  removeListener(_event: 'abort', listener: () => void): this {
+    const at = this.listeners.indexOf(listener);
+    if (at >= 0) this.listeners.splice(at, 1);
+    if (this.listeners.length === 0) this.live.delete(this);
+    return this;
+  }
+
+  /** The call is over: a relay undici never listened to leaves at once. */
+  release(): void {
+    if (this.listeners.length === 0) this.live.delete(this);
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const listener of this.listeners.splice(0)) listener();
+  }
+}
+
 /** The text cut to at most `max` UTF-8 bytes (at a character boundary), with a note when cut. */
 function cutUtf8(text: string, max: number): string {
+  // Most answers are short: a UTF-16 unit is at most 3 UTF-8 bytes, so no copy is needed to tell.
+  if (text.length * 3 <= max) return text;
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= max) return text;
   // A cut inside a character leaves a replacement character at the end: dropped.

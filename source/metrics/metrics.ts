@@ -80,8 +80,7 @@ export function createEngineMetrics(now: () => number = Date.now): EngineMetrics
   const wrapJira = <T extends JiraPort>(client: T): T => new Proxy(client, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
-      // withTag only runs other calls (each counted itself).
-      if (typeof value !== 'function' || key === 'browseUrl' || key === 'close' || key === 'constructor' || key === 'withTag') return value;
+      if (typeof value !== 'function' || key === 'browseUrl' || key === 'close' || key === 'constructor') return value;
       const operation = String(key);
       return (...args: unknown[]) => {
         const started = performance.now();

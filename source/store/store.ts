@@ -311,6 +311,10 @@ class SqlStore implements Store {
     this.open();
     return this.responses.insert(row);
   }
+  insertResponses(rows: ReadonlyArray<Omit<ResponseRow, 'id'>>): void {
+    this.open();
+    this.responses.insertMany(rows);
+  }
   queryResponses(query: ResponseQuery): ResponseRow[] {
     return this.responses.query(query);
   }

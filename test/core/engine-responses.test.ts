@@ -5,7 +5,11 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createJiraClient, type JiraClient } from '../../source/jira/index.js';
 import { startSimulator, type Simulator, type SimulatorFaults } from '../../source/simulator/index.js';
-import type { Credentials, Secret } from '../../source/core/ports.js';
+import type { Credentials, JiraResponse, Secret } from '../../source/core/ports.js';
+import { RESPONSE_FLUSH_MS, RESPONSE_SLICE_ROWS } from '../../source/core/engine-responses.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { FakeJira } from '../helpers/fake-jira.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { runResponses } from '../../source/daemon/responses-command.js';
 import { captureIo } from '../daemon/helpers/capture-io.js';
 import { harness, type ConfigOverrides } from './engine-harness.js';
@@ -95,4 +99,34 @@ test('the table keeps the newest responses.maxEntries', async (t) => {
   assert.equal(kept.length, 3);
   assert.equal(h.store.countResponses(), 3);
   assert.ok(kept.some((r) => r.guid === 'MAX-3'), 'the newest stay');
+});
+
+test("a second's answers are written a slice per turn, so the lines arriving meanwhile are not held up; all of them get written", async (t) => {
+  const clock = new FakeClock();
+  const jira = new FakeJira(clock);
+  const heard: { listener: ((response: JiraResponse) => void) | null } = { listener: null };
+  Object.assign(jira, { observeResponses: (listener: (response: JiraResponse) => void) => (heard.listener = listener) });
+  const h = await harness(t, { jira, clock, catalogue: false, config: config() });
+  // The inserts of one turn run without a break: a microtask after the first one ends the turn's count.
+  const perTurn: number[] = [];
+  const insert = h.store.insertResponses.bind(h.store);
+  h.store.insertResponses = (rows) => {
+    if (perTurn.length === 0 || perTurn[perTurn.length - 1] < 0) {
+      perTurn.push(0);
+      queueMicrotask(() => (perTurn[perTurn.length - 1] = -perTurn[perTurn.length - 1]));
+    }
+    perTurn[perTurn.length - 1] += rows.length;
+    insert(rows);
+  };
+  const answers = 5 * RESPONSE_SLICE_ROWS + 3;
+  const hear = heard.listener;
+  assert.ok(hear !== null, 'the engine listens to the answers');
+  for (let i = 0; i < answers; i++) {
+    hear({ time: i, method: 'GET', path: `/rest/api/2/issue/OPS-${i}`, status: 200, durationMs: 1, body: '{}', tag: null });
+  }
+  await h.clock.advance(RESPONSE_FLUSH_MS);
+  await waitUntil(() => h.store.countResponses() === answers, () => `all ${answers} answers written (${h.store.countResponses()} so far)`);
+  const slices = perTurn.map((n) => Math.abs(n));
+  assert.ok(slices.length >= 6, `written over several turns: ${JSON.stringify(slices)}`);
+  assert.ok(slices.every((n) => n <= RESPONSE_SLICE_ROWS), `at most ${RESPONSE_SLICE_ROWS} a turn: ${JSON.stringify(slices)}`);
 });

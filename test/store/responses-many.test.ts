@@ -1,0 +1,56 @@
+// Answers written together (insertResponses, the Responses recorder's batches): the ids an
+// insert of each would have given, in order, never one used before (also after a prune took
+// every row), and the same rows with the same ids after a crash replays the journal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openStore } from '../../source/store/index.js';
+import { journalFileFor } from '../../source/store/journal.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import type { ResponseRow } from '../../source/core/ports.js';
+
+const answer = (i: number): Omit<ResponseRow, 'id'> => ({
+  time: 1_000 + i, method: 'POST', path: '/rest/api/2/issue', status: 201, durationMs: i % 7, body: `{"key":"OPS-${i}"}`,
+  guid: i % 2 === 0 ? `g-${i}` : null, logId: i % 2 === 0 ? i : null,
+});
+
+test('answers written together get the ids one insert each would, in order, and a crash replays them with those ids', async () => {
+  const temp = await makeTempDir();
+  const copy = await makeTempDir();
+  const store = await openStore({ dir: temp.dir });
+  try {
+    const first = store.insertResponse(answer(0));
+    // More than one statement's worth, so the batch is split.
+    store.insertResponses(Array.from({ length: 150 }, (_, i) => answer(i + 1)));
+    const after = store.insertResponse(answer(151));
+    assert.equal(after, first + 151, 'the batch took the 150 ids after the first, and the next insert goes on from there');
+    const rows = store.queryResponses({}).reverse();
+    assert.deepEqual(rows.map((r) => r.id), Array.from({ length: 152 }, (_, i) => first + i));
+    assert.deepEqual(rows.map((r) => r.body), Array.from({ length: 152 }, (_, i) => `{"key":"OPS-${i}"}`), 'in the order given');
+    assert.equal(rows[2].guid, 'g-2');
+    assert.equal(rows[2].logId, 2);
+    assert.equal(rows[3].guid, null);
+
+    // Ids are never used twice: not after every row was pruned either.
+    assert.equal(store.pruneResponses(0), 152);
+    store.insertResponses([answer(200), answer(201)]);
+    assert.deepEqual(store.queryResponses({}).map((r) => r.id), [after + 2, after + 1]);
+    await store.commit();
+
+    // A crash: the files as they are; the journal brings the same rows back, ids and all.
+    await copyFile(store.file, join(copy.dir, 'jiraline.db'));
+    await copyFile(journalFileFor(store.file), join(copy.dir, 'jiraline.journal'));
+    const restarted = await openStore({ dir: copy.dir });
+    try {
+      assert.deepEqual(restarted.queryResponses({}), store.queryResponses({}));
+      assert.equal(restarted.insertResponse(answer(202)), after + 3);
+    } finally {
+      await restarted.close();
+    }
+  } finally {
+    await store.close();
+    await copy.cleanup();
+    await temp.cleanup();
+  }
+});
