@@ -41,7 +41,16 @@ export interface ControlServerOptions {
   /** The rest of the hello state (the app's first frame). */
   describe(): Omit<HelloState, 'snapshot' | 'catalogue' | 'settings'>;
   onLog?: (record: { event: string; [key: string]: unknown }) => void;
+  /** Told when a client is held (tests wait on it instead of sleeping). */
+  onFlow?: (event: ControlFlowEvent) => void;
 }
+
+/**
+ * `held`: a client is read no further and none of its requests is being worked on, so
+ * nothing more is written to it until it reads (`buffered` bytes wait for it, `waiting`
+ * messages read and not yet taken).
+ */
+export interface ControlFlowEvent { event: 'held'; buffered: number; waiting: number }
 
 /** A running control server. */
 export interface ControlServer {
@@ -65,6 +74,8 @@ interface Client {
   working: boolean;
   /** An update passed it by while its buffer was full: 'drain' asks for one. */
   skipped: boolean;
+  /** The last state told to onFlow was `held` (told once until it is read again). */
+  held: boolean;
 }
 
 /** Binds the socket at `info.socket`, writes the control record, serves until close(). */
@@ -222,15 +233,23 @@ export async function startControlServer(options: ControlServerOptions): Promise
       client.socket.uncork();
     }
     if (client.socket.destroyed) return;
-    if (client.backlog.length > 0 || !caughtUp(client)) client.socket.pause();
-    else client.socket.resume();
+    if (client.backlog.length > 0 || !caughtUp(client)) {
+      client.socket.pause();
+      if (client.inFlight === 0 && !client.held && options.onFlow) {
+        client.held = true;
+        options.onFlow({ event: 'held', buffered: client.socket.writableLength, waiting: client.backlog.length });
+      }
+    } else {
+      client.held = false;
+      client.socket.resume();
+    }
   };
   const readyCount = () => [...clients].filter((c) => c.ready).length;
 
   const server: Server = createServer((socket) => {
     const client: Client = {
       socket, ready: false, about: { client: 'unknown', pid: null, since: Date.now() }, inFlight: 0,
-      update: updates.join(), backlog: [], working: false, skipped: false,
+      update: updates.join(), backlog: [], working: false, skipped: false, held: false,
     };
     clients.add(client);
     const framer = new LineFramer(MAX_MESSAGE_BYTES);

@@ -23,7 +23,7 @@ import { startSocketServer, type SocketServer, type SocketServerOptions } from '
 import { createSharedSettings, type SharedSettings } from './shared-settings.js';
 import { controlSocketPath } from '../control/control-address.js';
 import type { EngineFace } from '../control/control-protocol.js';
-import { startControlServer, type ControlServer } from '../control/control-server.js';
+import { startControlServer, type ControlFlowEvent, type ControlServer } from '../control/control-server.js';
 import { programVersion } from '../version.js';
 import type { MetricsServer } from '../metrics/metrics-server.js';
 
@@ -87,6 +87,8 @@ export interface RuntimeOptions {
   face?: EngineFace;
   /** false: no control socket (apps cannot attach). Default true. */
   control?: boolean;
+  /** Told when the control socket holds a client that does not read (tests wait on it). */
+  controlFlow?: (event: ControlFlowEvent) => void;
   /** HOST:PORT to serve /metrics and /healthz on; null or absent: off. */
   metrics?: string | null;
 }
@@ -327,6 +329,7 @@ export async function startRuntime(settings: Settings, options: RuntimeOptions =
             apiVersion: jira.apiVersion, warnings,
           }),
           onLog: log,
+          onFlow: options.controlFlow,
         });
         const control = runtime.control;
         undo.push(() => control.close());

@@ -12,7 +12,7 @@ import { IssueStore } from './issues.js';
 import { endpointOf, RateLimiter } from './rate-limits.js';
 import { jiraError, type Reply } from './reply.js';
 import { route } from './routes.js';
-import type { Simulator, SimulatorOptions } from './types.js';
+import type { LateWrite, Simulator, SimulatorOptions } from './types.js';
 
 const MAX_BODY = 10 * 1024 * 1024;
 /** The longest a write is held waiting for the client to give up (writeAfterTimeoutRate). */
@@ -100,6 +100,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const tally: Tally = { byEndpoint: new Map(), refused: 0 };
   // Writes held for the client to give up (writeAfterTimeoutRate), not made yet.
   let held = 0;
+  // Writes made after the client gave up: a test tells the doubles they may cause from others.
+  const madeLate: LateWrite[] = [];
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const now = clock();
     const endpoint = endpointOf(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
@@ -165,7 +167,10 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       if (done) return;
       done = true;
       held--;
-      answer(perform());
+      const reply = perform();
+      const made = reply.body as { id?: unknown } | undefined;
+      madeLate.push({ endpoint, status: reply.status, id: typeof made?.id === 'string' ? made.id : null });
+      answer(reply);
     };
     // Made when the client gave up (or that long after it, as a Jira still working would).
     const delay = faults.writeAfterTimeoutDelayMs();
@@ -238,6 +243,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     requestsByEndpoint: () => Object.fromEntries(tally.byEndpoint),
     rateLimitedCount: () => tally.refused,
     heldWrites: () => held,
+    lateWrites: () => [...madeLate],
     close: () => new Promise<void>((resolve, reject) => {
       for (const timer of delayed) clearTimeout(timer);
       delayed.clear();

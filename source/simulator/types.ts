@@ -94,6 +94,15 @@ export interface SimComment {
   properties?: Array<{ key: string; value: unknown }>;
 }
 
+/** A write the simulator made only after the client gave up on it. */
+export interface LateWrite {
+  /** `POST /issue/{key}/comment`, as requestsByEndpoint names it. */
+  endpoint: string;
+  status: number;
+  /** The id of what it made (an issue, a comment), when its answer names one. */
+  id: string | null;
+}
+
 /** A running simulator. */
 export interface Simulator {
   /** http://127.0.0.1:PORT, no trailing slash. */
@@ -113,6 +122,8 @@ export interface Simulator {
   rateLimitedCount(): number;
   /** Writes held until the client gives up (writeAfterTimeoutRate) and not made yet. */
   heldWrites(): number;
+  /** Writes held until the client gave up and made then (writeAfterTimeoutRate), in the order made. */
+  lateWrites(): LateWrite[];
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import React from 'react';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveSettings } from '../../source/daemon/settings.js';
-import { startRuntime, type Runtime } from '../../source/daemon/runtime.js';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../source/daemon/runtime.js';
 import { startSimulator, type Simulator } from '../../source/simulator/index.js';
 import { attachEngine, type RemoteEngine } from '../../source/control/remote-engine.js';
 import { remoteServices } from '../../source/ui/remote-services.js';
@@ -25,7 +25,7 @@ export interface EngineHost {
 }
 
 /** Starts the engine as the daemon does, on a temp dir and a standalone simulator. */
-export async function startEngineHost(config: Record<string, unknown> = {}): Promise<EngineHost> {
+export async function startEngineHost(config: Record<string, unknown> = {}, options: Pick<RuntimeOptions, 'controlFlow'> = {}): Promise<EngineHost> {
   const tmp = await makeTempDir('jl-att-');
   const simulator = await startSimulator({ mode: 'datacenter', auth: null });
   const configPath = join(tmp.dir, 'config.json');
@@ -34,7 +34,7 @@ export async function startEngineHost(config: Record<string, unknown> = {}): Pro
   await writeFile(configPath, JSON.stringify({ ...config, jira }));
   const dataDir = join(tmp.dir, 'data');
   const settings = resolveSettings({ config: configPath, 'data-dir': dataDir, listen: '127.0.0.1:0', 'jira-url': simulator.url }, {}, 'daemon');
-  const runtime = await startRuntime(settings, { env: {}, keychain: null, face: 'daemon' });
+  const runtime = await startRuntime(settings, { env: {}, keychain: null, face: 'daemon', ...options });
   return {
     runtime, simulator, tmp, dataDir, configPath,
     async close() {

@@ -10,9 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { controlSocketPath, readControlRecord } from '../../source/control/control-address.js';
 import { connectControl } from '../../source/control/control-client.js';
-import { PAUSE_READING_BYTES } from '../../source/control/control-server.js';
+import { PAUSE_READING_BYTES, type ControlFlowEvent } from '../../source/control/control-server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { waitUntil } from '../ui/support.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { startEngineHost } from './attach-helpers.js';
 
 /** A raw client: lines written as given, replies collected as parsed JSON. */
@@ -101,7 +101,8 @@ test('a malformed message gets a clear error; the connection and the engine go o
 });
 
 test('a client that never reads: the engine stops reading it and holds a bounded buffer', async (t) => {
-  const host = await startEngineHost();
+  const held: ControlFlowEvent[] = [];
+  const host = await startEngineHost({}, { controlFlow: (event) => held.push(event) });
   t.after(() => host.close());
   for (let i = 0; i < 200; i += 1) await host.runtime.engine.submitLine(`N${i}|CREATE|summary;${'x'.repeat(200)}|`);
   const path = host.runtime.control?.path as string;
@@ -116,10 +117,13 @@ test('a client that never reads: the engine stops reading it and holds a bounded
   let batch = '';
   for (let id = 1; id <= 20_000; id += 1) batch += request(id);
   c.socket.write(batch);
-  // Let the engine work through what it can.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // The engine works through what it can, then holds the client: read no further and none of
+  // its requests being worked on, so nothing more is written to it until it reads.
+  await waitUntil(() => held.length >= 1, 'the engine to hold the client that does not read');
+  assert.ok(held[0].waiting > 0, 'requests are left unread');
   const buffered = host.runtime.control?.buffered() ?? [];
   assert.equal(buffered.length, 1);
+  assert.ok(buffered[0] <= held[0].buffered, 'nothing more written to it since it was held');
   // At most the pause threshold plus the replies of the requests in flight when it was reached.
   assert.ok(buffered[0] < PAUSE_READING_BYTES + 64 * 120_000, `buffered ${buffered[0]} bytes`);
   // Meanwhile another app is served at once.
@@ -155,7 +159,11 @@ test('updates to an app are batched: at most one per 50 ms however fast lines ar
   assert.ok(replies.every((r) => r.startsWith('OK ')));
   // 2,000 tickets through the simulator: on a loaded machine this takes a while.
   await waitUntil(() => host.runtime.engine.getSnapshot().queueDepth === 0, 'all sent', 90_000);
-  await new Promise((resolve) => setTimeout(resolve, 120));
+  // The last change is told within one batching window: wait for the update that carries it.
+  type Update = { type: string; snapshot: { logCount: number } };
+  const latest = () => (c.got.filter((m) => m.type === 'update').at(-1) as Update | undefined)?.snapshot.logCount;
+  await waitUntil(() => latest() === host.runtime.engine.getSnapshot().logCount,
+    () => `an update with the latest state (log count ${host.runtime.engine.getSnapshot().logCount}; last told ${String(latest())})`);
   const elapsed = performance.now() - started;
   const updates = c.got.filter((m) => m.type === 'update');
   assert.ok(updates.length >= 1, 'the app heard of it');

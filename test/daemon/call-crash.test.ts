@@ -2,28 +2,20 @@
 // its retry when the daemon is SIGKILLed, it is sent by the next daemon on the data directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startSimulator } from '../../source/simulator/index.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
-import { isolatedEnv, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { daemonSetup, type StartedDaemon } from '../helpers/daemon-setup.js';
 import { connectClient } from './helpers/line-client.js';
 
 const user = 'ops-bot';
 const password = 'call-pw';
 
 test('a CALL retried after a 503 survives a SIGKILL and reaches Jira once after the restart', async (t) => {
-  const tmp = await makeTempDir();
-  t.after(() => tmp.cleanup());
-  const sim = await startSimulator({ auth: { user, password } });
-  t.after(() => sim.close());
-  const config = join(tmp.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ endpoints: { 'add-watcher': { method: 'POST', path: 'rest/api/2/issue/{key}/watchers', body: '{param:user}' } } }));
-  const args = ['--config', config, '--jira-url', sim.url, '--data-dir', join(tmp.dir, 'data'), '--listen', '127.0.0.1:0'];
-  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
+  const setup = await daemonSetup(t, {
+    auth: { user, password },
+    config: { endpoints: { 'add-watcher': { method: 'POST', path: 'rest/api/2/issue/{key}/watchers', body: '{param:user}' } } },
+  });
+  const { sim } = setup;
 
-  let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
-  t.after(() => daemon.kill());
+  let daemon: StartedDaemon = await setup.start();
   const client = await connectClient(daemon.address);
   t.after(() => client.destroy());
   await client.write('K-1|CREATE|summary;link down|\n');
@@ -41,7 +33,7 @@ test('a CALL retried after a 503 survives a SIGKILL and reaches Jira once after 
   await daemon.exited;
 
   sim.setFaults({});
-  daemon = await startDaemon(args, env);
+  daemon = await setup.start();
   await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'K-1' && r.action === 'Call', 120_000);
   const issue = sim.issues().find((i) => (i.fields.labels as string[] | undefined)?.includes('jiraline-K-1'));
   assert.deepEqual(issue?.watchers, ['jsmith']);

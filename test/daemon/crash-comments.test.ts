@@ -6,10 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimIssue } from '../../source/simulator/index.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import { crashSetup } from './helpers/crash-setup.js';
-import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { daemonSetup, liftedLimits, type StartedDaemon } from '../helpers/daemon-setup.js';
 import { connectClient } from './helpers/line-client.js';
 
 const user = 'ops-bot';
@@ -21,12 +19,9 @@ const killAtComments = [20, 70, 120, 170, 220];
 const guidOf = (issue: SimIssue) => ((issue.fields.labels as string[] | undefined) ?? []).find((l) => l.startsWith('jiraline-'))?.slice(9);
 
 test('five SIGKILLs while 300 CREATE+comment lines are answered 300 ms after the writes: each comment exactly once', async (t) => {
-  const tmp = await makeTempDir();
-  t.after(() => tmp.cleanup());
-  const { sim, env, args } = await crashSetup(tmp.dir, user, password, { lateWriteMs: 300 });
-  t.after(() => sim.close());
-  let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
-  t.after(() => daemon.kill());
+  const setup = await daemonSetup(t, { auth: { user, password }, simulator: { faults: { lateWriteMs: 300 } }, config: liftedLimits });
+  const { sim } = setup;
+  let daemon: StartedDaemon = await setup.start();
   const records: Array<Record<string, unknown>> = [];
   const comments = () => sim.issues().reduce((n, issue) => n + issue.comments.length, 0);
 
@@ -43,7 +38,7 @@ test('five SIGKILLs while 300 CREATE+comment lines are answered 300 ms after the
     daemon.kill();
     await daemon.exited;
     records.push(...daemon.records);
-    daemon = await startDaemon(args, env);
+    daemon = await setup.start();
   }
 
   const settled = () => sim.issues().length >= lines && sim.issues().every((i) => i.comments.length > 0 && i.status === 'In Progress');

@@ -6,10 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SimIssue } from '../../source/simulator/index.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import { crashSetup } from './helpers/crash-setup.js';
-import { startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { daemonSetup, liftedLimits, type StartedDaemon } from '../helpers/daemon-setup.js';
 import { connectClient } from './helpers/line-client.js';
 
 const user = 'ops-bot';
@@ -21,13 +19,10 @@ const kills = 4;
 const labelsOf = (issue: SimIssue) => (issue.fields.labels as string[] | undefined) ?? [];
 
 test('SIGKILL during a feed, restart: every acknowledged line is exactly one ticket', async (t) => {
-  const tmp = await makeTempDir();
-  t.after(() => tmp.cleanup());
   // Some latency, so that kills land while requests are in flight.
-  const { sim, env, args } = await crashSetup(tmp.dir, user, password, { latencyMs: 8 });
-  t.after(() => sim.close());
-  let daemon: DaemonProcess & { address: string } = await startDaemon(args, env);
-  t.after(() => daemon.kill());
+  const setup = await daemonSetup(t, { auth: { user, password }, simulator: { faults: { latencyMs: 8 } }, config: liftedLimits });
+  const { sim } = setup;
+  let daemon: StartedDaemon = await setup.start();
 
   // CREATEs, then label-adding UPDATEs of the first GUIDs (idempotent, so they can be checked after resends).
   const feed = [
@@ -85,7 +80,7 @@ test('SIGKILL during a feed, restart: every acknowledged line is exactly one tic
       await daemon.exited;
       countAdopted();
       killed += 1;
-      daemon = await startDaemon(args, env);
+      daemon = await setup.start();
     }
   }
   assert.deepEqual(errors, [], 'no line was refused');
@@ -97,7 +92,7 @@ test('SIGKILL during a feed, restart: every acknowledged line is exactly one tic
     await daemon.exited;
     countAdopted();
     killed += 1;
-    daemon = await startDaemon(args, env);
+    daemon = await setup.start();
   }
 
   // Wait until every acknowledged CREATE has its ticket and every UPDATE its label.

@@ -5,14 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { startSimulator, type SimIssue } from '../../source/simulator/index.js';
+import type { SimIssue } from '../../source/simulator/index.js';
 import { runLog } from '../../source/daemon/log-command.js';
 import { runStats } from '../../source/daemon/stats-command.js';
 import { localDay } from '../../source/core/clock.js';
 import { createSecretStore, makeSecret } from '../../source/secrets/index.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { daemonSetup } from '../helpers/daemon-setup.js';
 import { captureIo } from './helpers/capture-io.js';
-import { isolatedEnv, startDaemon } from './helpers/daemon-process.js';
+import { isolatedEnv } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
 
 const user = 'ops-bot';
@@ -22,14 +22,9 @@ const labelsOf = (issue: SimIssue) => (issue.fields.labels as string[] | undefin
 const withLabel = (issues: SimIssue[], guid: string) => issues.filter((i) => labelsOf(i).includes(`jiraline-${guid}`));
 
 test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good ones; STATUS, log and stats agree', async (t) => {
-  const tmp = await makeTempDir();
-  t.after(() => tmp.cleanup());
-  const sim = await startSimulator({ auth: { user, password } });
-  t.after(() => sim.close());
-  const dataDir = join(tmp.dir, 'data');
-  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
-  const daemon = await startDaemon(['--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'], env);
-  t.after(() => daemon.kill());
+  const setup = await daemonSetup(t, { auth: { user, password } });
+  const { sim, dataDir } = setup;
+  const daemon = await setup.start();
   await daemon.waitFor((r) => r.event === 'jira' && r.state === 'ok');
 
   const c = await connectClient(daemon.address);
@@ -120,13 +115,11 @@ test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good 
 });
 
 test('lines are accepted and queued while Jira is down, and sent once it answers', async (t) => {
-  const tmp = await makeTempDir();
-  t.after(() => tmp.cleanup());
   // "Jira" is a port we hold throughout: first every connection is dropped (down), then
   // connections are passed through to the simulator (up). Holding it avoids racing other
   // processes for a port freed and bound again.
-  const sim = await startSimulator({ auth: { user, password } });
-  t.after(() => sim.close());
+  const setup = await daemonSetup(t, { auth: { user, password } });
+  const { sim } = setup;
   let up = false;
   const open = new Set<Socket>();
   const gate = createServer((socket) => {
@@ -145,9 +138,7 @@ test('lines are accepted and queued while Jira is down, and sent once it answers
   }));
   const port = (gate.address() as { port: number }).port;
 
-  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
-  const daemon = await startDaemon(['--jira-url', `http://127.0.0.1:${port}`, '--data-dir', join(tmp.dir, 'data'), '--listen', '127.0.0.1:0'], env);
-  t.after(() => daemon.kill());
+  const daemon = await setup.start(['--jira-url', `http://127.0.0.1:${port}`, '--data-dir', setup.dataDir, '--listen', '127.0.0.1:0']);
   const down = await daemon.waitFor((r) => r.event === 'jira' && r.state === 'down');
   assert.equal(typeof down.error, 'string');
 
@@ -170,16 +161,14 @@ test('lines are accepted and queued while Jira is down, and sent once it answers
 });
 
 test('paused on a wrong password, SIGHUP reads the fixed credentials and the queue is sent', async (t) => {
-  const tmp = await makeTempDir();
-  t.after(() => tmp.cleanup());
-  const sim = await startSimulator({ auth: { user, password } });
-  t.after(() => sim.close());
-  const env = isolatedEnv(tmp.dir);
+  const setup = await daemonSetup(t, { auth: { user, password } });
+  const { sim } = setup;
+  // No credentials in the environment: the daemon reads them from the file only.
+  const env = isolatedEnv(setup.tmp.dir);
   // The daemon's config directory: $XDG_CONFIG_HOME/jiraline; credentials.json there.
   const secrets = createSecretStore({ configDir: join(env.XDG_CONFIG_HOME, 'jiraline'), env: {}, keychain: null });
   await secrets.save({ method: 'basic', username: user, password: makeSecret('not-the-password') });
-  const daemon = await startDaemon(['--jira-url', sim.url, '--data-dir', join(tmp.dir, 'data'), '--listen', '127.0.0.1:0'], env);
-  t.after(() => daemon.kill());
+  const daemon = await setup.start(setup.args, env);
 
   const c = await connectClient(daemon.address);
   t.after(() => c.destroy());

@@ -5,32 +5,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSimulator } from '../../source/simulator/index.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
-import { isolatedEnv, runCli, startDaemon, type DaemonProcess } from './helpers/daemon-process.js';
+import { daemonSetup, type StartedDaemon } from '../helpers/daemon-setup.js';
+import { runCli } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
 
 const user = 'ops-bot';
 const password = 'row-pw';
 
 test('retry of a Failed row and cancel of a Pending one, by the running daemon and with none, survive a restart', async (t) => {
-  const tmp = await makeTempDir();
-  t.after(() => tmp.cleanup());
-  const sim = await startSimulator({ auth: { user, password } });
-  t.after(() => sim.close());
-  const dataDir = join(tmp.dir, 'data');
-  const env = isolatedEnv(tmp.dir, { JIRALINE_USER: user, JIRALINE_PASSWORD: password });
+  const setup = await daemonSetup(t, { auth: { user, password } });
+  const { sim, tmp, dataDir, env } = setup;
   // A command failing for a passing reason gives up at once (retryForHours 0); one automatic
   // update an hour, so the next one waits, Pending, as long as the test needs.
   const strict = join(tmp.dir, 'strict.json');
   writeFileSync(strict, JSON.stringify({ updates: { retryForHours: 0, maxUpdates: 1, intervalSeconds: 3600 } }));
   const open = join(tmp.dir, 'open.json');
   writeFileSync(open, JSON.stringify({ updates: { maxUpdates: 1000, intervalSeconds: 1 } }));
-  const args = (config: string) => ['--config', config, '--jira-url', sim.url, '--data-dir', dataDir, '--listen', '127.0.0.1:0'];
+  const args = (config: string) => ['--config', config, ...setup.args];
   const cli = (...words: string[]) => runCli([...words, '--data-dir', dataDir, '--config', strict, '--jira-url', sim.url], env);
 
-  let daemon: DaemonProcess & { address: string } = await startDaemon(args(strict), env);
-  t.after(() => daemon.kill());
+  let daemon: StartedDaemon = await setup.start(args(strict));
   await daemon.waitFor((r) => r.event === 'jira' && r.state === 'ok');
   const client = await connectClient(daemon.address);
   t.after(() => client.destroy());
@@ -83,7 +77,7 @@ test('retry of a Failed row and cancel of a Pending one, by the running daemon a
   assert.match(again.stderr, /retried already/);
 
   // The restart (the throttle lifted): the offline retry is sent, the cancelled updates never are.
-  daemon = await startDaemon(args(open), env);
+  daemon = await setup.start(args(open));
   await daemon.waitFor((r) => r.event === 'sent' && r.guid === 'RC-3' && r.action === 'Create', 120_000);
   const c2 = await connectClient(daemon.address);
   t.after(() => c2.destroy());

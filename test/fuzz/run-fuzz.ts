@@ -1,4 +1,4 @@
-// `npm run fuzz [-- --lines N --connections C --jira down|sim --seed S --max-commands Q --node-options O]`: random and mutated
+// `npm run fuzz [-- --lines N --connections C --jira down|sim --seed S --max-commands Q --node-options O --progress SECONDS]`: random and mutated
 // lines (test/daemon/helpers/fuzz-feed.ts) through the socket of a daemon child; reports
 // lines/s and the daemon's peak RSS, and fails if a line went unanswered, a reply carried a
 // control character or the daemon stopped.
@@ -15,6 +15,8 @@ const { values } = parseArgs({ options: {
   'max-commands': { type: 'string' },
   // Node options for the daemon child only, e.g. --max-old-space-size=96 to tell garbage not yet collected from memory kept.
   'node-options': { type: 'string' },
+  // A progress line on stderr every this many seconds (replies so far, their rate, the daemon's RSS); 0: none.
+  progress: { type: 'string', default: '10' },
 } });
 const lines = Number(values.lines);
 const connections = Number(values.connections);
@@ -23,7 +25,15 @@ const tmp = await makeTempDir('jiraline-fuzz-');
 const run = await fuzzDaemon(tmp.dir, jira, values['max-commands'] === undefined ? {} : { maxCommands: Number(values['max-commands']) }, values['node-options']);
 let failed = false;
 try {
-  const result = await fuzzSocket(run.daemon.address, lines, connections, Number(values.seed), 30 * 60_000);
+  let replies = 0;
+  const started = Date.now();
+  const every = Number(values.progress) * 1000;
+  const progress = every > 0 ? setInterval(() => {
+    void rssMiB(run.daemon.pid).then((rss) => process.stderr.write(`fuzz: ${replies} replies after ${((Date.now() - started) / 1000).toFixed(0)} s `
+      + `(${Math.round(replies / ((Date.now() - started) / 1000))}/s), daemon RSS ${rss} MiB\n`));
+  }, every) : null;
+  const result = await fuzzSocket(run.daemon.address, lines, connections, Number(values.seed), 30 * 60_000, (n) => (replies += n))
+    .finally(() => { if (progress) clearInterval(progress); });
   const rss = await peakRssMiB(run.daemon.pid);
   const now = await rssMiB(run.daemon.pid);
   const status = await runCli(['status', '--json', '--data-dir', run.dataDir], run.env);

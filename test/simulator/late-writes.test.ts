@@ -35,12 +35,14 @@ test('writeAfterTimeoutRate: the write is made only once the client gave up; sea
   const abort = new AbortController();
   const pending = fetch(`${sim.url}/rest/api/2/issue`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(createBody()), signal: abort.signal }).catch((e: Error) => e);
-  await waitUntil(() => sim.requestCount() === 2, 'the create reached the simulator');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The simulator says it holds the write: from then on it is made only when the client gives up.
+  await waitUntil(() => sim.heldWrites() === 1, 'the simulator to hold the create');
+  assert.equal(sim.requestCount(), 2);
   assert.equal(sim.issues().length, 0, 'not made while the client waits');
   abort.abort(); // the client's timeout
   assert.ok((await pending) instanceof Error);
   await waitUntil(() => sim.issues().length === 1, 'made after the client gave up');
+  assert.deepEqual(sim.lateWrites(), [{ endpoint: 'POST /issue', status: 201, id: sim.issues()[0].id }], 'and told as made late');
 });
 
 test('comment properties are kept and read back with expand=properties, newest first and paged; dropCommentProperties drops them', async (t) => {

@@ -2,9 +2,33 @@
 // JSON-lines log. It listens on 127.0.0.1:0; the real address comes from the
 // `listening` record, so tests never race for a port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../../../source/cli.tsx', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The newest modification time under path (a folder's own time counts: a file was removed). */
+function newest(path: string): number {
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) return Infinity;
+  if (!info.isDirectory()) return info.mtimeMs;
+  return readdirSync(path).reduce((latest, name) => Math.max(latest, newest(join(path, name))), info.mtimeMs);
+}
+
+/**
+ * How a child runs jiraline: dist/cli.js when it was built from the source as it is now (as
+ * `npm test` builds first), else the source through tsx. The built file starts faster (no
+ * compile at each start), which the tests that restart a daemon many times feel; a source
+ * newer than the build is never run stale. The check is the one `npm start` makes
+ * (source/tools/ensure-built.mjs).
+ */
+const cliArgs: string[] = (() => {
+  const builtAt = Math.max(...['.build-stamp', '.tsbuildinfo'].map((f) => statSync(join(root, 'dist', f), { throwIfNoEntry: false })?.mtimeMs ?? -1));
+  const changedAt = Math.max(...['source', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((p) => newest(join(root, p))));
+  const built = join(root, 'dist', 'cli.js');
+  return changedAt <= builtAt && statSync(built, { throwIfNoEntry: false }) ? [built] : ['--import', 'tsx', join(root, 'source', 'cli.tsx')];
+})();
 
 /** A running (or exited) daemon child. */
 export interface DaemonProcess {
@@ -36,10 +60,10 @@ export function isolatedEnv(home: string, extra: Record<string, string> = {}): R
   };
 }
 
-/** Runs `node --import tsx source/cli.tsx <args>` to completion. */
+/** Runs `jiraline <args>` (see cliArgs) to completion. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliArgs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -50,7 +74,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
 
 /** Spawns the daemon with these arguments (add --listen 127.0.0.1:0 yourself). */
 export function spawnDaemon(args: string[], env: Record<string, string>): DaemonProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliArgs, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const records: Array<Record<string, unknown>> = [];
   let out = '';
   let err = '';

@@ -86,8 +86,10 @@ export interface FuzzResult {
 /**
  * Sends `lines` records over `connections` connections to HOST:PORT, each connection ending
  * its side when done; resolves once every connection has its replies and was closed.
+ * `onReplies` hears of replies as they come (a progress figure).
  */
-export async function fuzzSocket(address: string, lines: number, connections: number, seed: number, deadlineMs: number): Promise<FuzzResult> {
+export async function fuzzSocket(address: string, lines: number, connections: number, seed: number, deadlineMs: number,
+  onReplies?: (count: number) => void): Promise<FuzzResult> {
   const colon = address.lastIndexOf(':');
   const started = Date.now();
   const result: FuzzResult = { sent: 0, expected: 0, answered: 0, bytes: 0, ms: 0, refusals: new Map(), unsafe: [] };
@@ -107,6 +109,7 @@ export async function fuzzSocket(address: string, lines: number, connections: nu
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
       answered += parts.length;
+      onReplies?.(parts.length);
       for (const reply of parts) {
         // eslint-disable-next-line no-control-regex
         if (/[\x00-\x1f\x7f\x9b]/.test(reply) && result.unsafe.length < 10) result.unsafe.push(JSON.stringify(reply.slice(0, 200)));
