@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { isolatedEnv, startDaemon } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
 
@@ -46,6 +47,8 @@ for (const offset of [4, 16]) {
     const warning = second.records.find((r) => r.event === 'warning' && r.kind === 'journal-damaged');
     assert.ok(warning, `a journal-damaged warning in the JSON log; got ${second.stdout()}`);
     const lostGuids = warning.lostGuids as string[];
+    // stderr is another pipe than the JSON log: its line may arrive a moment after the record.
+    await waitUntil(() => /warning: the journal .*jiraline\.journal is damaged/.test(second.stderr()), () => `the warning on stderr; got ${second.stderr()}`);
     assert.match(second.stderr(), /warning: the journal .*jiraline\.journal is damaged/);
     const keptAs = String(warning.keptAs);
     assert.ok(existsSync(keptAs), 'the damaged journal is kept aside');
