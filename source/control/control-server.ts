@@ -11,7 +11,10 @@
 //
 // Work per app is kept small, as it runs on the engine's thread between lines: an update is
 // built once for every app (control-updates.ts) and the log reads every app makes after it
-// are answered once (shared-reads.ts).
+// are answered once (shared-reads.ts). And it waits for the lines: the update and the apps'
+// requests are worked on in the event loop's check phase (setImmediate), after the input
+// waiting in the same turn — lines on the Advanced socket, commits done — has been read and
+// handed to the engine, so an update never sits between a line and its way into the engine.
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmod, unlink } from 'node:fs/promises';
 import { LineFramer } from '../daemon/line-framer.js';
@@ -76,6 +79,8 @@ interface Client {
   skipped: boolean;
   /** The last state told to onFlow was `held` (told once until it is read again). */
   held: boolean;
+  /** A work() is due after this turn's input (what was read waits for it). */
+  workScheduled: boolean;
 }
 
 /** Binds the socket at `info.socket`, writes the control record, serves until close(). */
@@ -109,13 +114,19 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const reads = new SharedReads(engine, UPDATE_INTERVAL_MS);
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastFlush = 0;
+  let flushing: ReturnType<typeof setImmediate> | null = null;
   const schedule = () => {
     // No one attached, nothing to tell (nor a snapshot to build).
-    if (timer !== null || closed || clients.size === 0) return;
-    timer = setTimeout(flush, Math.max(0, lastFlush + UPDATE_INTERVAL_MS - Date.now()));
+    if (timer !== null || flushing !== null || closed || clients.size === 0) return;
+    // The timer fires before the turn reads its input: the update is built after that input.
+    timer = setTimeout(() => {
+      timer = null;
+      flushing = setImmediate(flush);
+    }, Math.max(0, lastFlush + UPDATE_INTERVAL_MS - Date.now()));
   };
   const flush = () => {
-    timer = null;
+    flushing = null;
+    if (closed) return;
     lastFlush = Date.now();
     // The apps read the log again on this update's logVersion: they get fresh answers.
     reads.clear();
@@ -249,7 +260,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server: Server = createServer((socket) => {
     const client: Client = {
       socket, ready: false, about: { client: 'unknown', pid: null, since: Date.now() }, inFlight: 0,
-      update: updates.join(), backlog: [], working: false, skipped: false, held: false,
+      update: updates.join(), backlog: [], working: false, skipped: false, held: false, workScheduled: false,
     };
     clients.add(client);
     const framer = new LineFramer(MAX_MESSAGE_BYTES);
@@ -262,7 +273,16 @@ export async function startControlServer(options: ControlServerOptions): Promise
         }
         client.backlog.push(frame.bytes.toString('utf8'));
       }
-      work(client);
+      // Answered after the rest of this turn's input (lines read before an app's read); read
+      // no further meanwhile, so what waits stays one read's worth (work() resumes it).
+      socket.pause();
+      if (!client.workScheduled) {
+        client.workScheduled = true;
+        setImmediate(() => {
+          client.workScheduled = false;
+          work(client);
+        });
+      }
     });
     socket.on('drain', () => {
       work(client);
@@ -307,6 +327,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
       if (closed) return;
       closed = true;
       if (timer !== null) clearTimeout(timer);
+      if (flushing !== null) clearImmediate(flushing);
       unsubscribe();
       unsubscribeSettings();
       unsubscribeEvents();
