@@ -11,6 +11,7 @@ import { runStats } from '../../source/daemon/stats-command.js';
 import { localDay } from '../../source/core/clock.js';
 import { createSecretStore, makeSecret } from '../../source/secrets/index.js';
 import { daemonSetup } from '../helpers/daemon-setup.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { captureIo } from './helpers/capture-io.js';
 import { isolatedEnv } from './helpers/daemon-process.js';
 import { connectClient } from './helpers/line-client.js';
@@ -71,10 +72,17 @@ test('CREATE then UPDATE make one updated ticket; bad lines get ERR beside good 
   const status = (await c.waitFor(10)).slice(8);
   assert.deepEqual(status, [`OK E1 Ok ${e1.key} ${sim.url}/browse/${e1.key}`, 'ERR E2 unknown GUID']);
 
-  // log and stats read the file while the daemon holds the lock.
-  const log = captureIo({ JIRALINE_DATA_DIR: dataDir });
-  assert.equal(await runLog(['--json'], log.io), 0);
-  const rows = log.out().trimEnd().split('\n').map((l) => JSON.parse(l));
+  // log and stats read the file while the daemon holds the lock. A row's end reaches the file
+  // with the next commit (at most LAZY_COMMIT_MS after it, longer on a loaded machine): read
+  // until the update's row is there, as an operator running `jiraline log` again would.
+  type Row = Record<string, unknown>;
+  let rows: Row[] = [];
+  await waitUntil(async () => {
+    const log = captureIo({ JIRALINE_DATA_DIR: dataDir });
+    assert.equal(await runLog(['--json'], log.io), 0);
+    rows = log.out().trimEnd().split('\n').map((l) => JSON.parse(l) as Row);
+    return rows.length === 3 && rows.every((r) => r.status === 'Ok');
+  }, () => `every row Ok in jiraline log; got ${JSON.stringify(rows.map((r) => [r.guid, r.action, r.status]))}`);
   assert.deepEqual(rows.map((r) => [r.guid, r.action, r.status, r.ticketKey, r.lines, r.error]), [
     ['E1', 'Create', 'Ok', e1.key, 1, null],
     ['E1', 'Update', 'Ok', e1.key, 1, null],
