@@ -86,48 +86,21 @@ function noteLineSql(rows: number): string {
   return sql;
 }
 
-/** A ticket's copy and a settle, per GUID, applied to up to 64 alarms by one statement (5 parameters each). */
-const OUTCOMES_PER_STATEMENT = 64;
-const outcomeTexts = new Map<number, string>();
-
-/**
- * v.column1 the GUID, column2 1 when its ticket changed to the key column3 and URL column4
- * (ticketChanged: the status stays only while the key is the same), column5 the settle's
- * outcome or null (settledState's rule in core/alarms.ts, on the ticket_resolved left by the
- * change). Every right-hand side reads the row as it was, as the two statements did in turn.
- */
-function outcomesSql(rows: number): string {
-  let sql = outcomeTexts.get(rows);
-  if (sql === undefined) {
-    const sameTicket = '(v.column2 = 0 OR alarms.ticket_key IS v.column3)';
-    sql = 'UPDATE alarms SET ' +
-      `ticket_status = CASE WHEN ${sameTicket} THEN alarms.ticket_status ELSE NULL END, ` +
-      `ticket_resolved = CASE WHEN ${sameTicket} THEN alarms.ticket_resolved ELSE NULL END, ` +
-      'ticket_key = CASE WHEN v.column2 = 1 THEN v.column3 ELSE alarms.ticket_key END, ' +
-      'ticket_url = CASE WHEN v.column2 = 1 THEN v.column4 ELSE alarms.ticket_url END, ' +
-      "state = CASE WHEN v.column5 IS NULL THEN alarms.state WHEN v.column5 = 'failed' THEN 'failed' " +
-      `WHEN (CASE WHEN ${sameTicket} THEN alarms.ticket_resolved ELSE NULL END) = 1 THEN 'resolved' ELSE 'open' END ` +
-      `FROM (VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}) AS v ` +
-      'WHERE alarms.jira = ? AND alarms.guid = v.column1';
-    outcomeTexts.set(rows, sql);
-  }
-  return sql;
-}
-
-/** What waits for one GUID: its ticket's copy (when `ticketChanged`), then its settle (when `outcome`). */
-interface Outcome {
-  ticketChanged: boolean;
-  ticket: TicketRef | null;
-  outcome: 'ok' | 'failed' | null;
-}
+/** ticketChanged's copy of the ticket: the status stays only while the key is the same. */
+const ticketSet =
+  'ticket_status = CASE WHEN ticket_key IS ? THEN ticket_status ELSE NULL END, ' +
+  'ticket_resolved = CASE WHEN ticket_key IS ? THEN ticket_resolved ELSE NULL END, ticket_key = ?, ticket_url = ?';
+/** settle's rule, on the ticket_resolved that ticketChanged leaves (the old row's when the key is the same). */
+const settleOnTicket =
+  "state = CASE WHEN ? = 'failed' THEN 'failed' WHEN (CASE WHEN ticket_key IS ? THEN ticket_resolved ELSE NULL END) = 1 THEN 'resolved' ELSE 'open' END";
 
 /**
  * The alarms of the store's Jira, changed as lines are accepted and outcomes come back.
  *
  * Each ticket used to cost three statements here (an upsert per accepted line, the ticket's
  * copy when it was made, the settled state when it finished), a fifth of the store's work per
- * ticket. So they wait in memory: accepted lines are upserted 64 to a statement, and tickets'
- * copies and settles 64 GUIDs to an UPDATE (a GUID's copy and settle in one row). Whatever
+ * ticket. So the two writes of the hot path wait in memory: accepted lines are upserted 64 to
+ * a statement, and a ticket's copy goes with the settle that follows it in one UPDATE. Whatever
  * waits is written before any other read or write of the table and before each commit's
  * capture (the store calls flush), so a commit holds an alarm's change together with the line
  * or outcome that caused it, and every reader sees the table as if written at once. Writes to
@@ -137,8 +110,8 @@ export class AlarmsTable extends AlarmsReader {
   /** Accepted lines not yet upserted, in order. */
   private lines: Params[] = [];
   private readonly lineGuids = new Set<string>();
-  /** Tickets' copies and settles not yet written, per GUID. */
-  private readonly outcomes = new Map<string, Outcome>();
+  /** Tickets' copies not yet written (null: the ticket went), per GUID. */
+  private readonly tickets = new Map<string, TicketRef | null>();
 
   constructor(db: Db, private readonly changed: () => void, jira: string) {
     super(db, jira);
@@ -155,18 +128,10 @@ export class AlarmsTable extends AlarmsReader {
         this.db.run(noteLineSql(slice.length), slice.flat());
       }
     }
-    if (this.outcomes.size > 0) {
-      const outcomes = [...this.outcomes];
-      this.outcomes.clear();
-      for (let at = 0; at < outcomes.length; at += OUTCOMES_PER_STATEMENT) {
-        const slice = outcomes.slice(at, at + OUTCOMES_PER_STATEMENT);
-        const params: Params = [];
-        for (const [guid, o] of slice) {
-          params.push(guid, o.ticketChanged ? 1 : 0, o.ticket?.ticketKey ?? null, o.ticket?.ticketUrl ?? null, o.outcome);
-        }
-        params.push(this.jira);
-        this.db.run(outcomesSql(slice.length), params);
-      }
+    if (this.tickets.size > 0) {
+      const tickets = [...this.tickets];
+      this.tickets.clear();
+      for (const [guid, ticket] of tickets) this.writeTicket(guid, ticket);
     }
   }
 
@@ -174,7 +139,7 @@ export class AlarmsTable extends AlarmsReader {
   discard(): void {
     this.lines = [];
     this.lineGuids.clear();
-    this.outcomes.clear();
+    this.tickets.clear();
   }
 
   override get(guid: string): AlarmRow | undefined {
@@ -188,8 +153,8 @@ export class AlarmsTable extends AlarmsReader {
   }
 
   noteLine(guid: string, action: 'Create' | 'Update', now: number, ticket: TicketRef | undefined): void {
-    // The GUID's ticket copy or settle waiting came first: it is written first.
-    if (this.outcomes.has(guid)) this.flush();
+    // The GUID's ticket copy waiting came first: it is written first.
+    if (this.tickets.has(guid)) this.flush();
     this.lines.push([this.jira, guid, now, now, action, ticket?.ticketKey ?? null, ticket?.ticketUrl ?? null]);
     this.lineGuids.add(guid);
     this.changed();
@@ -218,22 +183,35 @@ export class AlarmsTable extends AlarmsReader {
     this.changed();
   }
 
-  /** The same rule as settledState (core/alarms.ts), written with the GUID's ticket copy when one waits. */
+  /** The same rule as settledState (core/alarms.ts), in one statement (with the GUID's ticket copy, when one waits). */
   settle(guid: string, outcome: 'ok' | 'failed'): void {
     if (this.lineGuids.has(guid)) this.flush();
-    // A settle after a settle: the state depends on the outcome and the ticket's copy only, so the last one tells.
-    const waiting = this.outcomes.get(guid);
-    if (waiting) waiting.outcome = outcome;
-    else this.outcomes.set(guid, { ticketChanged: false, ticket: null, outcome });
+    if (this.tickets.has(guid)) {
+      const ticket = this.tickets.get(guid) ?? null;
+      this.tickets.delete(guid);
+      const key = ticket?.ticketKey ?? null;
+      this.db.run(`UPDATE alarms SET ${ticketSet}, ${settleOnTicket} WHERE jira = ? AND guid = ?`,
+        [key, key, key, ticket?.ticketUrl ?? null, outcome, key, this.jira, guid]);
+    } else {
+      this.db.run(
+        "UPDATE alarms SET state = CASE WHEN ? = 'failed' THEN 'failed' WHEN ticket_resolved = 1 THEN 'resolved' ELSE 'open' END WHERE jira = ? AND guid = ?",
+        [outcome, this.jira, guid],
+      );
+    }
     this.changed();
   }
 
-  /** The GUID's ticket changed (made, adopted, linked) or went (null): its copy here follows. */
+  /** The GUID's ticket changed (made, adopted, linked) or went (null): its copy here follows (written with the settle that follows, or before the next commit). */
   ticketChanged(guid: string, ticket: TicketRef | null): void {
-    // A change does not fold into one waiting (the status kept depends on each key), nor go before a line still waiting.
-    if (this.outcomes.has(guid) || this.lineGuids.has(guid)) this.flush();
-    this.outcomes.set(guid, { ticketChanged: true, ticket, outcome: null });
+    // Two changes in a row do not fold into one (the status kept depends on each key), nor a change after a line still waiting.
+    if (this.tickets.has(guid) || this.lineGuids.has(guid)) this.flush();
+    this.tickets.set(guid, ticket);
     this.changed();
+  }
+
+  private writeTicket(guid: string, ticket: TicketRef | null): void {
+    const key = ticket?.ticketKey ?? null;
+    this.db.run(`UPDATE alarms SET ${ticketSet} WHERE jira = ? AND guid = ?`, [key, key, key, ticket?.ticketUrl ?? null, this.jira, guid]);
   }
 
   /**
