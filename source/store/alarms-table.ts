@@ -119,19 +119,25 @@ export class AlarmsTable extends AlarmsReader {
 
   /** Writes what waits (the store calls it before a commit captures the database, and before a transaction). */
   flush(): void {
+    // Each change leaves memory once its statement ran: one that fails is undone alone and
+    // stays, with what follows it, for the next flush (never written twice, never dropped).
     if (this.lines.length > 0) {
       const lines = this.lines;
-      this.lines = [];
-      this.lineGuids.clear();
-      for (let at = 0; at < lines.length; at += LINES_PER_STATEMENT) {
-        const slice = lines.slice(at, at + LINES_PER_STATEMENT);
-        this.db.run(noteLineSql(slice.length), slice.flat());
+      let at = 0;
+      try {
+        for (; at < lines.length; at += LINES_PER_STATEMENT) {
+          const slice = lines.slice(at, at + LINES_PER_STATEMENT);
+          this.db.run(noteLineSql(slice.length), slice.flat());
+        }
+      } finally {
+        this.lines = lines.slice(at);
+        this.lineGuids.clear();
+        for (const line of this.lines) this.lineGuids.add(line[1] as string);
       }
     }
-    if (this.tickets.size > 0) {
-      const tickets = [...this.tickets];
-      this.tickets.clear();
-      for (const [guid, ticket] of tickets) this.writeTicket(guid, ticket);
+    for (const [guid, ticket] of this.tickets) {
+      this.writeTicket(guid, ticket);
+      this.tickets.delete(guid);
     }
   }
 
