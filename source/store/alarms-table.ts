@@ -69,23 +69,105 @@ export class AlarmsReader {
   }
 }
 
-/** The alarms of the store's Jira, changed as lines are accepted and outcomes come back. */
+/** Accepted lines' alarm upserts written by one statement (7 parameters a row). */
+const LINES_PER_STATEMENT = 64;
+const noteTexts = new Map<number, string>();
+
+/** The upsert of noteLine for `rows` lines at once; a GUID twice in it is counted twice, in order. */
+function noteLineSql(rows: number): string {
+  let sql = noteTexts.get(rows);
+  if (sql === undefined) {
+    sql = 'INSERT INTO alarms (jira, guid, first_seen, last_seen, lines, last_action, ticket_key, ticket_url, state) VALUES ' +
+      Array.from({ length: rows }, () => "(?, ?, ?, ?, 1, ?, ?, ?, 'pending')").join(', ') +
+      ' ON CONFLICT (jira, guid) DO UPDATE SET ' +
+      "last_seen = excluded.last_seen, lines = lines + 1, last_action = excluded.last_action, state = 'pending'";
+    noteTexts.set(rows, sql);
+  }
+  return sql;
+}
+
+/** ticketChanged's copy of the ticket: the status stays only while the key is the same. */
+const ticketSet =
+  'ticket_status = CASE WHEN ticket_key IS ? THEN ticket_status ELSE NULL END, ' +
+  'ticket_resolved = CASE WHEN ticket_key IS ? THEN ticket_resolved ELSE NULL END, ticket_key = ?, ticket_url = ?';
+/** settle's rule, on the ticket_resolved that ticketChanged leaves (the old row's when the key is the same). */
+const settleOnTicket =
+  "state = CASE WHEN ? = 'failed' THEN 'failed' WHEN (CASE WHEN ticket_key IS ? THEN ticket_resolved ELSE NULL END) = 1 THEN 'resolved' ELSE 'open' END";
+
+/**
+ * The alarms of the store's Jira, changed as lines are accepted and outcomes come back.
+ *
+ * Each ticket used to cost three statements here (an upsert per accepted line, the ticket's
+ * copy when it was made, the settled state when it finished), a fifth of the store's work per
+ * ticket. So the two writes of the hot path wait in memory: accepted lines are upserted 64 to
+ * a statement, and a ticket's copy goes with the settle that follows it in one UPDATE. Whatever
+ * waits is written before any other read or write of the table and before each commit's
+ * capture (the store calls flush), so a commit holds an alarm's change together with the line
+ * or outcome that caused it, and every reader sees the table as if written at once. Writes to
+ * different GUIDs touch different rows, so only a GUID's own order matters, and it is kept.
+ */
 export class AlarmsTable extends AlarmsReader {
+  /** Accepted lines not yet upserted, in order. */
+  private lines: Params[] = [];
+  private readonly lineGuids = new Set<string>();
+  /** Tickets' copies not yet written (null: the ticket went), per GUID. */
+  private readonly tickets = new Map<string, TicketRef | null>();
+
   constructor(db: Db, private readonly changed: () => void, jira: string) {
     super(db, jira);
   }
 
+  /** Writes what waits (the store calls it before a commit captures the database, and before a transaction). */
+  flush(): void {
+    // Each change leaves memory once its statement ran: one that fails is undone alone and
+    // stays, with what follows it, for the next flush (never written twice, never dropped).
+    if (this.lines.length > 0) {
+      const lines = this.lines;
+      let at = 0;
+      try {
+        for (; at < lines.length; at += LINES_PER_STATEMENT) {
+          const slice = lines.slice(at, at + LINES_PER_STATEMENT);
+          this.db.run(noteLineSql(slice.length), slice.flat());
+        }
+      } finally {
+        this.lines = lines.slice(at);
+        this.lineGuids.clear();
+        for (const line of this.lines) this.lineGuids.add(line[1] as string);
+      }
+    }
+    for (const [guid, ticket] of this.tickets) {
+      this.writeTicket(guid, ticket);
+      this.tickets.delete(guid);
+    }
+  }
+
+  /** Drops what waits without writing it (a transaction that made it was undone). */
+  discard(): void {
+    this.lines = [];
+    this.lineGuids.clear();
+    this.tickets.clear();
+  }
+
+  override get(guid: string): AlarmRow | undefined {
+    this.flush();
+    return super.get(guid);
+  }
+
+  override query(query: AlarmQuery): AlarmPage {
+    this.flush();
+    return super.query(query);
+  }
+
   noteLine(guid: string, action: 'Create' | 'Update', now: number, ticket: TicketRef | undefined): void {
-    this.db.run(
-      'INSERT INTO alarms (jira, guid, first_seen, last_seen, lines, last_action, ticket_key, ticket_url, state) ' +
-        "VALUES (?, ?, ?, ?, 1, ?, ?, ?, 'pending') ON CONFLICT (jira, guid) DO UPDATE SET " +
-        "last_seen = excluded.last_seen, lines = lines + 1, last_action = excluded.last_action, state = 'pending'",
-      [this.jira, guid, now, now, action, ticket?.ticketKey ?? null, ticket?.ticketUrl ?? null],
-    );
+    // The GUID's ticket copy waiting came first: it is written first.
+    if (this.tickets.has(guid)) this.flush();
+    this.lines.push([this.jira, guid, now, now, action, ticket?.ticketKey ?? null, ticket?.ticketUrl ?? null]);
+    this.lineGuids.add(guid);
     this.changed();
   }
 
   ensure(guid: string, action: AlarmRow['lastAction'], now: number, ticket: TicketRef | undefined): void {
+    this.flush();
     this.db.run(
       'INSERT INTO alarms (jira, guid, first_seen, last_seen, lines, last_action, ticket_key, ticket_url, state) ' +
         "VALUES (?, ?, ?, ?, 0, ?, ?, ?, 'open') ON CONFLICT (jira, guid) DO UPDATE SET last_seen = excluded.last_seen, last_action = excluded.last_action",
@@ -97,6 +179,7 @@ export class AlarmsTable extends AlarmsReader {
   update(guid: string, patch: Partial<Omit<AlarmRow, 'guid' | 'jira'>>): void {
     const fields = Object.keys(patch).filter((f) => f in patchColumns && (patch as Record<string, unknown>)[f] !== undefined);
     if (fields.length === 0) return;
+    this.flush();
     const values = fields.map((f) => {
       const v = (patch as Record<string, unknown>)[f];
       return typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number | null);
@@ -106,23 +189,35 @@ export class AlarmsTable extends AlarmsReader {
     this.changed();
   }
 
-  /** The same rule as settledState (core/alarms.ts), in one statement. */
+  /** The same rule as settledState (core/alarms.ts), in one statement (with the GUID's ticket copy, when one waits). */
   settle(guid: string, outcome: 'ok' | 'failed'): void {
-    this.db.run(
-      "UPDATE alarms SET state = CASE WHEN ? = 'failed' THEN 'failed' WHEN ticket_resolved = 1 THEN 'resolved' ELSE 'open' END WHERE jira = ? AND guid = ?",
-      [outcome, this.jira, guid],
-    );
+    if (this.lineGuids.has(guid)) this.flush();
+    if (this.tickets.has(guid)) {
+      const ticket = this.tickets.get(guid) ?? null;
+      this.tickets.delete(guid);
+      const key = ticket?.ticketKey ?? null;
+      this.db.run(`UPDATE alarms SET ${ticketSet}, ${settleOnTicket} WHERE jira = ? AND guid = ?`,
+        [key, key, key, ticket?.ticketUrl ?? null, outcome, key, this.jira, guid]);
+    } else {
+      this.db.run(
+        "UPDATE alarms SET state = CASE WHEN ? = 'failed' THEN 'failed' WHEN ticket_resolved = 1 THEN 'resolved' ELSE 'open' END WHERE jira = ? AND guid = ?",
+        [outcome, this.jira, guid],
+      );
+    }
     this.changed();
   }
 
-  /** The GUID's ticket changed (made, adopted, linked) or went (null): its copy here follows. */
+  /** The GUID's ticket changed (made, adopted, linked) or went (null): its copy here follows (written with the settle that follows, or before the next commit). */
   ticketChanged(guid: string, ticket: TicketRef | null): void {
-    this.db.run(
-      'UPDATE alarms SET ticket_status = CASE WHEN ticket_key IS ? THEN ticket_status ELSE NULL END, ' +
-        'ticket_resolved = CASE WHEN ticket_key IS ? THEN ticket_resolved ELSE NULL END, ticket_key = ?, ticket_url = ? WHERE jira = ? AND guid = ?',
-      [ticket?.ticketKey ?? null, ticket?.ticketKey ?? null, ticket?.ticketKey ?? null, ticket?.ticketUrl ?? null, this.jira, guid],
-    );
+    // Two changes in a row do not fold into one (the status kept depends on each key), nor a change after a line still waiting.
+    if (this.tickets.has(guid) || this.lineGuids.has(guid)) this.flush();
+    this.tickets.set(guid, ticket);
     this.changed();
+  }
+
+  private writeTicket(guid: string, ticket: TicketRef | null): void {
+    const key = ticket?.ticketKey ?? null;
+    this.db.run(`UPDATE alarms SET ${ticketSet} WHERE jira = ? AND guid = ?`, [key, key, key, ticket?.ticketUrl ?? null, this.jira, guid]);
   }
 
   /**
@@ -133,6 +228,7 @@ export class AlarmsTable extends AlarmsReader {
    * holds and per settled state.
    */
   pruneToCount(maxEntries: number): number {
+    this.flush();
     const total = Number(this.db.get('SELECT COUNT(*) AS n FROM alarms')?.n ?? 0);
     const excess = total - maxEntries;
     if (excess <= 0) return 0;

@@ -152,9 +152,10 @@ class SqlStore implements Store {
   ) {
     const durability = new Durability(db, file, generation, reuseJournal);
     this.durability = durability;
-    // Counts kept in memory go into the database just before a commit captures it.
+    // Counts and alarms' changes kept in memory go into the database just before a commit captures it.
     this.committer = new GroupCommit<Persist>(() => {
       this.statsTable.flush();
+      this.alarms.flush();
       return durability.capture();
     }, (p) => durability.write(p), commitDelayMs, (p) => p.size);
     const changed = () => this.touch();
@@ -197,11 +198,13 @@ class SqlStore implements Store {
 
   transaction<T>(fn: () => T): T {
     const counts = this.statsTable.saveBuffer();
+    this.alarms.flush(); // what waits from before stays whatever fn does
     try {
       return this.db.transaction(fn);
     } catch (error) {
       this.log.recount(); // rows inserted or deleted inside fn are undone
       this.statsTable.restoreBuffer(counts); // and so are the counts it added (or flushed)
+      this.alarms.discard(); // and the alarms' changes it left waiting
       throw error;
     }
   }
