@@ -38,6 +38,17 @@ const connections = Number(process.env.CHAOS_CONNECTIONS ?? 4);
  * README's known limits): counted, and allowed only there.
  */
 const afterTimeout = Number(process.env.CHAOS_AFTER_TIMEOUT ?? 0.01);
+/**
+ * How long after making a write Jira answers it (ms): a kill in that window leaves a write made
+ * and its answer unread, which the restart must look up. 20 ms keeps dozens of writes in the
+ * window at any moment of the feed (as many CREATEs adopted by label as at 100 ms); 100 ms
+ * made each GUID's chain of eight requests half a second longer and the run almost twice as long.
+ */
+const lateMs = Number(process.env.CHAOS_LATE_MS ?? 20);
+/** The daemon's jira.maxConcurrent. */
+const concurrent = Number(process.env.CHAOS_CONCURRENT ?? 128);
+/** Cloud's per-issue write limit (writes a second). */
+const issueWrites = Number(process.env.CHAOS_ISSUE_WRITES ?? 10);
 /** The restart (0-based) that comes up on a full disk. */
 const fullAt = 2;
 /** Deadlines for what a loaded machine may make slow; a passing run waits far less. */
@@ -70,10 +81,10 @@ test(`chaos: ${kills} SIGKILLs (one restart on a full disk) while ${2 * guids} l
     auth: { user, password },
     simulator: {
       faults: {
-        failureRate: 0.2, failureStatus: [503, 429], failureWritesOnly: true, lateWriteMs: 100, writeAfterTimeoutRate: afterTimeout,
+        failureRate: 0.2, failureStatus: [503, 429], failureWritesOnly: true, lateWriteMs: lateMs, writeAfterTimeoutRate: afterTimeout,
         // Cloud's kinds of limit: per endpoint (burst) and per issue written. The burst is set
         // above the feed's pace so the run takes about a minute, and low enough to be met.
-        rateLimits: { burstPerSecond: 400, issueWritesPerSecond: 10 },
+        rateLimits: { burstPerSecond: 400, issueWritesPerSecond: issueWrites },
       },
     },
     // The throttle lifted; the pacer's ceilings high (Jira's limits and 429s set the pace); a
@@ -82,7 +93,7 @@ test(`chaos: ${kills} SIGKILLs (one restart on a full disk) while ${2 * guids} l
     // keeps every row, so every row is checked.
     config: {
       updates: { maxUpdates: 100000, intervalSeconds: 1 },
-      jira: { maxRequestsPerSecond: 1000, maxConcurrent: 128, timeoutSeconds: 2 },
+      jira: { maxRequestsPerSecond: 1000, maxConcurrent: concurrent, timeoutSeconds: 2 },
       log: { maxEntries: 100000 },
     },
     env: { NODE_OPTIONS: `--import ${preload}` },
