@@ -13,26 +13,13 @@ import { adoptByLabel } from './engine-recovery.js';
 import { lastLookup, outcomeLost, repairCheckDelayMs, settleLater } from './engine-settle.js';
 import { commentOnce, editOnce, transitionOnce } from './engine-steps.js';
 import { checkOwnTicket, markVerified } from './engine-verify.js';
-import { JiraError } from './jira-error.js';
 import type { QueuedCommand, TicketRef } from './ports.js';
 import { fitNote } from './text-limits.js';
 import { applyRecurrence } from './recurrence.js';
 import { fillTemplate } from './template-placeholders.js';
 import { sendCall } from './engine-call.js';
+import { outcomeUnknown } from './jira-error.js';
 
-/**
- * Whether a failed CREATE may still have made a ticket, so it must be looked up before it is
- * sent again: no answer after the request was written (a timeout, a connection lost), a
- * gateway's 502/504 (it may have forwarded the request), or a 2xx we could not read. A refusal
- * Jira answered (4xx, 429, 500, 503) or a request never written (connection refused) made nothing.
- */
-export function outcomeUnknown(error: unknown): boolean {
-  if (!(error instanceof JiraError)) return true;
-  const s = error.status;
-  // 'stopped' may have cut a request short after it was written: unknown, to be safe.
-  if (s === 0) return error.cause_ !== 'unreached' && error.cause_ !== 'tls';
-  return s === 502 || s === 504 || (s >= 200 && s < 300);
-}
 
 /** Sends one unit (a CREATE, or an update's commands sharing a log row); never rejects. */
 export async function sendUnit(core: EngineCore, cmds: QueuedCommand[], hooks: FailureHooks): Promise<void> {

@@ -8,7 +8,7 @@
 // COMMENT_MATCH_WINDOW_MS of the step is taken as it. A transition whose outcome is unknown
 // reads the issue's status first: there is then often no transition to the status it is in.
 import type { EngineCore, UnitMemory } from './engine-core.js';
-import { JiraError } from './jira-error.js';
+import { outcomeUnknown } from './jira-error.js';
 import type { IssuePayload, JiraComment } from './ports.js';
 import { ticketStatusOf } from './alarms.js';
 import { noteTicketStatus, transitionStatus } from './engine-alarms.js';
@@ -37,9 +37,13 @@ export interface StepTarget {
   ticketKey: string;
 }
 
-/** Whether a failure proves Jira did not take the request (a refusal); anything else leaves it unknown. */
+/**
+ * Whether a failure proves Jira did not take the request: any answered refusal, 429 and 503
+ * included (they are retried, but nothing was made), so the step is sent again without
+ * reading the issue first; a timeout, a lost connection or a 502/504 leaves it unknown.
+ */
 function refused(error: unknown): boolean {
-  return error instanceof JiraError && error.status >= 400 && !error.retryable;
+  return !outcomeUnknown(error);
 }
 
 /** The marker a comment carries: enough to tell this step's comment from any other. */

@@ -60,3 +60,19 @@ export class JiraError extends Error {
 export function isRetryableStatus(status: number): boolean {
   return status === 0 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }
+
+/**
+ * Whether a failed request may still have made its change (a ticket, a comment, a transition),
+ * so it must be looked up before it is sent again: no answer after the request was written (a
+ * timeout, a connection lost), a gateway's 502/504 (it may have forwarded the request), or a
+ * 2xx we could not read. A refusal
+ * Jira answered (4xx, 429, 500, 503) or a request never written (connection refused) made nothing:
+ * it is sent again without a lookup.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof JiraError)) return true;
+  const s = error.status;
+  // 'stopped' may have cut a request short after it was written: unknown, to be safe.
+  if (s === 0) return error.cause_ !== 'unreached' && error.cause_ !== 'tls';
+  return s === 502 || s === 504 || (s >= 200 && s < 300);
+}

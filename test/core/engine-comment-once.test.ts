@@ -12,7 +12,7 @@ import type { JiraPort } from '../../source/core/ports.js';
 import type { Store } from '../../source/store/index.js';
 import { harness, runFor } from './engine-harness.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import { FakeJira, networkError } from '../helpers/fake-jira.js';
+import { FakeJira, httpError, networkError } from '../helpers/fake-jira.js';
 import { FakeClock, flush } from '../helpers/fake-clock.js';
 
 test('a comment whose answer was lost (Jira wrote it) is found by its marker and not sent again', async (t) => {
@@ -65,6 +65,21 @@ test('a comment on its way when the engine died is looked up at the next start, 
   await runFor(second, 3_000, 1000);
   assert.equal(second.engine.status('M4')?.status, 'Ok');
   assert.deepEqual(jira.created()[0].comments, ['second'], 'not sent again');
+});
+
+test('a comment or transition Jira refused with 503 or 429 is sent again without a lookup (the refusal made nothing)', async (t) => {
+  const h = await harness(t);
+  h.jira.script('addComment', httpError(503));
+  h.jira.script('transitionTo', httpError(429, { retryAfterMs: 1000 }));
+  await h.send('M9|CREATE|summary;disk full|comment;paged on-call|status;Done|');
+  await runFor(h, 10_000, 1000);
+  assert.equal(h.engine.status('M9')?.status, 'Ok', h.store.queryLog({ guid: 'M9' })[0].error ?? '');
+  assert.deepEqual(h.jira.created()[0].comments, ['paged on-call'], 'once');
+  assert.equal(h.jira.created()[0].status, 'Done');
+  assert.equal(h.jira.callsOf('addComment').length, 2, 'refused, then sent again');
+  assert.equal(h.jira.callsOf('transitionTo').length, 2, 'refused, then sent again');
+  assert.equal(h.jira.callsOf('comments').length, 0, 'no comment lookup after a refusal');
+  assert.equal(h.jira.callsOf('getIssue').length, 0, 'no status read after a refusal');
 });
 
 test('a transition whose answer was lost reads the status first and is not attempted again', async (t) => {
