@@ -79,8 +79,19 @@ export function parseJournal(bytes: Uint8Array | null, generation: number): Jour
   if (bytes === null || bytes.length === 0) return empty();
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = buffer.length >= 4 ? buffer.toString('latin1', 0, 4) : '';
-  if (magic === legacyJournalMagic && buffer.length >= journalHeaderBytes) return parseLegacy(buffer, generation >>> 0);
+  if (magic === legacyJournalMagic && buffer.length >= journalHeaderBytes && !currentInDisguise(buffer)) return parseLegacy(buffer, generation >>> 0);
   return parseCurrent(buffer, generation >>> 0);
+}
+
+/**
+ * A JLJ2 journal whose magic was damaged into "JLJ1" (one flipped byte does it): its header
+ * still verifies as JLJ2, or a verified JLJ2 record follows it. Read as JLJ1 it would find no
+ * record it can read and pass the rest off as a torn tail — every command in it lost, silently.
+ */
+function currentInDisguise(buffer: Buffer): boolean {
+  if (headAt(buffer, journalHeaderBytes) !== null) return true;
+  const header = Buffer.concat([Buffer.from(journalMagic, 'latin1'), buffer.subarray(4, 12)]);
+  return crc32(header) === buffer.readUInt32BE(12);
 }
 
 interface Head {

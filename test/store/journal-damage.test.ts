@@ -140,6 +140,19 @@ test('property: after damage to the first records, a start keeps every verified 
   }
 });
 
+test('a damaged magic that reads as the older format ("JLJ2" → "JLJ1") is damage to the header, not an empty old journal', async () => {
+  const built = await buildJournal(5);
+  try {
+    // Byte 3 is the format's digit: '2' xor 3 is '1'. Found by the property above (seed 418641062).
+    const { rows, recovery } = await loadWith(built, damaged(built.journal, 3, 3));
+    assert.ok(recovery !== null, 'the start reports the damage');
+    assert.equal(recovery.lost, 0, 'a damaged header costs nothing');
+    assert.deepEqual([...rows.keys()].sort(), built.records.map((r) => r.guid).sort(), 'every command is back');
+  } finally {
+    await built.dir.cleanup();
+  }
+});
+
 test('the start after damage at byte 16 or byte 4: the other commands are there, the damaged journal is kept aside, said once', async () => {
   const built = await buildJournal(4);
   try {
