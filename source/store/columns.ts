@@ -2,7 +2,7 @@
 // turned into UPDATE statements only through these fixed maps, so no caller-supplied key
 // ever reaches SQL text.
 import type { SqlValue } from 'sql.js';
-import type { Params, Row } from './database.js';
+import type { Db, Params, Row } from './database.js';
 
 /** How one record field is stored. */
 export interface Column {
@@ -30,6 +30,26 @@ export function fromRow<T>(map: ColumnMap, row: Row): T {
     record[field] = column.kind === 'bool' ? value === 1 : (value ?? null);
   }
   return record as T;
+}
+
+/** A filter as a WHERE clause (or '') and its parameters. */
+export interface Where {
+  clause: string;
+  params: Params;
+}
+
+/** The rows of `table` that `where` picks, newest first, from `offset`, at most `limit` (none: all). */
+export function newestFirst<T>(db: Db, table: string, map: ColumnMap, where: Where, page: { limit?: number; offset?: number }): T[] {
+  const limit = page.limit === undefined ? -1 : Math.max(0, Math.floor(page.limit));
+  const offset = Math.max(0, Math.floor(page.offset ?? 0));
+  return db
+    .all(`SELECT * FROM ${table} ${where.clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...where.params, limit, offset])
+    .map((row) => fromRow<T>(map, row));
+}
+
+/** How many rows of `table` `where` picks. */
+export function countWhere(db: Db, table: string, where: Where): number {
+  return Number(db.get(`SELECT count(*) AS n FROM ${table} ${where.clause}`, where.params)?.n ?? 0);
 }
 
 // Statement texts are built once per table (and per patch shape): building them on every

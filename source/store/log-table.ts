@@ -4,7 +4,7 @@
 // See docs/architecture.md#the-log-statistics-and-pruning.
 import type { LogQuery, LogRow } from '../core/ports.js';
 import type { Db, Params } from './database.js';
-import { fromRow, insertSql, updateSql, type ColumnMap } from './columns.js';
+import { countWhere, fromRow, insertSql, newestFirst, updateSql, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -72,18 +72,12 @@ export class LogReader {
 
   /** Rows matching the filter, newest first, from offset, at most limit. */
   query(query: LogQuery): LogRow[] {
-    const { clause, params } = where(query);
-    const limit = query.limit === undefined ? -1 : Math.max(0, Math.floor(query.limit));
-    const offset = Math.max(0, Math.floor(query.offset ?? 0));
-    return this.db
-      .all(`SELECT * FROM log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...params, limit, offset])
-      .map((row) => fromRow<LogRow>(columns, row));
+    return newestFirst<LogRow>(this.db, 'log', columns, where(query), query);
   }
 
   /** How many rows match the filter. */
   count(query: Omit<LogQuery, 'offset' | 'limit'> = {}): number {
-    const { clause, params } = where(query);
-    return Number(this.db.get(`SELECT count(*) AS n FROM log ${clause}`, params)?.n ?? 0);
+    return countWhere(this.db, 'log', where(query));
   }
 }
 

@@ -2,7 +2,7 @@
 // first by id, bounded by responses.maxEntries, each with the GUID and log row it was for.
 import type { ResponseQuery, ResponseRow } from '../core/ports.js';
 import type { Db, Params } from './database.js';
-import { fromRow, insertSql, type ColumnMap } from './columns.js';
+import { countWhere, insertSql, newestFirst, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -54,18 +54,12 @@ export class ResponsesReader {
 
   /** Answers matching the filter, newest first. */
   query(query: ResponseQuery): ResponseRow[] {
-    const { clause, params } = where(query);
-    const limit = query.limit === undefined ? -1 : Math.max(0, Math.floor(query.limit));
-    const offset = Math.max(0, Math.floor(query.offset ?? 0));
-    return this.db
-      .all(`SELECT * FROM responses ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...params, limit, offset])
-      .map((row) => fromRow<ResponseRow>(columns, row));
+    return newestFirst<ResponseRow>(this.db, 'responses', columns, where(query), query);
   }
 
   /** How many answers match. */
   count(query: Omit<ResponseQuery, 'offset' | 'limit'> = {}): number {
-    const { clause, params } = where(query);
-    return Number(this.db.get(`SELECT count(*) AS n FROM responses ${clause}`, params)?.n ?? 0);
+    return countWhere(this.db, 'responses', where(query));
   }
 }
 
