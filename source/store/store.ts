@@ -1,16 +1,17 @@
 // The durable store: the StorePort of ports.ts on one sql.js database held in memory and
 // persisted by group commit. Opening takes the directory's lock, refuses a file it cannot
 // read (without touching it), and brings the schema up to date.
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DayCount, LogQuery, LogRow, QueuedCommand, RefusedCounts, ResponseQuery, ResponseRow, StorePort, TicketRef } from '../core/ports.js';
 import type { AlarmPage, AlarmQuery, AlarmRow } from '../core/alarms.js';
 import { AlarmsTable } from './alarms-table.js';
 import type { Db } from './database.js';
-import { acquireLock, pidAlive, type Lock } from './lock.js';
+import { acquireLock, type Lock } from './lock.js';
+import { removeDebris } from './crash-debris.js';
 import { loadCommitted } from './load.js';
 import { migrate } from './migrations.js';
-import { GroupCommit, tempFileFor, type WriteStats } from './persist.js';
+import { GroupCommit, type WriteStats } from './persist.js';
 import { Durability, type DurabilityStats, type Persist } from './durability.js';
 import { journalFileFor } from './journal.js';
 import { keepAside, type JournalRecovery } from './journal-recovery.js';
@@ -112,17 +113,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 // the cache re-validation that a shared file needs (both were at the top of an insert's profile).
 function tune(db: Db): void {
   db.raw.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY');
-}
-
-// What a crash can leave: the temp file of an unfinished write (the renamed file is the
-// committed state, so the temp is garbage) and the private files of a lock being taken.
-async function removeDebris(dir: string, file: string): Promise<void> {
-  await unlink(tempFileFor(file)).catch(() => undefined);
-  await unlink(tempFileFor(journalFileFor(file))).catch(() => undefined);
-  for (const name of await readdir(dir)) {
-    const match = /^jiraline\.lock\.(?:stale\.)?(\d+)\.\d+$/.exec(name);
-    if (match && !pidAlive(Number(match[1]))) await unlink(join(dir, name)).catch(() => undefined);
-  }
 }
 
 class SqlStore implements Store {
