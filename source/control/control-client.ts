@@ -20,7 +20,7 @@ export interface ControlConnection {
 }
 
 /** Connects to the socket and greets; rejects with a message a user can act on. */
-export function connectControl(path: string, options: { client?: string; timeoutMs?: number } = {}): Promise<ControlConnection> {
+export function connectControl(path: string, options: { client?: string; timeoutMs?: number; events?: boolean } = {}): Promise<ControlConnection> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(path);
     const framer = new LineFramer(MAX_MESSAGE_BYTES);
@@ -94,7 +94,8 @@ export function connectControl(path: string, options: { client?: string; timeout
     };
 
     socket.on('connect', () => {
-      socket.write(`${JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, client: options.client ?? 'jiraline-app', pid: process.pid })}\n`);
+      const hello = { type: 'hello', version: PROTOCOL_VERSION, client: options.client ?? 'jiraline-app', pid: process.pid, ...(options.events === false ? { events: false } : {}) };
+      socket.write(`${JSON.stringify(hello)}\n`);
     });
     socket.on('data', (chunk: Buffer) => {
       for (const frame of framer.push(chunk)) {

@@ -51,6 +51,8 @@ export function logQueryOf(params: unknown, withWindow: boolean): LogQuery {
   if (withWindow) {
     query.offset = wholeNumber(p.offset, 'log query offset', 0, Number.MAX_SAFE_INTEGER);
     query.limit = Math.max(1, wholeNumber(p.limit, 'log query limit', 50, MAX_LOG_WINDOW));
+    // The store then reads neither big column (briefRows still clears them, whatever the engine does).
+    if (wantsBrief(p)) query.brief = true;
   }
   return query;
 }

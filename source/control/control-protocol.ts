@@ -55,7 +55,8 @@ export interface HelloState {
 
 /** Client → engine. */
 export type ClientMessage =
-  | { type: 'hello'; version: number; client?: string; pid?: number }
+  /** `events: false`: send this client no engine events in its updates (it can ask for them later with `watchEvents`). */
+  | { type: 'hello'; version: number; client?: string; pid?: number; events?: boolean }
   | { type: 'request'; id: number; method: string; params?: unknown };
 
 /** Engine → client. */

@@ -81,6 +81,8 @@ interface Client {
   held: boolean;
   /** A work() is due after this turn's input (what was read waits for it). */
   workScheduled: boolean;
+  /** It wants the engine's events in its updates (hello `events`, request `watchEvents`). */
+  events: boolean;
 }
 
 /** Binds the socket at `info.socket`, writes the control record, serves until close(). */
@@ -135,7 +137,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
       // A client not reading keeps what it is owed; 'drain' schedules it again with the latest state.
       const full = client.socket.writableLength > SKIP_UPDATES_BYTES;
       if (client.ready && full) client.skipped = true;
-      return { client, state: client.update, sendable: client.ready && !client.socket.destroyed && !full };
+      return { client, state: client.update, sendable: client.ready && !client.socket.destroyed && !full, events: client.events };
     });
     const out = updates.flush(targets, { snapshot: engine.getSnapshot(), settings: () => shared.store.get() });
     for (const { client, state } of targets) {
@@ -148,14 +150,18 @@ export async function startControlServer(options: ControlServerOptions): Promise
     for (const client of clients) client.update.settingsDirty = true;
     schedule();
   });
+  // Events are kept for the update only while an app wants them (the app itself does not).
   const unsubscribeEvents = engine.onEvent((event) => {
     if (clients.size === 0) return;
+    let wanted = false;
+    for (const client of clients) wanted ||= client.events;
+    if (!wanted) return;
     updates.add(event);
     schedule();
   });
 
   const handle = async (client: Client, text: string) => {
-    let message: { type?: unknown; version?: unknown; id?: unknown; method?: unknown; params?: unknown; client?: unknown; pid?: unknown };
+    let message: { type?: unknown; version?: unknown; id?: unknown; method?: unknown; params?: unknown; client?: unknown; pid?: unknown; events?: unknown };
     try {
       message = JSON.parse(text) as typeof message;
       if (message === null || typeof message !== 'object' || Array.isArray(message)) throw new Error('not an object');
@@ -175,6 +181,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
         return;
       }
       client.ready = true;
+      // Events unless it says it wants none (a client of before this field wants them).
+      client.events = message.events !== false;
       client.about = {
         client: typeof message.client === 'string' ? message.client.slice(0, 64) : 'unknown',
         pid: typeof message.pid === 'number' && Number.isInteger(message.pid) ? message.pid : null,
@@ -196,6 +204,18 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return;
     }
     const id = message.id;
+    if (message.method === 'watchEvents') {
+      // The client's own state, so answered here rather than by the engine's methods.
+      const on = (message.params as { on?: unknown } | null)?.on;
+      if (typeof on !== 'boolean') {
+        send(client, { type: 'reply', id, ok: false, error: 'watchEvents: params.on must be true or false' });
+        return;
+      }
+      if (on && !client.events) updates.watch(client.update);
+      client.events = on;
+      send(client, { type: 'reply', id, ok: true, result: null });
+      return;
+    }
     const method = methods[message.method];
     if (!method) {
       send(client, { type: 'reply', id, ok: false, error: `unknown method '${message.method.slice(0, 64)}'` });
@@ -260,7 +280,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server: Server = createServer((socket) => {
     const client: Client = {
       socket, ready: false, about: { client: 'unknown', pid: null, since: Date.now() }, inFlight: 0,
-      update: updates.join(), backlog: [], working: false, skipped: false, held: false, workScheduled: false,
+      update: updates.join(), backlog: [], working: false, skipped: false, held: false, workScheduled: false, events: true,
     };
     clients.add(client);
     const framer = new LineFramer(MAX_MESSAGE_BYTES);

@@ -4,6 +4,11 @@
 // that attached during the window, or missed an update because its buffer was full, gets a
 // message of its own (its events differ).
 //
+// Events go only to the apps that asked for them (the app's panes draw from the snapshot and
+// the log, and listen to no event, so it says hello with `events: false`): at a thousand
+// lines a second a window holds up to 200 events, which every app would otherwise parse
+// twenty times a second for nothing.
+//
 // Memory stays bounded per app: the events of the open window are held once for everyone,
 // and an app that misses updates carries at most MAX_EVENTS_PER_UPDATE of its own (the rest
 // are counted as dropped, and the next update it gets says how many).
@@ -43,6 +48,8 @@ export interface UpdateTarget {
   state: UpdateState;
   /** False while its hello is not done or its buffer is full: it keeps what it is owed. */
   sendable: boolean;
+  /** Whether it wants the engine's events (else it is sent the state only, and owed no event). */
+  events: boolean;
 }
 
 /** The engine's state as one flush sees it. */
@@ -61,6 +68,13 @@ export class UpdateBuilder {
       joined: this.open ? { window: this.open, from: this.open.events.length + this.open.dropped } : null,
       carried: [], carriedDropped: 0, snapshotSent: null, catalogueSent: undefined, settingsDirty: false,
     };
+  }
+
+  /** An app asks for events from now on (nothing from before: it was not listening). */
+  watch(state: UpdateState): void {
+    state.joined = this.open ? { window: this.open, from: this.open.events.length + this.open.dropped } : null;
+    state.carried = [];
+    state.carriedDropped = 0;
   }
 
   /** Every app went away: the open window is nobody's (the next app starts on a new one). */
@@ -89,18 +103,20 @@ export class UpdateBuilder {
     let catalogueJson: string | undefined;
     let settingsJson: string | undefined;
     const shared = new Map<string, Buffer>();
-    for (const { state, sendable } of targets) {
+    for (const { state, sendable, events } of targets) {
       const from = state.joined && state.joined.window === window ? state.joined.from : 0;
       state.joined = null;
+      // An app that wants no events is owed none: it is in step whatever the window holds.
+      const mine = events ? window : null;
       if (!sendable) {
-        carry(state, window, from);
+        carry(state, mine, from);
         continue;
       }
       const withSnapshot = state.snapshotSent !== snapshot;
       const withCatalogue = state.catalogueSent !== snapshot.catalogue;
       const withSettings = state.settingsDirty;
-      const inStep = state.carried.length === 0 && state.carriedDropped === 0 && from === 0;
-      const hasEvents = window !== null && from < window.events.length + window.dropped;
+      const inStep = state.carried.length === 0 && state.carriedDropped === 0 && (from === 0 || mine === null);
+      const hasEvents = mine !== null && from < mine.events.length + mine.dropped;
       if (!withSnapshot && !withCatalogue && !withSettings && !hasEvents && state.carried.length === 0 && state.carriedDropped === 0) continue;
       state.snapshotSent = snapshot;
       state.catalogueSent = snapshot.catalogue;
@@ -110,18 +126,18 @@ export class UpdateBuilder {
       if (withCatalogue) text += `,"catalogue":${(catalogueJson ??= JSON.stringify(snapshot.catalogue))}`;
       if (withSettings) text += `,"settings":${(settingsJson ??= JSON.stringify(input.settings()))}`;
       if (inStep) {
-        const key = `${withSnapshot ? 1 : 0}${withCatalogue ? 1 : 0}${withSettings ? 1 : 0}`;
+        const key = `${withSnapshot ? 1 : 0}${withCatalogue ? 1 : 0}${withSettings ? 1 : 0}${mine ? 1 : 0}`;
         let bytes = shared.get(key);
         if (!bytes) {
-          if (window && window.events.length > 0) text += `,"events":${(window.json ??= JSON.stringify(window.events))}`;
-          if (window && window.dropped > 0) text += `,"eventsDropped":${window.dropped}`;
+          if (mine && mine.events.length > 0) text += `,"events":${(mine.json ??= JSON.stringify(mine.events))}`;
+          if (mine && mine.dropped > 0) text += `,"eventsDropped":${mine.dropped}`;
           bytes = Buffer.from(`${text}}\n`);
           shared.set(key, bytes);
         }
         out.set(state, bytes);
         continue;
       }
-      carry(state, window, from);
+      carry(state, mine, from);
       if (state.carried.length > 0) text += `,"events":${JSON.stringify(state.carried)}`;
       if (state.carriedDropped > 0) text += `,"eventsDropped":${state.carriedDropped}`;
       state.carried = [];

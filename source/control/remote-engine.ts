@@ -39,13 +39,13 @@ export interface AttachOptions {
 export class NoEngineError extends Error {}
 
 /** Connects to the engine running on dataDir (its control record names the socket). */
-export async function connectToDataDir(dataDir: string, client?: string): Promise<ControlConnection> {
+export async function connectToDataDir(dataDir: string, client?: string, options: { events?: boolean } = {}): Promise<ControlConnection> {
   const record = await readControlRecord(dataDir);
   const holder = await lockHolder(dataDir);
   if (record === null || holder === null || record.pid !== holder) {
     throw new NoEngineError(holder === null ? `no engine runs on ${dataDir}` : `the engine (pid ${holder}) on ${dataDir} has no control socket (an older jiraline, or still starting)`);
   }
-  return connectControl(record.socket, { client });
+  return connectControl(record.socket, { client, events: options.events });
 }
 
 /** The remote engine plus what the app needs beside it. */
@@ -139,7 +139,7 @@ export class RemoteEngine implements EngineApi {
     this.retry = setInterval(() => {
       if (trying) return;
       trying = true;
-      connectToDataDir(this.dataDir, this.options.client).then((connection) => {
+      connectToDataDir(this.dataDir, this.options.client, { events: false }).then((connection) => {
         if (this.detached) return connection.close();
         this.stopRetry();
         this.adopt(connection);
@@ -149,6 +149,7 @@ export class RemoteEngine implements EngineApi {
         this.log.clear();
         this.settings.set(connection.state.settings);
         this.attachment.set({ state: 'attached', pid: connection.engine.pid });
+        if (this.eventListeners.size > 0) this.watchEvents(true);
         this.bump();
       }, () => {
         const current = this.attachment.get();
@@ -185,11 +186,21 @@ export class RemoteEngine implements EngineApi {
     };
   }
 
+  /**
+   * The engine sends events only to an app that listens for them (attachEngine says hello
+   * without): the first listener asks for them, the last one leaving stops them.
+   */
   onEvent(listener: (event: EngineEvent) => void): () => void {
     this.eventListeners.add(listener);
+    if (this.eventListeners.size === 1) this.watchEvents(true);
     return () => {
-      this.eventListeners.delete(listener);
+      if (this.eventListeners.delete(listener) && this.eventListeners.size === 0) this.watchEvents(false);
     };
+  }
+
+  private watchEvents(on: boolean): void {
+    // While the engine is away there is nothing to ask: the reattach's hello says it.
+    if (this.attachment.get().state === 'attached') void this.connection.request('watchEvents', { on }).catch(() => undefined);
   }
 
   submitLine(line: string): Promise<string> {
@@ -316,6 +327,6 @@ export class RemoteEngine implements EngineApi {
 
 /** Attaches to the engine running on dataDir; throws NoEngineError when none answers. */
 export async function attachEngine(dataDir: string, options: AttachOptions = {}): Promise<RemoteEngine> {
-  const connection = await connectToDataDir(dataDir, options.client);
+  const connection = await connectToDataDir(dataDir, options.client, { events: false });
   return new RemoteEngine(connection, dataDir, options);
 }

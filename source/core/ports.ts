@@ -282,6 +282,8 @@ export interface LogQuery {
   jira?: string;
   /** Free text: matched against GUID, key, error and action. */
   text?: string;
+  /** Rows for a list: `request` and `response` come back null (they are most of a row's bytes; a list shows neither). */
+  brief?: boolean;
 }
 
 /** The ticket a GUID names. */

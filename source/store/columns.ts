@@ -38,12 +38,15 @@ export interface Where {
   params: Params;
 }
 
-/** The rows of `table` that `where` picks, newest first, from `offset`, at most `limit` (none: all). */
-export function newestFirst<T>(db: Db, table: string, map: ColumnMap, where: Where, page: { limit?: number; offset?: number }): T[] {
+/**
+ * The rows of `table` that `where` picks, newest first, from `offset`, at most `limit` (none:
+ * all); `select` names the columns read (the rest come back null), else all of them.
+ */
+export function newestFirst<T>(db: Db, table: string, map: ColumnMap, where: Where, page: { limit?: number; offset?: number }, select = '*'): T[] {
   const limit = page.limit === undefined ? -1 : Math.max(0, Math.floor(page.limit));
   const offset = Math.max(0, Math.floor(page.offset ?? 0));
   return db
-    .all(`SELECT * FROM ${table} ${where.clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...where.params, limit, offset])
+    .all(`SELECT ${select} FROM ${table} ${where.clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...where.params, limit, offset])
     .map((row) => fromRow<T>(map, row));
 }
 

@@ -25,6 +25,15 @@ const columns: ColumnMap = {
   jira: { column: 'jira' },
 };
 const { id: _id, ...insertColumns } = columns;
+/** The columns of a brief row: all but the request sent and Jira's answer (kept up to 2 KB each). */
+const { request: _request, response: _response, ...briefColumns } = columns;
+const briefSelect = Object.values(briefColumns).map((c) => c.column).join(', ');
+
+/** Whether a query filters nothing (the whole log). */
+function unfiltered(query: Omit<LogQuery, 'offset' | 'limit'>): boolean {
+  return query.status === undefined && query.guid === undefined && query.jira === undefined
+    && query.ticketKey === undefined && (query.text === undefined || query.text === '');
+}
 
 /** The WHERE clause and its parameters for the filter parts of a query. */
 function where(query: Omit<LogQuery, 'offset' | 'limit'>): { clause: string; params: Params } {
@@ -72,7 +81,8 @@ export class LogReader {
 
   /** Rows matching the filter, newest first, from offset, at most limit. */
   query(query: LogQuery): LogRow[] {
-    return newestFirst<LogRow>(this.db, 'log', columns, where(query), query);
+    // A brief page reads neither big column out of SQLite: the attached apps' list, twenty times a second.
+    return newestFirst<LogRow>(this.db, 'log', columns, where(query), query, query.brief ? briefSelect : '*');
   }
 
   /** How many rows match the filter. */
@@ -92,13 +102,18 @@ export class LogTable extends LogReader {
 
   constructor(db: Db, private readonly changed: () => void, private readonly jira: string) {
     super(db);
-    this.total = this.count();
+    this.total = super.count();
   }
 
   /** Counts the rows again (after a rollback undid inserts or deletes). */
   recount(): void {
-    this.total = this.count();
+    this.total = super.count();
     this.anyFinished = true;
+  }
+
+  /** The whole log's size is the kept total: every snapshot asks it, and count(*) walks every row. */
+  override count(query: Omit<LogQuery, 'offset' | 'limit'> = {}): number {
+    return unfiltered(query) ? this.total : super.count(query);
   }
 
   /** Adds a row (marked with the Jira the store is bound to, unless it names one); returns its id. */

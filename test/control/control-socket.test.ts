@@ -173,3 +173,31 @@ test('updates to an app are batched: at most one per 50 ms however fast lines ar
   assert.equal(last.snapshot.logCount, host.runtime.engine.getSnapshot().logCount, 'the last update carries the latest state');
   assert.ok(last.snapshot.logCount >= 1000);
 });
+
+test('a client that says hello without events gets the state only, and events once it asks for them', async (t) => {
+  const host = await startEngineHost();
+  t.after(() => host.close());
+  const c = await raw(host.runtime.control?.path as string);
+  t.after(() => c.socket.destroy());
+  c.socket.write('{"type":"hello","version":1,"events":false}\n');
+  await waitUntil(() => c.got.length >= 1, 'hello');
+  type Update = { type: string; snapshot?: { logCount: number }; events?: Array<{ type: string; guid?: string }> };
+  const updates = () => c.got.filter((m) => m.type === 'update') as Update[];
+  assert.equal((await host.runtime.engine.submitLine('quiet-1|CREATE|summary;q|')).startsWith('OK '), true);
+  await waitUntil(() => updates().some((u) => (u.snapshot?.logCount ?? 0) >= 1), 'an update with the new row');
+  assert.equal(updates().some((u) => u.events !== undefined), false, 'no event to a client that wants none');
+
+  c.socket.write('{"type":"request","id":7,"method":"watchEvents","params":{"on":"yes"}}\n');
+  await waitUntil(() => c.got.some((m) => m.id === 7), 'the bad watchEvents answered');
+  const bad = c.got.find((m) => m.id === 7) as { ok: boolean; error: string };
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /on must be true or false/);
+
+  c.socket.write('{"type":"request","id":8,"method":"watchEvents","params":{"on":true}}\n');
+  await waitUntil(() => c.got.some((m) => m.id === 8), 'watchEvents answered');
+  assert.equal((c.got.find((m) => m.id === 8) as { ok: boolean }).ok, true);
+  assert.equal((await host.runtime.engine.submitLine('loud-1|CREATE|summary;l|')).startsWith('OK '), true);
+  const heard = () => updates().flatMap((u) => u.events ?? []);
+  await waitUntil(() => heard().some((e) => e.type === 'accepted' && e.guid === 'loud-1'), 'the event of the line after it asked');
+  assert.equal(heard().some((e) => e.guid === 'quiet-1' && e.type === 'accepted'), false, 'nothing from before it asked');
+});

@@ -28,7 +28,7 @@ test('apps in step get the same update, each event once, and nothing when nothin
   const apps = [builder.join(), builder.join(), builder.join()];
   const snapshot = snapshotOf(1);
   for (let i = 0; i < 5; i++) builder.add(event(i));
-  const out = builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot, settings: () => settings });
+  const out = builder.flush(apps.map((state) => ({ state, sendable: true, events: true })), { snapshot, settings: () => settings });
   const first = out.get(apps[0]);
   assert.ok(first);
   for (const app of apps) assert.equal(out.get(app)?.toString(), first.toString());
@@ -39,12 +39,12 @@ test('apps in step get the same update, each event once, and nothing when nothin
   assert.equal(update.settings, undefined);
 
   // Nothing changed: no update at all.
-  const again = builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot, settings: () => settings });
+  const again = builder.flush(apps.map((state) => ({ state, sendable: true, events: true })), { snapshot, settings: () => settings });
   assert.equal(again.size, 0);
 
   // Only the settings changed: the snapshot and catalogue are not sent again.
   for (const app of apps) app.settingsDirty = true;
-  const third = parse(builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot, settings: () => settings }).get(apps[1]))!;
+  const third = parse(builder.flush(apps.map((state) => ({ state, sendable: true, events: true })), { snapshot, settings: () => settings }).get(apps[1]))!;
   assert.deepEqual(third.settings, settings);
   assert.equal(third.snapshot, undefined);
   assert.equal('catalogue' in third, false);
@@ -58,12 +58,12 @@ test('an app attached during a window gets the events from then on, the others a
   builder.add(event(1));
   const late = builder.join();
   builder.add(event(2));
-  const out = builder.flush([{ state: early, sendable: true }, { state: late, sendable: true }], { snapshot: snapshotOf(3), settings: () => settings });
+  const out = builder.flush([{ state: early, sendable: true, events: true }, { state: late, sendable: true, events: true }], { snapshot: snapshotOf(3), settings: () => settings });
   assert.deepEqual(parse(out.get(early))!.events?.map((e) => (e as { guid: string }).guid), ['G0', 'G1', 'G2']);
   assert.deepEqual(parse(out.get(late))!.events?.map((e) => (e as { guid: string }).guid), ['G2']);
   // From the next window on, both are in step again.
   builder.add(event(3));
-  const next = builder.flush([{ state: early, sendable: true }, { state: late, sendable: true }], { snapshot: snapshotOf(4), settings: () => settings });
+  const next = builder.flush([{ state: early, sendable: true, events: true }, { state: late, sendable: true, events: true }], { snapshot: snapshotOf(4), settings: () => settings });
   assert.equal(next.get(early)?.toString(), next.get(late)?.toString());
 });
 
@@ -76,7 +76,7 @@ test('an app whose buffer was full keeps what it is owed, bounded: the cap in ev
   // Three windows while the stuck app cannot take updates: more events than the cap.
   for (let w = 0; w < 3; w++) {
     for (let i = 0; i < 150; i++) builder.add(event(emitted++));
-    const out = builder.flush([{ state: reading, sendable: true }, { state: stuck, sendable: false }], { snapshot: snapshotOf(emitted), settings: () => settings });
+    const out = builder.flush([{ state: reading, sendable: true, events: true }, { state: stuck, sendable: false, events: true }], { snapshot: snapshotOf(emitted), settings: () => settings });
     assert.equal(out.has(stuck), false, 'nothing written to a full buffer');
     const update = parse(out.get(reading))!;
     readingSaw += (update.events?.length ?? 0) + (update.eventsDropped ?? 0);
@@ -85,7 +85,7 @@ test('an app whose buffer was full keeps what it is owed, bounded: the cap in ev
   assert.equal(readingSaw, emitted);
   // It drains: one update with the latest snapshot, the first events it missed, and the count of the rest.
   builder.add(event(emitted++));
-  const out = builder.flush([{ state: reading, sendable: true }, { state: stuck, sendable: true }], { snapshot: snapshotOf(emitted), settings: () => settings });
+  const out = builder.flush([{ state: reading, sendable: true, events: true }, { state: stuck, sendable: true, events: true }], { snapshot: snapshotOf(emitted), settings: () => settings });
   const caughtUp = parse(out.get(stuck))!;
   assert.equal(caughtUp.snapshot?.logCount, emitted);
   assert.equal(caughtUp.events?.length, MAX_EVENTS_PER_UPDATE);
@@ -93,7 +93,7 @@ test('an app whose buffer was full keeps what it is owed, bounded: the cap in ev
   assert.equal(caughtUp.events!.length + caughtUp.eventsDropped!, emitted, 'every event sent or counted, none twice');
   // And it is in step again afterwards.
   builder.add(event(emitted++));
-  const after = builder.flush([{ state: reading, sendable: true }, { state: stuck, sendable: true }], { snapshot: snapshotOf(emitted), settings: () => settings });
+  const after = builder.flush([{ state: reading, sendable: true, events: true }, { state: stuck, sendable: true, events: true }], { snapshot: snapshotOf(emitted), settings: () => settings });
   assert.equal(after.get(stuck)?.toString(), after.get(reading)?.toString());
 });
 
@@ -104,7 +104,7 @@ test('a window left open when every app went away is not charged to the next app
   builder.discard();
   const next = builder.join();
   builder.add(event(999));
-  const update = parse(builder.flush([{ state: next, sendable: true }], { snapshot: snapshotOf(1), settings: () => settings }).get(next))!;
+  const update = parse(builder.flush([{ state: next, sendable: true, events: true }], { snapshot: snapshotOf(1), settings: () => settings }).get(next))!;
   assert.deepEqual(update.events?.map((e) => (e as { guid: string }).guid), ['G999']);
   assert.equal(update.eventsDropped, undefined);
 });
@@ -113,9 +113,36 @@ test('more events in one window than the cap: the cap is sent, the rest counted,
   const builder = new UpdateBuilder();
   const apps = [builder.join(), builder.join()];
   for (let i = 0; i < MAX_EVENTS_PER_UPDATE + 37; i++) builder.add(event(i));
-  const out = builder.flush(apps.map((state) => ({ state, sendable: true })), { snapshot: snapshotOf(1), settings: () => settings });
+  const out = builder.flush(apps.map((state) => ({ state, sendable: true, events: true })), { snapshot: snapshotOf(1), settings: () => settings });
   const update = parse(out.get(apps[1]))!;
   assert.equal(update.events?.length, MAX_EVENTS_PER_UPDATE);
   assert.equal(update.eventsDropped, 37);
   assert.equal(out.get(apps[0])?.toString(), out.get(apps[1])?.toString());
+});
+
+test('an app that wants no events gets the state without them, and events from when it asks for them', () => {
+  const builder = new UpdateBuilder();
+  const listening = builder.join();
+  const app = builder.join();
+  builder.add(event(0));
+  builder.add(event(1));
+  const targets = (appEvents: boolean) => [{ state: listening, sendable: true, events: true }, { state: app, sendable: true, events: appEvents }];
+  const snapshot = snapshotOf(2);
+  const out = builder.flush(targets(false), { snapshot, settings: () => settings });
+  const plain = parse(out.get(app))!;
+  assert.equal(plain.snapshot?.logCount, 2, 'the state still comes');
+  assert.equal(plain.events, undefined, 'but no event');
+  assert.equal(parse(out.get(listening))!.events?.length, 2);
+  // Only events in a window: nothing for the app, something for the listener.
+  builder.add(event(2));
+  const quiet = builder.flush(targets(false), { snapshot, settings: () => settings });
+  assert.equal(quiet.has(app), false, 'no update of events it does not want');
+  assert.equal(quiet.has(listening), true);
+  // It asks for events in the middle of a window: the ones after that, none from before.
+  builder.add(event(3));
+  builder.watch(app);
+  builder.add(event(4));
+  const watched = builder.flush(targets(true), { snapshot: snapshotOf(5), settings: () => settings });
+  assert.deepEqual(parse(watched.get(app))!.events?.map((e) => (e as { guid: string }).guid), ['G4']);
+  assert.deepEqual(parse(watched.get(listening))!.events?.map((e) => (e as { guid: string }).guid), ['G3', 'G4']);
 });

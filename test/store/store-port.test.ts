@@ -104,6 +104,9 @@ test('log: insert, get, update, newest-first query with filters and paging, coun
     assert.equal(store.countLog(), 3);
     assert.equal(store.countLog({ status: 'Ok' }), 1);
     assert.equal(store.countLog({ text: 'disk' }), 1);
+    // A brief page (a list): the same rows, without the request and Jira's answer.
+    const [brief] = store.queryLog({ guid: 'disk-full', brief: true });
+    assert.deepEqual(brief, { ...store.getLog(first)!, request: null, response: null });
     const path = store.insertLog(logRow({ status: 'Failed', error: 'cannot read C:\\temp\\100%_done' }));
     assert.deepEqual(store.queryLog({ text: 'c:\\temp\\100%_' }).map((r) => r.id), [path], 'backslash, % and _ literal together');
     assert.deepEqual(store.queryLog({ text: 'c:\\temp\\100%x' }).map((r) => r.id), []);
