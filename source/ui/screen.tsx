@@ -14,6 +14,7 @@ import { CLEAR_SCREEN, crashMessage, installExitGuards, prefixNextWrite, type Al
 import { Splash } from './components/splash.js';
 import { KeyReader } from './key-reader.js';
 import { startTemplate } from './early-frame.js';
+import { attachedNice, restorePriority, yieldToEngine } from './attached-priority.js';
 
 /** Runs the app on the terminal (on the alternate screen, entered by the caller); resolves with the exit code once the runtime has stopped. */
 export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<number> {
@@ -22,7 +23,11 @@ export async function runOnScreen(settings: Settings, alt: AltScreen): Promise<n
   const keys = new KeyReader(process.stdin);
   const { lockHolder } = await import('../control/control-address.js');
   const holder = await lockHolder(settings.dataDir);
-  const startOwn = async () => (await import('../daemon/runtime.js')).startRuntime(settings, { face: 'app' });
+  // The daemon did not come back and the user starts an engine here: at the priority the app had, where allowed.
+  const startOwn = async () => {
+    restorePriority();
+    return (await import('../daemon/runtime.js')).startRuntime(settings, { face: 'app' });
+  };
   if (holder === null || holder === process.pid) {
     // The common case, an engine of our own: the App now, over an engine that is still
     // starting (starting-services.ts); the store, sql.js, undici and the simulator load
@@ -77,9 +82,12 @@ export async function ownOrAttached(settings: Settings, startRuntime: typeof imp
   const { lockHolder } = await import('../control/control-address.js');
   const attach = async (holder: number): Promise<SessionEngine> => {
     const started = Date.now();
+    const nice = attachedNice();
     for (;;) {
       try {
         const engine = await attachEngine(settings.dataDir);
+        // A view of the daemon's work: on a busy host the daemon's lines come first.
+        yieldToEngine(nice);
         return { kind: 'attached', engine, warnings: [] };
       } catch (error) {
         // An engine still starting has the lock before its control socket.

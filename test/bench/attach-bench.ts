@@ -43,7 +43,10 @@ async function runChild(call: string): Promise<string> {
  */
 export async function attachedApp(dataDir: string): Promise<void> {
   const { attachEngine } = await import('../../source/control/remote-engine.js');
+  const { attachedNice, yieldToEngine } = await import('../../source/ui/attached-priority.js');
   const engine = await attachEngine(dataDir, { client: 'bench-app' });
+  // As the app does once attached (screen.tsx): JIRALINE_APP_NICE=0 measures without it.
+  yieldToEngine(attachedNice());
   engine.subscribe(() => {
     engine.queryLog({ offset: 0, limit: 26 });
     engine.countLog({});

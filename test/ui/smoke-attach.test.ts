@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -55,6 +56,13 @@ test('the real binary in tmux attaches to a running daemon: Execute → a Manual
   tmux(server, 'send-keys', '-t', 'smoke', `PS1='smoke$ '; clear; node ${cli} --data-dir ${dataDir} --config ${join(tmp.dir, 'app-config.json')}; echo EXIT=$?`, 'Enter');
 
   await screenUntil(server, 'attached to the daemon', (s) => s.includes(`attached to pid ${daemon.pid}`) && s.includes('connected as'));
+  // The attached app yields the CPU to the daemon (nice 10, or its own if lower already): `jiraline status` names its pid.
+  const status = JSON.parse(execFileSync(process.execPath, [cli, 'status', '--json', '--data-dir', dataDir], { env: isolatedEnv(tmp.dir), encoding: 'utf8' })) as { attached: Array<{ pid: number }> };
+  const appPid = status.attached[0]?.pid;
+  assert.ok(appPid, 'the attached app is listed with its pid');
+  const stat = readFileSync(`/proc/${appPid}/stat`, 'utf8');
+  const appNice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); // field 19: nice
+  assert.equal(appNice, Math.max(getPriority(), 10), 'the attached app runs at nice 10');
   tmux(server, 'send-keys', '-t', 'smoke', 'x');
   let screen = await screenUntil(server, 'Created DEMO-N', (s) => /Created DEMO-\d+/.test(s));
   const key = /Created (DEMO-\d+)/.exec(screen)?.[1] as string;
