@@ -5,7 +5,7 @@
 // (snapshot, settings, events), batched to at most one every UPDATE_INTERVAL_MS.
 import type { SettingsState } from '../daemon/shared-settings.js';
 import type { EngineEvent, EngineSnapshot } from '../core/engine-api.js';
-import type { FieldDef } from '../core/ports.js';
+import type { FieldDef, LogQuery, LogRow } from '../core/ports.js';
 
 /** The protocol version both sides must speak. */
 export const PROTOCOL_VERSION = 1;
@@ -64,7 +64,8 @@ export type ServerMessage =
   | { type: 'hello'; version: number; engine: EngineInfo; state: HelloState }
   | { type: 'reply'; id: number; ok: true; result: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
-  | { type: 'update'; snapshot?: WireSnapshot; catalogue?: FieldDef[] | null; settings?: SettingsState; events?: EngineEvent[]; eventsDropped?: number }
+  /** `log`: the rows of the window the client last asked (brief), at this update's log version. */
+  | { type: 'update'; snapshot?: WireSnapshot; catalogue?: FieldDef[] | null; settings?: SettingsState; events?: EngineEvent[]; eventsDropped?: number; log?: { query: LogQuery; rows: LogRow[] } }
   /** A message the engine could not take; the connection stays open unless `closing`. */
   | { type: 'error'; error: string; closing?: boolean };
 

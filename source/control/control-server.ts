@@ -21,7 +21,8 @@ import { LineFramer } from '../daemon/line-framer.js';
 import type { EngineApi } from '../core/engine-api.js';
 import type { SharedSettings } from '../daemon/shared-settings.js';
 import { removeControlRecord, writeControlRecord } from './control-address.js';
-import { controlMethods } from './control-methods.js';
+import { controlMethods, logQueryOf, wantsBrief } from './control-methods.js';
+import type { LogQuery } from '../core/ports.js';
 import {
   MAX_MESSAGE_BYTES, PROTOCOL_VERSION, STATUS_CLIENT, UPDATE_INTERVAL_MS, wireSnapshot,
   type AttachedClient, type EngineInfo, type HelloState, type ServerMessage,
@@ -83,6 +84,8 @@ interface Client {
   workScheduled: boolean;
   /** It wants the engine's events in its updates (hello `events`, request `watchEvents`). */
   events: boolean;
+  /** The brief log window it last asked for (its JSON the key): pushed with each new snapshot until `unwatchLog`. */
+  watch: { query: LogQuery; key: string } | null;
 }
 
 /** Binds the socket at `info.socket`, writes the control record, serves until close(). */
@@ -133,11 +136,31 @@ export async function startControlServer(options: ControlServerOptions): Promise
     // The apps read the log again on this update's logVersion: they get fresh answers.
     reads.clear();
     if (clients.size === 0) return;
+    // Each watched window is read once for every app watching it, when the first one is sent it.
+    const windows = new Map<string, string | null>();
+    const logFor = (watch: { query: LogQuery; key: string }) => ({
+      key: watch.key,
+      json: () => {
+        let json = windows.get(watch.key);
+        if (json === undefined) {
+          try {
+            json = `{"query":${watch.key},"rows":${reads.answer('queryLog', watch.query).toString('utf8')}}`;
+          } catch {
+            json = null; // a store closing under the update: the app asks as before
+          }
+          windows.set(watch.key, json);
+        }
+        return json;
+      },
+    });
     const targets = [...clients].map((client) => {
       // A client not reading keeps what it is owed; 'drain' schedules it again with the latest state.
       const full = client.socket.writableLength > SKIP_UPDATES_BYTES;
       if (client.ready && full) client.skipped = true;
-      return { client, state: client.update, sendable: client.ready && !client.socket.destroyed && !full, events: client.events };
+      return {
+        client, state: client.update, sendable: client.ready && !client.socket.destroyed && !full, events: client.events,
+        log: client.watch && logFor(client.watch),
+      };
     });
     const out = updates.flush(targets, { snapshot: engine.getSnapshot(), settings: () => shared.store.get() });
     for (const { client, state } of targets) {
@@ -204,6 +227,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return;
     }
     const id = message.id;
+    if (message.method === 'unwatchLog') {
+      // Its pane no longer reads the rows pushed to it; its next read of the log watches again.
+      client.watch = null;
+      send(client, { type: 'reply', id, ok: true, result: null });
+      return;
+    }
     if (message.method === 'watchEvents') {
       // The client's own state, so answered here rather than by the engine's methods.
       const on = (message.params as { on?: unknown } | null)?.on;
@@ -227,6 +256,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
       if (reads.shares(name)) {
         // The same question from every app after an update: answered once, the same bytes to each.
         const result = reads.answer(name, message.params);
+        // The window a list shows (brief rows): from now on it comes with each update, unasked.
+        if (name === 'queryLog' && wantsBrief(message.params)) {
+          const query = logQueryOf(message.params, true);
+          client.watch = { query, key: JSON.stringify(query) };
+        }
         sendText(client, `{"type":"reply","id":${JSON.stringify(id)},"ok":true,"result":`);
         sendText(client, result);
         sendText(client, '}\n');
@@ -280,7 +314,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server: Server = createServer((socket) => {
     const client: Client = {
       socket, ready: false, about: { client: 'unknown', pid: null, since: Date.now() }, inFlight: 0,
-      update: updates.join(), backlog: [], working: false, skipped: false, held: false, workScheduled: false, events: true,
+      update: updates.join(), backlog: [], working: false, skipped: false, held: false, workScheduled: false, events: true, watch: null,
     };
     clients.add(client);
     const framer = new LineFramer(MAX_MESSAGE_BYTES);

@@ -50,6 +50,12 @@ export interface UpdateTarget {
   sendable: boolean;
   /** Whether it wants the engine's events (else it is sent the state only, and owed no event). */
   events: boolean;
+  /**
+   * The log window it watches: sent with every update that carries a new snapshot, as
+   * `"log":` + json() (made once per key for every app watching the same window; null:
+   * not to be had now, the app asks as before).
+   */
+  log?: { key: string; json: () => string | null } | null;
 }
 
 /** The engine's state as one flush sees it. */
@@ -103,7 +109,7 @@ export class UpdateBuilder {
     let catalogueJson: string | undefined;
     let settingsJson: string | undefined;
     const shared = new Map<string, Buffer>();
-    for (const { state, sendable, events } of targets) {
+    for (const { state, sendable, events, log } of targets) {
       const from = state.joined && state.joined.window === window ? state.joined.from : 0;
       state.joined = null;
       // An app that wants no events is owed none: it is in step whatever the window holds.
@@ -125,8 +131,10 @@ export class UpdateBuilder {
       if (withSnapshot) text += `,"snapshot":${(snapshotJson ??= JSON.stringify(wireSnapshot(snapshot)))}`;
       if (withCatalogue) text += `,"catalogue":${(catalogueJson ??= JSON.stringify(snapshot.catalogue))}`;
       if (withSettings) text += `,"settings":${(settingsJson ??= JSON.stringify(input.settings()))}`;
+      const logJson = withSnapshot && log ? log.json() : null;
+      if (logJson !== null) text += `,"log":${logJson}`;
       if (inStep) {
-        const key = `${withSnapshot ? 1 : 0}${withCatalogue ? 1 : 0}${withSettings ? 1 : 0}${mine ? 1 : 0}`;
+        const key = `${withSnapshot ? 1 : 0}${withCatalogue ? 1 : 0}${withSettings ? 1 : 0}${mine ? 1 : 0}${logJson !== null && log ? log.key : ''}`;
         let bytes = shared.get(key);
         if (!bytes) {
           if (mine && mine.events.length > 0) text += `,"events":${(mine.json ??= JSON.stringify(mine.events))}`;

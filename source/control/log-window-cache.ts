@@ -51,6 +51,8 @@ export class LogWindowCache {
   /** The newest question per filter asked while its fetch was out. */
   private wanted = new Map<string, LogQuery>();
   private version = 0;
+  /** The filter of the rows the engine last pushed, while the pane has not read them. */
+  private pushedUnread: string | null = null;
 
   constructor(private readonly fetcher: () => LogFetcher | null, private readonly onLanded: () => void) {}
 
@@ -59,8 +61,25 @@ export class LogWindowCache {
     this.version = version;
   }
 
+  /**
+   * Rows the engine pushed with an update, for the window this app last asked (at the
+   * update's log version): the redraw after it finds them here and asks nothing. Returns
+   * false when the rows pushed before were never read — the pane no longer shows them, and
+   * the engine may stop sending them.
+   */
+  offer(query: LogQuery, rows: LogRow[]): boolean {
+    const key = filterKey(filterOf(query));
+    const limit = query.limit ?? 50;
+    const read = this.pushedUnread === null;
+    this.blocks.set(key, { version: this.version, start: query.offset ?? 0, rows, atEnd: rows.length < limit });
+    this.trim(this.blocks);
+    this.pushedUnread = key;
+    return read;
+  }
+
   /** A new engine (reattached): nothing cached belongs to it. */
   clear(): void {
+    this.pushedUnread = null;
     this.blocks.clear();
     this.counts.clear();
     this.single.clear();
@@ -84,6 +103,7 @@ export class LogWindowCache {
     const limit = query.limit ?? 50;
     const block = this.blocks.get(key);
     const covers = block !== undefined && offset >= block.start && (offset + limit <= block.start + block.rows.length || block.atEnd);
+    if (this.pushedUnread === key) this.pushedUnread = null;
     // Near an edge of what is held, the next window is fetched ahead, so that paging on
     // finds its rows already here and draws once, without waiting for a round trip.
     const nearEnd = covers && !block.atEnd && offset + 2 * limit > block.start + block.rows.length;

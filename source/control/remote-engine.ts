@@ -119,6 +119,10 @@ export class RemoteEngine implements EngineApi {
         this.log.setVersion(this.localVersion);
       }
     }
+    // Rows of the window this app last asked, at the new log version: the redraw asks nothing.
+    // Rows it no longer reads are not worth their bytes: the engine is asked to stop (a read
+    // of the log asks for them again).
+    if (update.log && !this.log.offer(update.log.query, update.log.rows)) void this.connection.request('unwatchLog').catch(() => undefined);
     if (update.catalogue !== undefined) this.catalogueDefs = update.catalogue;
     if (update.settings) {
       // While our own saves are out, an older echo of them must not undo a newer edit.

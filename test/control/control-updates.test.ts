@@ -146,3 +146,32 @@ test('an app that wants no events gets the state without them, and events from w
   assert.deepEqual(parse(watched.get(app))!.events?.map((e) => (e as { guid: string }).guid), ['G4']);
   assert.deepEqual(parse(watched.get(listening))!.events?.map((e) => (e as { guid: string }).guid), ['G3', 'G4']);
 });
+
+test('the watched log window goes with a new snapshot, made once per window, and apps watching the same one share the bytes', () => {
+  const builder = new UpdateBuilder();
+  const [a, b, c] = [builder.join(), builder.join(), builder.join()];
+  let made = 0;
+  const window = (key: string) => ({ key, json: () => {
+    made += 1;
+    return `{"query":${key},"rows":[]}`;
+  } });
+  const top = window('{"offset":0}');
+  const shared = new Map<string, string>();
+  const memo = (w: ReturnType<typeof window>) => ({ key: w.key, json: () => shared.get(w.key) ?? (shared.set(w.key, w.json() as string), shared.get(w.key) as string) });
+  const snapshot = snapshotOf(1);
+  const targets = [
+    { state: a, sendable: true, events: false, log: memo(top) },
+    { state: b, sendable: true, events: false, log: memo(top) },
+    { state: c, sendable: true, events: false, log: memo(window('{"offset":30}')) },
+  ];
+  const out = builder.flush(targets, { snapshot, settings: () => settings });
+  assert.equal(out.get(a)?.toString(), out.get(b)?.toString(), 'the same window, the same bytes');
+  assert.deepEqual((parse(out.get(a)) as { log?: unknown }).log, { query: { offset: 0 }, rows: [] });
+  assert.deepEqual((parse(out.get(c)) as { log?: unknown }).log, { query: { offset: 30 }, rows: [] });
+  assert.equal(made, 2, 'each window read once');
+  // No new snapshot (only settings): no rows.
+  a.settingsDirty = true;
+  const next = builder.flush(targets, { snapshot, settings: () => settings });
+  assert.equal((parse(next.get(a)) as { log?: unknown }).log, undefined);
+  assert.equal(made, 2);
+});
