@@ -72,7 +72,10 @@ test('with the settle window at 0 the late creates make second tickets, and the 
   // one, made first or not): wait for the update on any, then for the check; the one left open
   // must be the one that took the update. (A loaded CI machine needs the long deadlines.)
   const landed = (g: string) => ticketsOf(sim, g).open.some((i) => i.fields.description === `checked ${g}`);
-  await waitUntil(() => guids.every(landed), () => `every update landed (not yet: ${guids.filter((g) => !landed(g)).join(', ')})`, 120_000);
+  const why = (g: string) => JSON.stringify({ g, status: runtime.engine.status(g), tickets: ticketsOf(sim, g).all.map((i) => [i.key, i.fields.labels, i.fields.description, i.status]),
+    rows: runtime.engine.queryLog({ guid: g, limit: 10 }).map((r) => [r.action, r.status, r.ticketKey, r.error, r.attempts, r.nextAttemptAt]) });
+  const snap = () => { const x = runtime.engine.getSnapshot(); return JSON.stringify({ c: x.connection.state, paused: x.paused, q: x.queueDepth, pacing: x.pacing, once: x.exactlyOnce, now: Date.now() }); };
+  await waitUntil(() => guids.every(landed), () => `every update landed (not yet: ${guids.filter((g) => !landed(g)).map(why).join('\n')})\n${snap()}\n${events.filter((e) => !['accepted', 'sent', 'request'].includes(e.event)).map((e) => JSON.stringify(e)).join('\n')}`, 60_000);
   await waitUntil(() => runtime.engine.getSnapshot().exactlyOnce.repairChecks === 0 && guids.every((g) => ticketsOf(sim, g).open.length === 1),
     () => `the duplicate checks are made and every GUID has one open ticket (checks waiting: ${runtime.engine.getSnapshot().exactlyOnce.repairChecks})`, 120_000);
   for (const g of guids) assert.equal(ticketsOf(sim, g).open[0].fields.description, `checked ${g}`, `the ticket kept for ${g} is the one that took the update`);
