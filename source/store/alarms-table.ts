@@ -90,9 +90,17 @@ function noteLineSql(rows: number): string {
 const ticketSet =
   'ticket_status = CASE WHEN ticket_key IS ? THEN ticket_status ELSE NULL END, ' +
   'ticket_resolved = CASE WHEN ticket_key IS ? THEN ticket_resolved ELSE NULL END, ticket_key = ?, ticket_url = ?';
-/** settle's rule, on the ticket_resolved that ticketChanged leaves (the old row's when the key is the same). */
-const settleOnTicket =
-  "state = CASE WHEN ? = 'failed' THEN 'failed' WHEN (CASE WHEN ticket_key IS ? THEN ticket_resolved ELSE NULL END) = 1 THEN 'resolved' ELSE 'open' END";
+
+/**
+ * settle with the ticket's copy waiting, as one UPDATE: ticketSet above, then settle's rule on
+ * the ticket_resolved that ticketSet leaves (the old row's when the key is the same). The key
+ * is bound once (?1) where it is compared and set (each string bound is a copy into SQLite).
+ */
+const settleWithTicket =
+  'UPDATE alarms SET ticket_status = CASE WHEN ticket_key IS ?1 THEN ticket_status ELSE NULL END, ' +
+  'ticket_resolved = CASE WHEN ticket_key IS ?1 THEN ticket_resolved ELSE NULL END, ticket_key = ?1, ticket_url = ?2, ' +
+  "state = CASE WHEN ?3 = 'failed' THEN 'failed' WHEN (CASE WHEN ticket_key IS ?1 THEN ticket_resolved ELSE NULL END) = 1 THEN 'resolved' ELSE 'open' END " +
+  'WHERE jira = ?4 AND guid = ?5';
 
 /**
  * The alarms of the store's Jira, changed as lines are accepted and outcomes come back.
@@ -196,8 +204,7 @@ export class AlarmsTable extends AlarmsReader {
       const ticket = this.tickets.get(guid) ?? null;
       this.tickets.delete(guid);
       const key = ticket?.ticketKey ?? null;
-      this.db.run(`UPDATE alarms SET ${ticketSet}, ${settleOnTicket} WHERE jira = ? AND guid = ?`,
-        [key, key, key, ticket?.ticketUrl ?? null, outcome, key, this.jira, guid]);
+      this.db.run(settleWithTicket, [key, ticket?.ticketUrl ?? null, outcome, this.jira, guid]);
     } else {
       this.db.run(
         "UPDATE alarms SET state = CASE WHEN ? = 'failed' THEN 'failed' WHEN ticket_resolved = 1 THEN 'resolved' ELSE 'open' END WHERE jira = ? AND guid = ?",
