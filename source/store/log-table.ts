@@ -4,7 +4,7 @@
 // See docs/architecture.md#the-log-statistics-and-pruning.
 import type { LogQuery, LogRow } from '../core/ports.js';
 import type { Db, Params } from './database.js';
-import { countWhere, fromRow, insertSql, newestFirst, updateSql, type ColumnMap } from './columns.js';
+import { countWhere, fromRow, insertWithIdSql, newestFirst, TableIds, updateSql, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -89,22 +89,27 @@ export class LogTable extends LogReader {
   // False once a prune found every finished row gone: until a row finishes, none can go, and
   // during an outage (every new row Pending) each insert would look again for nothing.
   private anyFinished = true;
+  private readonly ids: TableIds;
 
   constructor(db: Db, private readonly changed: () => void, private readonly jira: string) {
     super(db);
     this.total = this.count();
+    this.ids = new TableIds(db, 'log');
   }
 
   /** Counts the rows again (after a rollback undid inserts or deletes). */
   recount(): void {
     this.total = this.count();
     this.anyFinished = true;
+    this.ids.forget();
   }
 
   /** Adds a row (marked with the Jira the store is bound to, unless it names one); returns its id. */
   insert(row: Omit<LogRow, 'id'>): number {
-    const { sql, params } = insertSql('log', insertColumns, { ...row, jira: row.jira ?? this.jira });
-    const id = this.db.insert(sql, params);
+    const id = this.ids.peek();
+    const { sql, params } = insertWithIdSql('log', insertColumns, id, { ...row, jira: row.jira ?? this.jira });
+    this.db.run(sql, params);
+    this.ids.used();
     this.total += 1;
     if (row.status !== 'Pending') this.anyFinished = true;
     this.changed();

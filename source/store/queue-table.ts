@@ -2,7 +2,7 @@
 // process stopped.
 import type { QueuedCommand } from '../core/ports.js';
 import type { Db } from './database.js';
-import { fromRow, insertSql, updateSql, type ColumnMap } from './columns.js';
+import { fromRow, insertWithIdSql, TableIds, updateSql, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -28,14 +28,25 @@ const insertColumns: ColumnMap = { ...updateColumns, jira: { column: 'jira' } };
  * those accepted for another Jira wait, Pending, until jiraline points at that Jira again.
  */
 export class QueueTable {
-  constructor(private readonly db: Db, private readonly changed: () => void, private readonly jira: string) {}
+  private readonly ids: TableIds;
+
+  constructor(private readonly db: Db, private readonly changed: () => void, private readonly jira: string) {
+    this.ids = new TableIds(db, 'commands');
+  }
 
   /** Stores a new command for this Jira; returns its id (accept order). */
   insert(command: Omit<QueuedCommand, 'id'>): number {
-    const { sql, params } = insertSql('commands', insertColumns, { ...command, jira: this.jira });
-    const id = this.db.insert(sql, params);
+    const id = this.ids.peek();
+    const { sql, params } = insertWithIdSql('commands', insertColumns, id, { ...command, jira: this.jira });
+    this.db.run(sql, params);
+    this.ids.used();
     this.changed();
     return id;
+  }
+
+  /** After a rollback: the next id is read from the database again. */
+  forgetIds(): void {
+    this.ids.forget();
   }
 
   /** Changes the given fields of a command (an unknown id changes nothing). */

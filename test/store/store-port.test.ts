@@ -291,3 +291,29 @@ test('statistics: counts are seen at once, written with the next commit, kept on
     assert.deepEqual(again.statsDays('2026-11-29', '2026-11-29'), [{ day: '2026-11-29', created: 3, updated: 4 }]);
   });
 });
+
+test('ids: a command and a log row undone by transaction() give their ids back, as AUTOINCREMENT does; after a reopen ids go on past every one given, also past rows removed', async () => {
+  await withStore(async (store, reopen) => {
+    const c1 = store.insertCommand(command({ guid: 'A' }));
+    const l1 = store.insertLog(logRow({ guid: 'A' }));
+    assert.throws(() => store.transaction(() => {
+      store.insertCommand(command({ guid: 'undone' }));
+      store.insertLog(logRow({ guid: 'undone' }));
+      throw new Error('no');
+    }));
+    const c2 = store.insertCommand(command({ guid: 'B' }));
+    const l2 = store.insertLog(logRow({ guid: 'B' }));
+    assert.deepEqual([c2, l2], [c1 + 1, l1 + 1], 'the undone inserts left no gap');
+    store.deleteCommand(c2);
+    assert.equal(store.pruneLogToCount(0), 0, 'Pending rows stay');
+    store.updateLog(l2, { status: 'Ok' });
+    assert.equal(store.pruneLogToCount(1), 1);
+    await store.commit();
+    const again = await reopen();
+    const c3 = again.insertCommand(command({ guid: 'C' }));
+    const l3 = again.insertLog(logRow({ guid: 'C' }));
+    assert.deepEqual([c3, l3], [c2 + 1, l2 + 1], 'not the ids of the rows removed');
+    assert.equal(again.getCommand(c3)?.guid, 'C');
+    assert.equal(again.getLog(l3)?.guid, 'C');
+  });
+});
