@@ -264,6 +264,24 @@ test('log retention at the cap: Ok and Failed rows go oldest first, past any num
   });
 });
 
+test('log retention at the cap, one row over: the oldest finished row goes whether Ok, Failed or Cancelled, never a Pending one', async () => {
+  await withStore(async (store) => {
+    const pending = store.insertLog(logRow({ status: 'Pending' }));
+    const cancelled = store.insertLog(logRow({ status: 'Cancelled' }));
+    const failed = store.insertLog(logRow({ status: 'Failed' }));
+    const ok = store.insertLog(logRow({ status: 'Ok' }));
+    const order: number[] = [];
+    for (let cap = 3; cap >= 1; cap--) {
+      const before = new Set(store.queryLog({}).map((r) => r.id));
+      assert.equal(store.pruneLogToCount(cap), 1, `one over a cap of ${cap}: one row goes`);
+      order.push(...[...before].filter((id) => !store.getLog(id)));
+    }
+    assert.deepEqual(order, [cancelled, failed, ok], 'oldest first, whatever its finished status');
+    assert.equal(store.pruneLogToCount(0), 0, 'the Pending row stays');
+    assert.ok(store.getLog(pending));
+  });
+});
+
 test('statistics: counts are seen at once, written with the next commit, kept once across a restart, and undone with a rolled-back transaction', async () => {
   await withStore(async (store, reopen) => {
     store.addStats('2026-11-28', 2, 1);
