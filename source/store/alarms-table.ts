@@ -276,6 +276,8 @@ export class AlarmsTable extends AlarmsReader {
    */
   pruneToCount(maxEntries: number): number {
     this.bound = maxEntries;
+    // Nothing can be over the bound: what waits is left to go with the commit, batched.
+    if (this.total !== null && this.total + this.lines.length <= maxEntries) return 0;
     this.flush();
     if (this.total === null || (!this.exact && this.total > maxEntries)) {
       this.total = Number(this.db.get('SELECT COUNT(*) AS n FROM alarms')?.n ?? 0);
