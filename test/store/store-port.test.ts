@@ -282,6 +282,46 @@ test('log retention at the cap, one row over: the oldest finished row goes wheth
   });
 });
 
+test('a failed command kept for its retry goes when its row is pruned, also after prunes that found none, and one undone with a transaction is looked for again', async () => {
+  await withStore(async (store) => {
+    const finishedRow = (guid: string) => {
+      const logId = store.insertLog(logRow({ guid, status: 'Ok' }));
+      return logId;
+    };
+    // At the cap with no failed command at all: prunes find none.
+    for (let i = 0; i < 5; i++) finishedRow(`ok-${i}`);
+    assert.equal(store.pruneLogToCount(3), 2);
+    // Then a command fails: its row Failed, the command kept for a retry.
+    const failedRow = store.insertLog(logRow({ guid: 'F' }));
+    const failed = store.insertCommand(command({ guid: 'F', logId: failedRow }));
+    store.updateCommand(failed, { state: 'failed' });
+    store.updateLog(failedRow, { status: 'Failed' });
+    assert.equal(store.failedCommandsOf(failedRow).length, 1);
+    // Its row goes at the cap: so does the command.
+    for (let i = 5; i < 12; i++) finishedRow(`ok-${i}`);
+    store.pruneLogToCount(3);
+    assert.equal(store.getLog(failedRow), undefined, 'the Failed row was pruned');
+    assert.equal(store.getCommand(failed), undefined, 'and took its failed command along');
+    // A command stored failed from the start goes with its row too.
+    const row2 = store.insertLog(logRow({ guid: 'G', status: 'Failed' }));
+    const failed2 = store.insertCommand(command({ guid: 'G', logId: row2, state: 'failed' }));
+    for (let i = 12; i < 20; i++) finishedRow(`ok-${i}`);
+    store.pruneLogToCount(3);
+    assert.equal(store.getCommand(failed2), undefined, 'a command stored failed goes with its row too');
+    // One failed inside a transaction that is undone leaves nothing behind; one after it does, and goes.
+    assert.throws(() => store.transaction(() => {
+      const id = store.insertCommand(command({ guid: 'U' }));
+      store.updateCommand(id, { state: 'failed' });
+      throw new Error('no');
+    }));
+    const row3 = store.insertLog(logRow({ guid: 'H', status: 'Failed' }));
+    const failed3 = store.insertCommand(command({ guid: 'H', logId: row3, state: 'failed' }));
+    for (let i = 20; i < 28; i++) finishedRow(`ok-${i}`);
+    store.pruneLogToCount(3);
+    assert.equal(store.getCommand(failed3), undefined);
+  });
+});
+
 test('statistics: counts are seen at once, written with the next commit, kept once across a restart, and undone with a rolled-back transaction', async () => {
   await withStore(async (store, reopen) => {
     store.addStats('2026-11-28', 2, 1);
