@@ -18,7 +18,18 @@ export const systemClock: Clock = {
   },
 };
 
+// The last day asked for, as the moments it spans: every ticket asks for its day (the
+// statistics), and working a day out of a moment in local time cost microseconds each time.
+let lastDay = { from: 0, to: 0, day: '' };
+
 /** The local calendar day of a moment, 'YYYY-MM-DD' (statistics count by local day). */
 export function localDay(ms: number): string {
-  return localIso(ms).slice(0, 10);
+  if (ms >= lastDay.from && ms < lastDay.to) return lastDay.day;
+  const day = localIso(ms).slice(0, 10);
+  const d = new Date(ms);
+  // Local midnights as the Date constructor finds them, so a day of 23 or 25 hours spans its own length.
+  const from = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const to = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+  if (Number.isFinite(from) && ms >= from && ms < to) lastDay = { from, to, day };
+  return day;
 }

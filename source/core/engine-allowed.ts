@@ -8,7 +8,7 @@ import { ALLOWED_FRESH_MS, allowedFitsTarget, allowedFromCreateMeta, checkAllowe
 import type { TemplateRow } from './config.js';
 import type { EngineCore } from './engine-core.js';
 import { isStopped } from './engine-gate.js';
-import { fieldLabel } from './fields.js';
+import { fieldLabel, type FieldCatalogue } from './fields.js';
 
 /** The least time between two fetches a check asks for. */
 const REFRESH_GAP_MS = 60_000;
@@ -92,16 +92,10 @@ export function allowedRefusal(core: EngineCore, command: AdvancedCommand): stri
     refreshSoon(core);
     return null;
   }
-  const isStatus = (field: string) => {
-    if (field.trim().toLowerCase() === 'status') return true;
-    const def = catalogue.resolve(field);
-    return def.ok && def.value.id === 'status';
-  };
-  const statusOf = () => command.pairs.filter((p) => isStatus(p.field)).at(-1)?.value;
   if (command.action === 'UPDATE') {
     // The ticket's project is its key's: only a ticket of the list's project is judged.
     const key = core.store.getTicket(command.guid)?.ticketKey ?? '';
-    const status = statusOf();
+    const status = statusOf(command, catalogue);
     if (status === undefined || !key.toUpperCase().startsWith(`${allowed.project.toUpperCase()}-`)) return null;
     return refused(core, checkStatus(allowed, status));
   }
@@ -109,7 +103,7 @@ export function allowedRefusal(core: EngineCore, command: AdvancedCommand): stri
   let sameType = true;
   for (const { field, value } of command.pairs) {
     const def = catalogue.resolve(field);
-    if (!def.ok || isStatus(field)) continue;
+    if (!def.ok || isStatus(field, catalogue)) continue;
     if (def.value.id === 'project' && value.trim() !== '' && !allowedFitsTarget(allowed, value, undefined)) return null;
     if (def.value.id === 'issuetype' && value.trim() !== '' && !allowedFitsTarget(allowed, undefined, value)) sameType = false;
     pairs.push({ def: def.value, value });
@@ -120,8 +114,22 @@ export function allowedRefusal(core: EngineCore, command: AdvancedCommand): stri
     if (problem !== null) return refused(core, problem);
   }
   // The statuses are the project's, whatever the issue type.
-  const status = statusOf();
+  const status = statusOf(command, catalogue);
   return status === undefined ? null : refused(core, checkStatus(allowed, status));
+}
+
+// Module functions rather than closures made per line: this runs for every line accepted.
+function isStatus(field: string, catalogue: FieldCatalogue): boolean {
+  if (field.trim().toLowerCase() === 'status') return true;
+  const def = catalogue.resolve(field);
+  return def.ok && def.value.id === 'status';
+}
+
+/** The line's last `status;NAME`, if any. */
+function statusOf(command: AdvancedCommand, catalogue: FieldCatalogue): string | undefined {
+  let status: string | undefined;
+  for (const pair of command.pairs) if (isStatus(pair.field, catalogue)) status = pair.value;
+  return status;
 }
 
 /** A refusal also asks for the list again soon: the value may have been added in Jira since. */

@@ -87,5 +87,7 @@ export function fillPlaceholders(value: string, src: PlaceholderSource): string 
 
 /** The template's rows with every value filled from the line. */
 export function fillTemplate<R extends { value: string }>(rows: readonly R[], src: PlaceholderSource): R[] {
+  // Every CREATE comes here: a template without placeholders (the usual one) is not copied row by row.
+  if (!rows.some((row) => row.value.includes('{'))) return rows.slice();
   return rows.map((row) => ({ ...row, value: fillPlaceholders(row.value, src) }));
 }

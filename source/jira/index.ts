@@ -117,8 +117,9 @@ function via(t: Transport, call: CallOptions | undefined): Transport {
   const signal = call?.signal;
   const tag = call?.tag;
   if (!signal && tag === undefined) return t;
-  // Made for every call: the transport's other members are reached through it, not copied.
+  // Made for every call: the transport's other members are reached through it, not copied,
+  // and the spec goes on as it is (a copy of it per request showed in the profile).
   const tagged = Object.create(t) as Transport;
-  tagged.call = <T>(spec: CallSpec) => t.call<T>({ ...spec, signal, tag });
+  tagged.call = <T>(spec: CallSpec) => t.call<T>(spec, call);
   return tagged;
 }

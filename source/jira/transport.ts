@@ -15,7 +15,7 @@ import { authorizationHeader, secretStrings } from './auth.js';
 import { httpError, networkError, TEXT_SCAN_CHARS, type RequestContext } from './errors.js';
 import { redactCutText, redactError, redactText } from './redact.js';
 import { withQuery } from './urls.js';
-import type { JiraResponse } from '../core/ports.js';
+import type { CallOptions, JiraResponse } from '../core/ports.js';
 
 /** How much of an answer's body is recorded for the Responses view (after the secrets are masked). */
 export const RECORDED_BODY_BYTES = 2048;
@@ -49,7 +49,8 @@ export interface CallResult<T> {
 
 /** Sends calls to Jira with the current credentials. */
 export interface Transport {
-  call<T>(spec: CallSpec): Promise<CallResult<T>>;
+  /** `extra` (the engine's stop signal and the command's tag), when given, stands for the spec's own `signal` and `tag`. */
+  call<T>(spec: CallSpec, extra?: CallOptions): Promise<CallResult<T>>;
   setCredentials(credentials: Credentials | null, source?: CredentialSource): void;
   /** Hears the rate-limit headers of every answer that carries them (the engine's pacer). */
   observeRate(listener: ((headers: RateHeaders) => void) | null): void;
@@ -125,12 +126,12 @@ export function createTransport(options: TransportOptions): Transport {
     return new StopRelay(live);
   };
 
-  async function call<T>(spec: CallSpec): Promise<CallResult<T>> {
+  async function call<T>(spec: CallSpec, extra?: CallOptions): Promise<CallResult<T>> {
     const path = withQuery(spec.path, spec.query);
     const hasBody = spec.body !== undefined;
     const ctx = () => context(spec, path);
     if (closing) throw stoppingError(ctx());
-    const { signal } = spec;
+    const signal = extra ? extra.signal : spec.signal;
     if (signal?.aborted) throw stoppedError(ctx(), false);
     const relay = signal ? relayFor(signal) : null;
     // The deadline races the request and the body instead of an AbortSignal: a signal per
@@ -138,7 +139,7 @@ export function createTransport(options: TransportOptions): Transport {
     // ended by the pool's own headers timeout, and its body, should it come, is dropped.
     let late = false;
     const startedAt = Date.now();
-    const tag = spec.tag ?? null;
+    const tag = (extra ? extra.tag : spec.tag) ?? null;
     let body: Dispatcher.ResponseData['body'] | null = null;
     let end!: (reason: Error) => void;
     const ended = new Promise<never>((_resolve, reject) => {

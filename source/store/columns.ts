@@ -71,6 +71,54 @@ export function insertSql(table: string, map: ColumnMap, record: Record<string, 
   return { sql, params: fields.map((f) => toSql(map[f], record[f])) };
 }
 
+/**
+ * The ids of an AUTOINCREMENT table's inserts, kept here so that an insert names its id itself
+ * instead of asking for it with RETURNING: SQLite answers RETURNING through a temporary table,
+ * which made each insert cost about twice as much (a log row and a command every line). The
+ * next id is what AUTOINCREMENT would give — past the table's sequence and its largest id, so
+ * an id is never used twice — read from the database when first needed and after anything
+ * that may have undone inserts (forget). An INSERT with its id is journalled with it and
+ * replays the same.
+ */
+export class TableIds {
+  private next: number | null = null;
+
+  constructor(private readonly db: Db, private readonly table: string) {}
+
+  /** The id the next insert takes (not used up until `used`). */
+  peek(): number {
+    this.next ??= Number(this.db.get(
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${this.table}'), 0), coalesce((SELECT max(id) FROM ${this.table}), 0)) + 1 AS id`,
+    )?.id ?? 1);
+    return this.next;
+  }
+
+  /** The id from peek() was given to a row. */
+  used(): void {
+    if (this.next !== null) this.next += 1;
+  }
+
+  /** Reads the next id from the database again (a rollback may have undone inserts). */
+  forget(): void {
+    this.next = null;
+  }
+}
+
+const insertWithIdTexts = new Map<string, string>();
+
+/** INSERT INTO table (id, …all mapped columns…) with the given id and the values of record; no RETURNING. */
+export function insertWithIdSql(table: string, map: ColumnMap, id: number, record: Record<string, unknown>): { sql: string; params: Params } {
+  const fields = Object.keys(map);
+  let sql = insertWithIdTexts.get(table);
+  if (sql === undefined) {
+    sql = `INSERT INTO ${table} (id, ${fields.map((f) => map[f].column).join(', ')}) VALUES (?, ${fields.map(() => '?').join(', ')})`;
+    insertWithIdTexts.set(table, sql);
+  }
+  const params: Params = [id];
+  for (const f of fields) params.push(toSql(map[f], record[f]));
+  return { sql, params };
+}
+
 /** UPDATE table SET … WHERE id = ? for the known fields of patch; null when nothing to set. */
 export function updateSql(table: string, map: ColumnMap, id: number, patch: Record<string, unknown>): { sql: string; params: Params } | null {
   const fields = Object.keys(patch).filter((f) => f in map && patch[f] !== undefined);

@@ -4,7 +4,7 @@
 // See docs/architecture.md#the-log-statistics-and-pruning.
 import type { LogQuery, LogRow } from '../core/ports.js';
 import type { Db, Params } from './database.js';
-import { countWhere, fromRow, insertSql, newestFirst, updateSql, type ColumnMap } from './columns.js';
+import { countWhere, fromRow, insertWithIdSql, newestFirst, TableIds, updateSql, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -91,6 +91,12 @@ export class LogReader {
   }
 }
 
+/** Larger than any row id (ids are below 2^53): stands for "no row of this status". */
+const noRow = Number.MAX_SAFE_INTEGER;
+const oldestFinishedSql = 'SELECT min(' +
+  ['Ok', 'Failed', 'Cancelled'].map((status) => `coalesce((SELECT min(id) FROM log WHERE status = '${status}'), ${noRow})`).join(', ') +
+  ') AS id';
+
 /** The log table with writes and retention. */
 export class LogTable extends LogReader {
   // Pruning to maxEntries runs after every insert; counting 100,000 rows each time would
@@ -99,16 +105,19 @@ export class LogTable extends LogReader {
   // False once a prune found every finished row gone: until a row finishes, none can go, and
   // during an outage (every new row Pending) each insert would look again for nothing.
   private anyFinished = true;
+  private readonly ids: TableIds;
 
   constructor(db: Db, private readonly changed: () => void, private readonly jira: string) {
     super(db);
     this.total = super.count();
+    this.ids = new TableIds(db, 'log');
   }
 
   /** Counts the rows again (after a rollback undid inserts or deletes). */
   recount(): void {
     this.total = super.count();
     this.anyFinished = true;
+    this.ids.forget();
   }
 
   /** The whole log's size is the kept total: every snapshot asks it, and count(*) walks every row. */
@@ -118,8 +127,10 @@ export class LogTable extends LogReader {
 
   /** Adds a row (marked with the Jira the store is bound to, unless it names one); returns its id. */
   insert(row: Omit<LogRow, 'id'>): number {
-    const { sql, params } = insertSql('log', insertColumns, { ...row, jira: row.jira ?? this.jira });
-    const id = this.db.insert(sql, params);
+    const id = this.ids.peek();
+    const { sql, params } = insertWithIdSql('log', insertColumns, id, { ...row, jira: row.jira ?? this.jira });
+    this.db.run(sql, params);
+    this.ids.used();
     this.total += 1;
     if (row.status !== 'Pending') this.anyFinished = true;
     this.changed();
@@ -159,12 +170,11 @@ export class LogTable extends LogReader {
   /** The id of the k-th oldest finished row (or of the newest, when fewer are finished); null when none is. */
   private oldestFinishedBound(k: number): number | null {
     if (k === 1) {
-      // The steady state at the cap: one row in, one out.
-      const ok = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Ok'")?.id;
-      const failed = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Failed'")?.id;
-      const cancelled = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Cancelled'")?.id;
-      const ids = [ok, failed, cancelled].filter((id): id is number => typeof id === 'number');
-      return ids.length === 0 ? null : Math.min(...ids);
+      // The steady state at the cap: one row in, one out — every line, at a steady feed. The
+      // oldest of each finished status on the (status, id) index, in one statement (three cost
+      // three times the statement's own overhead); min() of a NULL is NULL, hence the coalesce.
+      const id = this.db.get(oldestFinishedSql)?.id;
+      return typeof id === 'number' && id < noRow ? id : null;
     }
     const ids = [
       ...this.db.all("SELECT id FROM log WHERE status = 'Ok' ORDER BY id LIMIT ?", [k]),

@@ -2,7 +2,7 @@
 // process stopped.
 import type { QueuedCommand } from '../core/ports.js';
 import type { Db } from './database.js';
-import { fromRow, insertSql, updateSql, type ColumnMap } from './columns.js';
+import { fromRow, insertWithIdSql, TableIds, updateSql, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -28,20 +28,40 @@ const insertColumns: ColumnMap = { ...updateColumns, jira: { column: 'jira' } };
  * those accepted for another Jira wait, Pending, until jiraline points at that Jira again.
  */
 export class QueueTable {
-  constructor(private readonly db: Db, private readonly changed: () => void, private readonly jira: string) {}
+  private readonly ids: TableIds;
+  /**
+   * Whether a failed command may be stored (null: not known). Pruning the log looks for the
+   * failed commands that lost their row after every turn that added one — every line at the
+   * log's cap — and there usually are none: then it asks nothing.
+   */
+  private mayHaveFailed: boolean | null = null;
+
+  constructor(private readonly db: Db, private readonly changed: () => void, private readonly jira: string) {
+    this.ids = new TableIds(db, 'commands');
+  }
 
   /** Stores a new command for this Jira; returns its id (accept order). */
   insert(command: Omit<QueuedCommand, 'id'>): number {
-    const { sql, params } = insertSql('commands', insertColumns, { ...command, jira: this.jira });
-    const id = this.db.insert(sql, params);
+    const id = this.ids.peek();
+    const { sql, params } = insertWithIdSql('commands', insertColumns, id, { ...command, jira: this.jira });
+    if (command.state === 'failed') this.mayHaveFailed = true;
+    this.db.run(sql, params);
+    this.ids.used();
     this.changed();
     return id;
+  }
+
+  /** After a rollback: the next id is read from the database again, and whether a command is failed. */
+  forgetIds(): void {
+    this.ids.forget();
+    this.mayHaveFailed = null;
   }
 
   /** Changes the given fields of a command (an unknown id changes nothing). */
   update(id: number, patch: Partial<Omit<QueuedCommand, 'id'>>): void {
     const statement = updateSql('commands', updateColumns, id, patch);
     if (!statement) return;
+    if (patch.state === 'failed') this.mayHaveFailed = true;
     this.db.run(statement.sql, statement.params);
     this.changed();
   }
@@ -82,10 +102,13 @@ export class QueueTable {
    * retried row gives its commands up), so every one below the oldest Failed row has lost its row.
    */
   dropOrphanFailed(): number {
+    if (this.mayHaveFailed === false) return 0;
     const oldest = this.db.get("SELECT min(id) AS id FROM log WHERE status = 'Failed'")?.id;
     const removed = typeof oldest === 'number'
       ? this.db.run("DELETE FROM commands WHERE state = 'failed' AND log_id < ?", [oldest])
       : this.db.run("DELETE FROM commands WHERE state = 'failed'");
+    // On the partial index of failed commands: one look.
+    this.mayHaveFailed = this.db.get("SELECT 1 AS one FROM commands WHERE state = 'failed' LIMIT 1") !== undefined;
     if (removed > 0) this.changed();
     return removed;
   }

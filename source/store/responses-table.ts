@@ -21,14 +21,18 @@ const { id: _id, ...insertColumns } = columns;
 /** Answers written by one INSERT (insertMany): at most 640 parameters a statement, and 64 statement texts. */
 const ROWS_PER_STATEMENT = 64;
 const manyTexts = new Map<number, string>();
+/** insertMany's columns after the id and before the Jira, in the order its rows' values are given. */
+const manyColumns = ['time', 'method', 'path', 'status', 'duration_ms', 'body', 'guid', 'log_id'];
+/** A row's values in insertMany: its id, then manyColumns. */
+const MANY_VALUES = 1 + manyColumns.length;
 
 /** INSERT INTO responses (id, …every other column…) VALUES (…), (…) for `rows` rows. */
 function insertManySql(rows: number): string {
   let sql = manyTexts.get(rows);
   if (sql === undefined) {
-    const names = Object.values(insertColumns).map((c) => c.column);
-    const one = `(${['id', ...names].map(() => '?').join(', ')})`;
-    sql = `INSERT INTO responses (id, ${names.join(', ')}) VALUES ${Array.from({ length: rows }, () => one).join(', ')}`;
+    // The Jira is the same for every row: bound once (?1); a row's own values number after it.
+    const row = (i: number) => `(${Array.from({ length: MANY_VALUES }, (_, k) => `?${2 + i * MANY_VALUES + k}`).join(', ')}, ?1)`;
+    sql = `INSERT INTO responses (id, ${manyColumns.join(', ')}, jira) VALUES ${Array.from({ length: rows }, (_, i) => row(i)).join(', ')}`;
     manyTexts.set(rows, sql);
   }
   return sql;
@@ -97,9 +101,18 @@ export class ResponsesTable extends ResponsesReader {
     )?.id ?? 1);
     for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
       const slice = rows.slice(at, at + ROWS_PER_STATEMENT);
-      const params: Params = [];
+      // Rows marked with another Jira than the store's are rare (none on the engine's path): one statement each.
+      if (slice.some((row) => row.jira !== undefined && row.jira !== this.jira)) {
+        for (const row of slice) {
+          this.db.run(insertManySql(1), [row.jira ?? this.jira, next, row.time, row.method, row.path, row.status, row.durationMs, row.body, row.guid ?? null, row.logId ?? null]);
+          next += 1;
+        }
+        continue;
+      }
+      const params: Params = [this.jira];
       for (const row of slice) {
-        params.push(next, ...insertSql('responses', insertColumns, { ...row, jira: row.jira ?? this.jira }).params);
+        // In manyColumns' order, without a record copied per row.
+        params.push(next, row.time, row.method, row.path, row.status, row.durationMs, row.body, row.guid ?? null, row.logId ?? null);
         next += 1;
       }
       this.db.run(insertManySql(slice.length), params);

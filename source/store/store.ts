@@ -193,6 +193,7 @@ class SqlStore implements Store {
       return this.db.transaction(fn);
     } catch (error) {
       this.log.recount(); // rows inserted or deleted inside fn are undone
+      this.queue.forgetIds(); // and so are the ids its inserts took
       this.statsTable.restoreBuffer(counts); // and so are the counts it added (or flushed)
       this.alarms.discard(); // and the alarms' changes it left waiting
       throw error;

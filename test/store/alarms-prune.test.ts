@@ -57,3 +57,56 @@ test('a bound lowered far below the table removes the oldest settled alarms in o
     await temp.cleanup();
   }
 });
+
+test('the bound holds line after line as the engine applies it: lines for GUIDs already there add no row, new ones do, a link adds one, an undone transaction none', async () => {
+  const temp = await makeTempDir();
+  try {
+    const store = await openStore({ dir: temp.dir, jira: jiraA });
+    const count = () => store.queryAlarms({}).total;
+    const bound = 20;
+    let at = 1_000;
+    // Far below the bound, then up to it: nothing goes.
+    for (let i = 0; i < bound; i++) {
+      seen(store, `g-${i}`, at++);
+      assert.equal(store.pruneAlarmsToCount(bound), 0);
+    }
+    assert.equal(count(), bound);
+    // At the bound: lines for GUIDs that have a row (two in one batch among them) take nothing away.
+    for (let i = 0; i < 5; i++) {
+      seen(store, `g-${i}`, at++);
+      seen(store, `g-${i}`, at++);
+      assert.equal(store.pruneAlarmsToCount(bound), 0, `a line for g-${i} again adds no row`);
+    }
+    // Each new GUID at the bound: the least recently seen goes.
+    for (let i = 100; i < 110; i++) {
+      seen(store, `g-${i}`, at++);
+      assert.equal(store.pruneAlarmsToCount(bound), 1, `g-${i} is a new row`);
+      assert.equal(count(), bound);
+    }
+    // Several new and old GUIDs in one batch.
+    for (let i = 200; i < 203; i++) seen(store, `g-${i}`, at++);
+    seen(store, 'g-0', at++);
+    assert.equal(store.pruneAlarmsToCount(bound), 3);
+    // A link (an alarm made without a line) and an undone transaction.
+    store.ensureAlarm('linked', 'Link', at++);
+    store.updateAlarm('linked', { state: 'open' });
+    assert.equal(store.pruneAlarmsToCount(bound), 1);
+    assert.throws(() => store.transaction(() => {
+      store.noteAlarmLine('undone-1', 'Create', at++);
+      store.noteAlarmLine('undone-2', 'Create', at++);
+      assert.equal(store.getAlarm('undone-1')?.guid, 'undone-1');
+      throw new Error('no');
+    }));
+    assert.equal(store.pruneAlarmsToCount(bound), 0, 'the undone lines added no row');
+    assert.equal(count(), bound);
+    // The bound lowered, then a line more.
+    assert.equal(store.pruneAlarmsToCount(bound - 5), 5);
+    seen(store, 'g-300', at++);
+    assert.equal(store.pruneAlarmsToCount(bound - 5), 1);
+    assert.equal(count(), bound - 5);
+    assert.ok(store.getAlarm('g-300'));
+    await store.close();
+  } finally {
+    await temp.cleanup();
+  }
+});

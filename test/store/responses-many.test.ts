@@ -54,3 +54,31 @@ test('answers written together get the ids one insert each would, in order, and 
     await temp.cleanup();
   }
 });
+
+test('answers written together keep the Jira each is marked with, the store\'s own when unmarked, in order, also after a crash', async () => {
+  const temp = await makeTempDir();
+  const copy = await makeTempDir();
+  const store = await openStore({ dir: temp.dir, jira: 'https://a.example' });
+  try {
+    // One slice all the store's Jira (its Jira bound once for the statement), one with another Jira among them.
+    store.insertResponses(Array.from({ length: 70 }, (_, i) => answer(i)));
+    store.insertResponses(Array.from({ length: 5 }, (_, i) => ({ ...answer(70 + i), ...(i === 2 ? { jira: 'https://b.example' } : {}) })));
+    await store.commit();
+    const rows = store.queryResponses({}).reverse();
+    assert.deepEqual(rows.map((r) => r.body), Array.from({ length: 75 }, (_, i) => `{"key":"OPS-${i}"}`));
+    assert.deepEqual(rows.map((r) => r.jira), Array.from({ length: 75 }, (_, i) => (i === 72 ? 'https://b.example' : 'https://a.example')));
+    assert.deepEqual(rows.map((r) => r.id), Array.from({ length: 75 }, (_, i) => rows[0].id + i), 'ids in order');
+    await copyFile(store.file, join(copy.dir, 'jiraline.db'));
+    await copyFile(journalFileFor(store.file), join(copy.dir, 'jiraline.journal'));
+    const restarted = await openStore({ dir: copy.dir, jira: 'https://a.example' });
+    try {
+      assert.deepEqual(restarted.queryResponses({}), store.queryResponses({}));
+    } finally {
+      await restarted.close();
+    }
+  } finally {
+    await store.close();
+    await copy.cleanup();
+    await temp.cleanup();
+  }
+});

@@ -267,6 +267,64 @@ test('log retention at the cap: Ok and Failed rows go oldest first, past any num
   });
 });
 
+test('log retention at the cap, one row over: the oldest finished row goes whether Ok, Failed or Cancelled, never a Pending one', async () => {
+  await withStore(async (store) => {
+    const pending = store.insertLog(logRow({ status: 'Pending' }));
+    const cancelled = store.insertLog(logRow({ status: 'Cancelled' }));
+    const failed = store.insertLog(logRow({ status: 'Failed' }));
+    const ok = store.insertLog(logRow({ status: 'Ok' }));
+    const order: number[] = [];
+    for (let cap = 3; cap >= 1; cap--) {
+      const before = new Set(store.queryLog({}).map((r) => r.id));
+      assert.equal(store.pruneLogToCount(cap), 1, `one over a cap of ${cap}: one row goes`);
+      order.push(...[...before].filter((id) => !store.getLog(id)));
+    }
+    assert.deepEqual(order, [cancelled, failed, ok], 'oldest first, whatever its finished status');
+    assert.equal(store.pruneLogToCount(0), 0, 'the Pending row stays');
+    assert.ok(store.getLog(pending));
+  });
+});
+
+test('a failed command kept for its retry goes when its row is pruned, also after prunes that found none, and one undone with a transaction is looked for again', async () => {
+  await withStore(async (store) => {
+    const finishedRow = (guid: string) => {
+      const logId = store.insertLog(logRow({ guid, status: 'Ok' }));
+      return logId;
+    };
+    // At the cap with no failed command at all: prunes find none.
+    for (let i = 0; i < 5; i++) finishedRow(`ok-${i}`);
+    assert.equal(store.pruneLogToCount(3), 2);
+    // Then a command fails: its row Failed, the command kept for a retry.
+    const failedRow = store.insertLog(logRow({ guid: 'F' }));
+    const failed = store.insertCommand(command({ guid: 'F', logId: failedRow }));
+    store.updateCommand(failed, { state: 'failed' });
+    store.updateLog(failedRow, { status: 'Failed' });
+    assert.equal(store.failedCommandsOf(failedRow).length, 1);
+    // Its row goes at the cap: so does the command.
+    for (let i = 5; i < 12; i++) finishedRow(`ok-${i}`);
+    store.pruneLogToCount(3);
+    assert.equal(store.getLog(failedRow), undefined, 'the Failed row was pruned');
+    assert.equal(store.getCommand(failed), undefined, 'and took its failed command along');
+    // A command stored failed from the start goes with its row too.
+    const row2 = store.insertLog(logRow({ guid: 'G', status: 'Failed' }));
+    const failed2 = store.insertCommand(command({ guid: 'G', logId: row2, state: 'failed' }));
+    for (let i = 12; i < 20; i++) finishedRow(`ok-${i}`);
+    store.pruneLogToCount(3);
+    assert.equal(store.getCommand(failed2), undefined, 'a command stored failed goes with its row too');
+    // One failed inside a transaction that is undone leaves nothing behind; one after it does, and goes.
+    assert.throws(() => store.transaction(() => {
+      const id = store.insertCommand(command({ guid: 'U' }));
+      store.updateCommand(id, { state: 'failed' });
+      throw new Error('no');
+    }));
+    const row3 = store.insertLog(logRow({ guid: 'H', status: 'Failed' }));
+    const failed3 = store.insertCommand(command({ guid: 'H', logId: row3, state: 'failed' }));
+    for (let i = 20; i < 28; i++) finishedRow(`ok-${i}`);
+    store.pruneLogToCount(3);
+    assert.equal(store.getCommand(failed3), undefined);
+  });
+});
+
 test('statistics: counts are seen at once, written with the next commit, kept once across a restart, and undone with a rolled-back transaction', async () => {
   await withStore(async (store, reopen) => {
     store.addStats('2026-11-28', 2, 1);
@@ -292,5 +350,31 @@ test('statistics: counts are seen at once, written with the next commit, kept on
     const again = await reopen();
     assert.deepEqual(again.statsTotals(), { created: 1, updated: 1 }, 'kept once');
     assert.deepEqual(again.statsDays('2026-11-29', '2026-11-29'), [{ day: '2026-11-29', created: 3, updated: 4 }]);
+  });
+});
+
+test('ids: a command and a log row undone by transaction() give their ids back, as AUTOINCREMENT does; after a reopen ids go on past every one given, also past rows removed', async () => {
+  await withStore(async (store, reopen) => {
+    const c1 = store.insertCommand(command({ guid: 'A' }));
+    const l1 = store.insertLog(logRow({ guid: 'A' }));
+    assert.throws(() => store.transaction(() => {
+      store.insertCommand(command({ guid: 'undone' }));
+      store.insertLog(logRow({ guid: 'undone' }));
+      throw new Error('no');
+    }));
+    const c2 = store.insertCommand(command({ guid: 'B' }));
+    const l2 = store.insertLog(logRow({ guid: 'B' }));
+    assert.deepEqual([c2, l2], [c1 + 1, l1 + 1], 'the undone inserts left no gap');
+    store.deleteCommand(c2);
+    assert.equal(store.pruneLogToCount(0), 0, 'Pending rows stay');
+    store.updateLog(l2, { status: 'Ok' });
+    assert.equal(store.pruneLogToCount(1), 1);
+    await store.commit();
+    const again = await reopen();
+    const c3 = again.insertCommand(command({ guid: 'C' }));
+    const l3 = again.insertLog(logRow({ guid: 'C' }));
+    assert.deepEqual([c3, l3], [c2 + 1, l2 + 1], 'not the ids of the rows removed');
+    assert.equal(again.getCommand(c3)?.guid, 'C');
+    assert.equal(again.getLog(l3)?.guid, 'C');
   });
 });
