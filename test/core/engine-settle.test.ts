@@ -122,6 +122,9 @@ test('four late creates close the gate and are held before its probe may go; its
   await h.send(...guids.map((g) => `${g}|CREATE|summary;disk full on ${g}|`), ...guids.map((g) => `${g}|UPDATE|description;checked ${g}|`));
   await h.engine.whenIdle();
   assert.equal(h.engine.getSnapshot().connection.state, 'down', 'the four timeouts closed the gate');
+  await runFor(h, 1200, 100);
+  assert.equal(h.engine.schedulerCounts().held, 4, 'all four due and held before the gate\'s moment');
+  assert.equal(h.jira.callsOf('search').length, 0, 'no probe yet');
   await runFor(h, 60_000, 500);
   const pending = h.store.queryLog({ limit: 100 }).filter((r) => r.status === 'Pending');
   assert.deepEqual(pending.map((r) => [r.guid, r.action, r.attempts, r.nextAttemptAt !== null && r.nextAttemptAt < clock.now()]), [],
