@@ -18,13 +18,25 @@ export class ClockTimer {
     return this.at;
   }
 
-  /** Fires at `at` (ms epoch); a timer already armed for that moment is kept. Does nothing once stopped. */
+  /** Fires at `at` (ms epoch), never while now() is before it; a timer already armed for that moment is kept. Does nothing once stopped. */
   armAt(at: number): void {
     if (this.at === at || this.signal?.aborted) return;
     this.clear();
     this.at = at;
+    this.wait(at);
+  }
+
+  private wait(at: number): void {
     this.handle = this.clock.setTimeout(() => {
       this.handle = null;
+      // Node runs a timer by the event loop's own millisecond clock, which Date.now() is rounded
+      // apart from: now and then it runs while now() still says at - 1. Whoever it wakes judges
+      // "is it time?" by now(), and some (the gate's next probe) would find it not yet and never
+      // be woken again, so it fires only once now() has reached its moment.
+      if (this.clock.now() < at) {
+        this.wait(at);
+        return;
+      }
       this.at = null;
       this.fire();
     }, Math.max(0, at - this.clock.now()));

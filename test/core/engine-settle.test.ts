@@ -5,7 +5,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, runFor, type ConfigOverrides, type Harness } from './engine-harness.js';
 import { FakeJira, networkError } from '../helpers/fake-jira.js';
-import { FakeClock } from '../helpers/fake-clock.js';
+import { EarlyClock, FakeClock } from '../helpers/fake-clock.js';
 import type { CreatedIssue, IssuePayload } from '../../source/core/ports.js';
 
 /**
@@ -109,6 +109,33 @@ for (const how of ['close', 'label', 'leave'] as const) {
     assert.ok(h.events.some((e) => e.type === 'repaired' && e.ticketKey === dup.key && e.keptKey === kept.key));
   });
 }
+
+test('four late creates close the gate and are held before its probe may go; its timer running 1 ms early still lets the probe go: nothing stays Pending', async (t) => {
+  const clock = new EarlyClock();
+  const jira = new FakeJira(clock);
+  lateCreates(jira, clock, 3000, 4);
+  // The first draw is the gate's back-off as it closes (1.25 s), every later one a unit's own
+  // retry (1 s): the four units are due, and held, before the gate lets its first probe go.
+  let draws = 0;
+  const h = await harness(t, { clock, jira, random: () => (draws++ === 0 ? 1 : 0), config: { jira: { settleSeconds: 0, timeoutSeconds: 2 } } });
+  const guids = ['L0', 'L1', 'L2', 'L3'];
+  await h.send(...guids.map((g) => `${g}|CREATE|summary;disk full on ${g}|`), ...guids.map((g) => `${g}|UPDATE|description;checked ${g}|`));
+  await h.engine.whenIdle();
+  assert.equal(h.engine.getSnapshot().connection.state, 'down', 'the four timeouts closed the gate');
+  await runFor(h, 1200, 100);
+  assert.equal(h.engine.schedulerCounts().held, 4, 'all four due and held before the gate\'s moment');
+  assert.equal(h.jira.callsOf('search').length, 0, 'no probe yet');
+  await runFor(h, 60_000, 500);
+  const pending = h.store.queryLog({ limit: 100 }).filter((r) => r.status === 'Pending');
+  assert.deepEqual(pending.map((r) => [r.guid, r.action, r.attempts, r.nextAttemptAt !== null && r.nextAttemptAt < clock.now()]), [],
+    'no row left Pending with its retry time long past');
+  assert.equal(h.engine.getSnapshot().connection.state, 'ok', 'the probe was answered: the gate opened');
+  for (const g of guids) {
+    const open = labelled(h, g).filter((i) => !(i.fields.labels as string[]).includes('jiraline-duplicate'));
+    assert.equal(open.length, 1, `one open ticket for ${g} once the duplicate check ran`);
+    assert.equal(open[0].fields.description, `checked ${g}`, `the update of ${g} landed on it`);
+  }
+});
 
 test('a check left by a stop is made at the next start; the counter survives the restart', async (t) => {
   const clock = new FakeClock();

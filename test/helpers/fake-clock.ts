@@ -71,6 +71,17 @@ export class FakeClock implements Clock {
   }
 }
 
+/**
+ * Fake time whose timers run a millisecond before their moment, as Node's now and then do: they
+ * run on the event loop's own millisecond clock, and Date.now() (the engine's Clock) is rounded
+ * apart from it, so a timer armed for T may run while now() still says T - 1.
+ */
+export class EarlyClock extends FakeClock {
+  override setTimeout(fn: () => void, ms: number): TimerHandle {
+    return super.setTimeout(fn, ms > 1 ? ms - 1 : ms);
+  }
+}
+
 /** Lets queued microtasks and I/O callbacks run (several turns, for chained promises). */
 export async function flush(turns = 5): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
