@@ -13,15 +13,10 @@ export type Persist =
   | { kind: 'append'; record: Uint8Array; size: number }
   | { kind: 'snapshot'; bytes: Uint8Array; header: Uint8Array; size: number };
 
-/**
- * The journal is replaced by a snapshot once it holds this much. A snapshot is an export of the
- * whole database on the engine's thread (20–90 ms for 10,000–100,000 rows), and every line
- * arriving meanwhile waits for it: at 1,000 lines/s a ticket journals about 2 KB, so a 4 MiB
- * limit made one such pause every two or three seconds, enough to set the line → reply p99.
- * The journal only needs replaying after a crash (a clean stop writes a snapshot), and
- * replaying 16 MiB is the bound a restart after a crash pays.
- */
-const journalLimitBytes = 16 * 1024 * 1024;
+/** The journal is replaced by a snapshot once it holds this much, or twice the database, whichever is more… */
+const minJournalBytes = 4 * 1024 * 1024;
+/** …but never more than this: a restart replays it all. */
+const maxJournalBytes = 16 * 1024 * 1024;
 
 /** Journal records between commits of the in-memory batch transaction (database.ts). */
 const settleEvery = 64;
@@ -71,7 +66,7 @@ export class Durability {
     if (db.broken) throw db.broken;
     const ops = db.takeOps();
     try {
-      if (this.snapshotWanted || this.journalBytes >= journalLimitBytes) return this.captureSnapshot();
+      if (this.snapshotWanted || this.journalBytes >= this.journalLimit()) return this.captureSnapshot();
       const record = journalRecord(this.coder.encode(ops), this.generation, this.sequence);
       // The in-memory transaction that batches mutations only bounds its undo log now (the
       // journal, not an export, makes commits durable): it is committed every so often.
@@ -108,6 +103,9 @@ export class Durability {
     return { kind: 'snapshot', bytes, header: journalHeader(this.generation), size: bytes.length };
   }
 
+  private journalLimit(): number {
+    return Math.min(maxJournalBytes, Math.max(minJournalBytes, 2 * this.counters.lastSnapshotBytes));
+  }
 
   /** Performs a captured write. After a failure the next write is a snapshot: the journal may miss this one. */
   async write(persist: Persist): Promise<void> {
