@@ -60,15 +60,25 @@ export function countWhere(db: Db, table: string, where: Where): number {
 const insertTexts = new Map<string, string>();
 const updateTexts = new Map<string, string>();
 
-/** INSERT INTO table (…all mapped columns…) with the values of record, RETURNING the new id. */
-export function insertSql(table: string, map: ColumnMap, record: Record<string, unknown>): { sql: string; params: Params } {
+/**
+ * INSERT INTO table (…all mapped columns…) with the values of record: RETURNING the new id,
+ * or, given `id` (TableIds below), naming it instead (no RETURNING).
+ */
+export function insertSql(table: string, map: ColumnMap, record: Record<string, unknown>, id?: number): { sql: string; params: Params } {
   const fields = Object.keys(map);
-  let sql = insertTexts.get(table);
+  const key = id === undefined ? table : `${table}:id`;
+  let sql = insertTexts.get(key);
   if (sql === undefined) {
-    sql = `INSERT INTO ${table} (${fields.map((f) => map[f].column).join(', ')}) VALUES (${fields.map(() => '?').join(', ')}) RETURNING id`;
-    insertTexts.set(table, sql);
+    const columns = fields.map((f) => map[f].column).join(', ');
+    const marks = fields.map(() => '?').join(', ');
+    sql = id === undefined
+      ? `INSERT INTO ${table} (${columns}) VALUES (${marks}) RETURNING id`
+      : `INSERT INTO ${table} (id, ${columns}) VALUES (?, ${marks})`;
+    insertTexts.set(key, sql);
   }
-  return { sql, params: fields.map((f) => toSql(map[f], record[f])) };
+  const params: Params = id === undefined ? [] : [id];
+  for (const f of fields) params.push(toSql(map[f], record[f]));
+  return { sql, params };
 }
 
 /**
@@ -102,21 +112,6 @@ export class TableIds {
   forget(): void {
     this.next = null;
   }
-}
-
-const insertWithIdTexts = new Map<string, string>();
-
-/** INSERT INTO table (id, …all mapped columns…) with the given id and the values of record; no RETURNING. */
-export function insertWithIdSql(table: string, map: ColumnMap, id: number, record: Record<string, unknown>): { sql: string; params: Params } {
-  const fields = Object.keys(map);
-  let sql = insertWithIdTexts.get(table);
-  if (sql === undefined) {
-    sql = `INSERT INTO ${table} (id, ${fields.map((f) => map[f].column).join(', ')}) VALUES (?, ${fields.map(() => '?').join(', ')})`;
-    insertWithIdTexts.set(table, sql);
-  }
-  const params: Params = [id];
-  for (const f of fields) params.push(toSql(map[f], record[f]));
-  return { sql, params };
 }
 
 /** UPDATE table SET … WHERE id = ? for the known fields of patch; null when nothing to set. */

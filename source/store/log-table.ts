@@ -4,7 +4,7 @@
 // See docs/architecture.md#the-log-statistics-and-pruning.
 import type { LogQuery, LogRow } from '../core/ports.js';
 import type { Db, Params } from './database.js';
-import { countWhere, fromRow, insertWithIdSql, newestFirst, TableIds, updateSql, type ColumnMap } from './columns.js';
+import { countWhere, fromRow, insertSql, newestFirst, TableIds, updateSql, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -128,7 +128,7 @@ export class LogTable extends LogReader {
   /** Adds a row (marked with the Jira the store is bound to, unless it names one); returns its id. */
   insert(row: Omit<LogRow, 'id'>): number {
     const id = this.ids.peek();
-    const { sql, params } = insertWithIdSql('log', insertColumns, id, { ...row, jira: row.jira ?? this.jira });
+    const { sql, params } = insertSql('log', insertColumns, { ...row, jira: row.jira ?? this.jira }, id);
     this.db.run(sql, params);
     this.ids.used();
     this.total += 1;

@@ -2,7 +2,7 @@
 // process stopped.
 import type { QueuedCommand } from '../core/ports.js';
 import type { Db } from './database.js';
-import { fromRow, insertWithIdSql, TableIds, updateSql, type ColumnMap } from './columns.js';
+import { fromRow, insertSql, TableIds, updateSql, type ColumnMap } from './columns.js';
 
 const columns: ColumnMap = {
   id: { column: 'id' },
@@ -43,7 +43,7 @@ export class QueueTable {
   /** Stores a new command for this Jira; returns its id (accept order). */
   insert(command: Omit<QueuedCommand, 'id'>): number {
     const id = this.ids.peek();
-    const { sql, params } = insertWithIdSql('commands', insertColumns, id, { ...command, jira: this.jira });
+    const { sql, params } = insertSql('commands', insertColumns, { ...command, jira: this.jira }, id);
     if (command.state === 'failed') this.mayHaveFailed = true;
     this.db.run(sql, params);
     this.ids.used();

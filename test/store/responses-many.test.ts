@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openStore } from '../../source/store/index.js';
+import { openStore, type Store } from '../../source/store/index.js';
 import { journalFileFor } from '../../source/store/journal.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import type { ResponseRow } from '../../source/core/ports.js';
@@ -14,6 +14,14 @@ const answer = (i: number): Omit<ResponseRow, 'id'> => ({
   time: 1_000 + i, method: 'POST', path: '/rest/api/2/issue', status: 201, durationMs: i % 7, body: `{"key":"OPS-${i}"}`,
   guid: i % 2 === 0 ? `g-${i}` : null, logId: i % 2 === 0 ? i : null,
 });
+
+
+/** A crash: the store's files copied as they are into `dir` (the database and its journal), opened there. */
+async function openAfterCrash(store: Store, dir: string, jira?: string): Promise<Store> {
+  await copyFile(store.file, join(dir, 'jiraline.db'));
+  await copyFile(journalFileFor(store.file), join(dir, 'jiraline.journal'));
+  return openStore({ dir, ...(jira ? { jira } : {}) });
+}
 
 test('answers written together get the ids one insert each would, in order, and a crash replays them with those ids', async () => {
   const temp = await makeTempDir();
@@ -39,9 +47,7 @@ test('answers written together get the ids one insert each would, in order, and 
     await store.commit();
 
     // A crash: the files as they are; the journal brings the same rows back, ids and all.
-    await copyFile(store.file, join(copy.dir, 'jiraline.db'));
-    await copyFile(journalFileFor(store.file), join(copy.dir, 'jiraline.journal'));
-    const restarted = await openStore({ dir: copy.dir });
+    const restarted = await openAfterCrash(store, copy.dir);
     try {
       assert.deepEqual(restarted.queryResponses({}), store.queryResponses({}));
       assert.equal(restarted.insertResponse(answer(202)), after + 3);
@@ -68,9 +74,7 @@ test('answers written together keep the Jira each is marked with, the store\'s o
     assert.deepEqual(rows.map((r) => r.body), Array.from({ length: 75 }, (_, i) => `{"key":"OPS-${i}"}`));
     assert.deepEqual(rows.map((r) => r.jira), Array.from({ length: 75 }, (_, i) => (i === 72 ? 'https://b.example' : 'https://a.example')));
     assert.deepEqual(rows.map((r) => r.id), Array.from({ length: 75 }, (_, i) => rows[0].id + i), 'ids in order');
-    await copyFile(store.file, join(copy.dir, 'jiraline.db'));
-    await copyFile(journalFileFor(store.file), join(copy.dir, 'jiraline.journal'));
-    const restarted = await openStore({ dir: copy.dir, jira: 'https://a.example' });
+    const restarted = await openAfterCrash(store, copy.dir, 'https://a.example');
     try {
       assert.deepEqual(restarted.queryResponses({}), store.queryResponses({}));
     } finally {
