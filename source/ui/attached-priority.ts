@@ -1,10 +1,16 @@
 // An app attached to a daemon is a view of the daemon's work, and on a busy host the daemon's
 // lines come first: the attached app lowers its own CPU priority (nice +10 by default,
-// JIRALINE_APP_NICE to change it, 0 to keep it). On an idle host this changes nothing; during
-// an alarm storm the daemon's replies no longer wait while three apps redraw (the attach
-// benchmark in the README). An app that later starts an engine of its own (the daemon did not
-// come back) tries to go back to the priority it had: an unprivileged process cannot, and
-// then its engine runs at the lowered priority until the app is restarted.
+// JIRALINE_APP_NICE to change it, 0 to keep it), on every thread of the process: Linux keeps
+// a nice value per thread, and V8's compiler and collector threads, started before the app
+// attached, used to stay at the priority they had. On an idle host this changes nothing;
+// during an alarm storm the daemon's replies wait less while apps redraw (the attach
+// benchmark in the README). The idle scheduling class (SCHED_IDLE) was measured too and
+// helped a little more, but starves the app outright while other work keeps every core busy,
+// which is when an operator opens it: not taken. An app that later starts an engine of its
+// own (the daemon did not come back) tries to go back to the priority it had: an
+// unprivileged process cannot, and then its engine runs at the lowered priority until the
+// app is restarted.
+import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { UsageError } from '../cli-args.js';
 
@@ -22,17 +28,41 @@ export function attachedNice(env: NodeJS.ProcessEnv = process.env): number {
   return value;
 }
 
-/** The priority before yieldToEngine lowered it (the process's priority is one for the whole process). */
+/** The priority before yieldToEngine lowered it. */
 let before: number | null = null;
 
-/** Lowers this process's priority to at least `nice`; the niceness it now has, or null when nothing changed (0, already lower, or not allowed). */
+/** The process's threads (Linux), or just the calling one where they cannot be listed. */
+function threads(): number[] {
+  try {
+    return readdirSync('/proc/self/task').map(Number).filter((tid) => Number.isInteger(tid) && tid > 0);
+  } catch {
+    return [0];
+  }
+}
+
+/** Sets every thread's niceness; whether the main thread has it now. */
+function setAll(nice: number): boolean {
+  for (const tid of threads()) {
+    try {
+      setPriority(tid, nice);
+    } catch {
+      // A thread that ended meanwhile, or a priority not allowed: the main thread's tells.
+    }
+  }
+  return getPriority() === nice;
+}
+
+/**
+ * Lowers this process's priority to at least `nice`, on all its threads; the niceness it now
+ * has, or null when that did not change (0, already lower, or not allowed).
+ */
 export function yieldToEngine(nice: number): number | null {
   if (nice <= 0) return null;
   try {
     const current = getPriority();
     const wanted = Math.min(19, Math.max(current, nice));
     if (wanted === current) return null;
-    setPriority(wanted);
+    if (!setAll(wanted)) return null;
     before ??= current;
     return wanted;
   } catch {
@@ -40,15 +70,8 @@ export function yieldToEngine(nice: number): number | null {
   }
 }
 
-/** Goes back to the priority before yieldToEngine, where the system allows it; whether it is back. */
+/** Goes back to the priority before yieldToEngine (on all threads), where the system allows it; whether it is back. */
 export function restorePriority(): boolean {
-  if (before === null) return true;
-  try {
-    setPriority(before);
-  } catch {
-    // An unprivileged process may not raise its priority again.
-  }
-  const back = getPriority() === before;
-  if (back) before = null;
-  return back;
+  if (before !== null && setAll(before)) before = null;
+  return before === null;
 }

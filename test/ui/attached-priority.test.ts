@@ -1,6 +1,7 @@
 // An attached app lowers its own priority so the daemon's lines come first on a busy host:
-// JIRALINE_APP_NICE sets how much (0: not at all), a bad value is refused with what to do,
-// and an app that starts an engine of its own goes back to its priority where it may.
+// JIRALINE_APP_NICE sets how much (0: not at all), on every thread of the process; a bad value
+// is refused with what to do, and an app that starts an engine of its own goes back to its
+// priority where it may.
 // The priority calls run in a child process: the test runner's own priority stays as it is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,21 +23,34 @@ test('JIRALINE_APP_NICE: 10 when unset, 0–19 taken, anything else refused with
   }
 });
 
-test('an attached app takes nice 10 (never raising its priority), and tries to go back before starting an engine', () => {
+/** Each thread's scheduling policy (0: the normal one) and niceness, from /proc (fields 41 and 19 of stat). */
+const threadsOf = `fs.readdirSync('/proc/self/task').map((tid) => {
+      const stat = fs.readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { policy: Number(f[38]), nice: Number(f[16]) };
+    })`;
+
+test('an attached app takes nice 10 on every thread (never raising its priority), and tries to go back before starting an engine', () => {
   const code = `
     const { getPriority } = await import('node:os');
     const p = await import(${JSON.stringify(module)});
+    const fs = await import('node:fs');
+    const threads = () => ${threadsOf};
     const start = getPriority();
     const none = p.yieldToEngine(0);
     const after0 = getPriority();
     const took = p.yieldToEngine(10);
     const after10 = getPriority();
+    const threads10 = threads();
     const again = p.yieldToEngine(5);
     const back = p.restorePriority();
-    console.log(JSON.stringify({ start, none, after0, took, after10, again, back, end: getPriority() }));`;
+    const threadsBack = threads();
+    console.log(JSON.stringify({ start, none, after0, took, after10, threads10, again, back, threadsBack, end: getPriority() }));`;
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
-  const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as Record<string, number | boolean | null>;
+  const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as Record<string, number | boolean | null> & {
+    threads10: { policy: number; nice: number }[]; threadsBack: { policy: number; nice: number }[];
+  };
   const own = getPriority();
   assert.equal(r.start, own, 'the child starts at the runner\'s priority');
   assert.equal(r.none, null, '0 changes nothing');
@@ -44,6 +58,12 @@ test('an attached app takes nice 10 (never raising its priority), and tries to g
   assert.equal(r.after10, Math.max(own, 10), 'lowered to nice 10 (or kept if lower already)');
   assert.equal(r.took, own >= 10 ? null : 10);
   assert.equal(r.again, null, 'a smaller nice never raises the priority back');
+  // Every thread, not only the one that asked (V8's threads were started before).
+  assert.ok(r.threads10.length > 1, 'a node process has several threads');
+  for (const t of r.threads10) {
+    assert.deepEqual(t, { policy: 0, nice: Math.max(own, 10) }, `every thread at nice 10, in the normal class: ${JSON.stringify(r.threads10)}`);
+  }
   // Root may go back; another user may not, and is told so (its engine then runs at nice 10).
   assert.equal(r.back, r.end === own);
+  if (r.back) for (const t of r.threadsBack) assert.deepEqual(t, { policy: 0, nice: own }, 'all threads back');
 });
