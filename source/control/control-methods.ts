@@ -7,7 +7,7 @@ import type { EngineApi, StatsReset } from '../core/engine-api.js';
 import type { Credentials, IssuePayload, LogQuery, LogRow } from '../core/ports.js';
 import type { SharedSettings } from '../daemon/shared-settings.js';
 import { makeSecret } from '../secrets/index.js';
-import { MAX_LOG_WINDOW, type EngineStatusReport } from './control-protocol.js';
+import { DEFAULT_LOG_WINDOW, MAX_LOG_WINDOW, type EngineStatusReport } from './control-protocol.js';
 import { parseAlarmState, type AlarmQuery } from '../core/alarms.js';
 
 type Method = (params: unknown) => unknown;
@@ -50,7 +50,7 @@ export function logQueryOf(params: unknown, withWindow: boolean): LogQuery {
   if (words !== undefined) query.text = words;
   if (withWindow) {
     query.offset = wholeNumber(p.offset, 'log query offset', 0, Number.MAX_SAFE_INTEGER);
-    query.limit = Math.max(1, wholeNumber(p.limit, 'log query limit', 50, MAX_LOG_WINDOW));
+    query.limit = Math.max(1, wholeNumber(p.limit, 'log query limit', DEFAULT_LOG_WINDOW, MAX_LOG_WINDOW));
     // The store then reads neither big column (briefRows still clears them, whatever the engine does).
     if (wantsBrief(p)) query.brief = true;
   }

@@ -19,6 +19,9 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** The most log rows one request returns: the log travels a window at a time. */
 export const MAX_LOG_WINDOW = 500;
 
+/** The log rows of a request that names no limit. */
+export const DEFAULT_LOG_WINDOW = 50;
+
 /** The client name `jiraline status` says hello with (it is not listed as an attached app). */
 export const STATUS_CLIENT = 'jiraline-status';
 

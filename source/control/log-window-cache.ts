@@ -6,7 +6,7 @@
 // tells the app to draw again when the answer arrives. Everything is tagged with the
 // engine's log version: a newer one serves the old rows once more while fetching again.
 import type { LogQuery, LogRow } from '../core/ports.js';
-import { MAX_LOG_WINDOW } from './control-protocol.js';
+import { DEFAULT_LOG_WINDOW, MAX_LOG_WINDOW } from './control-protocol.js';
 
 /** How many screens of rows one fetch covers, before and after the one asked for. */
 const SCREENS_BEFORE = 2;
@@ -69,7 +69,7 @@ export class LogWindowCache {
    */
   offer(query: LogQuery, rows: LogRow[]): boolean {
     const key = filterKey(filterOf(query));
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_LOG_WINDOW;
     const read = this.pushedUnread === null;
     this.blocks.set(key, { version: this.version, start: query.offset ?? 0, rows, atEnd: rows.length < limit });
     this.trim(this.blocks);
@@ -91,7 +91,7 @@ export class LogWindowCache {
   holds(query: LogQuery): boolean {
     const block = this.blocks.get(filterKey(filterOf(query)));
     const offset = query.offset ?? 0;
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_LOG_WINDOW;
     return block !== undefined && block.version === this.version && offset >= block.start
       && (offset + limit <= block.start + block.rows.length || block.atEnd);
   }
@@ -100,7 +100,7 @@ export class LogWindowCache {
     const filter = filterOf(query);
     const key = filterKey(filter);
     const offset = query.offset ?? 0;
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_LOG_WINDOW;
     const block = this.blocks.get(key);
     const covers = block !== undefined && offset >= block.start && (offset + limit <= block.start + block.rows.length || block.atEnd);
     if (this.pushedUnread === key) this.pushedUnread = null;
@@ -167,7 +167,7 @@ export class LogWindowCache {
     if (needed) this.awaited.add(key);
     const fetcher = this.fetcher();
     if (!fetcher) return;
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_LOG_WINDOW;
     const before = Math.min(SCREENS_BEFORE * limit, Math.floor((MAX_LOG_WINDOW - limit) / 2));
     const start = Math.max(0, (query.offset ?? 0) - before);
     const want = Math.min(MAX_LOG_WINDOW, (query.offset ?? 0) - start + (1 + SCREENS_AFTER) * limit);

@@ -48,6 +48,11 @@ export async function connectToDataDir(dataDir: string, client?: string, options
   return connectControl(record.socket, { client, events: options.events });
 }
 
+/** Connects as the app: without events (its panes listen to none; onEvent asks for them). */
+function connectApp(dataDir: string, client?: string): Promise<ControlConnection> {
+  return connectToDataDir(dataDir, client, { events: false });
+}
+
 /** The remote engine plus what the app needs beside it. */
 export class RemoteEngine implements EngineApi {
   readonly attachment: ValueStore<AttachmentState>;
@@ -143,7 +148,7 @@ export class RemoteEngine implements EngineApi {
     this.retry = setInterval(() => {
       if (trying) return;
       trying = true;
-      connectToDataDir(this.dataDir, this.options.client, { events: false }).then((connection) => {
+      connectApp(this.dataDir, this.options.client).then((connection) => {
         if (this.detached) return connection.close();
         this.stopRetry();
         this.adopt(connection);
@@ -331,6 +336,6 @@ export class RemoteEngine implements EngineApi {
 
 /** Attaches to the engine running on dataDir; throws NoEngineError when none answers. */
 export async function attachEngine(dataDir: string, options: AttachOptions = {}): Promise<RemoteEngine> {
-  const connection = await connectToDataDir(dataDir, options.client, { events: false });
+  const connection = await connectApp(dataDir, options.client);
   return new RemoteEngine(connection, dataDir, options);
 }

@@ -12,7 +12,7 @@
 //     EngineApi, the engine in another process; PgDn on the Log pane, timed to the last
 //     frame the key causes (the rows arrive a round trip after the cursor moved); ≤ 50 ms;
 //   - a /metrics scrape with 100,000 log rows and 2,000 commands waiting; ≤ 10 ms.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,26 +20,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench-types.js';
 import { fillLog, latencies, percentile, startBenchRuntime } from './engine-bench.js';
-import { startChildSimulator, stopChild } from './child-simulator.js';
+import { spawnModule, startChildSimulator, stopChild, untilSaid } from './child-simulator.js';
 import { FakeStdin, FakeStdout } from './ui-bench.js';
 
 const self = fileURLToPath(import.meta.url);
 
-function spawnChild(call: string, stdio: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
-  const code = `const m = await import(${JSON.stringify(self)}); await m.${call};`;
-  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: [stdio, 'pipe', 'inherit'] });
-}
-
-async function runChild(call: string): Promise<string> {
-  return runChildOf(self, call);
-}
+const spawnChild = (call: string) => spawnModule(self, call);
 
 /** The interleaved comparison's module (its children import it). */
 const blocksModule = fileURLToPath(new URL('./attach-blocks.ts', import.meta.url));
 
-async function runChildOf(module: string, call: string): Promise<string> {
-  const code = `const m = await import(${JSON.stringify(module)}); await m.${call};`;
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs `call` of `module` (this one unless named) in a child to its end; its last line of output. */
+async function runChild(call: string, module = self): Promise<string> {
+  const proc = spawnModule(module, call, 'ignore');
   let out = '';
   proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   const status = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
@@ -141,10 +134,7 @@ export async function benchAttachedKeys(): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'jiraline-attbench-'));
   await runChild(`fillLog(${JSON.stringify(dir)}, 100000).then(() => process.exit(0))`);
   const host = spawnChild(`hostEngine(${JSON.stringify(dir)})`);
-  await new Promise<void>((resolve, reject) => {
-    host.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-    host.on('exit', () => reject(new Error('engine host exited')));
-  });
+  await untilSaid(host, 'ready');
   const React = (await import('react')).default;
   const { render } = await import('ink');
   const { App } = await import('../../source/ui/app.js');
@@ -331,7 +321,7 @@ function blockRuns(): number {
  */
 async function benchInterleaved(): Promise<BenchResult[]> {
   const runs: { with: number[]; without: number[] }[] = [];
-  for (let i = 0; i < blockRuns(); i++) runs.push(JSON.parse(await runChildOf(blocksModule, 'blockRun(3, 30)')) as { with: number[]; without: number[] });
+  for (let i = 0; i < blockRuns(); i++) runs.push(JSON.parse(await runChild('blockRun(3, 30)', blocksModule)) as { with: number[]; without: number[] });
   const all = (side: 'with' | 'without') => runs.flatMap((r) => r[side]);
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const ratio = percentile(all('with'), 99) / percentile(all('without'), 99);

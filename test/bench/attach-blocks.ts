@@ -7,11 +7,11 @@
 // in the machine's load, the JIT or the heap falls on both sides alike. Each block's first
 // SETTLE_MS is left out (the switch: the apps' hello and first update, or their going). The
 // feed is 1,000 lines/s, so the kept line i is due i ms into the kept part.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { latencies, startBenchRuntime } from './engine-bench.js';
-import { startChildSimulator, stopChild } from './child-simulator.js';
+import { spawnModule, startChildSimulator, stopChild, untilSaid } from './child-simulator.js';
 
 const self = fileURLToPath(import.meta.url);
 /** Each condition's stretch of the feed. */
@@ -65,13 +65,9 @@ export async function blockLatencies(apps: number, blocks: number, paced = false
   const timers: ReturnType<typeof setTimeout>[] = [];
   try {
     for (let i = 0; i < apps; i++) {
-      const code = `const m = await import(${JSON.stringify(self)}); await m.togglingApp(${JSON.stringify(dataDir)});`;
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawnModule(self, `togglingApp(${JSON.stringify(dataDir)})`);
       children.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-        child.on('exit', () => reject(new Error('bench app exited')));
-      });
+      await untilSaid(child, 'ready');
     }
     // Blocks go in pairs, one with the apps and one without, in an order drawn for each pair:
     // the engine has periodic work of its own (a snapshot of the database every 4 MiB of

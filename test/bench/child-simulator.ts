@@ -1,5 +1,5 @@
 // The simulator in a child node process for the benchmarks, so that its work does not share
-// the measured process's event loop.
+// the measured process's event loop; and the same for any benchmark module's function.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { SimulatorFaults, SimulatorOptions } from '../../source/simulator/index.js';
@@ -37,5 +37,19 @@ export function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.stdin?.end();
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+}
+
+/** Runs `call` (an exported function of `module`, with its arguments) in a child node process; its stdout piped. */
+export function spawnModule(module: string, call: string, stdin: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
+  const code = `const m = await import(${JSON.stringify(module)}); await m.${call};`;
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: [stdin, 'pipe', 'inherit'] });
+}
+
+/** Resolves once a child has said `word` on its stdout; rejects if it exits first. */
+export function untilSaid(child: ChildProcess, word: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes(word) && resolve());
+    child.on('exit', () => reject(new Error(`benchmark child exited before saying '${word}'`)));
   });
 }

@@ -36,6 +36,14 @@ async function raw(path: string): Promise<{ socket: Socket; got: Array<Record<st
   return { socket, got, closed: () => isClosed };
 }
 
+/** A raw client that has said `hello` and been answered (updates may follow the answer under load). */
+async function greeted(path: string, hello = '{"type":"hello","version":1}'): Promise<Awaited<ReturnType<typeof raw>>> {
+  const c = await raw(path);
+  c.socket.write(`${hello}\n`);
+  await waitUntil(() => c.got.length >= 1, 'hello');
+  return c;
+}
+
 test('the socket and its record are the owner\'s only (0600), and another user cannot connect', async (t) => {
   const host = await startEngineHost();
   t.after(() => host.close());
@@ -74,9 +82,7 @@ test('a malformed message gets a clear error; the connection and the engine go o
   await waitUntil(() => old.closed(), 'a wrong version closes');
   assert.match(String(old.got[0]?.error), /protocol version 99 .* speaks 1/);
 
-  const c = await raw(path);
-  c.socket.write('{"type":"hello","version":1}\n');
-  await waitUntil(() => c.got.length >= 1, 'hello');
+  const c = await greeted(path);
   assert.equal(c.got[0].type, 'hello');
   c.socket.write('this is not json\n');
   c.socket.write('[1,2]\n');
@@ -106,10 +112,8 @@ test('a client that never reads: the engine stops reading it and holds a bounded
   t.after(() => host.close());
   for (let i = 0; i < 200; i += 1) await host.runtime.engine.submitLine(`N${i}|CREATE|summary;${'x'.repeat(200)}|`);
   const path = host.runtime.control?.path as string;
-  const c = await raw(path);
-  c.socket.write('{"type":"hello","version":1}\n');
   // Updates follow the hello as the 200 CREATEs go out: wait for the hello, not for one message.
-  await waitUntil(() => c.got.length >= 1, 'hello');
+  const c = await greeted(path);
   assert.equal(c.got[0].type, 'hello');
   c.socket.pause();
   // 20,000 requests for 200 rows each (~100 MB of answers were they all made).
@@ -149,10 +153,8 @@ test('a data directory too deep for a socket path gets one under $XDG_RUNTIME_DI
 test('updates to an app are batched: at most one per 50 ms however fast lines arrive', async (t) => {
   const host = await startEngineHost();
   t.after(() => host.close());
-  const c = await raw(host.runtime.control?.path as string);
+  const c = await greeted(host.runtime.control?.path as string);
   t.after(() => c.socket.destroy());
-  c.socket.write('{"type":"hello","version":1}\n');
-  await waitUntil(() => c.got.length >= 1, 'hello');
   const started = performance.now();
   // The pacer's ceiling is lifted (startEngineHost): the burst is about batching, not Jira's pace.
   const replies = await Promise.all(Array.from({ length: 2000 }, (_, i) => host.runtime.engine.submitLine(`B${i}|CREATE|summary;burst ${i}|`)));
@@ -177,10 +179,8 @@ test('updates to an app are batched: at most one per 50 ms however fast lines ar
 test('a client that says hello without events gets the state only, and events once it asks for them', async (t) => {
   const host = await startEngineHost();
   t.after(() => host.close());
-  const c = await raw(host.runtime.control?.path as string);
+  const c = await greeted(host.runtime.control?.path as string, '{"type":"hello","version":1,"events":false}');
   t.after(() => c.socket.destroy());
-  c.socket.write('{"type":"hello","version":1,"events":false}\n');
-  await waitUntil(() => c.got.length >= 1, 'hello');
   type Update = { type: string; snapshot?: { logCount: number }; events?: Array<{ type: string; guid?: string }> };
   const updates = () => c.got.filter((m) => m.type === 'update') as Update[];
   assert.equal((await host.runtime.engine.submitLine('quiet-1|CREATE|summary;q|')).startsWith('OK '), true);
