@@ -4,7 +4,7 @@
 // a list that is old or finds a value outside it — so a value added in Jira since is taken
 // on the next try. Kept in memory only: after a restart, nothing is refused until Jira answered.
 import type { AdvancedCommand } from './advanced-parse.js';
-import { ALLOWED_FRESH_MS, allowedFitsTarget, allowedFromCreateMeta, checkAllowed, checkStatus } from './allowed-values.js';
+import { ALLOWED_FRESH_MS, allowedFitsTarget, allowedFromCreateMeta, checkAllowed, checkStatus, type AllowedValues } from './allowed-values.js';
 import type { TemplateRow } from './config.js';
 import type { EngineCore } from './engine-core.js';
 import { isStopped } from './engine-gate.js';
@@ -19,6 +19,21 @@ export function templateTarget(template: readonly TemplateRow[]): { project: str
   const project = value('project');
   const issueType = value('issuetype');
   return project && issueType ? { project, issueType } : null;
+}
+
+/**
+ * Whether the list was fetched for the template's target: asked for every line accepted, with
+ * the same list and template nearly always, so the last answer is kept (a config change brings
+ * a new template array, a fetch a new list). Worked out afresh it made strings and closures
+ * for every line — about a fifth of a kilobyte of garbage a line, for the same answer.
+ */
+let fitsMemo: { allowed: AllowedValues; template: readonly TemplateRow[]; fits: boolean } | null = null;
+function listFitsTemplate(allowed: AllowedValues, template: readonly TemplateRow[]): boolean {
+  if (fitsMemo?.allowed === allowed && fitsMemo.template === template) return fitsMemo.fits;
+  const target = templateTarget(template);
+  const fits = target !== null && allowedFitsTarget(allowed, target.project, target.issueType);
+  fitsMemo = { allowed, template, fits };
+  return fits;
 }
 
 /** Fetches the allowed values for the template's target now (one fetch at a time); never rejects. */
@@ -86,8 +101,7 @@ export function allowedRefusal(core: EngineCore, command: AdvancedCommand): stri
   const allowed = core.allowed;
   const catalogue = core.catalogue;
   if (command.action === 'CALL' || allowed === null || catalogue === null) return null;
-  const target = templateTarget(core.config.template);
-  if (!target || !allowedFitsTarget(allowed, target.project, target.issueType)) return null;
+  if (!listFitsTemplate(allowed, core.config.template)) return null;
   if (core.clock.now() - allowed.fetchedAt > ALLOWED_FRESH_MS) {
     refreshSoon(core);
     return null;

@@ -52,6 +52,16 @@ test('an old list or another issue type refuses nothing; an unknown list neither
   assert.equal(checkAllowed(null, 'priority', 'priority', 'priority', 'Urgent'), null);
 });
 
+test('a new template: a list fetched for another project judges nothing; one for the same target goes on judging', async (t) => {
+  const { h } = await engineOnSimulator(t);
+  assert.match((await h.send('C-1|CREATE|summary;x|priority;Urgent|'))[0], /^ERR C-1 priority/);
+  // The same target in a new template (a config saved again): the list still fits.
+  h.engine.setConfig({ ...h.config, template: template.map((row) => ({ ...row })) });
+  assert.match((await h.send('C-2|CREATE|summary;x|priority;Urgent|'))[0], /^ERR C-2 priority/);
+  h.engine.setConfig({ ...h.config, template: [{ field: 'project', value: 'NOPE', mode: 'Include' }, template[1]] });
+  assert.deepEqual(await h.send('C-3|CREATE|summary;x|priority;Urgent|'), ['OK C-3 queued']);
+});
+
 test('the pick list filter puts values that start with the text first', () => {
   const values = [{ id: '1', name: 'Highest' }, { id: '2', name: 'Very High' }, { id: '3', name: 'Low' }];
   assert.deepEqual(filterAllowed(values, 'hi').map((v) => v.name), ['Highest', 'Very High']);
