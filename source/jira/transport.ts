@@ -206,16 +206,17 @@ export function createTransport(options: TransportOptions): Transport {
         // Recording is a view on the traffic: its failure must not fail the call.
       }
     }
-    const what = `${spec.method} ${path.split('?')[0]}`;
-    const cutNote = `the answer to ${what} was longer than ${describeCap(answer.cap)} and was cut there`;
+    // The texts below are made only for a failure: every answer built them once, unused.
     if (status < 200 || status >= 300) {
       const error = httpError(status, headers, masked(), ctx());
       if (!answer.cut) throw redactError(error, secrets);
+      const cutNote = cutNoteOf(spec.method, path, answer.cap);
       throw redactError(new JiraError({ status, message: `${error.message} (${cutNote})`, retryable: error.retryable,
         retryAfterMs: error.retryAfterMs, messages: [...error.messages, cutNote], fieldErrors: error.fieldErrors, cause: error.cause_ }), secrets);
     }
     if (spec.discardBody) return { status, json: undefined };
     if (answer.cut) {
+      const cutNote = cutNoteOf(spec.method, path, answer.cap);
       throw redactError(new JiraError({ status, retryable: false, cause: CUT_CAUSE, messages: [cutNote],
         message: `${cutNote} — Jira (or a proxy in front of it) sent far more than this request is answered with; check the Jira URL` }), secrets);
     }
@@ -228,7 +229,7 @@ export function createTransport(options: TransportOptions): Transport {
         status,
         retryable: false,
         cause: NOT_JSON_CAUSE,
-        message: `${status} from ${what} was not JSON (a login page or a proxy?) — check the Jira URL and the Ticket Location URL`,
+        message: `${status} from ${whatOf(spec.method, path)} was not JSON (a login page or a proxy?) — check the Jira URL and the Ticket Location URL`,
         messages: [oneLine(masked().slice(0, TEXT_SCAN_CHARS), 200)],
       }), secrets);
     }
@@ -253,6 +254,16 @@ export function createTransport(options: TransportOptions): Transport {
       inFlight.clear();
     },
   };
+}
+
+/** A request as messages name it: its method and path, without the query. */
+function whatOf(method: string, path: string): string {
+  return `${method} ${path.split('?')[0]}`;
+}
+
+/** Said of an answer longer than its cap. */
+function cutNoteOf(method: string, path: string, cap: number): string {
+  return `the answer to ${whatOf(method, path)} was longer than ${describeCap(cap)} and was cut there`;
 }
 
 /** The error of a request cut off because jiraline is stopping: passing, so the command stays Pending. */
