@@ -42,11 +42,23 @@ function links(store: Store): void {
   store.setTicket(ticket('r-2', 'OPS-902'));
   store.setTicket(ticket('r-2', 'OPS-901'));
   store.settleAlarm('r-2', 'ok');
+  // Settled again with no new ticket copy: a resolved ticket keeps the alarm resolved; a failure fails it.
+  store.noteAlarmLine('r-3', 'Create', 3_004);
+  store.setTicket(ticket('r-3', 'OPS-903'));
+  store.settleAlarm('r-3', 'ok');
+  store.updateAlarm('r-3', { ticketStatus: 'Done', ticketResolved: true, state: 'resolved' });
+  store.noteAlarmLine('r-3', 'Update', 3_005);
+  store.settleAlarm('r-3', 'ok');
+  store.noteAlarmLine('r-4', 'Create', 3_006);
+  store.setTicket(ticket('r-4', 'OPS-904'));
+  store.settleAlarm('r-4', 'ok');
+  store.noteAlarmLine('r-4', 'Update', 3_007);
+  store.settleAlarm('r-4', 'failed');
 }
 
 function check(store: Store): void {
   const { rows, total } = store.queryAlarms({});
-  assert.equal(total, 252);
+  assert.equal(total, 254);
   for (let i = 0; i < 100; i++) {
     const row = rows.find((r) => r.guid === `n-${i}`);
     assert.equal(row?.state, 'pending', `n-${i} is there, pending`);
@@ -71,6 +83,13 @@ function check(store: Store): void {
   assert.equal(r2?.ticketKey, 'OPS-901');
   assert.equal(r2?.ticketStatus, null, 'a ticket changed in between: its status is no longer known');
   assert.equal(r2?.state, 'open');
+  const r3 = store.getAlarm('r-3');
+  assert.equal(r3?.ticketKey, 'OPS-903');
+  assert.equal(r3?.ticketStatus, 'Done', 'no new copy: the status stays');
+  assert.equal(r3?.state, 'resolved');
+  const r4 = store.getAlarm('r-4');
+  assert.equal(r4?.ticketKey, 'OPS-904');
+  assert.equal(r4?.state, 'failed');
 }
 
 test('alarms read back as written, in each GUID\'s order, before and after a crash replays the last commit', async () => {
