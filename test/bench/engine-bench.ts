@@ -30,22 +30,34 @@ const env = { JIRALINE_USER: 'bench-bot', JIRALINE_PASSWORD: 'bench-password' };
  */
 const unpaced = { jira: { maxRequestsPerSecond: 10_000, maxConcurrent: 256 } };
 
-/** A runtime on a fresh data directory, listening on a free loopback port. */
-export async function startBenchRuntime(jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) {
-  const dir = existing ?? await mkdtemp(join(tmpdir(), 'jiraline-bench-'));
-  const configPath = join(dir, 'config.json');
-  await writeFile(configPath, JSON.stringify(config));
-  const settings = resolveSettings({ config: configPath, 'data-dir': join(dir, 'data'), listen: '127.0.0.1:0', 'jira-url': jiraUrl }, { HOME: dir }, 'daemon');
-  const runtime = await startRuntime(settings, { env, keychain: null, onLog: onLog as (r: object) => void });
-  return {
-    runtime,
-    dir,
-    async close() {
-      await runtime.stop(1000);
-      await rm(dir, { recursive: true, force: true });
-    },
+/** What a bench runtime is made from: this checkout's modules, or another's (at-once-tree.ts). */
+export interface RuntimeModules {
+  resolveSettings: typeof resolveSettings;
+  startRuntime: typeof startRuntime;
+}
+
+/** A maker of runtimes on fresh data directories from `modules`, each listening on a free loopback port. */
+export function runtimeStarter(modules: RuntimeModules) {
+  return async (jiraUrl: string, config: object, onLog: (r: { event: string }) => void, existing?: string) => {
+    const dir = existing ?? await mkdtemp(join(tmpdir(), 'jiraline-bench-'));
+    const configPath = join(dir, 'config.json');
+    await writeFile(configPath, JSON.stringify(config));
+    const settings = modules.resolveSettings({ config: configPath, 'data-dir': join(dir, 'data'), listen: '127.0.0.1:0', 'jira-url': jiraUrl }, { HOME: dir }, 'daemon');
+    const runtime = await modules.startRuntime(settings, { env, keychain: null, onLog: onLog as (r: object) => void });
+    return {
+      runtime,
+      dir,
+      async close() {
+        await runtime.stop(1000);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   };
 }
+
+/** A runtime of this checkout on a fresh data directory (or on `existing`), listening on a free loopback port. */
+export const startBenchRuntime = runtimeStarter({ resolveSettings, startRuntime });
+type BenchRuntimeStarter = typeof startBenchRuntime;
 
 const line = (tag: string, i: number) => `${tag}-${i}|CREATE|summary;bench ${i}|\n`;
 
@@ -159,7 +171,7 @@ function processCpuMs(pid: number): number {
 }
 
 /** One side of the end-to-end comparison: its rate, and the CPU per ticket of this process and of the simulator. */
-interface Side {
+export interface Side {
   perSecond: number;
   cpuUs: number;
   simCpuUs: number;
@@ -168,11 +180,13 @@ interface Side {
 /**
  * Tickets/s created through the socket vs by a bare Pool, in alternating rounds (A B B A).
  * One untimed round of each comes first: the simulator, the client and the engine all start
- * cold, and whichever side went first used to pay for warming the simulator.
+ * cold, and whichever side went first used to pay for warming the simulator. `start` and
+ * `config`: another checkout's runtime and a config it takes (at-once-tree.ts).
  */
-async function endToEnd(sim: ChildSimulator, perRound: number, rounds: number): Promise<{ socket: Side; bare: Side }> {
+export async function endToEnd(sim: ChildSimulator, perRound: number, rounds: number,
+  start: BenchRuntimeStarter = startBenchRuntime, config: object = unpaced): Promise<{ socket: Side; bare: Side }> {
   let sent = 0;
-  const bench = await startBenchRuntime(sim.url, unpaced, (r) => {
+  const bench = await start(sim.url, config, (r) => {
     if (r.event === 'sent') sent += 1;
   });
   const pool = new Pool(sim.url, { connections: 16, pipelining: 1 });
