@@ -210,13 +210,13 @@ export function createTransport(options: TransportOptions): Transport {
     if (status < 200 || status >= 300) {
       const error = httpError(status, headers, masked(), ctx());
       if (!answer.cut) throw redactError(error, secrets);
-      const cutNote = cutNoteOf(spec.method, path, answer.cap);
+      const cutNote = cutNoteOf(ctx(), answer.cap);
       throw redactError(new JiraError({ status, message: `${error.message} (${cutNote})`, retryable: error.retryable,
         retryAfterMs: error.retryAfterMs, messages: [...error.messages, cutNote], fieldErrors: error.fieldErrors, cause: error.cause_ }), secrets);
     }
     if (spec.discardBody) return { status, json: undefined };
     if (answer.cut) {
-      const cutNote = cutNoteOf(spec.method, path, answer.cap);
+      const cutNote = cutNoteOf(ctx(), answer.cap);
       throw redactError(new JiraError({ status, retryable: false, cause: CUT_CAUSE, messages: [cutNote],
         message: `${cutNote} — Jira (or a proxy in front of it) sent far more than this request is answered with; check the Jira URL` }), secrets);
     }
@@ -229,7 +229,7 @@ export function createTransport(options: TransportOptions): Transport {
         status,
         retryable: false,
         cause: NOT_JSON_CAUSE,
-        message: `${status} from ${whatOf(spec.method, path)} was not JSON (a login page or a proxy?) — check the Jira URL and the Ticket Location URL`,
+        message: `${status} from ${whatOf(ctx())} was not JSON (a login page or a proxy?) — check the Jira URL and the Ticket Location URL`,
         messages: [oneLine(masked().slice(0, TEXT_SCAN_CHARS), 200)],
       }), secrets);
     }
@@ -256,14 +256,14 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-/** A request as messages name it: its method and path, without the query. */
-function whatOf(method: string, path: string): string {
-  return `${method} ${path.split('?')[0]}`;
+/** A request as messages name it: its method and path (the context's, without the query). */
+function whatOf(ctx: RequestContext): string {
+  return `${ctx.method} ${ctx.path}`;
 }
 
 /** Said of an answer longer than its cap. */
-function cutNoteOf(method: string, path: string, cap: number): string {
-  return `the answer to ${whatOf(method, path)} was longer than ${describeCap(cap)} and was cut there`;
+function cutNoteOf(ctx: RequestContext, cap: number): string {
+  return `the answer to ${whatOf(ctx)} was longer than ${describeCap(cap)} and was cut there`;
 }
 
 /** The error of a request cut off because jiraline is stopping: passing, so the command stays Pending. */

@@ -23,10 +23,10 @@ test('JIRALINE_APP_NICE: 10 when unset, 0–19 taken, anything else refused with
   }
 });
 
-/** Each thread's scheduling policy (0 normal, 3 batch) and niceness, from /proc (fields 41 and 19 of stat). */
 /** Whether util-linux's chrt is on the PATH. */
 const hasChrt = spawnSync('chrt', ['--max'], { stdio: 'ignore' }).status === 0;
 
+/** Each thread's scheduling policy (0 normal, 3 batch) and niceness, from /proc (fields 41 and 19 of stat), as code for the child. */
 const threadsOf = `fs.readdirSync('/proc/self/task').map((tid) => {
       const stat = fs.readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
